@@ -1,0 +1,1 @@
+//! vsh: a shell for Linux virtual networks.
