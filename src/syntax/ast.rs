@@ -1,0 +1,240 @@
+//! The typed syntax tree. Every node keeps the span of the text it came from, so that any
+//! later error can point at it.
+
+/// A byte range in the source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.start, span.end - span.start).into()
+    }
+}
+
+/// A whole script, or one REPL entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Program {
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
+}
+
+/// `{ ... }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    /// `let NAME = WORD`
+    Let {
+        name: Ident,
+        value: Word,
+    },
+    /// `for VAR in A..B { }` or `for VAR in W1 W2 ... { }`
+    For {
+        var: Ident,
+        items: ForItems,
+        body: Block,
+    },
+    /// `if COND { } else { }`
+    If {
+        cond: Cond,
+        then: Block,
+        otherwise: Option<Block>,
+    },
+    /// `! STMT`: succeeds exactly when STMT fails.
+    Not(Box<Stmt>),
+    /// `netns NAME { }`: the body runs inside NAME, created if absent.
+    NetnsBlock {
+        ns: Word,
+        body: Block,
+    },
+    /// `root { }`: the body runs in the namespace vsh started in.
+    RootBlock(Block),
+    /// `ip -n NAME CMD`: one builtin inside NAME.
+    InNetns {
+        ns: Word,
+        cmd: Box<Stmt>,
+    },
+    Netns(NetnsCmd),
+    Link(LinkCmd),
+    Addr(AddrCmd),
+    /// `veth A peer B [netns NS]`
+    Veth {
+        name: Word,
+        peer: Word,
+        netns: Option<Word>,
+    },
+    /// `exec [-n NS] PROG ARGS`: always a program, even when PROG names a builtin.
+    Exec {
+        ns: Option<Word>,
+        argv: Vec<Word>,
+    },
+    /// Any other command line: a program run in the current namespace.
+    External {
+        argv: Vec<Word>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ForItems {
+    Range { from: Word, to: Word },
+    List(Vec<Word>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cond {
+    Not(Box<Cond>, Span),
+    NetnsExists(Word),
+    LinkExists(Word),
+    /// Any statement: true when it succeeds.
+    Stmt(Box<Stmt>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NetnsCmd {
+    Add(Word),
+    Del(Word),
+    List,
+    Exec { ns: Word, argv: Vec<Word> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkCmd {
+    /// `link`, `link list`, `link show [dev] DEV`
+    Show {
+        dev: Option<Word>,
+    },
+    Add {
+        name: Word,
+        kind: LinkType,
+    },
+    Set {
+        dev: Word,
+        ops: Vec<LinkOp>,
+    },
+    Del {
+        dev: Word,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkType {
+    /// `type veth [peer [name] NAME [netns NS]]`
+    Veth {
+        peer: Option<Word>,
+        peer_netns: Option<Word>,
+        span: Span,
+    },
+    /// `type KIND [KEY VALUE]...`: bridge, dummy, macvlan, vxlan, ...
+    Other { kind: Word, opts: Vec<(Word, Word)> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkOp {
+    Up(Span),
+    Down(Span),
+    NoMaster(Span),
+    Netns(Word),
+    Master(Word),
+    Mtu(Word),
+    Name(Word),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AddrCmd {
+    Add { prefix: Word, dev: Word },
+    Del { prefix: Word, dev: Word },
+    Show { dev: Option<Word> },
+}
+
+/// A name in the language itself: a variable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A word, made of parts glued together: `h$i`, `"10.0.${i + 1}.1/24"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Word {
+    pub parts: Vec<WordPart>,
+    pub span: Span,
+}
+
+impl Word {
+    /// The text of a word without interpolation, if it has none.
+    pub fn literal(&self) -> Option<String> {
+        let mut text = String::new();
+        for part in &self.parts {
+            match part {
+                WordPart::Lit(s) => text.push_str(s),
+                _ => return None,
+            }
+        }
+        Some(text)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum WordPart {
+    Lit(String),
+    Var(Var),
+    Expr(Expr),
+}
+
+/// `$name`, `$1`, `$?`, `$!`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Var {
+    pub name: String,
+    pub span: Span,
+}
+
+/// Integer arithmetic inside `${ }`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Num(i64, Span),
+    Var(Var),
+    Neg(Box<Expr>, Span),
+    Bin(Box<Expr>, BinOp, Box<Expr>, Span),
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Num(_, s) | Expr::Neg(_, s) | Expr::Bin(_, _, _, s) => *s,
+            Expr::Var(v) => v.span,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}

@@ -1,0 +1,464 @@
+//! Pest pairs to the typed AST: one `parse_*` function per rule.
+
+use super::ast::*;
+use super::SyntaxError;
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+use std::sync::OnceLock;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/vsh.pest"]
+struct VshParser;
+
+/// Parses a whole script (or one REPL entry).
+pub fn parse(text: &str) -> Result<Program, SyntaxError> {
+    let mut pairs = VshParser::parse(Rule::program, text).map_err(|e| syntax_error(e, text))?;
+    let stmts = pairs.next().map(parse_stmts).unwrap_or_default();
+    Ok(Program {
+        stmts,
+        span: Span::new(0, text.len()),
+    })
+}
+
+fn span(pair: &Pair<Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn parse_stmts(pair: Pair<Rule>) -> Vec<Stmt> {
+    pair.into_inner().map(parse_stmt).collect()
+}
+
+fn parse_block(pair: Pair<Rule>) -> Block {
+    let sp = span(&pair);
+    let stmts = pair
+        .into_inner()
+        .next()
+        .map(parse_stmts)
+        .unwrap_or_default();
+    Block { stmts, span: sp }
+}
+
+fn parse_stmt(pair: Pair<Rule>) -> Stmt {
+    let sp = span(&pair);
+    let rule = pair.as_rule();
+    let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    let kind = match rule {
+        Rule::not_stmt => StmtKind::Not(Box::new(parse_stmt(next(&mut inner)))),
+        Rule::let_stmt => {
+            let name = parse_ident(next(&mut inner));
+            StmtKind::Let {
+                name,
+                value: parse_word(next(&mut inner)),
+            }
+        }
+        Rule::for_stmt => {
+            let var = parse_ident(next(&mut inner));
+            let mut words = Vec::new();
+            let mut range = None;
+            let mut body = None;
+            for p in inner {
+                match p.as_rule() {
+                    Rule::range => {
+                        let mut parts = p.into_inner();
+                        let from = parse_word_parts(next(&mut parts));
+                        let to = parse_word_parts(next(&mut parts));
+                        range = Some(ForItems::Range { from, to });
+                    }
+                    Rule::word => words.push(parse_word(p)),
+                    Rule::block => body = Some(parse_block(p)),
+                    r => unreachable_rule(r),
+                }
+            }
+            StmtKind::For {
+                var,
+                items: range.unwrap_or(ForItems::List(words)),
+                body: body.unwrap_or_else(|| Block {
+                    stmts: vec![],
+                    span: sp,
+                }),
+            }
+        }
+        Rule::if_stmt => {
+            let cond = parse_cond(next(&mut inner));
+            let then = parse_block(next(&mut inner));
+            let otherwise = inner.next().map(|p| match p.as_rule() {
+                Rule::block => parse_block(p),
+                // `else if` is an else block holding one if statement.
+                _ => {
+                    let s = parse_stmt(p);
+                    Block {
+                        span: s.span,
+                        stmts: vec![s],
+                    }
+                }
+            });
+            StmtKind::If {
+                cond,
+                then,
+                otherwise,
+            }
+        }
+        Rule::netns_block => StmtKind::NetnsBlock {
+            ns: parse_word(next(&mut inner)),
+            body: parse_block(next(&mut inner)),
+        },
+        Rule::root_block => StmtKind::RootBlock(parse_block(next(&mut inner))),
+        Rule::ip_cmd => {
+            let first = next(&mut inner);
+            if first.as_rule() == Rule::ip_netns {
+                let ns = parse_word(next(&mut first.into_inner()));
+                let cmd = parse_stmt(next(&mut inner));
+                StmtKind::InNetns {
+                    ns,
+                    cmd: Box::new(cmd),
+                }
+            } else {
+                parse_stmt(first).kind
+            }
+        }
+        Rule::netns_cmd => parse_stmt(next(&mut inner)).kind,
+        Rule::netns_add => StmtKind::Netns(NetnsCmd::Add(parse_word(next(&mut inner)))),
+        Rule::netns_del => StmtKind::Netns(NetnsCmd::Del(parse_word(next(&mut inner)))),
+        Rule::netns_list => StmtKind::Netns(NetnsCmd::List),
+        Rule::netns_exec => {
+            let ns = parse_word(next(&mut inner));
+            StmtKind::Netns(NetnsCmd::Exec {
+                ns,
+                argv: inner.map(parse_word).collect(),
+            })
+        }
+        Rule::link_cmd => StmtKind::Link(match inner.next() {
+            None => LinkCmd::Show { dev: None },
+            Some(p) => parse_link(p),
+        }),
+        Rule::addr_cmd => StmtKind::Addr(match inner.next() {
+            None => AddrCmd::Show { dev: None },
+            Some(p) => parse_addr(p),
+        }),
+        Rule::veth_cmd => StmtKind::Veth {
+            name: parse_word(next(&mut inner)),
+            peer: parse_word(next(&mut inner)),
+            netns: inner.next().map(parse_word),
+        },
+        Rule::exec_stmt => {
+            let mut ns = None;
+            let mut argv = Vec::new();
+            for p in inner {
+                match p.as_rule() {
+                    Rule::ip_netns => ns = Some(parse_word(next(&mut p.into_inner()))),
+                    _ => argv.push(parse_word(p)),
+                }
+            }
+            StmtKind::Exec { ns, argv }
+        }
+        Rule::external => StmtKind::External {
+            argv: inner.map(parse_word).collect(),
+        },
+        r => unreachable_rule(r),
+    };
+    Stmt { kind, span: sp }
+}
+
+fn parse_cond(pair: Pair<Rule>) -> Cond {
+    let sp = span(&pair);
+    match pair.as_rule() {
+        Rule::cond_not => Cond::Not(Box::new(parse_cond(next(&mut pair.into_inner()))), sp),
+        Rule::netns_exists => Cond::NetnsExists(parse_word(last_word(pair))),
+        Rule::link_exists => Cond::LinkExists(parse_word(last_word(pair))),
+        _ => Cond::Stmt(Box::new(parse_stmt(pair))),
+    }
+}
+
+fn parse_link(pair: Pair<Rule>) -> LinkCmd {
+    let rule = pair.as_rule();
+    let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    match rule {
+        Rule::link_show => LinkCmd::Show {
+            dev: inner.next().map(parse_word),
+        },
+        Rule::link_del => LinkCmd::Del {
+            dev: parse_word(next(&mut inner)),
+        },
+        Rule::link_add => {
+            let name = parse_word(next(&mut inner));
+            let ty = next(&mut inner);
+            let ty_span = span(&ty);
+            let kind = match ty.as_rule() {
+                Rule::veth_type => {
+                    let mut words = ty
+                        .into_inner()
+                        .filter(|p| p.as_rule() == Rule::word)
+                        .map(parse_word);
+                    LinkType::Veth {
+                        peer: words.next(),
+                        peer_netns: words.next(),
+                        span: ty_span,
+                    }
+                }
+                _ => {
+                    let mut parts = ty.into_inner();
+                    let kind = parse_word(next(&mut parts));
+                    let opts = parts
+                        .map(|opt| {
+                            let mut kv = opt.into_inner();
+                            (parse_word(next(&mut kv)), parse_word(next(&mut kv)))
+                        })
+                        .collect();
+                    LinkType::Other { kind, opts }
+                }
+            };
+            LinkCmd::Add { name, kind }
+        }
+        Rule::link_set => {
+            let dev = parse_word(next(&mut inner));
+            let ops = inner.map(parse_link_op).collect();
+            LinkCmd::Set { dev, ops }
+        }
+        r => unreachable_rule(r),
+    }
+}
+
+fn parse_link_op(pair: Pair<Rule>) -> LinkOp {
+    let sp = span(&pair);
+    match pair.as_rule() {
+        Rule::set_up => LinkOp::Up(sp),
+        Rule::set_down => LinkOp::Down(sp),
+        Rule::set_nomaster => LinkOp::NoMaster(sp),
+        Rule::set_netns => LinkOp::Netns(parse_word(last_word(pair))),
+        Rule::set_master => LinkOp::Master(parse_word(last_word(pair))),
+        Rule::set_mtu => LinkOp::Mtu(parse_word(last_word(pair))),
+        Rule::set_name => LinkOp::Name(parse_word(last_word(pair))),
+        r => unreachable_rule(r),
+    }
+}
+
+fn parse_addr(pair: Pair<Rule>) -> AddrCmd {
+    let rule = pair.as_rule();
+    let mut words = pair
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::word)
+        .map(parse_word);
+    match rule {
+        Rule::addr_add => AddrCmd::Add {
+            prefix: next(&mut words),
+            dev: next(&mut words),
+        },
+        Rule::addr_del => AddrCmd::Del {
+            prefix: next(&mut words),
+            dev: next(&mut words),
+        },
+        Rule::addr_show => AddrCmd::Show { dev: words.next() },
+        r => unreachable_rule(r),
+    }
+}
+
+fn parse_ident(pair: Pair<Rule>) -> Ident {
+    Ident {
+        span: span(&pair),
+        name: pair.as_str().to_string(),
+    }
+}
+
+fn parse_word(pair: Pair<Rule>) -> Word {
+    parse_word_parts(pair)
+}
+
+/// A word, or a range end: the children are literals, variables, `${ }` and strings.
+fn parse_word_parts(pair: Pair<Rule>) -> Word {
+    let sp = span(&pair);
+    let mut parts = Vec::new();
+    push_parts(pair, &mut parts);
+    Word { parts, span: sp }
+}
+
+fn push_parts(pair: Pair<Rule>, parts: &mut Vec<WordPart>) {
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::lit => push_lit(parts, &unescape(p.as_str())),
+            Rule::number | Rule::dq_text | Rule::sq_text => push_lit(parts, p.as_str()),
+            Rule::dq_escape => push_lit(parts, &unescape(p.as_str())),
+            Rule::var => parts.push(WordPart::Var(parse_var(p))),
+            Rule::interp => parts.push(WordPart::Expr(parse_expr(next(&mut p.into_inner())))),
+            Rule::dq_string | Rule::sq_string => {
+                // An empty string is still a word: `""`.
+                push_lit(parts, "");
+                push_parts(p, parts);
+            }
+            r => unreachable_rule(r),
+        }
+    }
+}
+
+fn push_lit(parts: &mut Vec<WordPart>, text: &str) {
+    if let Some(WordPart::Lit(last)) = parts.last_mut() {
+        last.push_str(text);
+    } else {
+        parts.push(WordPart::Lit(text.to_string()));
+    }
+}
+
+/// `\x` stands for `x`, as in a shell.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn parse_var(pair: Pair<Rule>) -> Var {
+    let sp = span(&pair);
+    Var {
+        name: pair.as_str().trim_start_matches('$').to_string(),
+        span: sp,
+    }
+}
+
+fn pratt() -> &'static PrattParser<Rule> {
+    static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
+    PRATT.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+            .op(Op::infix(Rule::mul, Assoc::Left)
+                | Op::infix(Rule::div, Assoc::Left)
+                | Op::infix(Rule::rem, Assoc::Left))
+            .op(Op::prefix(Rule::neg))
+    })
+}
+
+fn parse_expr(pair: Pair<Rule>) -> Expr {
+    pratt()
+        .map_primary(|p| {
+            let sp = span(&p);
+            match p.as_rule() {
+                // Digits only, so the one failure is a number too large for i64.
+                Rule::number => p
+                    .as_str()
+                    .parse()
+                    .map(|n| Expr::Num(n, sp))
+                    .unwrap_or(Expr::Num(i64::MAX, sp)),
+                Rule::var => Expr::Var(parse_var(p)),
+                Rule::ident => Expr::Var(Var {
+                    name: p.as_str().to_string(),
+                    span: sp,
+                }),
+                Rule::expr => parse_expr(p),
+                r => unreachable_rule(r),
+            }
+        })
+        .map_prefix(|op, rhs| {
+            let sp = span(&op).to(rhs.span());
+            Expr::Neg(Box::new(rhs), sp)
+        })
+        .map_infix(|lhs, op, rhs| {
+            let sp = lhs.span().to(rhs.span());
+            let op = match op.as_rule() {
+                Rule::add => BinOp::Add,
+                Rule::sub => BinOp::Sub,
+                Rule::mul => BinOp::Mul,
+                Rule::div => BinOp::Div,
+                _ => BinOp::Rem,
+            };
+            Expr::Bin(Box::new(lhs), op, Box::new(rhs), sp)
+        })
+        .parse(pair.into_inner())
+}
+
+fn last_word(pair: Pair<Rule>) -> Pair<Rule> {
+    let mut words = pair.into_inner().filter(|p| p.as_rule() == Rule::word);
+    let first = next(&mut words);
+    words.last().unwrap_or(first)
+}
+
+/// The grammar guarantees the child; a missing one is a bug in this file, not the user's error.
+fn next<T>(it: &mut impl Iterator<Item = T>) -> T {
+    it.next().expect("the grammar guarantees this child")
+}
+
+fn unreachable_rule(rule: Rule) -> ! {
+    unreachable!("the grammar does not produce {rule:?} here")
+}
+
+fn is_keyword(rule: Rule) -> bool {
+    format!("{rule:?}").starts_with("k_")
+}
+
+/// The user-facing name of a rule in "expected ..." messages.
+fn describe(rule: &Rule) -> String {
+    let name = format!("{rule:?}");
+    if let Some(kw) = name.strip_prefix("k_") {
+        return format!("`{kw}`");
+    }
+    match rule {
+        Rule::EOI => "end of line".into(),
+        Rule::netns_add | Rule::link_add | Rule::addr_add => "`add`".into(),
+        Rule::netns_del | Rule::link_del | Rule::addr_del => "`del`".into(),
+        Rule::netns_list => "`list`".into(),
+        Rule::netns_exec => "`exec`".into(),
+        Rule::link_show | Rule::addr_show => "`show`".into(),
+        Rule::link_set => "`set`".into(),
+        Rule::netns_cmd => "`netns`".into(),
+        Rule::link_cmd => "`link`".into(),
+        Rule::addr_cmd => "`addr`".into(),
+        Rule::word | Rule::lit => "a word".into(),
+        Rule::ident => "a name".into(),
+        Rule::block => "`{`".into(),
+        Rule::range => "a range".into(),
+        Rule::ip_netns => "`-n NAME`".into(),
+        Rule::number => "a number".into(),
+        Rule::expr => "an expression".into(),
+        Rule::var => "a variable".into(),
+        Rule::not_stmt | Rule::cond_not => "`!`".into(),
+        Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::rem => "an operator".into(),
+        Rule::set_up | Rule::set_down | Rule::set_nomaster => "`up`, `down`, `nomaster`".into(),
+        Rule::set_netns | Rule::set_master | Rule::set_mtu | Rule::set_name => {
+            "`netns`, `master`, `mtu`, `name`".into()
+        }
+        _ => name.replace('_', " "),
+    }
+}
+
+fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
+    use pest::error::{ErrorVariant, InputLocation};
+    let (start, end) = match err.location {
+        InputLocation::Pos(p) => (p, p),
+        InputLocation::Span((s, e)) => (s, e),
+    };
+    let expected = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<String> = positives.iter().map(describe).collect();
+            names.dedup();
+            let mut seen = std::collections::HashSet::new();
+            names.retain(|n| seen.insert(n.clone()));
+            names
+        }
+        ErrorVariant::CustomError { message } => vec![message.clone()],
+    };
+    let rest = text.get(start..).unwrap_or("");
+    let found: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != ';')
+        .take(40)
+        .collect();
+    let (found, end) = match (found.is_empty(), rest.chars().next()) {
+        (false, _) => (found.clone(), end.max(start + found.len())),
+        (true, None) => ("end of input".to_string(), end),
+        (true, Some('\n')) => ("end of line".to_string(), end.max(start + 1)),
+        (true, Some(c)) => (c.to_string(), end.max(start + c.len_utf8())),
+    };
+    let mut error = SyntaxError::new(Span::new(start, end), expected);
+    error.found = Some(found);
+    error
+}

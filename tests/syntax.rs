@@ -1,0 +1,308 @@
+//! The parser: every form, and bad input with its message and location.
+
+use vsh::syntax::ast::*;
+use vsh::syntax::parse;
+
+fn stmts(src: &str) -> Vec<StmtKind> {
+    match parse(src) {
+        Ok(p) => p.stmts.into_iter().map(|s| s.kind).collect(),
+        Err(e) => panic!("{src:?} did not parse: {e:?}"),
+    }
+}
+
+fn one(src: &str) -> StmtKind {
+    let mut all = stmts(src);
+    assert_eq!(all.len(), 1, "{src:?} is one statement");
+    all.remove(0)
+}
+
+fn lit(w: &Word) -> String {
+    w.literal().expect("a literal word")
+}
+
+/// The error's label text and the source text it points at.
+fn error_at(src: &str) -> (String, String, String) {
+    let e = parse(src).expect_err("a syntax error");
+    let shown = src[e.span.start..e.span.end].to_string();
+    (e.to_string(), e.expected.join(", "), shown)
+}
+
+#[test]
+fn netns_forms_with_and_without_ip() {
+    for src in ["netns add netns1", "ip netns add netns1"] {
+        assert!(matches!(one(src), StmtKind::Netns(NetnsCmd::Add(w)) if lit(&w) == "netns1"));
+    }
+    for src in ["netns del a", "ip netns delete a"] {
+        assert!(matches!(one(src), StmtKind::Netns(NetnsCmd::Del(_))));
+    }
+    for src in ["netns list", "ip netns list", "ip netns show", "netns ls"] {
+        assert_eq!(one(src), StmtKind::Netns(NetnsCmd::List));
+    }
+    match one("ip netns exec netns1 ping 127.0.0.1") {
+        StmtKind::Netns(NetnsCmd::Exec { ns, argv }) => {
+            assert_eq!(lit(&ns), "netns1");
+            let argv: Vec<_> = argv.iter().map(lit).collect();
+            assert_eq!(argv, ["ping", "127.0.0.1"]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn netns_block_and_root_block() {
+    match one("netns red {\n  link set lo up\n  addr add 10.0.0.1/24 dev lo\n}") {
+        StmtKind::NetnsBlock { ns, body } => {
+            assert_eq!(lit(&ns), "red");
+            assert_eq!(body.stmts.len(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(one("root { link }"), StmtKind::RootBlock(b) if b.stmts.len() == 1));
+}
+
+#[test]
+fn ip_dash_n_wraps_one_builtin() {
+    match one("ip -n netns1 link set dev lo up") {
+        StmtKind::InNetns { ns, cmd } => {
+            assert_eq!(lit(&ns), "netns1");
+            assert!(matches!(cmd.kind, StmtKind::Link(LinkCmd::Set { .. })));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn link_forms() {
+    for src in ["link", "link list", "ip link list", "link show", "link ls"] {
+        assert_eq!(one(src), StmtKind::Link(LinkCmd::Show { dev: None }));
+    }
+    for src in ["link show veth0", "link show dev veth0"] {
+        assert!(
+            matches!(one(src), StmtKind::Link(LinkCmd::Show { dev: Some(d) }) if lit(&d) == "veth0")
+        );
+    }
+    match one("ip link add veth0 type veth peer name veth1 netns ns1") {
+        StmtKind::Link(LinkCmd::Add {
+            name,
+            kind: LinkType::Veth {
+                peer, peer_netns, ..
+            },
+        }) => {
+            assert_eq!(lit(&name), "veth0");
+            assert_eq!(peer.map(|w| lit(&w)).as_deref(), Some("veth1"));
+            assert_eq!(peer_netns.map(|w| lit(&w)).as_deref(), Some("ns1"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match one("ip link add name br0 type bridge") {
+        StmtKind::Link(LinkCmd::Add {
+            name,
+            kind: LinkType::Other { kind, opts },
+        }) => {
+            assert_eq!((lit(&name), lit(&kind)), ("br0".into(), "bridge".into()));
+            assert!(opts.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    match one("link add vx0 type vxlan id 42 dstport 4789") {
+        StmtKind::Link(LinkCmd::Add {
+            kind: LinkType::Other { opts, .. },
+            ..
+        }) => {
+            let opts: Vec<_> = opts.iter().map(|(k, v)| (lit(k), lit(v))).collect();
+            assert_eq!(
+                opts,
+                [
+                    ("id".into(), "42".into()),
+                    ("dstport".into(), "4789".into())
+                ]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match one("link set dev veth0 up master br0 mtu 1400") {
+        StmtKind::Link(LinkCmd::Set { dev, ops }) => {
+            assert_eq!(lit(&dev), "veth0");
+            assert!(matches!(ops[0], LinkOp::Up(_)));
+            assert!(matches!(&ops[1], LinkOp::Master(w) if lit(w) == "br0"));
+            assert!(matches!(&ops[2], LinkOp::Mtu(w) if lit(w) == "1400"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        one("link set veth1 netns 1"),
+        StmtKind::Link(LinkCmd::Set { ops, .. }) if matches!(&ops[0], LinkOp::Netns(w) if lit(w) == "1")
+    ));
+    assert!(
+        matches!(one("link set veth0 nomaster down"), StmtKind::Link(LinkCmd::Set { ops, .. }) if ops.len() == 2)
+    );
+    for src in ["link del veth0", "ip link delete dev veth0"] {
+        assert!(matches!(one(src), StmtKind::Link(LinkCmd::Del { dev }) if lit(&dev) == "veth0"));
+    }
+}
+
+#[test]
+fn addr_and_veth_forms() {
+    match one("ip addr add 1.2.3.101/24 dev veth0") {
+        StmtKind::Addr(AddrCmd::Add { prefix, dev }) => {
+            assert_eq!(
+                (lit(&prefix), lit(&dev)),
+                ("1.2.3.101/24".into(), "veth0".into())
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        one("address del 2001:db8::1/64 dev br0"),
+        StmtKind::Addr(AddrCmd::Del { .. })
+    ));
+    assert!(matches!(
+        one("addr"),
+        StmtKind::Addr(AddrCmd::Show { dev: None })
+    ));
+    assert!(matches!(
+        one("ip addr show dev br0"),
+        StmtKind::Addr(AddrCmd::Show { dev: Some(_) })
+    ));
+    match one("veth veth0 peer veth1 netns netns1") {
+        StmtKind::Veth { name, peer, netns } => {
+            assert_eq!((lit(&name), lit(&peer)), ("veth0".into(), "veth1".into()));
+            assert_eq!(netns.map(|w| lit(&w)).as_deref(), Some("netns1"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn words_interpolate_variables_and_arithmetic() {
+    match one("netns add h$i") {
+        StmtKind::Netns(NetnsCmd::Add(w)) => {
+            assert_eq!(w.parts[0], WordPart::Lit("h".into()));
+            assert!(matches!(&w.parts[1], WordPart::Var(v) if v.name == "i"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match one("addr add 10.0.${i + 1 * 2}.1/24 dev v$i") {
+        StmtKind::Addr(AddrCmd::Add { prefix, .. }) => {
+            assert_eq!(prefix.parts.len(), 3);
+            match &prefix.parts[1] {
+                WordPart::Expr(Expr::Bin(lhs, BinOp::Add, rhs, _)) => {
+                    assert!(matches!(**lhs, Expr::Var(ref v) if v.name == "i"));
+                    assert!(matches!(**rhs, Expr::Bin(_, BinOp::Mul, _, _)));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        other => panic!("{other:?}"),
+    }
+    match one(r#"echo "a $x b" 'no $x' "" $? $1"#) {
+        StmtKind::External { argv } => {
+            assert_eq!(argv.len(), 6);
+            assert_eq!(argv[2].literal().as_deref(), Some("no $x"));
+            assert_eq!(argv[3].literal().as_deref(), Some(""));
+            assert!(matches!(&argv[4].parts[0], WordPart::Var(v) if v.name == "?"));
+            assert!(matches!(&argv[5].parts[0], WordPart::Var(v) if v.name == "1"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn control_flow() {
+    match one("let n = 3") {
+        StmtKind::Let { name, value } => {
+            assert_eq!((name.name, lit(&value)), ("n".into(), "3".into()))
+        }
+        other => panic!("{other:?}"),
+    }
+    match one("for i in 1..$n { netns add h$i }") {
+        StmtKind::For {
+            var,
+            items: ForItems::Range { from, .. },
+            body,
+        } => {
+            assert_eq!(var.name, "i");
+            assert_eq!(lit(&from), "1");
+            assert_eq!(body.stmts.len(), 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    match one("for name in red green blue {\n netns add $name\n}") {
+        StmtKind::For {
+            items: ForItems::List(words),
+            ..
+        } => assert_eq!(words.len(), 3),
+        other => panic!("{other:?}"),
+    }
+    match one("if netns exists red { netns del red } else { netns add red }") {
+        StmtKind::If {
+            cond: Cond::NetnsExists(w),
+            otherwise: Some(_),
+            ..
+        } => assert_eq!(lit(&w), "red"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        one("if ! link exists veth0 {\n veth veth0 peer veth1\n}\nelse if true { }"),
+        StmtKind::If {
+            cond: Cond::Not(..),
+            otherwise: Some(_),
+            ..
+        }
+    ));
+    assert!(matches!(one("! netns del nothere"), StmtKind::Not(_)));
+    assert!(
+        matches!(one("exec ping -c 1 10.1.1.1"), StmtKind::Exec { ns: None, argv } if argv.len() == 4)
+    );
+    assert!(matches!(
+        one("exec -n red ip link"),
+        StmtKind::Exec { ns: Some(_), .. }
+    ));
+}
+
+#[test]
+fn separators_comments_and_spans() {
+    let src = "# the lab\nnetns add a; netns add b # two\n\n  link set lo up\n";
+    let p = parse(src).unwrap();
+    assert_eq!(p.stmts.len(), 3);
+    let third = &p.stmts[2];
+    assert_eq!(&src[third.span.start..third.span.end], "link set lo up");
+    assert!(parse("").unwrap().stmts.is_empty());
+    assert_eq!(stmts("netns add \\\n  a").len(), 1);
+}
+
+#[test]
+fn keywords_end_at_word_boundaries() {
+    // `links` and `netnsfoo` are programs, not builtins.
+    assert!(matches!(one("links -dump"), StmtKind::External { .. }));
+    assert!(matches!(one("ipcalc 10.0.0.1"), StmtKind::External { .. }));
+    assert!(matches!(
+        one("cat /sys/class/net/veth0/iflink"),
+        StmtKind::External { .. }
+    ));
+}
+
+#[test]
+fn bad_input_says_where_and_what() {
+    let (msg, expected, at) = error_at("netns add a\nlink frobnicate veth0\n");
+    assert_eq!(msg, "syntax error: unexpected `frobnicate`");
+    assert_eq!(at, "frobnicate");
+    for kw in ["`add`", "`set`", "`del`", "`show`"] {
+        assert!(expected.contains(kw), "{expected}");
+    }
+    let (msg, expected, _) = error_at("netns add");
+    assert_eq!(msg, "syntax error: unexpected end of input");
+    assert!(expected.contains("a word"), "{expected}");
+    let (_, expected, at) = error_at("for i in 1..3\n netns add x\n");
+    assert!(expected.contains("`{`"), "{expected}");
+    assert_eq!(at, "\n");
+    let (msg, _, _) = error_at("netns red {\n link\n");
+    assert_eq!(msg, "syntax error: unexpected end of input");
+    let (_, expected, at) = error_at("addr add 10.0.0.1/24 veth0");
+    assert_eq!(at, "veth0");
+    assert!(expected.contains("`dev`"), "{expected}");
+    let (_, _, at) = error_at("let = 3");
+    assert_eq!(at, "=");
+    let (_, _, at) = error_at("echo }");
+    assert_eq!(at, "}");
+}
