@@ -1,1 +1,2 @@
 //! vsh: a shell for Linux virtual networks.
+pub mod net;
