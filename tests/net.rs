@@ -195,13 +195,11 @@ fn veth_peer_created_in_place() {
     sandbox(|| {
         let mut ns = Namespaces::new().expect("new");
         ns.add("red").expect("add red");
-        let red_fd = ns
-            .fd(&named("red"))
-            .expect("fd")
-            .try_clone_to_owned()
-            .expect("dup");
-        let peer_ns = Some(std::os::fd::AsFd::as_fd(&red_fd));
-        let root = ns.route(&Ns::Root).expect("route");
+        // The root socket and red's fd, borrowed together: the peer is born inside red.
+        let (root, red_fd) = ns
+            .route_with_fd(&Ns::Root, &named("red"))
+            .expect("route, fd");
+        let peer_ns = Some(red_fd);
         link::add(
             root,
             "vtest0",
@@ -211,6 +209,7 @@ fn veth_peer_created_in_place() {
             },
         )
         .expect("veth");
+        let root = ns.route(&Ns::Root).expect("route");
 
         let ours = link::get(root, "vtest0")
             .expect("get")

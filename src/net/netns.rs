@@ -50,12 +50,6 @@ pub struct NetnsEntry {
     pub id: Option<i32>,
 }
 
-/// What vsh keeps open for one named namespace.
-struct Handle {
-    fd: OwnedFd,
-    route: Option<RouteSocket>,
-}
-
 /// All namespace handles of one run.
 ///
 /// Holds the root namespace fd (the calling thread's namespace at [`Namespaces::new`]) and, per
@@ -63,8 +57,11 @@ struct Handle {
 /// the socket, setns back) and reused. Every method returns with the thread back in root.
 pub struct Namespaces {
     root: OwnedFd,
-    root_route: Option<RouteSocket>,
-    named: HashMap<String, Handle>,
+    /// Named namespaces' fds, opened once.
+    fds: HashMap<String, OwnedFd>,
+    /// One route socket per namespace, root included. Apart from `fds`, so that a socket and
+    /// another namespace's fd can be borrowed together ([`Namespaces::route_with_fd`]).
+    routes: HashMap<Ns, RouteSocket>,
     /// Per viewing namespace, nsid -> name, learnt by [`Namespaces::name_of_nsid`].
     nsids: HashMap<Ns, HashMap<i32, String>>,
 }
@@ -202,8 +199,8 @@ impl Namespaces {
             .map_err(|e| NetError::sys(format!("open {THREAD_NETNS}"), e))?;
         Ok(Namespaces {
             root,
-            root_route: None,
-            named: HashMap::new(),
+            fds: HashMap::new(),
+            routes: HashMap::new(),
             nsids: HashMap::new(),
         })
     }
@@ -243,13 +240,13 @@ impl Namespaces {
         }
         match self.create_into(&path) {
             Ok(fd) => {
-                self.named
-                    .insert(name.to_owned(), Handle { fd, route: None });
+                self.fds.insert(name.to_owned(), fd);
                 self.nsids.clear();
                 Ok(())
             }
             Err(e) => {
-                // Leave no empty mount point behind, as iproute2 does.
+                // Leave no mount point behind, as iproute2 does.
+                let _ = umount2(&path, MntFlags::MNT_DETACH);
                 let _ = unlink(&path);
                 Err(e)
             }
@@ -283,7 +280,8 @@ impl Namespaces {
         check_name(name)?;
         let path = netns_path(name);
         // Dropping our fd and socket first, so they do not keep the namespace alive.
-        self.named.remove(name);
+        self.fds.remove(name);
+        self.routes.remove(&Ns::Named(name.to_owned()));
         self.nsids.clear();
         // EINVAL (not mounted) is fine: the file may be a stale mount point.
         let _ = umount2(&path, MntFlags::MNT_DETACH);
@@ -318,8 +316,9 @@ impl Namespaces {
         valid_netns_name(name) && netns_path(name).exists()
     }
 
-    fn handle(&mut self, name: &str) -> Result<&mut Handle> {
-        if !self.named.contains_key(name) {
+    /// Open /run/netns/NAME once.
+    fn open_named(&mut self, name: &str) -> Result<()> {
+        if !self.fds.contains_key(name) {
             check_name(name)?;
             let path = netns_path(name);
             let fd = open_ns(&path).map_err(|e| match e {
@@ -328,38 +327,74 @@ impl Namespaces {
                 },
                 e => NetError::sys(format!("open {}", path.display()), e),
             })?;
-            self.named
-                .insert(name.to_owned(), Handle { fd, route: None });
+            self.fds.insert(name.to_owned(), fd);
         }
-        self.named.get_mut(name).ok_or_else(|| NetError::NoNetns {
-            name: name.to_owned(),
-        })
+        Ok(())
+    }
+
+    /// The fd of `ns`; `open_named` must have succeeded for a named one.
+    fn fd_of(&self, ns: &Ns) -> Result<BorrowedFd<'_>> {
+        match ns {
+            Ns::Root => Ok(self.root.as_fd()),
+            Ns::Named(name) => self
+                .fds
+                .get(name)
+                .map(|fd| fd.as_fd())
+                .ok_or_else(|| NetError::NoNetns { name: name.clone() }),
+        }
+    }
+
+    /// Make sure `ns` has an fd and a route socket.
+    fn open_route(&mut self, ns: &Ns) -> Result<()> {
+        if let Ns::Named(name) = ns {
+            self.open_named(name)?;
+        }
+        if !self.routes.contains_key(ns) {
+            let sock = match ns {
+                // Every method returns to root, so the thread is there now.
+                Ns::Root => RouteSocket::open()?,
+                Ns::Named(_) => within(self.root.as_fd(), self.fd_of(ns)?, RouteSocket::open)??,
+            };
+            self.routes.insert(ns.clone(), sock);
+        }
+        Ok(())
     }
 
     /// The fd of `ns`, opened once from /run/netns/NAME ([`NetError::NoNetns`] if missing).
     pub fn fd(&mut self, ns: &Ns) -> Result<BorrowedFd<'_>> {
-        match ns {
-            Ns::Root => Ok(self.root.as_fd()),
-            Ns::Named(name) => Ok(self.handle(name)?.fd.as_fd()),
+        if let Ns::Named(name) = ns {
+            self.open_named(name)?;
         }
+        self.fd_of(ns)
     }
 
     /// The route socket of `ns`, opened inside it on first use and reused afterwards.
     pub fn route(&mut self, ns: &Ns) -> Result<&mut RouteSocket> {
-        match ns {
-            // Every method returns to root, so the thread is there now.
-            Ns::Root => cached(&mut self.root_route, RouteSocket::open),
-            Ns::Named(name) => {
-                self.handle(name)?;
-                let root = self.root.as_fd();
-                let handle = self
-                    .named
-                    .get_mut(name)
-                    .ok_or_else(|| NetError::NoNetns { name: name.clone() })?;
-                let fd = handle.fd.as_fd();
-                cached(&mut handle.route, || within(root, fd, RouteSocket::open)?)
-            }
+        self.open_route(ns)?;
+        self.routes.get_mut(ns).ok_or_else(|| missing_socket(ns))
+    }
+
+    /// The route socket of `ns` together with the fd of `other`: for requests that name
+    /// another namespace (a veth peer created in `other`, a link moved there).
+    pub fn route_with_fd(
+        &mut self,
+        ns: &Ns,
+        other: &Ns,
+    ) -> Result<(&mut RouteSocket, BorrowedFd<'_>)> {
+        self.open_route(ns)?;
+        if let Ns::Named(name) = other {
+            self.open_named(name)?;
         }
+        let fd = match other {
+            Ns::Root => self.root.as_fd(),
+            Ns::Named(name) => self
+                .fds
+                .get(name)
+                .map(|fd| fd.as_fd())
+                .ok_or_else(|| NetError::NoNetns { name: name.clone() })?,
+        };
+        let sock = self.routes.get_mut(ns).ok_or_else(|| missing_socket(ns))?;
+        Ok((sock, fd))
     }
 
     /// Run `f` with the calling thread inside `ns`, then return to root (to open other
@@ -368,12 +403,8 @@ impl Namespaces {
         match ns {
             Ns::Root => Ok(f()),
             Ns::Named(name) => {
-                self.handle(name)?;
-                let handle = self
-                    .named
-                    .get(name)
-                    .ok_or_else(|| NetError::NoNetns { name: name.clone() })?;
-                within(self.root.as_fd(), handle.fd.as_fd(), f)
+                self.open_named(name)?;
+                within(self.root.as_fd(), self.fd_of(ns)?, f)
             }
         }
     }
@@ -405,14 +436,10 @@ impl Namespaces {
     }
 }
 
-/// The socket in `slot`, opened by `open` the first time.
-fn cached(
-    slot: &mut Option<RouteSocket>,
-    open: impl FnOnce() -> Result<RouteSocket>,
-) -> Result<&mut RouteSocket> {
-    match slot {
-        Some(sock) => Ok(sock),
-        None => Ok(slot.insert(open()?)),
+/// A socket that was just stored is missing: cannot happen, but not worth a panic.
+fn missing_socket(ns: &Ns) -> NetError {
+    NetError::Malformed {
+        what: format!("no route socket for namespace {ns}"),
     }
 }
 
