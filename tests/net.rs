@@ -742,3 +742,31 @@ fn isolate_gives_a_private_world() {
         assert_eq!(entries, ["lo"]);
     });
 }
+
+#[test]
+fn exec_binds_etc_netns_files() {
+    sandbox(|| {
+        // A private /etc for this sandbox only: the host has no /etc/netns to test with.
+        let none: Option<&str> = None;
+        std::fs::create_dir_all("/run/etc/netns/red").expect("mkdir");
+        if let Ok(cache) = std::fs::read("/etc/ld.so.cache") {
+            std::fs::write("/run/etc/ld.so.cache", cache).expect("ld.so.cache");
+        }
+        std::fs::write("/run/etc/hosts", "outside\n").expect("hosts");
+        std::fs::write("/run/etc/netns/red/hosts", "inside\n").expect("red hosts");
+        mount(Some("/run/etc"), "/etc", none, MsFlags::MS_BIND, none).expect("bind /etc");
+
+        let mut ns = Namespaces::new().expect("new");
+        ns.add("red").expect("add red");
+        let red_fd = ns.fd(&named("red")).expect("fd");
+        let check = |text: &str| {
+            let script = format!("test \"$(cat /etc/hosts)\" = {text}");
+            vec!["sh".to_owned(), "-c".to_owned(), script]
+        };
+        assert_eq!(
+            exec::run(Some((red_fd, "red")), &check("inside")).expect("run"),
+            0
+        );
+        assert_eq!(exec::run(None, &check("outside")).expect("run"), 0);
+    });
+}

@@ -4,6 +4,8 @@
 //! Typed requests in, typed answers or [`NetError`] out. Nothing here knows the vsh language;
 //! all `unsafe` code and raw system calls of vsh live in this module tree.
 
+#![warn(missing_docs)]
+
 pub mod addr;
 pub mod error;
 pub mod exec;
