@@ -2,4 +2,5 @@
 //!
 //! `syntax` turns text into a typed AST, `net` talks to the kernel, `eval` joins them.
 
+pub mod net;
 pub mod syntax;

@@ -1,0 +1,137 @@
+//! Typed errors of the net layer. The errno is kept as [`Errno`] so callers can match on it;
+//! it becomes text only when displayed.
+
+use std::fmt;
+
+use nix::errno::Errno;
+
+use super::netns::Ns;
+
+/// Which kind of name was refused by [`NetError::InvalidName`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameKind {
+    /// A network namespace name (a file name in /run/netns).
+    Netns,
+    /// A network interface name (IFNAMSIZ rules).
+    Interface,
+}
+
+impl fmt::Display for NameKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NameKind::Netns => "namespace",
+            NameKind::Interface => "interface",
+        })
+    }
+}
+
+/// Everything the net layer can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum NetError {
+    /// The kernel refused a netlink request. `message` is the extended-ack NLMSGERR_ATTR_MSG text if any.
+    #[error("{}", kernel_text(*errno, message.as_deref()))]
+    Kernel {
+        /// The errno the kernel answered with.
+        errno: Errno,
+        /// The kernel's extended-ack explanation, when it sent one.
+        message: Option<String>,
+    },
+    /// No device of that name in that namespace (ENODEV, or a lookup that found nothing).
+    #[error("Cannot find device \"{name}\"{}", in_ns(ns))]
+    NoDevice {
+        /// The interface name looked for.
+        name: String,
+        /// The namespace it was looked for in.
+        ns: Ns,
+    },
+    /// No namespace of that name in /run/netns.
+    #[error("namespace \"{name}\" does not exist")]
+    NoNetns {
+        /// The namespace name.
+        name: String,
+    },
+    /// A namespace of that name already exists in /run/netns.
+    #[error("namespace \"{name}\" already exists")]
+    NetnsExists {
+        /// The namespace name.
+        name: String,
+    },
+    /// A name the kernel or /run/netns would refuse or misread ("a/b", "..", a 16-byte ifname).
+    #[error("invalid {kind} name \"{name}\"")]
+    InvalidName {
+        /// What the name was for.
+        kind: NameKind,
+        /// The refused name.
+        name: String,
+    },
+    /// A system call failed; `what` says which, with its argument (e.g. "mount /run/netns/red").
+    #[error("{what}: {}", errno.desc())]
+    Sys {
+        /// The call and its argument.
+        what: String,
+        /// The errno it failed with.
+        errno: Errno,
+    },
+    /// An external program could not be started (not found, not executable).
+    #[error("{program}: {source}")]
+    Spawn {
+        /// The program as given.
+        program: String,
+        /// Why it could not be started.
+        source: std::io::Error,
+    },
+    /// The kernel sent a netlink message we could not decode (a bug here or a new kernel).
+    #[error("malformed netlink reply: {what}")]
+    Malformed {
+        /// What could not be decoded.
+        what: String,
+    },
+}
+
+/// The result type of the net layer.
+pub type Result<T> = std::result::Result<T, NetError>;
+
+impl NetError {
+    /// The errno behind this error, for callers that match on EEXIST, ENODEV and the like.
+    pub fn errno(&self) -> Option<Errno> {
+        match self {
+            NetError::Kernel { errno, .. } | NetError::Sys { errno, .. } => Some(*errno),
+            NetError::NoDevice { .. } => Some(Errno::ENODEV),
+            NetError::NoNetns { .. } => Some(Errno::ENOENT),
+            NetError::NetnsExists { .. } => Some(Errno::EEXIST),
+            NetError::InvalidName { .. } => Some(Errno::EINVAL),
+            NetError::Spawn { source, .. } => source.raw_os_error().map(Errno::from_raw),
+            NetError::Malformed { .. } => None,
+        }
+    }
+
+    /// A failed system call, named with its argument.
+    pub(crate) fn sys(what: impl Into<String>, errno: Errno) -> Self {
+        NetError::Sys {
+            what: what.into(),
+            errno,
+        }
+    }
+
+    /// A failed system call reported through `std::io::Error`.
+    pub(crate) fn io(what: impl Into<String>, err: &std::io::Error) -> Self {
+        Self::sys(
+            what,
+            Errno::from_raw(err.raw_os_error().unwrap_or(libc::EIO)),
+        )
+    }
+}
+
+fn kernel_text(errno: Errno, message: Option<&str>) -> String {
+    match message {
+        Some(m) => m.to_owned(),
+        None => errno.desc().to_owned(),
+    }
+}
+
+fn in_ns(ns: &Ns) -> String {
+    match ns {
+        Ns::Root => String::new(),
+        Ns::Named(name) => format!(" in namespace {name}"),
+    }
+}

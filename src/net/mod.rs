@@ -1,0 +1,18 @@
+//! The kernel layer: netlink route sockets, network namespaces, links, addresses and running
+//! programs inside a namespace.
+//!
+//! Typed requests in, typed answers or [`NetError`] out. Nothing here knows the vsh language;
+//! all `unsafe` code and raw system calls of vsh live in this module tree.
+
+#![warn(missing_docs)]
+
+pub mod addr;
+pub mod error;
+pub mod exec;
+pub mod link;
+pub mod netlink;
+pub mod netns;
+pub mod sandbox;
+
+pub use error::{NameKind, NetError, Result};
+pub use netns::{Namespaces, Ns};

@@ -1,0 +1,464 @@
+//! Network namespaces kept in /run/netns the way iproute2 keeps them, and the per-namespace
+//! handles (an fd and one netlink route socket) vsh reuses for a whole run.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::path::{Path, PathBuf};
+
+use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
+use netlink_packet_route::RouteNetlinkMessage;
+use nix::errno::Errno;
+use nix::fcntl::{open, Flock, FlockArg, OFlag};
+use nix::mount::{mount, umount2, MntFlags, MsFlags};
+use nix::sched::{setns, unshare, CloneFlags};
+use nix::sys::stat::Mode;
+use nix::unistd::{mkdir, unlink};
+
+use super::error::{NameKind, NetError, Result};
+use super::netlink::RouteSocket;
+
+/// Where named namespaces live, shared with iproute2.
+pub const NETNS_DIR: &str = "/run/netns";
+/// The calling thread's own network namespace (not the main thread's, as /proc/self would be).
+const THREAD_NETNS: &str = "/proc/thread-self/ns/net";
+
+/// Names a namespace: the one vsh started in, or one kept in /run/netns like iproute2.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Ns {
+    /// The namespace vsh (the thread that made [`Namespaces`]) started in.
+    Root,
+    /// A namespace bind-mounted at /run/netns/NAME.
+    Named(String),
+}
+
+impl fmt::Display for Ns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ns::Root => f.write_str("root"),
+            Ns::Named(name) => f.write_str(name),
+        }
+    }
+}
+
+/// One line of `ip netns list`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetnsEntry {
+    /// The file name in /run/netns.
+    pub name: String,
+    /// The nsid the root namespace assigned to it; `None` if unassigned.
+    pub id: Option<i32>,
+}
+
+/// All namespace handles of one run.
+///
+/// Holds the root namespace fd (the calling thread's namespace at [`Namespaces::new`]) and, per
+/// named namespace, lazily, its fd and ONE netlink route socket, opened once (setns in, create
+/// the socket, setns back) and reused. Every method returns with the thread back in root.
+pub struct Namespaces {
+    root: OwnedFd,
+    /// Named namespaces' fds, opened once.
+    fds: HashMap<String, OwnedFd>,
+    /// One route socket per namespace, root included. Apart from `fds`, so that a socket and
+    /// another namespace's fd can be borrowed together ([`Namespaces::route_with_fd`]).
+    routes: HashMap<Ns, RouteSocket>,
+    /// Per viewing namespace, nsid -> name, learnt by [`Namespaces::name_of_nsid`].
+    nsids: HashMap<Ns, HashMap<i32, String>>,
+}
+
+/// Whether `name` can name a namespace: a plain file name in /run/netns.
+pub fn valid_netns_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\0'])
+}
+
+fn check_name(name: &str) -> Result<()> {
+    if valid_netns_name(name) {
+        Ok(())
+    } else {
+        Err(NetError::InvalidName {
+            kind: NameKind::Netns,
+            name: name.to_owned(),
+        })
+    }
+}
+
+fn netns_path(name: &str) -> PathBuf {
+    Path::new(NETNS_DIR).join(name)
+}
+
+fn open_ns(path: &Path) -> nix::Result<OwnedFd> {
+    open(path, OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
+}
+
+/// Run `f` with the calling thread in `target`'s network namespace, then go back to `root`.
+fn within<T>(root: BorrowedFd, target: BorrowedFd, f: impl FnOnce() -> T) -> Result<T> {
+    setns(target, CloneFlags::CLONE_NEWNET).map_err(|e| NetError::sys("setns", e))?;
+    let back = GoBack(root);
+    let out = f();
+    back.now()?;
+    Ok(out)
+}
+
+/// Returns the thread to the root namespace, also when `f` panics.
+struct GoBack<'a>(BorrowedFd<'a>);
+
+impl GoBack<'_> {
+    fn now(self) -> Result<()> {
+        let done = setns(self.0, CloneFlags::CLONE_NEWNET);
+        std::mem::forget(self);
+        done.map_err(|e| NetError::sys("setns back to the root namespace", e))
+    }
+}
+
+impl Drop for GoBack<'_> {
+    fn drop(&mut self) {
+        // Only reached while unwinding: nothing to report to, but do not stay in the namespace.
+        let _ = setns(self.0, CloneFlags::CLONE_NEWNET);
+    }
+}
+
+/// The nsid `sock`'s namespace assigned to the namespace behind `fd` (RTM_GETNSID, NETNSA_FD).
+fn nsid_of(sock: &mut RouteSocket, fd: BorrowedFd) -> Result<Option<i32>> {
+    let mut msg = NsidMessage::default();
+    msg.attributes
+        .push(NsidAttribute::Fd(fd.as_raw_fd() as u32));
+    let answer = sock.get(RouteNetlinkMessage::GetNsId(msg))?;
+    let RouteNetlinkMessage::NewNsId(answer) = answer else {
+        return Err(NetError::Malformed {
+            what: "RTM_GETNSID answered with another message".into(),
+        });
+    };
+    Ok(answer.attributes.iter().find_map(|a| match a {
+        // NETNSA_NSID_NOT_ASSIGNED is -1.
+        NsidAttribute::Id(id) if *id >= 0 => Some(*id),
+        _ => None,
+    }))
+}
+
+/// The names in /run/netns, in readdir order; none if the directory is missing.
+fn netns_names() -> Result<Vec<String>> {
+    let dir = match std::fs::read_dir(NETNS_DIR) {
+        Ok(dir) => dir,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(NetError::io(format!("opendir {NETNS_DIR}"), &e)),
+    };
+    let mut names = Vec::new();
+    for entry in dir {
+        let entry = entry.map_err(|e| NetError::io(format!("readdir {NETNS_DIR}"), &e))?;
+        names.push(entry.file_name().to_string_lossy().into_owned());
+    }
+    Ok(names)
+}
+
+/// Make /run/netns a shared mount point, as iproute2 does, so that namespaces mounted there
+/// are seen by every mount namespace that shares it.
+fn share_netns_dir() -> Result<()> {
+    let none: Option<&str> = None;
+    let mut bound = false;
+    loop {
+        match mount(
+            Some(""),
+            NETNS_DIR,
+            Some("none"),
+            MsFlags::MS_SHARED | MsFlags::MS_REC,
+            none,
+        ) {
+            Ok(()) => return Ok(()),
+            // EINVAL: not a mount point yet. Make it one, in a peer group of its own.
+            Err(Errno::EINVAL) if !bound => {
+                mount(
+                    Some(NETNS_DIR),
+                    NETNS_DIR,
+                    Some("none"),
+                    MsFlags::MS_BIND | MsFlags::MS_REC,
+                    none,
+                )
+                .map_err(|e| NetError::sys(format!("mount --bind {NETNS_DIR}"), e))?;
+                mount(Some(""), NETNS_DIR, Some("none"), MsFlags::MS_PRIVATE, none)
+                    .map_err(|e| NetError::sys(format!("mount --make-private {NETNS_DIR}"), e))?;
+                bound = true;
+            }
+            Err(e) => {
+                return Err(NetError::sys(
+                    format!("mount --make-rshared {NETNS_DIR}"),
+                    e,
+                ))
+            }
+        }
+    }
+}
+
+impl Namespaces {
+    /// Take the calling thread's current network namespace as root.
+    pub fn new() -> Result<Self> {
+        let root = open_ns(Path::new(THREAD_NETNS))
+            .map_err(|e| NetError::sys(format!("open {THREAD_NETNS}"), e))?;
+        Ok(Namespaces {
+            root,
+            fds: HashMap::new(),
+            routes: HashMap::new(),
+            nsids: HashMap::new(),
+        })
+    }
+
+    /// Create namespace `name` exactly as `ip netns add` does, and keep its fd.
+    pub fn add(&mut self, name: &str) -> Result<()> {
+        check_name(name)?;
+        match mkdir(NETNS_DIR, Mode::from_bits_truncate(0o755)) {
+            Ok(()) | Err(Errno::EEXIST) => {}
+            Err(e) => return Err(NetError::sys(format!("mkdir {NETNS_DIR}"), e)),
+        }
+        let dir = open(
+            NETNS_DIR,
+            OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| NetError::sys(format!("open {NETNS_DIR}"), e))?;
+        // Serialize with concurrent `ip netns add` while the directory is made a mount point.
+        let _lock = Flock::lock(dir, FlockArg::LockExclusive)
+            .map_err(|(_, e)| NetError::sys(format!("flock {NETNS_DIR}"), e))?;
+        share_netns_dir()?;
+
+        let path = netns_path(name);
+        let what = |call: &str| format!("{call} {}", path.display());
+        match open(
+            &path,
+            OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(_mount_point) => {}
+            Err(Errno::EEXIST) => {
+                return Err(NetError::NetnsExists {
+                    name: name.to_owned(),
+                })
+            }
+            Err(e) => return Err(NetError::sys(what("create"), e)),
+        }
+        match self.create_into(&path) {
+            Ok(fd) => {
+                self.fds.insert(name.to_owned(), fd);
+                self.nsids.clear();
+                Ok(())
+            }
+            Err(e) => {
+                // Leave no mount point behind, as iproute2 does.
+                let _ = umount2(&path, MntFlags::MNT_DETACH);
+                let _ = unlink(&path);
+                Err(e)
+            }
+        }
+    }
+
+    /// Unshare a new network namespace on this thread, bind-mount it on `path`, return its fd,
+    /// and go back to root whatever happened.
+    fn create_into(&self, path: &Path) -> Result<OwnedFd> {
+        unshare(CloneFlags::CLONE_NEWNET).map_err(|e| NetError::sys("unshare CLONE_NEWNET", e))?;
+        let back = GoBack(self.root.as_fd());
+        let none: Option<&str> = None;
+        let made = mount(
+            Some(THREAD_NETNS),
+            path,
+            Some("none"),
+            MsFlags::MS_BIND,
+            none,
+        )
+        .map_err(|e| NetError::sys(format!("mount --bind {THREAD_NETNS} {}", path.display()), e))
+        .and_then(|()| {
+            open_ns(Path::new(THREAD_NETNS))
+                .map_err(|e| NetError::sys(format!("open {THREAD_NETNS}"), e))
+        });
+        back.now()?;
+        made
+    }
+
+    /// Delete namespace `name` as `ip netns del` does; it dies once nothing else holds it.
+    pub fn del(&mut self, name: &str) -> Result<()> {
+        check_name(name)?;
+        let path = netns_path(name);
+        // Dropping our fd and socket first, so they do not keep the namespace alive.
+        self.fds.remove(name);
+        self.routes.remove(&Ns::Named(name.to_owned()));
+        self.nsids.clear();
+        // EINVAL (not mounted) is fine: the file may be a stale mount point.
+        let _ = umount2(&path, MntFlags::MNT_DETACH);
+        match unlink(&path) {
+            Ok(()) => Ok(()),
+            Err(Errno::ENOENT) => Err(NetError::NoNetns {
+                name: name.to_owned(),
+            }),
+            Err(e) => Err(NetError::sys(format!("unlink {}", path.display()), e)),
+        }
+    }
+
+    /// The namespaces of /run/netns in readdir order (the order `ip netns list` prints),
+    /// with the nsid root assigned to each; empty if the directory is missing.
+    pub fn list(&mut self) -> Result<Vec<NetnsEntry>> {
+        let names = netns_names()?;
+        let sock = self.route(&Ns::Root)?;
+        let mut entries = Vec::with_capacity(names.len());
+        for name in names {
+            // A file that is not (or no longer) a namespace still lists, without an id.
+            let id = match open_ns(&netns_path(&name)) {
+                Ok(fd) => nsid_of(sock, fd.as_fd()).unwrap_or(None),
+                Err(_) => None,
+            };
+            entries.push(NetnsEntry { name, id });
+        }
+        Ok(entries)
+    }
+
+    /// Whether /run/netns/NAME exists.
+    pub fn exists(&self, name: &str) -> bool {
+        valid_netns_name(name) && netns_path(name).exists()
+    }
+
+    /// Open /run/netns/NAME once.
+    fn open_named(&mut self, name: &str) -> Result<()> {
+        if !self.fds.contains_key(name) {
+            check_name(name)?;
+            let path = netns_path(name);
+            let fd = open_ns(&path).map_err(|e| match e {
+                Errno::ENOENT => NetError::NoNetns {
+                    name: name.to_owned(),
+                },
+                e => NetError::sys(format!("open {}", path.display()), e),
+            })?;
+            self.fds.insert(name.to_owned(), fd);
+        }
+        Ok(())
+    }
+
+    /// The fd of `ns`; `open_named` must have succeeded for a named one.
+    fn fd_of(&self, ns: &Ns) -> Result<BorrowedFd<'_>> {
+        match ns {
+            Ns::Root => Ok(self.root.as_fd()),
+            Ns::Named(name) => self
+                .fds
+                .get(name)
+                .map(|fd| fd.as_fd())
+                .ok_or_else(|| NetError::NoNetns { name: name.clone() }),
+        }
+    }
+
+    /// Make sure `ns` has an fd and a route socket.
+    fn open_route(&mut self, ns: &Ns) -> Result<()> {
+        if let Ns::Named(name) = ns {
+            self.open_named(name)?;
+        }
+        if !self.routes.contains_key(ns) {
+            let sock = match ns {
+                // Every method returns to root, so the thread is there now.
+                Ns::Root => RouteSocket::open()?,
+                Ns::Named(_) => within(self.root.as_fd(), self.fd_of(ns)?, RouteSocket::open)??,
+            };
+            self.routes.insert(ns.clone(), sock);
+        }
+        Ok(())
+    }
+
+    /// The fd of `ns`, opened once from /run/netns/NAME ([`NetError::NoNetns`] if missing).
+    pub fn fd(&mut self, ns: &Ns) -> Result<BorrowedFd<'_>> {
+        if let Ns::Named(name) = ns {
+            self.open_named(name)?;
+        }
+        self.fd_of(ns)
+    }
+
+    /// The route socket of `ns`, opened inside it on first use and reused afterwards.
+    pub fn route(&mut self, ns: &Ns) -> Result<&mut RouteSocket> {
+        self.open_route(ns)?;
+        self.routes.get_mut(ns).ok_or_else(|| missing_socket(ns))
+    }
+
+    /// The route socket of `ns` together with the fd of `other`: for requests that name
+    /// another namespace (a veth peer created in `other`, a link moved there).
+    pub fn route_with_fd(
+        &mut self,
+        ns: &Ns,
+        other: &Ns,
+    ) -> Result<(&mut RouteSocket, BorrowedFd<'_>)> {
+        self.open_route(ns)?;
+        if let Ns::Named(name) = other {
+            self.open_named(name)?;
+        }
+        let fd = match other {
+            Ns::Root => self.root.as_fd(),
+            Ns::Named(name) => self
+                .fds
+                .get(name)
+                .map(|fd| fd.as_fd())
+                .ok_or_else(|| NetError::NoNetns { name: name.clone() })?,
+        };
+        let sock = self.routes.get_mut(ns).ok_or_else(|| missing_socket(ns))?;
+        Ok((sock, fd))
+    }
+
+    /// Run `f` with the calling thread inside `ns`, then return to root (to open other
+    /// sockets there: ICMP, packet, ioctl).
+    pub fn enter<T>(&mut self, ns: &Ns, f: impl FnOnce() -> T) -> Result<T> {
+        match ns {
+            Ns::Root => Ok(f()),
+            Ns::Named(name) => {
+                self.open_named(name)?;
+                within(self.root.as_fd(), self.fd_of(ns)?, f)
+            }
+        }
+    }
+
+    /// The name in /run/netns of the namespace that `from` knows as `nsid` (as in a veth's
+    /// IFLA_LINK_NETNSID): used to print `link-netns NAME`. `None` if it has no name there.
+    pub fn name_of_nsid(&mut self, from: &Ns, nsid: i32) -> Result<Option<String>> {
+        // A remembered answer is checked with one query: nsids are reused after a namespace dies.
+        let known = self.nsids.get(from).and_then(|m| m.get(&nsid)).cloned();
+        if let Some(name) = known {
+            if let Ok(fd) = open_ns(&netns_path(&name)) {
+                if nsid_of(self.route(from)?, fd.as_fd())? == Some(nsid) {
+                    return Ok(Some(name));
+                }
+            }
+        }
+        let mut learnt = HashMap::new();
+        for name in netns_names()? {
+            let Ok(fd) = open_ns(&netns_path(&name)) else {
+                continue;
+            };
+            if let Ok(Some(id)) = nsid_of(self.route(from)?, fd.as_fd()) {
+                learnt.insert(id, name);
+            }
+        }
+        let found = learnt.get(&nsid).cloned();
+        self.nsids.insert(from.clone(), learnt);
+        Ok(found)
+    }
+}
+
+/// A socket that was just stored is missing: cannot happen, but not worth a panic.
+fn missing_socket(ns: &Ns) -> NetError {
+    NetError::Malformed {
+        what: format!("no route socket for namespace {ns}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn netns_names() {
+        assert!(valid_netns_name("red"));
+        assert!(valid_netns_name("a.b-c_1"));
+        for bad in ["", ".", "..", "a/b", "/", "a\0b"] {
+            assert!(!valid_netns_name(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn ns_display() {
+        assert_eq!(Ns::Root.to_string(), "root");
+        assert_eq!(Ns::Named("red".into()).to_string(), "red");
+    }
+}
