@@ -1,6 +1,12 @@
 //! vsh: a shell for Linux virtual networks.
 //!
-//! `syntax` turns text into a typed AST, `net` talks to the kernel, `eval` joins them.
+//! `syntax` turns text into a typed AST, `net` talks to the kernel, `eval` joins them;
+//! `run` is the one entry point that the command line (`cli`) drives.
 
+pub mod builtins;
+pub mod cli;
+pub mod diag;
+pub mod eval;
 pub mod net;
+pub mod run;
 pub mod syntax;

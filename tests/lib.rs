@@ -1,3 +1,9 @@
-//! vsh's integration tests: one module per area, over a small sandbox harness.
+//! vsh's integration tests: one module per area, over a small sandbox harness (lab.rs).
 
+mod errors;
+mod lab;
+mod links;
+mod net;
+mod netns;
 mod syntax;
+mod tutorial;

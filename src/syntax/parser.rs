@@ -439,9 +439,9 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
     let expected = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut names: Vec<String> = positives.iter().map(describe).collect();
+            // Keywords first, alphabetically, then the rest: a stable, readable order.
+            names.sort_by_key(|n| (!n.starts_with('`'), n.clone()));
             names.dedup();
-            let mut seen = std::collections::HashSet::new();
-            names.retain(|n| seen.insert(n.clone()));
             names
         }
         ErrorVariant::CustomError { message } => vec![message.clone()],

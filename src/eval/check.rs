@@ -1,0 +1,214 @@
+//! `vsh --check`: what can be known without touching the kernel. Variables are set before
+//! use, and literal names, addresses and numbers are valid, by the same checks a run makes.
+
+use super::error::{Result, RunError};
+use super::words::{check_ifname, check_netns_name, parse_prefix};
+use crate::syntax::ast::*;
+use std::collections::HashSet;
+
+/// Every problem found in `program`, in source order.
+pub fn check(program: &Program) -> Vec<RunError> {
+    let mut c = Checker::default();
+    c.stmts(&program.stmts);
+    c.problems
+}
+
+#[derive(Default)]
+struct Checker {
+    defined: HashSet<String>,
+    problems: Vec<RunError>,
+}
+
+impl Checker {
+    fn stmts(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            self.stmt(s);
+        }
+    }
+
+    fn report(&mut self, r: Result<()>) {
+        if let Err(e) = r {
+            self.problems.push(e);
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match &s.kind {
+            StmtKind::Let { name, value } => {
+                self.word(value);
+                self.defined.insert(name.name.clone());
+            }
+            StmtKind::For { var, items, body } => {
+                match items {
+                    ForItems::Range { from, to } => {
+                        self.number::<i64>(from, "an integer");
+                        self.number::<i64>(to, "an integer");
+                    }
+                    ForItems::List(words) => words.iter().for_each(|w| self.word(w)),
+                }
+                self.defined.insert(var.name.clone());
+                self.stmts(&body.stmts);
+            }
+            StmtKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                self.cond(cond);
+                self.stmts(&then.stmts);
+                if let Some(b) = otherwise {
+                    self.stmts(&b.stmts);
+                }
+            }
+            StmtKind::Not(inner) => self.stmt(inner),
+            StmtKind::NetnsBlock { ns, body } => {
+                self.netns(ns);
+                self.stmts(&body.stmts);
+            }
+            StmtKind::RootBlock(body) => self.stmts(&body.stmts),
+            StmtKind::InNetns { ns, cmd } => {
+                self.netns(ns);
+                self.stmt(cmd);
+            }
+            StmtKind::Netns(cmd) => match cmd {
+                NetnsCmd::Add(w) | NetnsCmd::Del(w) => self.netns(w),
+                NetnsCmd::List => {}
+                NetnsCmd::Exec { ns, argv } => {
+                    self.netns(ns);
+                    argv.iter().for_each(|w| self.word(w));
+                }
+            },
+            StmtKind::Link(cmd) => self.link(cmd),
+            StmtKind::Addr(cmd) => match cmd {
+                AddrCmd::Add { prefix, dev } | AddrCmd::Del { prefix, dev } => {
+                    self.word(prefix);
+                    if let Some(text) = prefix.literal() {
+                        self.report(parse_prefix(&text, prefix.span).map(drop));
+                    }
+                    self.ifname(dev);
+                }
+                AddrCmd::Show { dev } => dev.iter().for_each(|w| self.ifname(w)),
+            },
+            StmtKind::Veth { name, peer, netns } => {
+                self.ifname(name);
+                self.ifname(peer);
+                netns.iter().for_each(|w| self.netns(w));
+            }
+            StmtKind::Exec { ns, argv } => {
+                ns.iter().for_each(|w| self.netns(w));
+                argv.iter().for_each(|w| self.word(w));
+            }
+            StmtKind::External { argv } => argv.iter().for_each(|w| self.word(w)),
+        }
+    }
+
+    fn cond(&mut self, c: &Cond) {
+        match c {
+            Cond::Not(inner, _) => self.cond(inner),
+            Cond::NetnsExists(w) => self.netns(w),
+            Cond::LinkExists(w) => self.ifname(w),
+            Cond::Stmt(s) => self.stmt(s),
+        }
+    }
+
+    fn link(&mut self, cmd: &LinkCmd) {
+        match cmd {
+            LinkCmd::Show { dev } => dev.iter().for_each(|w| self.ifname(w)),
+            LinkCmd::Add { name, kind } => {
+                self.ifname(name);
+                match kind {
+                    LinkType::Veth {
+                        peer, peer_netns, ..
+                    } => {
+                        peer.iter().for_each(|w| self.ifname(w));
+                        peer_netns.iter().for_each(|w| self.netns(w));
+                    }
+                    LinkType::Other { kind, opts } => {
+                        self.word(kind);
+                        for (k, v) in opts {
+                            self.word(k);
+                            self.word(v);
+                        }
+                    }
+                }
+            }
+            LinkCmd::Set { dev, ops } => {
+                self.ifname(dev);
+                for op in ops {
+                    match op {
+                        LinkOp::Up(_) | LinkOp::Down(_) | LinkOp::NoMaster(_) => {}
+                        LinkOp::Netns(w) => {
+                            if w.literal().is_some_and(|t| t.parse::<u32>().is_err()) {
+                                self.netns(w);
+                            }
+                        }
+                        LinkOp::Master(w) | LinkOp::Name(w) => self.ifname(w),
+                        LinkOp::Mtu(w) => self.number::<u32>(w, "an MTU (bytes)"),
+                    }
+                }
+            }
+            LinkCmd::Del { dev } => self.ifname(dev),
+        }
+    }
+
+    /// Variables used in a word are set by then.
+    fn word(&mut self, w: &Word) {
+        for part in &w.parts {
+            match part {
+                WordPart::Lit(_) => {}
+                WordPart::Var(v) => self.var(v),
+                WordPart::Expr(e) => self.expr(e),
+            }
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match e {
+            Expr::Num(..) => {}
+            Expr::Var(v) => self.var(v),
+            Expr::Neg(inner, _) => self.expr(inner),
+            Expr::Bin(a, _, b, _) => {
+                self.expr(a);
+                self.expr(b);
+            }
+        }
+    }
+
+    fn var(&mut self, v: &Var) {
+        let special = v.name == "?" || v.name == "!" || v.name.parse::<u8>().is_ok();
+        if !special && !self.defined.contains(&v.name) {
+            self.problems.push(RunError::Undefined {
+                name: v.name.clone(),
+                span: v.span,
+                help: Some(format!("set it first: let {} = ...", v.name)),
+            });
+        }
+    }
+
+    fn ifname(&mut self, w: &Word) {
+        self.word(w);
+        if let Some(text) = w.literal() {
+            self.report(check_ifname(&text, w.span));
+        }
+    }
+
+    fn netns(&mut self, w: &Word) {
+        self.word(w);
+        if let Some(text) = w.literal() {
+            self.report(check_netns_name(&text, w.span));
+        }
+    }
+
+    fn number<T: std::str::FromStr>(&mut self, w: &Word, expected: &'static str) {
+        self.word(w);
+        if let Some(text) = w.literal() {
+            if text.parse::<T>().is_err() {
+                self.problems.push(RunError::BadValue {
+                    text,
+                    expected,
+                    span: w.span,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Why a statement failed: one variant per kind of failure, each pointing at its span.
+
+use crate::net::NetError;
+use crate::syntax::Span;
+
+pub type Result<T> = std::result::Result<T, RunError>;
+
+/// What kind of name a value was meant to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameKind {
+    Interface,
+    Namespace,
+}
+
+impl std::fmt::Display for NameKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NameKind::Interface => "interface name",
+            NameKind::Namespace => "namespace name",
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RunError {
+    /// The kernel (or a system call) refused: what we tried, where, and what it said.
+    #[error("{what}: {error}")]
+    #[diagnostic(code(vsh::kernel))]
+    Net {
+        what: String,
+        error: NetError,
+        #[label("here")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("cannot find device \"{name}\" {place}")]
+    #[diagnostic(
+        code(vsh::link::not_found),
+        help("`link list` shows the devices {place}")
+    )]
+    NoDevice {
+        name: String,
+        place: String,
+        #[label("no such device")]
+        span: Span,
+    },
+
+    #[error("invalid {kind} \"{name}\": {reason}")]
+    #[diagnostic(code(vsh::bad_name))]
+    BadName {
+        kind: NameKind,
+        name: String,
+        reason: &'static str,
+        #[label("refused before the kernel saw it")]
+        span: Span,
+    },
+
+    #[error("invalid address \"{text}\": {reason}")]
+    #[diagnostic(
+        code(vsh::bad_address),
+        help("write an address with its prefix length, e.g. 10.1.1.1/24 or 2001:db8::1/64")
+    )]
+    BadPrefix {
+        text: String,
+        reason: String,
+        #[label("refused before the kernel saw it")]
+        span: Span,
+    },
+
+    #[error("\"{text}\" is not {expected}")]
+    #[diagnostic(code(vsh::bad_value))]
+    BadValue {
+        text: String,
+        expected: &'static str,
+        #[label("expected {expected}")]
+        span: Span,
+    },
+
+    #[error("unknown option \"{key}\" for a {kind} link")]
+    #[diagnostic(code(vsh::link::option), help("{kind} takes: {accepted}"))]
+    BadOption {
+        kind: String,
+        key: String,
+        accepted: &'static str,
+        #[label("not an option of {kind}")]
+        span: Span,
+    },
+
+    #[error("a {kind} link needs `{key}`")]
+    #[diagnostic(code(vsh::link::option))]
+    MissingOption {
+        kind: String,
+        key: &'static str,
+        #[label("add `{key} ...` here")]
+        span: Span,
+    },
+
+    #[error("variable ${name} is not set")]
+    #[diagnostic(code(vsh::undefined))]
+    Undefined {
+        name: String,
+        #[label("not set")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{what}")]
+    #[diagnostic(code(vsh::arithmetic))]
+    Arithmetic {
+        what: &'static str,
+        #[label("here")]
+        span: Span,
+    },
+
+    #[error("program not found: {program}")]
+    #[diagnostic(code(vsh::exec::not_found))]
+    ProgramNotFound {
+        program: String,
+        #[label("not a builtin, and not a program in PATH")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{program} exited with status {code}")]
+    #[diagnostic(code(vsh::exec::status))]
+    ProgramFailed {
+        program: String,
+        code: i32,
+        #[label("this program failed")]
+        span: Span,
+    },
+
+    #[error("the statement after `!` succeeded")]
+    #[diagnostic(
+        code(vsh::not),
+        help("`! STATEMENT` succeeds only when STATEMENT fails")
+    )]
+    NotFailed {
+        #[label("expected this to fail")]
+        span: Span,
+    },
+}
+
+impl RunError {
+    /// The exit status this failure gives `$?`: a program's own, otherwise 1.
+    pub fn status(&self) -> i32 {
+        match self {
+            RunError::ProgramFailed { code, .. } => *code,
+            RunError::ProgramNotFound { .. } => 127,
+            _ => 1,
+        }
+    }
+}

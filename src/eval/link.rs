@@ -1,0 +1,314 @@
+//! `link ...` and `veth ...`: devices in the current namespace.
+
+use super::error::{Result, RunError};
+use super::netns::{fail, where_};
+use super::{show, Evaluator};
+use crate::net::link::{self, Link, LinkKind, MacvlanMode, NsTarget};
+use crate::net::Ns;
+use crate::syntax::ast::{LinkCmd, LinkOp, LinkType, Word};
+use crate::syntax::Span;
+use std::os::fd::{AsFd, OwnedFd};
+
+impl Evaluator {
+    pub(super) fn link_cmd(&mut self, cmd: &LinkCmd, span: Span) -> Result<()> {
+        match cmd {
+            LinkCmd::Show { dev } => {
+                let links = self.links(span)?;
+                let wanted = match dev {
+                    Some(w) => Some(self.device(w)?.0),
+                    None => None,
+                };
+                let names = show::NsNames::resolve(&mut self.net, &self.ns, &links);
+                for l in links.iter().filter(|l| wanted.is_none_or(|i| l.index == i)) {
+                    print!("{}", show::link(l, &links, &names));
+                }
+                Ok(())
+            }
+            LinkCmd::Add { name, kind } => {
+                let name = self.ifname(name)?;
+                match kind {
+                    LinkType::Veth {
+                        peer,
+                        peer_netns,
+                        span: ty_span,
+                    } => {
+                        let peer = match peer {
+                            Some(w) => self.ifname(w)?,
+                            // As iproute2: an unnamed peer gets the kernel's vethN name.
+                            None => String::new(),
+                        };
+                        self.add_veth(&name, &peer, peer_netns.as_ref(), *ty_span, span)
+                    }
+                    LinkType::Other { kind, opts } => {
+                        let kind_name = self.word(kind)?;
+                        self.add_other(&name, &kind_name, opts, kind.span, span)
+                    }
+                }
+            }
+            LinkCmd::Set { dev, ops } => {
+                let (index, name) = self.device(dev)?;
+                for op in ops {
+                    self.link_op(index, &name, op, span)?;
+                }
+                Ok(())
+            }
+            LinkCmd::Del { dev } => {
+                let (index, name) = self.device(dev)?;
+                let ns = self.ns.clone();
+                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+                link::del(sock, index).map_err(fail(
+                    format!("cannot delete \"{name}\" {}", where_(&ns)),
+                    span,
+                ))
+            }
+        }
+    }
+
+    /// `veth A peer B [netns NS]`
+    pub(super) fn veth(
+        &mut self,
+        name: &Word,
+        peer: &Word,
+        netns: Option<&Word>,
+        span: Span,
+    ) -> Result<()> {
+        let name = self.ifname(name)?;
+        let peer_name = self.ifname(peer)?;
+        self.add_veth(&name, &peer_name, netns, peer.span, span)
+    }
+
+    fn add_veth(
+        &mut self,
+        name: &str,
+        peer: &str,
+        peer_netns: Option<&Word>,
+        peer_span: Span,
+        span: Span,
+    ) -> Result<()> {
+        let peer_ns = match peer_netns {
+            Some(w) => Some(self.ns_ref(w, false)?),
+            None => None,
+        };
+        // The peer's namespace fd must stay open until the kernel has answered.
+        let peer_fd: Option<OwnedFd> = match &peer_ns {
+            Some(ns) => Some(self.ns_fd(ns, peer_span)?),
+            None => None,
+        };
+        let ns = self.ns.clone();
+        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        let kind = LinkKind::Veth {
+            peer,
+            peer_ns: peer_fd.as_ref().map(|fd| fd.as_fd()),
+        };
+        let place = match &peer_ns {
+            Some(p) => format!("{} (peer \"{peer}\" {})", where_(&ns), where_(p)),
+            None => where_(&ns),
+        };
+        link::add(sock, name, &kind)
+            .map_err(fail(
+                format!("cannot create veth pair \"{name}\"/\"{peer}\" {place}"),
+                span,
+            ))
+            .map_err(exists_hint)
+    }
+
+    fn add_other(
+        &mut self,
+        name: &str,
+        kind: &str,
+        opts: &[(Word, Word)],
+        kind_span: Span,
+        span: Span,
+    ) -> Result<()> {
+        let ns = self.ns.clone();
+        let accepted = match kind {
+            "macvlan" => "link DEV, mode private|vepa|bridge|passthru|source",
+            "vxlan" => "id N, dev DEV, dstport PORT",
+            _ => "no options",
+        };
+        let mut parent = None;
+        let mut mode = MacvlanMode::Bridge;
+        let mut id = None;
+        let mut port = None;
+        for (key, value) in opts {
+            match (kind, self.word(key)?.as_str()) {
+                ("macvlan", "link") | ("vxlan", "dev") => parent = Some(self.device(value)?.0),
+                ("macvlan", "mode") => {
+                    mode = match self.word(value)?.as_str() {
+                        "private" => MacvlanMode::Private,
+                        "vepa" => MacvlanMode::Vepa,
+                        "bridge" => MacvlanMode::Bridge,
+                        "passthru" => MacvlanMode::Passthru,
+                        "source" => MacvlanMode::Source,
+                        other => {
+                            return Err(RunError::BadValue {
+                                text: other.to_string(),
+                                expected:
+                                    "a macvlan mode (private, vepa, bridge, passthru, source)",
+                                span: value.span,
+                            })
+                        }
+                    }
+                }
+                ("vxlan", "id") => id = Some(self.number(value, "a VXLAN id")?),
+                ("vxlan", "dstport") => port = Some(self.number(value, "a port number")?),
+                (_, other) => {
+                    return Err(RunError::BadOption {
+                        kind: kind.to_string(),
+                        key: other.to_string(),
+                        accepted,
+                        span: key.span,
+                    })
+                }
+            }
+        }
+        let missing = |key| RunError::MissingOption {
+            kind: kind.to_string(),
+            key,
+            span: kind_span,
+        };
+        let kind = match kind {
+            "bridge" => LinkKind::Bridge,
+            "dummy" => LinkKind::Dummy,
+            "ifb" => LinkKind::Ifb,
+            "macvlan" => LinkKind::Macvlan {
+                parent: parent.ok_or_else(|| missing("link"))?,
+                mode,
+            },
+            "vxlan" => LinkKind::Vxlan {
+                id: id.ok_or_else(|| missing("id"))?,
+                parent,
+                port,
+            },
+            other => LinkKind::Other(other),
+        };
+        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        link::add(sock, name, &kind)
+            .map_err(fail(
+                format!("cannot create \"{name}\" {}", where_(&ns)),
+                span,
+            ))
+            .map_err(exists_hint)
+    }
+
+    fn link_op(&mut self, index: u32, name: &str, op: &LinkOp, span: Span) -> Result<()> {
+        let ns = self.ns.clone();
+        let place = where_(&ns);
+        match op {
+            LinkOp::Up(_) | LinkOp::Down(_) => {
+                let up = matches!(op, LinkOp::Up(_));
+                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+                link::set_up(sock, index, up).map_err(fail(
+                    format!(
+                        "cannot set \"{name}\" {} {place}",
+                        if up { "up" } else { "down" }
+                    ),
+                    span,
+                ))
+            }
+            LinkOp::NoMaster(_) => {
+                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+                link::set_master(sock, index, 0)
+                    .map_err(fail(format!("cannot release \"{name}\" {place}"), span))
+            }
+            LinkOp::Master(w) => {
+                let (master, master_name) = self.device(w)?;
+                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+                link::set_master(sock, index, master).map_err(fail(
+                    format!("cannot attach \"{name}\" to \"{master_name}\" {place}"),
+                    span,
+                ))
+            }
+            LinkOp::Mtu(w) => {
+                let mtu = self.number(w, "an MTU (bytes)")?;
+                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+                link::set_mtu(sock, index, mtu).map_err(fail(
+                    format!("cannot set the MTU of \"{name}\" {place}"),
+                    span,
+                ))
+            }
+            LinkOp::Name(w) => {
+                let new = self.ifname(w)?;
+                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+                link::rename(sock, index, &new).map_err(fail(
+                    format!("cannot rename \"{name}\" to \"{new}\" {place}"),
+                    span,
+                ))
+            }
+            LinkOp::Netns(w) => {
+                let text = self.word(w)?;
+                let (target_ns, pid) = match text.parse::<u32>() {
+                    // In the sandbox, PID 1 is the host's: the sandbox's root stands for it.
+                    Ok(1) if self.isolated => (Some(Ns::Root), None),
+                    Ok(pid) => (None, Some(pid)),
+                    Err(_) => (Some(self.ns_ref(w, false)?), None),
+                };
+                let fd = match &target_ns {
+                    Some(t) => Some(self.ns_fd(t, w.span)?),
+                    None => None,
+                };
+                let target = match (&fd, pid) {
+                    (Some(fd), _) => NsTarget::Fd(fd.as_fd()),
+                    (None, Some(pid)) => NsTarget::Pid(pid),
+                    (None, None) => unreachable!("a namespace or a pid"),
+                };
+                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+                link::set_netns(sock, index, target).map_err(fail(
+                    format!("cannot move \"{name}\" {place} to namespace {text}"),
+                    span,
+                ))
+            }
+        }
+    }
+
+    /// All links of the current namespace.
+    pub(super) fn links(&mut self, span: Span) -> Result<Vec<Link>> {
+        let ns = self.ns.clone();
+        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        link::list(sock).map_err(fail(format!("cannot list links {}", where_(&ns)), span))
+    }
+
+    /// A link of the current namespace by name, if there is one.
+    pub(super) fn find_link(&mut self, name: &str, span: Span) -> Result<Option<Link>> {
+        let ns = self.ns.clone();
+        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        link::get(sock, name).map_err(fail(format!("cannot look up \"{name}\""), span))
+    }
+
+    /// The ifindex and name of the device a word names, in the current namespace.
+    pub(super) fn device(&mut self, w: &Word) -> Result<(u32, String)> {
+        let name = self.ifname(w)?;
+        match self.find_link(&name, w.span)? {
+            Some(l) => Ok((l.index, name)),
+            None => Err(RunError::NoDevice {
+                name,
+                place: where_(&self.ns),
+                span: w.span,
+            }),
+        }
+    }
+
+    /// An owned handle on a namespace, for requests that name it while using another socket.
+    pub(super) fn ns_fd(&mut self, ns: &Ns, span: Span) -> Result<OwnedFd> {
+        let fd = self
+            .net
+            .fd(ns)
+            .map_err(fail(format!("cannot open {}", where_(ns)), span))?;
+        fd.try_clone_to_owned().map_err(|e| {
+            fail(format!("cannot open {}", where_(ns)), span)(crate::net::NetError::Sys {
+                what: "dup namespace fd".into(),
+                errno: nix::errno::Errno::from_raw(e.raw_os_error().unwrap_or(0)),
+            })
+        })
+    }
+}
+
+/// A link that cannot be created because its name is taken gets a hint saying so.
+fn exists_hint(mut e: RunError) -> RunError {
+    if let RunError::Net { error, help, .. } = &mut e {
+        if error.errno() == Some(nix::errno::Errno::EEXIST) {
+            *help = Some("a device of that name already exists: `link del NAME` first, or choose another name".into());
+        }
+    }
+    e
+}

@@ -1,0 +1,165 @@
+//! The evaluator: walks the AST, keeps variables, the current namespace and the last status,
+//! and calls the net layer. The only layer that knows both the language and the kernel.
+
+mod addr;
+pub mod check;
+pub mod error;
+mod exec;
+mod link;
+mod netns;
+mod show;
+mod words;
+
+pub use error::{Result, RunError};
+
+use crate::net::{Namespaces, Ns};
+use crate::syntax::ast::{Block, Cond, ForItems, Program, Stmt, StmtKind};
+use std::collections::HashMap;
+
+/// The state of one run, shared by a script and by every line typed in the REPL.
+pub struct Evaluator {
+    pub(crate) net: Namespaces,
+    pub(crate) vars: HashMap<String, String>,
+    pub(crate) args: Vec<String>,
+    pub(crate) script_name: String,
+    /// `$?`: the status of the last statement.
+    pub status: i32,
+    /// Where builtins act and programs run.
+    pub ns: Ns,
+    /// Under --isolated, PID 1 belongs to the host: moves to it mean the sandbox's root.
+    pub(crate) isolated: bool,
+}
+
+impl Evaluator {
+    pub fn new(script_name: &str, args: Vec<String>, isolated: bool) -> Result<Self> {
+        let net = Namespaces::new().map_err(|error| RunError::Net {
+            what: "cannot open the root namespace".into(),
+            error,
+            span: Default::default(),
+            help: None,
+        })?;
+        Ok(Evaluator {
+            net,
+            vars: HashMap::new(),
+            args,
+            script_name: script_name.to_string(),
+            status: 0,
+            ns: Ns::Root,
+            isolated,
+        })
+    }
+
+    /// Runs a program; the first failing statement stops it.
+    pub fn run(&mut self, program: &Program) -> Result<()> {
+        self.stmts(&program.stmts)
+    }
+
+    fn stmts(&mut self, stmts: &[Stmt]) -> Result<()> {
+        for s in stmts {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn block(&mut self, b: &Block) -> Result<()> {
+        self.stmts(&b.stmts)
+    }
+
+    /// Runs one statement and records its status in `$?`.
+    pub fn stmt(&mut self, s: &Stmt) -> Result<()> {
+        let result = self.stmt_inner(s);
+        // Control flow passes on its body's status; everything else sets its own.
+        if !matches!(
+            s.kind,
+            StmtKind::For { .. } | StmtKind::If { .. } | StmtKind::NetnsBlock { .. }
+        ) || result.is_err()
+        {
+            self.status = match &result {
+                Ok(()) => 0,
+                Err(e) => e.status(),
+            };
+        }
+        result
+    }
+
+    fn stmt_inner(&mut self, s: &Stmt) -> Result<()> {
+        match &s.kind {
+            StmtKind::Let { name, value } => {
+                let value = self.word(value)?;
+                self.vars.insert(name.name.clone(), value);
+                Ok(())
+            }
+            StmtKind::For { var, items, body } => {
+                let values: Vec<String> = match items {
+                    ForItems::Range { from, to } => {
+                        let from: i64 = self.number(from, "an integer")?;
+                        let to: i64 = self.number(to, "an integer")?;
+                        (from..=to).map(|i| i.to_string()).collect()
+                    }
+                    ForItems::List(words) => self.words(words)?,
+                };
+                for value in values {
+                    self.vars.insert(var.name.clone(), value);
+                    self.block(body)?;
+                }
+                Ok(())
+            }
+            StmtKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                if self.cond(cond)? {
+                    self.block(then)
+                } else if let Some(b) = otherwise {
+                    self.block(b)
+                } else {
+                    Ok(())
+                }
+            }
+            StmtKind::Not(inner) => match self.stmt(inner) {
+                Ok(()) => Err(RunError::NotFailed { span: inner.span }),
+                Err(_) => Ok(()),
+            },
+            StmtKind::NetnsBlock { ns, body } => {
+                let ns = self.ns_ref(ns, true)?;
+                self.within(ns, |ev| ev.block(body))
+            }
+            StmtKind::RootBlock(body) => self.within(Ns::Root, |ev| ev.block(body)),
+            StmtKind::InNetns { ns, cmd } => {
+                let ns = self.ns_ref(ns, false)?;
+                self.within(ns, |ev| ev.stmt(cmd))
+            }
+            StmtKind::Netns(cmd) => self.netns_cmd(cmd, s.span),
+            StmtKind::Link(cmd) => self.link_cmd(cmd, s.span),
+            StmtKind::Addr(cmd) => self.addr_cmd(cmd, s.span),
+            StmtKind::Veth { name, peer, netns } => self.veth(name, peer, netns.as_ref(), s.span),
+            StmtKind::Exec { ns, argv } => self.exec(ns.as_ref(), argv, s.span),
+            StmtKind::External { argv } => self.external(argv, s.span),
+        }
+    }
+
+    fn cond(&mut self, c: &Cond) -> Result<bool> {
+        Ok(match c {
+            Cond::Not(inner, _) => !self.cond(inner)?,
+            Cond::NetnsExists(w) => {
+                let name = self.netns_name(w)?;
+                name == "root" || self.net.exists(&name)
+            }
+            Cond::LinkExists(w) => {
+                let name = self.ifname(w)?;
+                self.find_link(&name, w.span)?.is_some()
+            }
+            // A condition's failure is an answer, not an error.
+            Cond::Stmt(s) => self.stmt(s).is_ok(),
+        })
+    }
+
+    /// Runs `f` with `ns` as the current namespace, then restores the previous one.
+    fn within(&mut self, ns: Ns, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
+        let saved = std::mem::replace(&mut self.ns, ns);
+        let result = f(self);
+        self.ns = saved;
+        result
+    }
+}

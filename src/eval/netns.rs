@@ -1,0 +1,105 @@
+//! `netns ...`, `netns NAME { }`, `ip -n NAME`: namespaces, and naming the current one.
+
+use super::error::{Result, RunError};
+use super::Evaluator;
+use crate::net::{NetError, Ns};
+use crate::syntax::ast::{NetnsCmd, Word};
+use crate::syntax::Span;
+
+impl Evaluator {
+    pub(super) fn netns_cmd(&mut self, cmd: &NetnsCmd, span: Span) -> Result<()> {
+        match cmd {
+            NetnsCmd::Add(w) => {
+                let name = self.netns_name(w)?;
+                self.net
+                    .add(&name)
+                    .map_err(fail(format!("cannot create namespace \"{name}\""), span))
+            }
+            NetnsCmd::Del(w) => {
+                let name = self.netns_name(w)?;
+                self.net
+                    .del(&name)
+                    .map_err(fail(format!("cannot delete namespace \"{name}\""), span))
+            }
+            NetnsCmd::List => {
+                let entries = self
+                    .net
+                    .list()
+                    .map_err(fail("cannot list namespaces", span))?;
+                for e in entries {
+                    match e.id {
+                        Some(id) => println!("{} (id: {id})", e.name),
+                        None => println!("{}", e.name),
+                    }
+                }
+                Ok(())
+            }
+            NetnsCmd::Exec { ns, argv } => {
+                let ns = self.ns_ref(ns, false)?;
+                self.run_program(&ns, argv, span)
+            }
+        }
+    }
+
+    /// The namespace a word names: `root`, or one in /run/netns. A block creates it if absent.
+    pub(super) fn ns_ref(&mut self, w: &Word, create: bool) -> Result<Ns> {
+        let name = self.netns_name(w)?;
+        if name == "root" {
+            return Ok(Ns::Root);
+        }
+        if !self.net.exists(&name) {
+            if create {
+                self.net
+                    .add(&name)
+                    .map_err(fail(format!("cannot create namespace \"{name}\""), w.span))?;
+            } else {
+                return Err(RunError::Net {
+                    what: format!("cannot enter namespace \"{name}\""),
+                    error: NetError::NoNetns { name: name.clone() },
+                    span: w.span,
+                    help: Some(format!("create it first: netns add {name}")),
+                });
+            }
+        }
+        Ok(Ns::Named(name))
+    }
+}
+
+/// How to describe a namespace in a message.
+pub(super) fn where_(ns: &Ns) -> String {
+    match ns {
+        Ns::Root => "in the root namespace".into(),
+        Ns::Named(name) => format!("in namespace {name}"),
+    }
+}
+
+/// Wraps a kernel error with what we were doing and where in the script, adding a hint
+/// where one helps.
+pub(super) fn fail(what: impl Into<String>, span: Span) -> impl FnOnce(NetError) -> RunError {
+    move |error| {
+        let help = hint(&error);
+        RunError::Net {
+            what: what.into(),
+            error,
+            span,
+            help,
+        }
+    }
+}
+
+fn hint(error: &NetError) -> Option<String> {
+    use nix::errno::Errno;
+    match error {
+        NetError::NoNetns { name } => Some(format!("create it first: netns add {name}")),
+        NetError::NetnsExists { name } => Some(format!(
+            "use `netns {name} {{ ... }}` to reuse it, or `netns del {name}` first"
+        )),
+        NetError::NoDevice { .. } => Some("`link list` shows the devices of this namespace".into()),
+        _ => match error.errno() {
+            Some(Errno::EPERM) | Some(Errno::EACCES) => {
+                Some("this needs CAP_NET_ADMIN: run vsh as root, or use `vsh --isolated`".into())
+            }
+            _ => None,
+        },
+    }
+}

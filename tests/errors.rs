@@ -1,0 +1,140 @@
+//! Errors: each points at its statement, names what failed, and gives the kernel's words.
+
+use crate::lab::Lab;
+
+#[test]
+fn syntax_error_exit_2_with_line_and_expectation() {
+    let run = Lab::new("netns add a\nlink frob veth0\n").run().failure(2);
+    assert_eq!(
+        run.stderr,
+        "vsh::syntax
+
+  × syntax error: unexpected `frob`
+   ╭─[script.vnet:2:6]
+ 1 │ netns add a
+ 2 │ link frob veth0
+   ·      ──┬─
+   ·        ╰── expected `add`, `del`, `set`, `show` or end of line
+   ╰────
+
+"
+    );
+}
+
+#[test]
+fn an_existing_link_gives_the_kernels_answer_and_the_line() {
+    let run = Lab::new(
+        "veth veth0 peer veth1\n\nlink add veth0 type veth peer name veth9\necho not-reached\n",
+    )
+    .run()
+    .failure(1)
+    .stderr_has("cannot create veth pair \"veth0\"/\"veth9\" in the root namespace: File exists")
+    .stderr_has("script.vnet:3:1")
+    .stderr_has("a device of that name already exists");
+    assert!(!run.stdout.contains("not-reached"));
+}
+
+#[test]
+fn the_kernels_extended_ack_message_is_shown() {
+    Lab::new("veth a peer b\naddr add 10.1.1.1/24 dev a\naddr add 10.1.1.1/24 dev a\n")
+        .run()
+        .failure(1)
+        .stderr_has("cannot add 10.1.1.1/24 to \"a\" in the root namespace")
+        .stderr_has("script.vnet:3:1");
+    Lab::new("link add br0 type bridge\nlink add br1 type bridge\nlink set br1 master br0\n")
+        .run()
+        .failure(1)
+        .stderr_has("cannot attach \"br1\" to \"br0\"")
+        .stderr_has("script.vnet:3:1");
+}
+
+#[test]
+fn missing_devices_and_namespaces_are_named() {
+    Lab::new("netns add red\nip -n red link set veth7 up\n")
+        .run()
+        .failure(1)
+        .stderr_has("cannot find device \"veth7\" in namespace red")
+        .stderr_has("script.vnet:2:20");
+    Lab::new("netns blue2 { link }\nip -n nothere link\n")
+        .run()
+        .failure(1)
+        .stderr_has("namespace \"nothere\" does not exist")
+        .stderr_has("netns add nothere");
+    Lab::new("netns del ghost\n")
+        .run()
+        .failure(1)
+        .stderr_has("cannot delete namespace \"ghost\"");
+}
+
+#[test]
+fn bad_values_are_refused_before_the_kernel() {
+    let cases = [
+        (
+            "link add abcdefghijklmnop type bridge",
+            "longer than 15 bytes",
+        ),
+        ("link add a/b type bridge", "contains `/`"),
+        ("link add \"a b\" type bridge", "contains whitespace"),
+        ("netns add ../../x", "contains `/`"),
+        ("netns add ..", "is `.` or `..`"),
+        (
+            "veth a peer b\naddr add 300.1.1.1/24 dev a",
+            "invalid address \"300.1.1.1/24\"",
+        ),
+        (
+            "veth a peer b\naddr add 10.1.1.1/33 dev a",
+            "invalid address \"10.1.1.1/33\"",
+        ),
+        (
+            "veth a peer b\nlink set a mtu lots",
+            "\"lots\" is not an MTU",
+        ),
+    ];
+    for (script, message) in cases {
+        Lab::new(script).run().failure(1).stderr_has(message);
+    }
+}
+
+#[test]
+fn a_missing_program_is_named_with_the_nearest_builtin() {
+    Lab::new("lnik show\n")
+        .run()
+        .failure(1)
+        .stderr_has("program not found: lnik")
+        .stderr_has("did you mean the builtin `link`?");
+}
+
+#[test]
+fn undefined_variables_and_arithmetic() {
+    Lab::new("netns add h$i\n")
+        .run()
+        .failure(1)
+        .stderr_has("variable $i is not set")
+        .stderr_has("script.vnet:1:12");
+    Lab::new("let n = 0\necho ${10 / n}\n")
+        .run()
+        .failure(1)
+        .stderr_has("division by zero");
+    Lab::new("echo ${2 * (3 + 4)} ${-7 % 3} $1-$2\n")
+        .args(&["x", "y"])
+        .run()
+        .success()
+        .stdout_has("14 -1 x-y");
+}
+
+#[test]
+fn check_touches_nothing_and_reports_every_problem() {
+    let run = Lab::new("netns add made\nlink add abcdefghijklmnop type bridge\nnetns add x$undefined\naddr add 10.1.1.1/33 dev lo\n")
+        .flag("--check")
+        .oracle("ls /run/netns 2>/dev/null | wc -l")
+        .run()
+        .failure(1)
+        .stderr_has("longer than 15 bytes")
+        .stderr_has("variable $undefined is not set")
+        .stderr_has("invalid address \"10.1.1.1/33\"");
+    assert_eq!(run.oracle(0).trim(), "0");
+    Lab::new("for i in 1..3 { netns add h$i }\n")
+        .flag("--check")
+        .run()
+        .success();
+}

@@ -1,0 +1,208 @@
+//! The sandbox harness: a vsh script run in a throwaway network + mount namespace, with
+//! iproute2 as the oracle in the same sandbox afterwards.
+//!
+//! `Lab::new("veth a peer b").oracle("ip -j link").run()` starts
+//! `unshare --net --mount --propagation private`, mounts a private tmpfs on /run (so
+//! /run/netns is the sandbox's own) and a fresh sysfs, runs vsh, then each oracle command.
+//! When the sandbox exits, everything in it vanishes.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub const VSH: &str = env!("CARGO_BIN_EXE_vsh");
+
+#[must_use]
+pub struct Lab {
+    script: String,
+    args: Vec<String>,
+    flags: Vec<String>,
+    oracles: Vec<String>,
+    private_etc: bool,
+}
+
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+    oracles: Vec<String>,
+    script: String,
+}
+
+impl Lab {
+    pub fn new(script: &str) -> Self {
+        Lab {
+            script: script.to_string(),
+            args: vec![],
+            flags: vec![],
+            oracles: vec![],
+            private_etc: false,
+        }
+    }
+
+    /// Script arguments: $1, $2, ...
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args = args.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    /// Flags for vsh itself, before the script.
+    pub fn flag(mut self, flag: &str) -> Self {
+        self.flags.push(flag.to_string());
+        self
+    }
+
+    /// A private copy of /etc in the sandbox, for tests that write /etc/netns.
+    pub fn private_etc(mut self) -> Self {
+        self.private_etc = true;
+        self
+    }
+
+    /// A shell command run in the sandbox after vsh; its stdout is `Run::oracle(i)`.
+    pub fn oracle(mut self, cmd: &str) -> Self {
+        self.oracles.push(cmd.to_string());
+        self
+    }
+
+    pub fn run(self) -> Run {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "vsh-lab-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = |name: &str| -> PathBuf { dir.join(name) };
+        std::fs::write(path("script.vnet"), &self.script).unwrap();
+        let mut runner = String::from(
+            "mount -t tmpfs vsh-lab /run && mount -t sysfs sysfs /sys || exit 99\n\
+             cd \"$LAB\"\n",
+        );
+        if self.private_etc {
+            runner.push_str("cp -a /etc /run/etc && mount --bind /run/etc /etc || exit 99\n");
+        }
+        runner.push_str(&format!(
+            "\"$VSH\" {} script.vnet {} >stdout 2>stderr; echo $? >status\n",
+            self.flags.join(" "),
+            self.args
+                .iter()
+                .map(|a| format!("'{a}'"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ));
+        for (i, cmd) in self.oracles.iter().enumerate() {
+            runner.push_str(&format!("( {cmd} ) >oracle{i} 2>oracle{i}.err\n"));
+        }
+        std::fs::write(path("runner.sh"), runner).unwrap();
+        let out = Command::new("unshare")
+            .args(["--net", "--mount", "--propagation", "private", "bash"])
+            .arg(path("runner.sh"))
+            .env("VSH", VSH)
+            .env("LAB", &dir)
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "80")
+            .output()
+            .expect("unshare runs");
+        assert!(
+            out.status.success(),
+            "sandbox setup failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let read = |name: &str| std::fs::read_to_string(path(name)).unwrap_or_default();
+        let run = Run {
+            status: read("status").trim().parse().unwrap_or(-1),
+            stdout: read("stdout"),
+            stderr: read("stderr"),
+            oracles: (0..self.oracles.len())
+                .map(|i| read(&format!("oracle{i}")))
+                .collect(),
+            script: self.script,
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        run
+    }
+}
+
+impl Run {
+    fn context(&self) -> String {
+        format!(
+            "script:\n{}\nstatus {}\nstdout:\n{}\nstderr:\n{}\noracles:\n{}",
+            self.script,
+            self.status,
+            self.stdout,
+            self.stderr,
+            self.oracles.join("\n---\n")
+        )
+    }
+
+    pub fn success(self) -> Self {
+        assert_eq!(self.status, 0, "expected success\n{}", self.context());
+        self
+    }
+
+    pub fn failure(self, status: i32) -> Self {
+        assert_eq!(
+            self.status,
+            status,
+            "expected status {status}\n{}",
+            self.context()
+        );
+        self
+    }
+
+    pub fn stdout_has(self, text: &str) -> Self {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}\n{}",
+            self.context()
+        );
+        self
+    }
+
+    pub fn stderr_has(self, text: &str) -> Self {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}\n{}",
+            self.context()
+        );
+        self
+    }
+
+    pub fn oracle(&self, i: usize) -> &str {
+        &self.oracles[i]
+    }
+
+    /// An oracle's output parsed as JSON (`ip -j ...`).
+    pub fn json(&self, i: usize) -> serde_json::Value {
+        serde_json::from_str(&self.oracles[i])
+            .unwrap_or_else(|e| panic!("oracle {i} is not JSON ({e})\n{}", self.context()))
+    }
+}
+
+/// The links of an `ip -j link` answer, by name.
+pub fn link<'a>(links: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    links
+        .as_array()
+        .and_then(|a| a.iter().find(|l| l["ifname"] == name))
+        .unwrap_or_else(|| panic!("no link {name} in {links}"))
+}
+
+/// The addresses ("10.1.1.1/24"), link-local ones aside, of `name` in an `ip -j addr` answer.
+pub fn addrs(links: &serde_json::Value, name: &str) -> Vec<String> {
+    link(links, name)["addr_info"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|i| i["scope"] != "link")
+                .map(|i| format!("{}/{}", i["local"].as_str().unwrap(), i["prefixlen"]))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn flags(link: &serde_json::Value) -> Vec<String> {
+    link["flags"]
+        .as_array()
+        .map(|a| a.iter().map(|f| f.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}
