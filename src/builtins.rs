@@ -1,10 +1,13 @@
-//! The one table of builtins: fed to help, completion and "did you mean" hints.
+//! The one table of builtins: fed to `help`, REPL completion and highlighting, and
+//! "did you mean" hints.
 
 /// A builtin verb of the language.
 pub struct Builtin {
     pub name: &'static str,
     pub summary: &'static str,
+    /// Its forms; the word after the name in each `|`-separated form is a subcommand.
     pub usage: &'static [&'static str],
+    pub examples: &'static [&'static str],
 }
 
 pub const BUILTINS: &[Builtin] = &[
@@ -17,6 +20,13 @@ pub const BUILTINS: &[Builtin] = &[
             "netns list",
             "netns exec NAME PROGRAM ARGS...",
             "netns NAME { ... }",
+            "netns NAME",
+        ],
+        examples: &[
+            "netns add netns1",
+            "netns netns1 { link set lo up }",
+            "netns exec netns1 cat /sys/class/net/lo/operstate",
+            "netns netns1        # the next lines run inside netns1; `netns root` returns",
         ],
     },
     Builtin {
@@ -29,6 +39,11 @@ pub const BUILTINS: &[Builtin] = &[
             "link set [dev] DEV up | down | netns NS|PID | master BR | nomaster | mtu N | name NEW",
             "link del [dev] DEV",
         ],
+        examples: &[
+            "link add veth0 type veth peer name veth1",
+            "link set veth1 netns netns1",
+            "link set dev veth0 up master br0",
+        ],
     },
     Builtin {
         name: "addr",
@@ -38,36 +53,46 @@ pub const BUILTINS: &[Builtin] = &[
             "addr del CIDR dev DEV",
             "addr show [dev DEV]",
         ],
+        examples: &["addr add 10.1.1.2/24 dev veth0", "addr show dev veth0"],
     },
     Builtin {
         name: "veth",
         summary: "a veth pair, the peer optionally created inside a namespace",
         usage: &["veth NAME peer PEER [netns NS]"],
+        examples: &["veth veth0 peer veth1 netns netns1"],
     },
     Builtin {
         name: "ip",
         summary: "iproute2's spelling of the same builtins",
         usage: &["ip [-n NS] netns|link|addr ..."],
+        examples: &["ip -n netns1 addr add 10.1.1.1/24 dev veth1"],
     },
     Builtin {
         name: "exec",
         summary: "run a program, also one named like a builtin",
         usage: &["exec [-n NS] PROGRAM ARGS...", "exec NS PROGRAM ARGS..."],
+        examples: &["exec netns1 ip -j link"],
     },
     Builtin {
         name: "root",
         summary: "run a block in the namespace vsh started in",
         usage: &["root { ... }"],
+        examples: &["root { link show veth0 }"],
     },
     Builtin {
         name: "let",
         summary: "set a variable",
         usage: &["let NAME = WORD"],
+        examples: &["let n = 3"],
     },
     Builtin {
         name: "for",
         summary: "repeat a block over a range or a list of words",
-        usage: &["for i in 1..$n { ... }", "for name in red green { ... }"],
+        usage: &["for VAR in A..B { ... }", "for VAR in WORD... { ... }"],
+        examples: &[
+            "for i in 1..$n { netns add h$i }",
+            "for c in red green { netns add $c }",
+        ],
     },
     Builtin {
         name: "if",
@@ -76,8 +101,44 @@ pub const BUILTINS: &[Builtin] = &[
             "if netns exists NAME { ... } else { ... }",
             "if link exists DEV { ... }",
         ],
+        examples: &["if ! netns exists red { netns add red }"],
+    },
+    Builtin {
+        name: "help",
+        summary: "list the builtins, or show one with examples",
+        usage: &["help [NAME]"],
+        examples: &["help link"],
     },
 ];
+
+/// The builtin called `name`.
+pub fn find(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// The subcommands of a builtin (`add`, `del`, ... for `netns`), read from its usage lines.
+pub fn subcommands(name: &str) -> Vec<&'static str> {
+    let mut subs: Vec<&'static str> = find(name)
+        .into_iter()
+        .flat_map(|b| b.usage.iter())
+        .flat_map(|u| u.split(" | "))
+        .filter_map(|form| {
+            let mut words = form.split_whitespace();
+            // Alternatives that do not repeat the name are values, not subcommands.
+            if words.next()? != name {
+                return None;
+            }
+            let second = words.next()?;
+            second
+                .chars()
+                .all(|c| c.is_ascii_lowercase())
+                .then_some(second)
+        })
+        .collect();
+    subs.sort_unstable();
+    subs.dedup();
+    subs
+}
 
 /// The builtin closest in spelling to `word`, if one is close enough to be a likely typo.
 pub fn nearest(word: &str) -> Option<&'static str> {
@@ -103,4 +164,17 @@ fn distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subcommands_come_from_usage() {
+        assert_eq!(subcommands("netns"), ["add", "del", "exec", "list"]);
+        assert_eq!(subcommands("link"), ["add", "del", "list", "set", "show"]);
+        assert_eq!(nearest("lnik"), Some("link"));
+        assert_eq!(nearest("tcpdump"), None);
+    }
 }

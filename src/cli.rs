@@ -28,6 +28,23 @@ struct Cli {
     args: Vec<String>,
 }
 
+/// The interactive REPL: the same evaluator, fed line by line.
+fn repl(isolated: bool, args: Vec<String>) -> i32 {
+    if isolated {
+        if let Err(e) = crate::net::sandbox::isolate() {
+            eprintln!("vsh: cannot make the isolated sandbox: {e}");
+            return 1;
+        }
+    }
+    match Evaluator::new("vsh", args, isolated) {
+        Ok(ev) => crate::repl::run(ev),
+        Err(e) => {
+            eprintln!("{}", crate::diag::render(e, &Source::new("vsh", "")));
+            1
+        }
+    }
+}
+
 /// Runs vsh with the process's arguments; returns the exit status.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -60,9 +77,8 @@ pub fn main() -> i32 {
             }
         },
         _ => {
-            if cli.script.is_none() && std::io::stdin().is_terminal() {
-                eprintln!("vsh: give a script, `-c STATEMENTS`, or statements on standard input");
-                return 2;
+            if cli.script.is_none() && std::io::stdin().is_terminal() && !cli.check {
+                return repl(cli.isolated, args);
             }
             let mut text = String::new();
             if let Err(e) = std::io::stdin().read_to_string(&mut text) {

@@ -5,5 +5,6 @@ mod lab;
 mod links;
 mod net;
 mod netns;
+mod repl;
 mod syntax;
 mod tutorial;

@@ -112,3 +112,22 @@ fn a_program_status_is_the_statement_status() {
         .success()
         .stdout_has("1");
 }
+
+#[test]
+fn netns_alone_switches_the_current_namespace() {
+    let run = Lab::new("netns add red\nnetns red\nveth in-red peer also-red\nnetns root\nveth in-root peer also-root\n")
+        .oracle("ip -n red -j link show")
+        .oracle("ip -j link show")
+        .run()
+        .success();
+    let red = run.oracle(0);
+    assert!(
+        red.contains("\"in-red\"") && !red.contains("in-root"),
+        "{red}"
+    );
+    let root = run.oracle(1);
+    assert!(
+        root.contains("\"in-root\"") && !root.contains("in-red"),
+        "{root}"
+    );
+}

@@ -61,6 +61,16 @@ fn netns_block_and_root_block() {
 }
 
 #[test]
+fn netns_alone_and_help() {
+    assert!(matches!(one("netns red"), StmtKind::NetnsEnter(w) if lit(&w) == "red"));
+    assert!(matches!(one("netns root"), StmtKind::NetnsEnter(_)));
+    // `netns add` without a name is an error, not a switch to a namespace called "add".
+    assert!(parse("netns add").is_err());
+    assert!(matches!(one("help"), StmtKind::Help(None)));
+    assert!(matches!(one("help link"), StmtKind::Help(Some(_))));
+}
+
+#[test]
 fn ip_dash_n_wraps_one_builtin() {
     match one("ip -n netns1 link set dev lo up") {
         StmtKind::InNetns { ns, cmd } => {

@@ -66,6 +66,8 @@ impl Checker {
                 self.stmts(&body.stmts);
             }
             StmtKind::RootBlock(body) => self.stmts(&body.stmts),
+            StmtKind::NetnsEnter(w) => self.netns(w),
+            StmtKind::Help(topic) => topic.iter().for_each(|w| self.word(w)),
             StmtKind::InNetns { ns, cmd } => {
                 self.netns(ns);
                 self.stmt(cmd);

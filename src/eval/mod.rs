@@ -5,6 +5,7 @@ mod addr;
 pub mod check;
 pub mod error;
 mod exec;
+mod help;
 mod link;
 mod netns;
 mod show;
@@ -125,6 +126,11 @@ impl Evaluator {
                 let ns = self.ns_ref(ns, true)?;
                 self.within(ns, |ev| ev.block(body))
             }
+            StmtKind::NetnsEnter(w) => {
+                self.ns = self.ns_ref(w, false)?;
+                Ok(())
+            }
+            StmtKind::Help(topic) => self.help(topic.as_ref()),
             StmtKind::RootBlock(body) => self.within(Ns::Root, |ev| ev.block(body)),
             StmtKind::InNetns { ns, cmd } => {
                 let ns = self.ns_ref(ns, false)?;
@@ -153,6 +159,28 @@ impl Evaluator {
             // A condition's failure is an answer, not an error.
             Cond::Stmt(s) => self.stmt(s).is_ok(),
         })
+    }
+
+    /// The names of the variables set so far, for completion.
+    pub fn var_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.vars.keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// The namespaces in /run/netns, for completion; none if they cannot be read.
+    pub fn netns_names(&mut self) -> Vec<String> {
+        self.net
+            .list()
+            .map(|l| l.into_iter().map(|e| e.name).collect())
+            .unwrap_or_default()
+    }
+
+    /// The devices of the current namespace, read live, for completion.
+    pub fn device_names(&mut self) -> Vec<String> {
+        self.links(Default::default())
+            .map(|l| l.into_iter().map(|l| l.name).collect())
+            .unwrap_or_default()
     }
 
     /// Runs `f` with `ns` as the current namespace, then restores the previous one.

@@ -71,6 +71,11 @@ pub enum StmtKind {
         ns: Word,
         body: Block,
     },
+    /// `netns NAME` alone: what follows (a script's next statements, the REPL's next lines)
+    /// runs inside NAME; `netns root` goes back.
+    NetnsEnter(Word),
+    /// `help [NAME]`
+    Help(Option<Word>),
     /// `root { }`: the body runs in the namespace vsh started in.
     RootBlock(Block),
     /// `ip -n NAME CMD`: one builtin inside NAME.

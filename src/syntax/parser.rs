@@ -104,6 +104,8 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
             ns: parse_word(next(&mut inner)),
             body: parse_block(next(&mut inner)),
         },
+        Rule::netns_enter => StmtKind::NetnsEnter(parse_word(next(&mut inner))),
+        Rule::help_cmd => StmtKind::Help(inner.next().map(parse_word)),
         Rule::root_block => StmtKind::RootBlock(parse_block(next(&mut inner))),
         Rule::ip_cmd => {
             let first = next(&mut inner);

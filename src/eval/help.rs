@@ -1,0 +1,40 @@
+//! `help` and `help NAME`, from the one table of builtins.
+
+use super::error::{Result, RunError};
+use super::Evaluator;
+use crate::builtins::{self, BUILTINS};
+use crate::syntax::ast::Word;
+
+impl Evaluator {
+    pub(super) fn help(&mut self, topic: Option<&Word>) -> Result<()> {
+        let Some(w) = topic else {
+            println!("vsh builtins (help NAME for one; any other line runs as a program):");
+            for b in BUILTINS {
+                println!("  {:<8} {}", b.name, b.summary);
+            }
+            return Ok(());
+        };
+        let name = self.word(w)?;
+        match builtins::find(&name) {
+            Some(b) => {
+                println!("{}: {}", b.name, b.summary);
+                println!("usage:");
+                for u in b.usage {
+                    println!("  {u}");
+                }
+                if !b.examples.is_empty() {
+                    println!("examples:");
+                    for e in b.examples {
+                        println!("  {e}");
+                    }
+                }
+                Ok(())
+            }
+            None => Err(RunError::BadValue {
+                text: name,
+                expected: "a builtin (`help` lists them)",
+                span: w.span,
+            }),
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! The REPL, driven through a real pseudo-terminal inside a sandbox.
+
+use crate::lab::VSH;
+use rexpect::reader::Options;
+use rexpect::session::{spawn_with_options, PtySession};
+use std::process::Command;
+
+/// `vsh` with no script, on a terminal, in a throwaway network + mount namespace.
+fn repl() -> PtySession {
+    let state = std::env::temp_dir().join(format!(
+        "vsh-repl-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let mut cmd = Command::new("unshare");
+    cmd.args(["--net", "--mount", "--propagation", "private", "sh", "-c"])
+        .arg("mount -t tmpfs vsh-repl /run && mount -t sysfs sysfs /sys && exec \"$VSH\"")
+        .env("VSH", VSH)
+        .env("XDG_STATE_HOME", &state)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let options = Options::new()
+        .timeout_ms(Some(15_000))
+        .strip_ansi_escape_codes(true);
+    let mut p = spawn_with_options(cmd, options).expect("vsh starts on a pty");
+    p.exp_string("vsh> ").expect("a prompt");
+    p
+}
+
+#[test]
+fn a_block_over_three_lines_then_the_namespace_prompt() {
+    let mut p = repl();
+    p.send_line("netns red {").unwrap();
+    p.exp_string("... ").unwrap();
+    p.send_line("  link set lo up").unwrap();
+    p.exp_string("... ").unwrap();
+    p.send_line("}").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("netns list").unwrap();
+    p.exp_string("red").unwrap();
+    p.send_line("netns red").unwrap();
+    p.exp_string("vsh[red]> ").unwrap();
+    p.send_line("link show lo").unwrap();
+    p.exp_string("<LOOPBACK,UP,LOWER_UP>").unwrap();
+    p.send_line("netns root").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn tab_completes_a_keyword_and_a_device_name() {
+    let mut p = repl();
+    p.send_line("veth veth-one peer veth-two").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    // `lin<Tab>` becomes `link `, `veth-o<Tab>` becomes `veth-one `.
+    p.send("lin\t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("link").unwrap();
+    p.send("show veth-o\t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("veth-one").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("veth-one@veth-two:").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn an_error_then_a_successful_line_and_history_with_up() {
+    let mut p = repl();
+    p.send_line("link show nothere").unwrap();
+    p.exp_string("cannot find device \"nothere\"").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("echo it-goes-on-$?").unwrap();
+    p.exp_string("it-goes-on-1").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("echo recalled-$?").unwrap();
+    p.exp_string("recalled-0").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    // Up brings back the last line; $? is 0 again after the echo.
+    p.send("\x1b[A").unwrap();
+    p.flush().unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("recalled-0").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn ctrl_c_cancels_a_line_and_interrupts_a_running_program() {
+    let mut p = repl();
+    p.send("netns add never-made").unwrap();
+    p.flush().unwrap();
+    p.send_control('c').unwrap();
+    // The editor drops what was typed ahead when it starts a line: wait for the prompt.
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("netns list; echo listed").unwrap();
+    let before = p.exp_string("listed").unwrap();
+    assert!(!before.contains("never-made\r\n"), "{before}");
+    p.send_line("sleep 30").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    p.send_control('c').unwrap();
+    p.exp_string("sleep exited with status 130").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("echo still-here").unwrap();
+    p.exp_string("still-here").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn help_lists_builtins_and_shows_one() {
+    let mut p = repl();
+    p.send_line("help").unwrap();
+    p.exp_string("netns").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("help veth").unwrap();
+    p.exp_string("veth veth0 peer veth1 netns netns1").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn statements_on_stdin_run_as_a_script() {
+    let out = Command::new("unshare")
+        .args(["--net", "--mount", "--propagation", "private", "sh", "-c"])
+        .arg("mount -t tmpfs t /run && echo 'netns add piped; netns list' | \"$VSH\"")
+        .env("VSH", VSH)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "piped\n");
+}
