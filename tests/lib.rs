@@ -1,6 +1,8 @@
 //! vsh's integration tests: one module per area, over a small sandbox harness (lab.rs).
 
+mod corpus;
 mod errors;
+mod fuzz;
 mod lab;
 mod links;
 mod net;

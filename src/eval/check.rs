@@ -44,7 +44,14 @@ impl Checker {
                         self.number::<i64>(from, "an integer");
                         self.number::<i64>(to, "an integer");
                     }
-                    ForItems::List(words) => words.iter().for_each(|w| self.word(w)),
+                    ForItems::List(words) => {
+                        words.iter().for_each(|w| self.word(w));
+                        if let [w] = words.as_slice() {
+                            if w.literal().is_some_and(|t| t.contains("..")) {
+                                self.report(super::words::not_a_range(w));
+                            }
+                        }
+                    }
                 }
                 self.defined.insert(var.name.clone());
                 self.stmts(&body.stmts);

@@ -97,7 +97,15 @@ impl Evaluator {
                         let to: i64 = self.number(to, "an integer")?;
                         (from..=to).map(|i| i.to_string()).collect()
                     }
-                    ForItems::List(words) => self.words(words)?,
+                    ForItems::List(words) => {
+                        // One word with `..` that is not a range of integers is a typo, not a list.
+                        if let [w] = words.as_slice() {
+                            if self.word(w)?.contains("..") {
+                                words::not_a_range(w)?;
+                            }
+                        }
+                        self.words(words)?
+                    }
                 };
                 for value in values {
                     self.vars.insert(var.name.clone(), value);

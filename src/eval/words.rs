@@ -171,3 +171,12 @@ pub fn parse_prefix(text: &str, span: Span) -> Result<Prefix> {
             span,
         })
 }
+
+/// `for i in 1..x`: a range whose ends are not integers.
+pub fn not_a_range(w: &Word) -> Result<()> {
+    Err(RunError::BadValue {
+        text: w.literal().unwrap_or_default(),
+        expected: "a range of integers (A..B)",
+        span: w.span,
+    })
+}
