@@ -8,5 +8,6 @@ mod links;
 mod net;
 mod netns;
 mod repl;
+mod safety;
 mod syntax;
 mod tutorial;

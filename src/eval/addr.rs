@@ -1,6 +1,7 @@
 //! `addr ...`: IPv4 and IPv6 addresses in the current namespace.
 
 use super::error::Result;
+use super::journal::Entry;
 use super::netns::{fail, where_};
 use super::{show, Evaluator};
 use crate::net::addr;
@@ -16,10 +17,19 @@ impl Evaluator {
                 let (index, name) = self.device(dev)?;
                 let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
                 if matches!(cmd, AddrCmd::Add { .. }) {
-                    addr::add(sock, index, &prefix).map_err(fail(
+                    self.journal.record(Entry::Addr {
+                        ns: ns.clone(),
+                        dev: name.clone(),
+                        prefix: prefix.to_string(),
+                    });
+                    let added = addr::add(sock, index, &prefix).map_err(fail(
                         format!("cannot add {prefix} to \"{name}\" {}", where_(&ns)),
                         span,
-                    ))
+                    ));
+                    if added.is_err() {
+                        self.journal.forget_last();
+                    }
+                    added
                 } else {
                     addr::del(sock, index, &prefix).map_err(fail(
                         format!("cannot delete {prefix} from \"{name}\" {}", where_(&ns)),

@@ -75,6 +75,12 @@ impl Checker {
             StmtKind::RootBlock(body) => self.stmts(&body.stmts),
             StmtKind::NetnsEnter(w) => self.netns(w),
             StmtKind::Help(topic) => topic.iter().for_each(|w| self.word(w)),
+            StmtKind::Deny(what) => {
+                self.word(what);
+                if let Some(text) = what.literal() {
+                    self.report(super::words::deny_target(&text, what.span));
+                }
+            }
             StmtKind::InNetns { ns, cmd } => {
                 self.netns(ns);
                 self.stmt(cmd);

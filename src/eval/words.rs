@@ -180,3 +180,15 @@ pub fn not_a_range(w: &Word) -> Result<()> {
         span: w.span,
     })
 }
+
+/// What `deny` can forbid: only `host-moves` so far.
+pub fn deny_target(text: &str, span: Span) -> Result<()> {
+    if text == "host-moves" {
+        return Ok(());
+    }
+    Err(RunError::BadValue {
+        text: text.to_string(),
+        expected: "something `deny` forbids (host-moves)",
+        span,
+    })
+}

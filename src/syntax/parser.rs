@@ -175,6 +175,7 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
             body: parse_block(next(&mut inner)),
         },
         Rule::netns_enter => StmtKind::NetnsEnter(parse_word(next(&mut inner))),
+        Rule::deny_stmt => StmtKind::Deny(parse_word(next(&mut inner))),
         Rule::help_cmd => StmtKind::Help(inner.next().map(parse_word)),
         Rule::root_block => StmtKind::RootBlock(parse_block(next(&mut inner))),
         Rule::ip_cmd => {
@@ -514,6 +515,11 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
             // Keywords first, alphabetically, then the rest: a stable, readable order.
             names.sort_by_key(|n| (!n.starts_with('`'), n.clone()));
             names.dedup();
+            // Where any statement may start, listing every builtin says less than this.
+            if names.iter().any(|n| n == "`let`") {
+                names.retain(|n| !n.starts_with('`') && n != "a word");
+                names.insert(0, "a statement".into());
+            }
             names
         }
         ErrorVariant::CustomError { message } => vec![message.clone()],
