@@ -15,22 +15,21 @@ impl Evaluator {
             AddrCmd::Add { prefix, dev } | AddrCmd::Del { prefix, dev } => {
                 let prefix = self.prefix(prefix)?;
                 let (index, name) = self.device(dev)?;
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
                 if matches!(cmd, AddrCmd::Add { .. }) {
-                    self.journal.record(Entry::Addr {
+                    let entry = Entry::Addr {
                         ns: ns.clone(),
                         dev: name.clone(),
                         prefix: prefix.to_string(),
-                    });
-                    let added = addr::add(sock, index, &prefix).map_err(fail(
-                        format!("cannot add {prefix} to \"{name}\" {}", where_(&ns)),
-                        span,
-                    ));
-                    if added.is_err() {
-                        self.journal.forget_last();
-                    }
-                    added
+                    };
+                    self.journaled(Some(entry), |ev| {
+                        let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                        addr::add(sock, index, &prefix).map_err(fail(
+                            format!("cannot add {prefix} to \"{name}\" {}", where_(&ns)),
+                            span,
+                        ))
+                    })
                 } else {
+                    let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
                     addr::del(sock, index, &prefix).map_err(fail(
                         format!("cannot delete {prefix} from \"{name}\" {}", where_(&ns)),
                         span,

@@ -96,7 +96,6 @@ impl Evaluator {
             None => None,
         };
         let ns = self.ns.clone();
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
         let kind = LinkKind::Veth {
             peer,
             peer_ns: peer_fd.as_ref().map(|fd| fd.as_fd()),
@@ -105,20 +104,23 @@ impl Evaluator {
             Some(p) => format!("{} (peer \"{peer}\" {})", where_(&ns), where_(p)),
             None => where_(&ns),
         };
-        self.journal.record(Entry::Link {
+        let what = format!("cannot create veth pair \"{name}\"/\"{peer}\" {place}");
+        self.make_link(name, &kind, what, span)
+    }
+
+    /// Creates a link in the current namespace, journaled.
+    fn make_link(&mut self, name: &str, kind: &LinkKind, what: String, span: Span) -> Result<()> {
+        let ns = self.ns.clone();
+        let entry = Entry::Link {
             ns: ns.clone(),
             name: name.to_string(),
-        });
-        let made = link::add(sock, name, &kind)
-            .map_err(fail(
-                format!("cannot create veth pair \"{name}\"/\"{peer}\" {place}"),
-                span,
-            ))
-            .map_err(exists_hint);
-        if made.is_err() {
-            self.journal.forget_last();
-        }
-        made
+        };
+        self.journaled(Some(entry), |ev| {
+            let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+            link::add(sock, name, kind)
+                .map_err(fail(what, span))
+                .map_err(exists_hint)
+        })
     }
 
     fn add_other(
@@ -191,21 +193,8 @@ impl Evaluator {
             },
             other => LinkKind::Other(other),
         };
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-        self.journal.record(Entry::Link {
-            ns: ns.clone(),
-            name: name.to_string(),
-        });
-        let made = link::add(sock, name, &kind)
-            .map_err(fail(
-                format!("cannot create \"{name}\" {}", where_(&ns)),
-                span,
-            ))
-            .map_err(exists_hint);
-        if made.is_err() {
-            self.journal.forget_last();
-        }
-        made
+        let what = format!("cannot create \"{name}\" {}", where_(&ns));
+        self.make_link(name, &kind, what, span)
     }
 
     fn link_op(&mut self, index: u32, name: &str, op: &LinkOp, span: Span) -> Result<()> {
@@ -246,20 +235,18 @@ impl Evaluator {
             }
             LinkOp::Name(w) => {
                 let new = self.ifname(w)?;
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-                self.journal.record(Entry::Rename {
+                let entry = Entry::Rename {
                     ns: ns.clone(),
                     from: name.to_string(),
                     to: new.clone(),
-                });
-                let renamed = link::rename(sock, index, &new).map_err(fail(
-                    format!("cannot rename \"{name}\" to \"{new}\" {place}"),
-                    span,
-                ));
-                if renamed.is_err() {
-                    self.journal.forget_last();
-                }
-                renamed
+                };
+                self.journaled(Some(entry), |ev| {
+                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                    link::rename(sock, index, &new).map_err(fail(
+                        format!("cannot rename \"{name}\" to \"{new}\" {place}"),
+                        span,
+                    ))
+                })
             }
             LinkOp::Netns(w) => {
                 let text = self.word(w)?;
@@ -299,24 +286,19 @@ impl Evaluator {
                     (None, Some(pid)) => NsTarget::Pid(pid),
                     (None, None) => unreachable!("a namespace or a pid"),
                 };
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
                 // A move to a pid's namespace cannot be named again later: not undone.
-                let journaled = target_ns.is_some();
-                if let Some(to) = target_ns {
-                    self.journal.record(Entry::Move {
-                        name: name.to_string(),
-                        from: ns.clone(),
-                        to,
-                    });
-                }
-                let moved = link::set_netns(sock, index, target).map_err(fail(
-                    format!("cannot move \"{name}\" {place} to namespace {text}"),
-                    span,
-                ));
-                if moved.is_err() && journaled {
-                    self.journal.forget_last();
-                }
-                moved
+                let entry = target_ns.map(|to| Entry::Move {
+                    name: name.to_string(),
+                    from: ns.clone(),
+                    to,
+                });
+                self.journaled(entry, |ev| {
+                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                    link::set_netns(sock, index, target).map_err(fail(
+                        format!("cannot move \"{name}\" {place} to namespace {text}"),
+                        span,
+                    ))
+                })
             }
         }
     }

@@ -212,7 +212,12 @@ impl Evaluator {
     }
 
     /// Records `entry` in the journal, then makes it with `f`; a refusal cancels the entry.
-    fn journaled<T>(&mut self, entry: Entry, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+    fn journaled<T>(
+        &mut self,
+        entry: Option<Entry>,
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        let Some(entry) = entry else { return f(self) };
         self.journal.record(entry);
         let result = f(self);
         if result.is_err() {

@@ -42,7 +42,7 @@ impl Evaluator {
 
     /// `netns add`, journaled.
     fn make_netns(&mut self, name: &str, span: Span) -> Result<()> {
-        self.journaled(Entry::Netns(name.to_string()), |ev| {
+        self.journaled(Some(Entry::Netns(name.to_string())), |ev| {
             ev.net
                 .add(name)
                 .map_err(fail(format!("cannot create namespace \"{name}\""), span))
