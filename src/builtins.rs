@@ -17,6 +17,9 @@ pub const BUILTINS: &[Builtin] = &[
             "netns list",
             "netns exec NAME PROGRAM ARGS...",
             "netns NAME { ... }",
+            "netns attach NAME PID",
+            "netns identify [PID]",
+            "netns pids NAME",
         ],
     },
     Builtin {
@@ -58,6 +61,34 @@ pub const BUILTINS: &[Builtin] = &[
         name: "root",
         summary: "run a block in the namespace vsh started in",
         usage: &["root { ... }"],
+    },
+    Builtin {
+        name: "ping",
+        summary: "ICMP echo with iputils' flags and summary; reachability blocks",
+        usage: &[
+            "ping [-c N] [-i SECS] [-W SECS] [-w SECS] [-s SIZE] [-I DEV] [-q] DEST",
+            "ping [-W SECS] { SRC -> DEST; SRC !-> DEST }",
+        ],
+    },
+    Builtin {
+        name: "capture",
+        summary: "print (and save as pcap) the packets on a device while a block runs",
+        usage: &["capture [-c N] [-w FILE.pcap] DEV { ... }"],
+    },
+    Builtin {
+        name: "spawn",
+        summary: "start a program in the background, in a namespace; $! is its pid",
+        usage: &["spawn [-n NS] PROGRAM ARGS...", "spawn NS PROGRAM ARGS..."],
+    },
+    Builtin {
+        name: "kill",
+        summary: "signal a process (default: SIGTERM to $!)",
+        usage: &["kill [-SIGNAL] [PID...]"],
+    },
+    Builtin {
+        name: "wait",
+        summary: "wait for spawned programs (default: all of them)",
+        usage: &["wait [PID...]"],
     },
     Builtin {
         name: "let",

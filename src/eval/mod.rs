@@ -2,11 +2,14 @@
 //! and calls the net layer. The only layer that knows both the language and the kernel.
 
 mod addr;
+mod capture;
 pub mod check;
 pub mod error;
 mod exec;
 mod link;
 mod netns;
+mod ping;
+mod process;
 mod show;
 mod words;
 
@@ -28,6 +31,8 @@ pub struct Evaluator {
     pub ns: Ns,
     /// Under --isolated, PID 1 belongs to the host: moves to it mean the sandbox's root.
     pub(crate) isolated: bool,
+    /// Programs started with `spawn`, and `$!`.
+    pub(crate) jobs: process::Jobs,
 }
 
 impl Evaluator {
@@ -46,6 +51,7 @@ impl Evaluator {
             status: 0,
             ns: Ns::Root,
             isolated,
+            jobs: process::Jobs::default(),
         })
     }
 
@@ -136,6 +142,17 @@ impl Evaluator {
             StmtKind::Veth { name, peer, netns } => self.veth(name, peer, netns.as_ref(), s.span),
             StmtKind::Exec { ns, argv } => self.exec(ns.as_ref(), argv, s.span),
             StmtKind::External { argv } => self.external(argv, s.span),
+            StmtKind::Ping { opts, dest } => self.ping(opts, dest, s.span),
+            StmtKind::PingBlock { opts, lines } => self.ping_block(opts, lines),
+            StmtKind::Capture {
+                count,
+                file,
+                dev,
+                body,
+            } => self.capture(count.as_ref(), file.as_ref(), dev, body, s.span),
+            StmtKind::Spawn { ns, argv } => self.spawn(ns.as_ref(), argv, s.span),
+            StmtKind::Kill { signal, pids } => self.kill(signal.as_ref(), pids, s.span),
+            StmtKind::Wait { pids } => self.wait(pids, s.span),
         }
     }
 
