@@ -5,5 +5,7 @@ mod lab;
 mod links;
 mod net;
 mod netns;
+mod packets;
+mod processes;
 mod syntax;
 mod tutorial;

@@ -9,6 +9,7 @@ use crate::net::interrupt::{interrupted, InterruptGuard};
 use crate::net::{netns, NetError, Ns};
 use crate::syntax::ast::{PingLine, PingOpt, Word};
 use crate::syntax::Span;
+use nix::errno::Errno;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -20,8 +21,10 @@ use std::time::{Duration, Instant};
 const LINGER: Duration = Duration::from_secs(10);
 /// The largest ICMP payload that fits an IPv4 packet.
 const MAX_SIZE: usize = 65507;
-/// How long a ping block waits for each line by default (its `-W`).
-const BLOCK_WAIT: Duration = Duration::from_secs(1);
+/// How long a ping block waits for each line by default (its `-W`). Over a second: a link
+/// just brought up drops packets until the kernel's link watch activates it (up to a
+/// second), and the neighbour then retries ARP after a second.
+const BLOCK_WAIT: Duration = Duration::from_secs(2);
 /// How often a ping block line repeats its echo while it waits.
 const BLOCK_RETRY: Duration = Duration::from_millis(200);
 
@@ -200,29 +203,29 @@ impl Evaluator {
             };
             probes.push((src.to_string(), dest, fd));
         }
-        let results: Vec<std::result::Result<Option<Duration>, NetError>> =
-            std::thread::scope(|s| {
-                let handles: Vec<_> = probes
-                    .iter()
-                    .map(|(_, dest, fd)| s.spawn(move || probe(fd.as_ref(), *dest, wait)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            Err(NetError::Malformed {
-                                what: "a ping block thread panicked".into(),
-                            })
+        let results: Vec<std::result::Result<Reach, NetError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = probes
+                .iter()
+                .map(|(_, dest, fd)| s.spawn(move || probe(fd.as_ref(), *dest, wait)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(NetError::Malformed {
+                            what: "a ping block thread panicked".into(),
                         })
                     })
-                    .collect()
-            });
+                })
+                .collect()
+        });
         let mut failed = Vec::new();
         for ((line, (src, dest, _)), result) in lines.iter().zip(&probes).zip(results) {
             let arrow = if line.reachable { "->" } else { "!->" };
             let (holds, how) = match result {
-                Ok(Some(rtt)) => (line.reachable, format!("reply in {}", rtt_text(rtt))),
-                Ok(None) => (
+                Ok(Reach::Reply(rtt)) => (line.reachable, format!("reply in {}", rtt_text(rtt))),
+                Ok(Reach::Unreachable(errno)) => (!line.reachable, errno.desc().to_lowercase()),
+                Ok(Reach::Silent) => (
                     !line.reachable,
                     format!("no reply in {}s", fmt_g(wait.as_secs_f64())),
                 ),
@@ -249,13 +252,19 @@ impl Evaluator {
     }
 }
 
+/// How one line of a ping block ended.
+enum Reach {
+    /// A reply came, after this long.
+    Reply(Duration),
+    /// No reply within the wait.
+    Silent,
+    /// The kernel refused to send: no route, network down.
+    Unreachable(Errno),
+}
+
 /// One line of a ping block, on its own thread: an echo every BLOCK_RETRY until a reply or
 /// `wait` passes. The socket is opened inside the line's namespace.
-fn probe(
-    ns: Option<&OwnedFd>,
-    dest: IpAddr,
-    wait: Duration,
-) -> crate::net::Result<Option<Duration>> {
+fn probe(ns: Option<&OwnedFd>, dest: IpAddr, wait: Duration) -> crate::net::Result<Reach> {
     let sock = match ns {
         Some(fd) => netns::run_in(fd.as_fd(), || EchoSocket::open(dest, None))??,
         None => EchoSocket::open(dest, None)?,
@@ -267,19 +276,26 @@ fn probe(
     while Instant::now() < end {
         let seq = sent_at.len() as u16 + 1;
         sent_at.push(Instant::now());
-        sock.send(seq, &payload)?;
+        if let Err(e) = sock.send(seq, &payload) {
+            return match e.errno() {
+                Some(errno @ (Errno::ENETUNREACH | Errno::EHOSTUNREACH | Errno::ENETDOWN)) => {
+                    Ok(Reach::Unreachable(errno))
+                }
+                _ => Err(e),
+            };
+        }
         let until = (Instant::now() + BLOCK_RETRY).min(end);
         while Instant::now() < until {
             if let Ok(Answer::Reply { seq, .. }) =
                 sock.recv(until.saturating_duration_since(Instant::now()))?
             {
                 if let Some(t) = sent_at.get(usize::from(seq).wrapping_sub(1)) {
-                    return Ok(Some(t.elapsed()));
+                    return Ok(Reach::Reply(t.elapsed()));
                 }
             }
         }
     }
-    Ok(None)
+    Ok(Reach::Silent)
 }
 
 fn parse_addr(text: &str, span: Span) -> Result<IpAddr> {
@@ -506,6 +522,8 @@ mod tests {
         assert_eq!(rtt_text(Duration::from_micros(123456)), "123 ms");
     }
 
+    /// iputils' integer microseconds: avg 213/2 = 106, mean square 32909/2 = 16454,
+    /// mdev = sqrt(16454 - 106^2) = 72.
     #[test]
     fn summary_shape() {
         let t = Tally {
@@ -519,7 +537,7 @@ mod tests {
             summary("10.1.1.2", &t),
             "\n--- 10.1.1.2 ping statistics ---\n\
              3 packets transmitted, 2 received, 33.3333% packet loss, time 2041ms\n\
-             rtt min/avg/max/mdev = 0.035/0.106/0.178/0.071 ms\n"
+             rtt min/avg/max/mdev = 0.035/0.106/0.178/0.072 ms\n"
         );
     }
 }
