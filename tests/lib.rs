@@ -7,6 +7,8 @@ mod lab;
 mod links;
 mod net;
 mod netns;
+mod packets;
+mod processes;
 mod repl;
 mod safety;
 mod syntax;

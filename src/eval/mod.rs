@@ -2,6 +2,7 @@
 //! and calls the net layer. The only layer that knows both the language and the kernel.
 
 mod addr;
+mod capture;
 pub mod check;
 pub mod error;
 mod exec;
@@ -9,6 +10,8 @@ mod help;
 pub mod journal;
 mod link;
 mod netns;
+mod ping;
+mod process;
 mod show;
 mod undo;
 mod words;
@@ -36,6 +39,8 @@ pub struct Evaluator {
     pub deny_host_moves: bool,
     /// What this run made, for undo and `vsh down`.
     pub journal: Journal,
+    /// Programs started with `spawn`, and `$!`.
+    pub(crate) jobs: process::Jobs,
 }
 
 impl Evaluator {
@@ -56,6 +61,7 @@ impl Evaluator {
             isolated,
             deny_host_moves: false,
             journal: Journal::in_memory(),
+            jobs: process::Jobs::default(),
         })
     }
 
@@ -77,7 +83,7 @@ impl Evaluator {
 
     /// Runs one statement and records its status in `$?`.
     pub fn stmt(&mut self, s: &Stmt) -> Result<()> {
-        if let Some(signal) = crate::interrupt::pending() {
+        if let Some(signal) = crate::net::interrupt::pending() {
             return Err(RunError::Interrupted {
                 signal,
                 span: s.span,
@@ -170,6 +176,17 @@ impl Evaluator {
             StmtKind::Veth { name, peer, netns } => self.veth(name, peer, netns.as_ref(), s.span),
             StmtKind::Exec { ns, argv } => self.exec(ns.as_ref(), argv, s.span),
             StmtKind::External { argv } => self.external(argv, s.span),
+            StmtKind::Ping { opts, dest } => self.ping(opts, dest, s.span),
+            StmtKind::PingBlock { opts, lines } => self.ping_block(opts, lines),
+            StmtKind::Capture {
+                count,
+                file,
+                dev,
+                body,
+            } => self.capture(count.as_ref(), file.as_ref(), dev, body, s.span),
+            StmtKind::Spawn { ns, argv } => self.spawn(ns.as_ref(), argv, s.span),
+            StmtKind::Kill { signal, pids } => self.kill(signal.as_ref(), pids, s.span),
+            StmtKind::Wait { pids } => self.wait(pids, s.span),
         }
     }
 

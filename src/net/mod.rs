@@ -7,11 +7,15 @@
 #![warn(missing_docs)]
 
 pub mod addr;
+pub mod decode;
 pub mod error;
 pub mod exec;
+pub mod icmp;
+pub mod interrupt;
 pub mod link;
 pub mod netlink;
 pub mod netns;
+pub mod packet;
 pub mod sandbox;
 
 pub use error::{NameKind, NetError, Result};
