@@ -45,6 +45,7 @@ struct Cli {
 
 /// Runs vsh with the process's arguments; returns the exit status.
 pub fn main() -> i32 {
+    crate::net::interrupt::default_sigpipe();
     let argv: Vec<String> = std::env::args().collect();
     if argv.get(1).map(String::as_str) == Some("down") && !Path::new("down").is_file() {
         return down_command(&argv[2..]);

@@ -37,7 +37,10 @@ fn every_script_is_tested() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     names.sort();
-    assert_eq!(names, ["01-namespaces.vnet", "02-veth.vnet"]);
+    assert_eq!(
+        names,
+        ["01-namespaces.vnet", "02-veth.vnet", "03-netns-api.vnet"]
+    );
 }
 
 #[test]
@@ -50,6 +53,7 @@ fn namespaces_01() {
             "netns1 is gone",
             "1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN",
             "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN",
+            "1 packets transmitted, 1 received, 0% packet loss",
             "lo\n",
             "unknown\n",
             "inet 127.0.0.1/8 scope host lo",
@@ -64,6 +68,8 @@ fn veth_02() {
     in_order(
         &out,
         &[
+            "2 packets transmitted, 2 received, 0% packet loss",
+            "2 packets transmitted, 2 received, 0% packet loss",
             "veth0@if",
             "inet 10.1.1.2/24 brd 10.1.1.255 scope global veth0",
             "veth1@if",
@@ -72,4 +78,30 @@ fn veth_02() {
             "02 done",
         ],
     );
+}
+
+#[test]
+fn netns_api_03() {
+    let out = run_script("03-netns-api.vnet");
+    // The holder's namespace is tmp; its ns file and the bind mount are the same inode.
+    let inode = out
+        .lines()
+        .find_map(|l| l.strip_prefix("net:["))
+        .and_then(|l| l.strip_suffix(']'))
+        .expect("readlink /proc/PID/ns/net");
+    in_order(
+        &out,
+        &[
+            "tmp\n",
+            &format!("the inode of /run/netns/tmp is {inode}"),
+            "kept\n",
+            "1: lo: <LOOPBACK,UP,LOWER_UP>",
+            "v1@if",
+            "    lo:",
+            "03 done",
+        ],
+    );
+    // cat /proc/net/dev after unshare: lo only.
+    let dev = out.split("Inter-|").nth(1).unwrap();
+    assert!(!dev.contains("v0:") && !dev.contains("v1:"), "{dev}");
 }

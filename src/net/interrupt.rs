@@ -80,3 +80,10 @@ impl Drop for InterruptGuard {
 pub fn interrupted() -> bool {
     pending().is_some()
 }
+
+/// Lets a closed pipe end vsh quietly (`vsh script | head`), as it does other command-line
+/// tools, instead of making every later write fail.
+pub fn default_sigpipe() {
+    // SAFETY: setting the default disposition installs no handler.
+    let _ = unsafe { nix::sys::signal::signal(Signal::SIGPIPE, SigHandler::SigDfl) };
+}
