@@ -36,6 +36,13 @@ fn run(p: &mut PtySession, line: &str) {
     p.exp_string("vsh> ").unwrap();
 }
 
+/// Ctrl-D at a fresh prompt ends the session.
+fn quit(p: &mut PtySession) {
+    run(p, "true");
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+}
+
 #[test]
 fn a_block_over_three_lines_then_the_namespace_prompt() {
     let mut p = repl();
@@ -53,8 +60,7 @@ fn a_block_over_three_lines_then_the_namespace_prompt() {
     p.exp_string("<LOOPBACK,UP,LOWER_UP>").unwrap();
     p.send_line("netns root").unwrap();
     p.exp_string("vsh> ").unwrap();
-    p.send_control('d').unwrap();
-    p.exp_eof().unwrap();
+    quit(&mut p);
 }
 
 #[test]
@@ -70,8 +76,7 @@ fn tab_completes_a_keyword_and_a_device_name() {
     p.exp_string("veth-one").unwrap();
     p.send_line("").unwrap();
     p.exp_string("veth-one@veth-two:").unwrap();
-    p.send_control('d').unwrap();
-    p.exp_eof().unwrap();
+    quit(&mut p);
 }
 
 #[test]
@@ -91,8 +96,7 @@ fn an_error_then_a_successful_line_and_history_with_up() {
     p.flush().unwrap();
     p.send_line("").unwrap();
     p.exp_string("recalled-0").unwrap();
-    p.send_control('d').unwrap();
-    p.exp_eof().unwrap();
+    quit(&mut p);
 }
 
 #[test]
@@ -112,10 +116,8 @@ fn ctrl_c_cancels_a_line_and_interrupts_a_running_program() {
     p.send_control('c').unwrap();
     p.exp_string("interrupted by SIGINT").unwrap();
     p.exp_string("vsh> ").unwrap();
-    p.send_line("echo still-here").unwrap();
-    p.exp_string("still-here").unwrap();
-    p.send_control('d').unwrap();
-    p.exp_eof().unwrap();
+    run(&mut p, "echo still-here");
+    quit(&mut p);
 }
 
 #[test]
@@ -126,8 +128,7 @@ fn help_lists_builtins_and_shows_one() {
     p.exp_string("vsh> ").unwrap();
     p.send_line("help veth").unwrap();
     p.exp_string("veth veth0 peer veth1 netns netns1").unwrap();
-    p.send_control('d').unwrap();
-    p.exp_eof().unwrap();
+    quit(&mut p);
 }
 
 #[test]
@@ -161,6 +162,5 @@ fn ctrl_c_stops_a_running_ping_with_its_summary() {
     p.exp_string("vsh> ").unwrap();
     p.send_line("echo after-ping-$?").unwrap();
     p.exp_string("after-ping-0").unwrap();
-    p.send_control('d').unwrap();
-    p.exp_eof().unwrap();
+    quit(&mut p);
 }

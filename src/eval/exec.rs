@@ -1,4 +1,5 @@
-//! External programs: a line that is not a builtin, `exec ...` and `netns exec ...`.
+//! External programs: a line that is not a builtin, `exec ...`, `netns exec ...`, and the
+//! start of `spawn`.
 
 use super::error::{Result, RunError};
 use super::netns::fail;
@@ -8,6 +9,7 @@ use crate::net::{exec, NetError, Ns};
 use crate::syntax::ast::Word;
 use crate::syntax::Span;
 use std::io::Write;
+use std::process::Child;
 
 impl Evaluator {
     /// A command line that is not a builtin: a program in the current namespace.
@@ -18,36 +20,34 @@ impl Evaluator {
 
     /// `exec [-n NS] PROG ARGS`, or `exec NS PROG ARGS` when NS names a namespace.
     pub(super) fn exec(&mut self, ns: Option<&Word>, argv: &[Word], span: Span) -> Result<()> {
+        let (ns, argv) = self.program_ns(ns, argv)?;
+        self.run_program(&ns, argv, span)
+    }
+
+    /// Where `exec` and `spawn` run a program: `-n NS`, a first word naming a namespace
+    /// (with more words after it), or the current namespace.
+    pub(super) fn program_ns<'a>(
+        &mut self,
+        ns: Option<&Word>,
+        argv: &'a [Word],
+    ) -> Result<(Ns, &'a [Word])> {
         if let Some(w) = ns {
-            let ns = self.ns_ref(w, false)?;
-            return self.run_program(&ns, argv, span);
+            return Ok((self.ns_ref(w, false)?, argv));
         }
         if argv.len() > 1 {
             let first = self.word(&argv[0])?;
             if first == "root" || (!first.contains('/') && self.net.exists(&first)) {
-                let ns = self.ns_ref(&argv[0], false)?;
-                return self.run_program(&ns, &argv[1..], span);
+                return Ok((self.ns_ref(&argv[0], false)?, &argv[1..]));
             }
         }
-        let ns = self.ns.clone();
-        self.run_program(&ns, argv, span)
+        Ok((self.ns.clone(), argv))
     }
 
     /// Runs a program inside `ns` with `ip netns exec` semantics; its exit status is the
     /// statement's.
     pub(super) fn run_program(&mut self, ns: &Ns, argv: &[Word], span: Span) -> Result<()> {
-        let args = self.words(argv)?;
-        let program = args.first().cloned().unwrap_or_default();
-        // Our own buffered output must come before the program's.
-        let _ = std::io::stdout().flush();
-        let result = match ns {
-            Ns::Root => exec::run(None, &args),
-            Ns::Named(name) => {
-                let fd = self.ns_fd(ns, span)?;
-                exec::run(Some((std::os::fd::AsFd::as_fd(&fd), name.as_str())), &args)
-            }
-        };
-        let prog_span = argv.first().map_or(span, |w| w.span);
+        let (program, child) = self.start(ns, argv, span)?;
+        let result = exec::wait(child);
         // Stopped by SIGINT or SIGTERM sent to us: the run is interrupted, not the program.
         if let Some(signal) = crate::net::interrupt::pending() {
             return Err(RunError::Interrupted { signal, span });
@@ -59,6 +59,25 @@ impl Evaluator {
                 code,
                 span,
             }),
+            Err(e) => Err(fail(format!("cannot run {program}"), span)(e)),
+        }
+    }
+
+    /// Starts a program inside `ns` without waiting; returns its name and process.
+    pub(super) fn start(&mut self, ns: &Ns, argv: &[Word], span: Span) -> Result<(String, Child)> {
+        let args = self.words(argv)?;
+        let program = args.first().cloned().unwrap_or_default();
+        // Our own buffered output must come before the program's.
+        let _ = std::io::stdout().flush();
+        let child = match ns {
+            Ns::Root => exec::spawn(None, &args),
+            Ns::Named(name) => {
+                let fd = self.ns_fd(ns, span)?;
+                exec::spawn(Some((std::os::fd::AsFd::as_fd(&fd), name.as_str())), &args)
+            }
+        };
+        match child {
+            Ok(child) => Ok((program, child)),
             Err(NetError::Spawn { source, .. })
                 if source.kind() == std::io::ErrorKind::NotFound =>
             {
@@ -66,7 +85,7 @@ impl Evaluator {
                     builtins::nearest(&program).map(|b| format!("did you mean the builtin `{b}`?"));
                 Err(RunError::ProgramNotFound {
                     program,
-                    span: prog_span,
+                    span: argv.first().map_or(span, |w| w.span),
                     help,
                 })
             }

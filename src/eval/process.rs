@@ -4,10 +4,9 @@
 use super::error::{Result, RunError};
 use super::netns::fail;
 use super::Evaluator;
-use crate::net::{exec, NetError, Ns};
+use crate::net::{exec, NetError};
 use crate::syntax::ast::Word;
 use crate::syntax::Span;
-use std::io::Write;
 use std::process::Child;
 
 /// The programs `spawn` started and has not reaped yet, and `$!`.
@@ -21,39 +20,8 @@ pub struct Jobs {
 impl Evaluator {
     /// `spawn [-n NS] PROG ARGS` or `spawn NS PROG ARGS` (NS a namespace, as for `exec`).
     pub(super) fn spawn(&mut self, ns: Option<&Word>, argv: &[Word], span: Span) -> Result<()> {
-        let (ns, argv) = match ns {
-            Some(w) => (self.ns_ref(w, false)?, argv),
-            None => {
-                let first = self.word(&argv[0])?;
-                if argv.len() > 1
-                    && (first == "root" || (!first.contains('/') && self.net.exists(&first)))
-                {
-                    (self.ns_ref(&argv[0], false)?, &argv[1..])
-                } else {
-                    (self.ns.clone(), argv)
-                }
-            }
-        };
-        let args = self.words(argv)?;
-        let _ = std::io::stdout().flush();
-        let child = match &ns {
-            Ns::Root => exec::spawn(None, &args),
-            Ns::Named(name) => {
-                let fd = self.ns_fd(&ns, span)?;
-                exec::spawn(Some((std::os::fd::AsFd::as_fd(&fd), name.as_str())), &args)
-            }
-        };
-        let program = args.first().cloned().unwrap_or_default();
-        let child = child.map_err(|e| match e {
-            NetError::Spawn { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
-                RunError::ProgramNotFound {
-                    program: program.clone(),
-                    span: argv.first().map_or(span, |w| w.span),
-                    help: None,
-                }
-            }
-            e => fail(format!("cannot start {program}"), span)(e),
-        })?;
+        let (ns, argv) = self.program_ns(ns, argv)?;
+        let (_, child) = self.start(&ns, argv, span)?;
         self.jobs.last = Some(child.id());
         self.jobs.children.push(child);
         Ok(())

@@ -24,13 +24,20 @@ const SETUP_FAILED: i32 = 255;
 /// Returns the exit code, or 128+signal if it was killed. A program that cannot be started
 /// is [`NetError::Spawn`]. See [`spawn`] for what happens inside the namespace.
 pub fn run(ns: Option<(BorrowedFd, &str)>, argv: &[String]) -> Result<i32> {
-    let mut child = spawn(ns, argv)?;
+    wait(spawn(ns, argv)?)
+}
+
+/// Waits for a program [`spawn`] started; signals vsh receives meanwhile are passed on to it
+/// (see [`forward_signal`]). Returns its exit code as [`exit_code`] does.
+pub fn wait(mut child: Child) -> Result<i32> {
     RUNNING.store(child.id() as i32, Ordering::SeqCst);
     let status = child.wait();
     RUNNING.store(0, Ordering::SeqCst);
-    let status = status.map_err(|source| NetError::Spawn {
-        program: argv.first().cloned().unwrap_or_default(),
-        source,
+    let status = status.map_err(|e| {
+        NetError::sys(
+            format!("wait for {}", child.id()),
+            Errno::from_raw(e.raw_os_error().unwrap_or(0)),
+        )
     })?;
     Ok(exit_code(status))
 }

@@ -259,14 +259,7 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
             }
         }
         Rule::spawn_cmd => {
-            let mut ns = None;
-            let mut argv = Vec::new();
-            for p in inner {
-                match p.as_rule() {
-                    Rule::ip_netns => ns = Some(parse_word(next(&mut p.into_inner()))),
-                    _ => argv.push(parse_word(p)),
-                }
-            }
+            let (ns, argv) = parse_program(inner);
             StmtKind::Spawn { ns, argv }
         }
         Rule::kill_cmd => {
@@ -297,14 +290,7 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
             netns: inner.next().map(parse_word),
         },
         Rule::exec_stmt => {
-            let mut ns = None;
-            let mut argv = Vec::new();
-            for p in inner {
-                match p.as_rule() {
-                    Rule::ip_netns => ns = Some(parse_word(next(&mut p.into_inner()))),
-                    _ => argv.push(parse_word(p)),
-                }
-            }
+            let (ns, argv) = parse_program(inner);
             StmtKind::Exec { ns, argv }
         }
         Rule::external => StmtKind::External {
@@ -313,6 +299,19 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         r => unreachable_rule(r),
     };
     Stmt { kind, span: sp }
+}
+
+/// `[-n NS] PROGRAM ARGS...` of `exec` and `spawn`.
+fn parse_program<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> (Option<Word>, Vec<Word>) {
+    let mut ns = None;
+    let mut argv = Vec::new();
+    for p in pairs {
+        match p.as_rule() {
+            Rule::ip_netns => ns = Some(parse_word(next(&mut p.into_inner()))),
+            _ => argv.push(parse_word(p)),
+        }
+    }
+    (ns, argv)
 }
 
 fn parse_cond(pair: Pair<Rule>) -> Cond {
