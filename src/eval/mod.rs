@@ -2,12 +2,15 @@
 //! and calls the net layer. The only layer that knows both the language and the kernel.
 
 mod addr;
+mod bridge;
 pub mod check;
 pub mod error;
 mod exec;
 mod help;
+mod inspect;
 mod link;
 mod netns;
+mod route;
 mod show;
 mod words;
 
@@ -142,6 +145,10 @@ impl Evaluator {
             StmtKind::Veth { name, peer, netns } => self.veth(name, peer, netns.as_ref(), s.span),
             StmtKind::Exec { ns, argv } => self.exec(ns.as_ref(), argv, s.span),
             StmtKind::External { argv } => self.external(argv, s.span),
+            StmtKind::Route(cmd) => self.route_cmd(cmd, s.span),
+            StmtKind::Bridge(cmd) => self.bridge_cmd(cmd, s.span),
+            StmtKind::Peer(dev) => self.peer(dev, s.span),
+            StmtKind::Stats(dev) => self.stats(dev, s.span),
         }
     }
 

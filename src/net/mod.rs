@@ -8,10 +8,12 @@
 
 pub mod addr;
 pub mod error;
+pub mod ethtool;
 pub mod exec;
 pub mod link;
 pub mod netlink;
 pub mod netns;
+pub mod route;
 pub mod sandbox;
 
 pub use error::{NameKind, NetError, Result};
