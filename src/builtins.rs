@@ -142,6 +142,12 @@ pub const BUILTINS: &[Builtin] = &[
         examples: &["if ! netns exists red { netns add red }"],
     },
     Builtin {
+        name: "deny",
+        summary: "forbid moving devices into the host's namespace from here on",
+        usage: &["deny host-moves"],
+        examples: &["deny host-moves"],
+    },
+    Builtin {
         name: "help",
         summary: "list the builtins, or show one with examples",
         usage: &["help [NAME]"],

@@ -1,15 +1,21 @@
 //! The command line: flags, inputs and exit codes.
 
-use crate::diag::Source;
+use crate::diag::{render, Source};
+use crate::eval::journal::Journal;
 use crate::eval::Evaluator;
-use crate::run::{check_source, eval_source, Outcome};
+use crate::run::{check_source, down, run_script, Outcome};
 use clap::Parser;
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// vsh: a shell for Linux virtual networks.
 #[derive(Parser, Debug)]
-#[command(name = "vsh", version, about)]
+#[command(
+    name = "vsh",
+    version,
+    about,
+    after_help = "vsh down [--name NAME | SCRIPT]   remove what the last run of SCRIPT made"
+)]
 struct Cli {
     /// Run these statements instead of a script.
     #[arg(short = 'c', value_name = "STATEMENTS")]
@@ -21,6 +27,15 @@ struct Cli {
     /// never touched, and everything vanishes when vsh exits.
     #[arg(long)]
     isolated: bool,
+    /// When the run fails, leave what it made for debugging (remove it with `vsh down`).
+    #[arg(long)]
+    keep: bool,
+    /// Refuse to move any device into the host's namespace (as `deny host-moves`).
+    #[arg(long)]
+    deny_host_moves: bool,
+    /// The name a `-c` or standard-input run is journaled under, for `vsh down --name`.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
     /// The script to run (`-` or none: standard input when it is not a terminal).
     script: Option<PathBuf>,
     /// Arguments for the script: $1, $2, ...
@@ -28,25 +43,12 @@ struct Cli {
     args: Vec<String>,
 }
 
-/// The interactive REPL: the same evaluator, fed line by line.
-fn repl(isolated: bool, args: Vec<String>) -> i32 {
-    if isolated {
-        if let Err(e) = crate::net::sandbox::isolate() {
-            eprintln!("vsh: cannot make the isolated sandbox: {e}");
-            return 1;
-        }
-    }
-    match Evaluator::new("vsh", args, isolated) {
-        Ok(ev) => crate::repl::run(ev),
-        Err(e) => {
-            eprintln!("{}", crate::diag::render(e, &Source::new("vsh", "")));
-            1
-        }
-    }
-}
-
 /// Runs vsh with the process's arguments; returns the exit status.
 pub fn main() -> i32 {
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("down") && !Path::new("down").is_file() {
+        return down_command(&argv[2..]);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -63,18 +65,9 @@ pub fn main() -> i32 {
             }
             Source::new("-c", text.clone())
         }
-        (None, Some(path)) if path.as_os_str() != "-" => match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Source::new(path.display().to_string(), text),
-                Err(_) => {
-                    eprintln!("vsh: {}: not a text file (invalid UTF-8)", path.display());
-                    return 2;
-                }
-            },
-            Err(e) => {
-                eprintln!("vsh: cannot read {}: {e}", path.display());
-                return 2;
-            }
+        (None, Some(path)) if path.as_os_str() != "-" => match read_script(path) {
+            Ok(source) => source,
+            Err(code) => return code,
         },
         _ => {
             if cli.script.is_none() && std::io::stdin().is_terminal() && !cli.check {
@@ -89,7 +82,7 @@ pub fn main() -> i32 {
         }
     };
     if cli.check {
-        return check_source(&source) as i32;
+        return check_source(&source).code();
     }
     if cli.isolated {
         if let Err(e) = crate::net::sandbox::isolate() {
@@ -100,9 +93,113 @@ pub fn main() -> i32 {
     let mut ev = match Evaluator::new(&source.name, args, cli.isolated) {
         Ok(ev) => ev,
         Err(e) => {
-            eprintln!("{}", crate::diag::render(e, &source));
-            return Outcome::Failed as i32;
+            eprintln!("{}", render(e, &source));
+            return Outcome::Failed.code();
         }
     };
-    eval_source(&mut ev, &source) as i32
+    ev.deny_host_moves = cli.deny_host_moves;
+    // Under --isolated everything vanishes with the sandbox: only undo needs the journal.
+    let script = match (&cli.command, &cli.script) {
+        (None, Some(path)) if path.as_os_str() != "-" => Some(path.as_path()),
+        _ => None,
+    };
+    let key = journal_key(script, cli.name.as_deref());
+    let down_hint = match (&cli.name, &cli.script) {
+        (Some(name), _) => format!("vsh down --name {name}"),
+        (None, Some(script)) if cli.command.is_none() => format!("vsh down {}", script.display()),
+        _ => "give the run a --name to remove it with vsh down".to_string(),
+    };
+    if let (Some(key), false) = (key, cli.isolated) {
+        match Journal::open(&Journal::path_for(&key)) {
+            Ok(j) => ev.journal = j,
+            Err(e) => eprintln!(
+                "vsh: warning: no journal in {}: {e}",
+                crate::eval::journal::JOURNAL_DIR
+            ),
+        }
+    }
+    run_script(&mut ev, &source, cli.keep, &down_hint).code()
+}
+
+fn read_script(path: &Path) -> Result<Source, i32> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(Source::new(path.display().to_string(), text)),
+            Err(_) => {
+                eprintln!("vsh: {}: not a text file (invalid UTF-8)", path.display());
+                Err(2)
+            }
+        },
+        Err(e) => {
+            eprintln!("vsh: cannot read {}: {e}", path.display());
+            Err(2)
+        }
+    }
+}
+
+/// The journal of a script is keyed by its absolute path; a `-c` run by its `--name`.
+fn journal_key(script: Option<&Path>, name: Option<&str>) -> Option<String> {
+    if let Some(name) = name {
+        return Some(format!("name:{name}"));
+    }
+    let script = script?;
+    let absolute = std::fs::canonicalize(script)
+        .or_else(|_| std::path::absolute(script))
+        .ok()?;
+    Some(absolute.display().to_string())
+}
+
+/// `vsh down [--name NAME | SCRIPT]`
+fn down_command(args: &[String]) -> i32 {
+    let (key, what) = match args {
+        [flag, name] if flag == "--name" => {
+            (journal_key(None, Some(name)), format!("--name {name}"))
+        }
+        [script] => (journal_key(Some(Path::new(script)), None), script.clone()),
+        _ => {
+            eprintln!("usage: vsh down [--name NAME | SCRIPT]");
+            return 2;
+        }
+    };
+    let Some(key) = key else {
+        eprintln!("vsh down: cannot find {what}");
+        return 2;
+    };
+    let mut ev = match Evaluator::new("down", vec![], false) {
+        Ok(ev) => ev,
+        Err(e) => {
+            eprintln!("{}", render(e, &Source::new("down", "")));
+            return 1;
+        }
+    };
+    let path = Journal::path_for(&key);
+    if !path.exists() {
+        println!("vsh down: nothing to remove for {what}");
+        return 0;
+    }
+    match Journal::open(&path) {
+        Ok(j) => ev.journal = j,
+        Err(e) => {
+            eprintln!("vsh down: cannot read {}: {e}", path.display());
+            return 1;
+        }
+    }
+    down(&mut ev, &what)
+}
+
+/// The interactive REPL: the same evaluator, fed line by line.
+fn repl(isolated: bool, args: Vec<String>) -> i32 {
+    if isolated {
+        if let Err(e) = crate::net::sandbox::isolate() {
+            eprintln!("vsh: cannot make the isolated sandbox: {e}");
+            return 1;
+        }
+    }
+    match Evaluator::new("vsh", args, isolated) {
+        Ok(ev) => crate::repl::run(ev),
+        Err(e) => {
+            eprintln!("{}", render(e, &Source::new("vsh", "")));
+            1
+        }
+    }
 }

@@ -1,30 +1,41 @@
-//! Ctrl-C while a statement runs: in the REPL it interrupts that statement, not vsh.
-//! The handler only sets a flag; long-running builtins poll it.
+//! SIGINT and SIGTERM while a statement runs. In the REPL, Ctrl-C interrupts the statement,
+//! not vsh; in a script, either signal stops the run, which is then undone. The handler only
+//! records the signal and passes it on to a running program; statements poll `pending`.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
 
-extern "C" fn on_sigint(_: libc::c_int) {
-    INTERRUPTED.store(true, Ordering::SeqCst);
+extern "C" fn on_signal(signal: libc::c_int) {
+    SIGNAL.store(signal, Ordering::SeqCst);
+    // A signal sent to vsh alone must stop the program it waits for too (a terminal's Ctrl-C
+    // reaches both; the second copy is harmless).
+    crate::net::exec::forward_signal(signal);
 }
 
-/// Catches SIGINT from now on. Programs vsh runs get the default disposition back on exec.
+/// Catches SIGINT and SIGTERM from now on. Programs vsh runs get the default disposition
+/// back when they exec.
 pub fn install() {
-    let action = nix::sys::signal::SigAction::new(
-        nix::sys::signal::SigHandler::Handler(on_sigint),
-        nix::sys::signal::SaFlags::empty(),
-        nix::sys::signal::SigSet::empty(),
+    use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
+    let action = SigAction::new(
+        SigHandler::Handler(on_signal),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
     );
-    // Sound: the handler only stores to an atomic, which is async-signal-safe.
-    let _ = unsafe { nix::sys::signal::sigaction(nix::sys::signal::Signal::SIGINT, &action) };
+    for signal in [Signal::SIGINT, Signal::SIGTERM] {
+        // Sound: the handler only touches atomics and calls kill(2), both async-signal-safe.
+        let _ = unsafe { sigaction(signal, &action) };
+    }
 }
 
-/// Whether Ctrl-C was pressed since the last `clear`.
-pub fn pending() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+/// The signal received since the last `clear`, if any.
+pub fn pending() -> Option<i32> {
+    match SIGNAL.load(Ordering::SeqCst) {
+        0 => None,
+        s => Some(s),
+    }
 }
 
 pub fn clear() {
-    INTERRUPTED.store(false, Ordering::SeqCst);
+    SIGNAL.store(0, Ordering::SeqCst);
 }

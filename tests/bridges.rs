@@ -103,6 +103,8 @@ fn a_port_leaves_with_nomaster_and_an_address_moves_to_the_bridge() {
 
 #[test]
 fn bridge_link_prints_what_bridge_link_prints() {
+    // The kernel moves a port to forwarding when its carrier comes, a little later: wait for
+    // that (a condition, not a time), so that vsh and `bridge` read the same state.
     let run = Lab::new(
         "veth veth0 peer veth1\n\
          veth veth2 peer veth3\n\
@@ -111,6 +113,7 @@ fn bridge_link_prints_what_bridge_link_prints() {
          bridge br0 { port veth0 veth2 }\n\
          link add br1 type bridge\n\
          link set veth4 master br1\n\
+         exec timeout 10 sh -c 'until bridge link show dev veth0 | grep -q forwarding; do sleep 0.05; done'\n\
          bridge link\n\
          echo ---\n\
          bridge link show dev veth2\n",
@@ -152,7 +155,9 @@ fn a_port_with_its_peer_in_another_namespace() {
 
 #[test]
 fn a_missing_port_is_named_and_pointed_at_and_nothing_changes() {
+    // --keep: what the run made before failing stays, so the oracle can see it was untouched.
     let run = Lab::new("veth veth0 peer veth1\nbridge br0 {\n    port veth0 nothere\n}\n")
+        .flag("--keep")
         .oracle("ip -j link show")
         .run()
         .failure(1);
@@ -170,6 +175,7 @@ fn a_missing_port_is_named_and_pointed_at_and_nothing_changes() {
    ╰────
   help: `link list` shows the devices in the root namespace
 
+vsh: kept what this run made (1 objects); remove it with: vsh down script.vnet
 "
     );
     // Checked before anything changed: no bridge, veth0 still free.

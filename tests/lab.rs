@@ -19,6 +19,8 @@ pub struct Lab {
     flags: Vec<String>,
     oracles: Vec<String>,
     private_etc: bool,
+    before: Vec<String>,
+    shell: Option<String>,
 }
 
 pub struct Run {
@@ -37,6 +39,8 @@ impl Lab {
             flags: vec![],
             oracles: vec![],
             private_etc: false,
+            before: vec![],
+            shell: None,
         }
     }
 
@@ -55,6 +59,19 @@ impl Lab {
     /// A private copy of /etc in the sandbox, for tests that write /etc/netns.
     pub fn private_etc(mut self) -> Self {
         self.private_etc = true;
+        self
+    }
+
+    /// A shell command run in the sandbox before vsh: objects that exist before the run.
+    pub fn before(mut self, cmd: &str) -> Self {
+        self.before.push(cmd.to_string());
+        self
+    }
+
+    /// Instead of `vsh script.vnet`, this bash text runs in the sandbox (in the directory
+    /// holding script.vnet, with $VSH set); its output is the run's.
+    pub fn shell(mut self, bash: &str) -> Self {
+        self.shell = Some(bash.to_string());
         self
     }
 
@@ -81,15 +98,23 @@ impl Lab {
         if self.private_etc {
             runner.push_str("cp -a /etc /run/etc && mount --bind /run/etc /etc || exit 99\n");
         }
-        runner.push_str(&format!(
-            "\"$VSH\" {} script.vnet {} >stdout 2>stderr; echo $? >status\n",
-            self.flags.join(" "),
-            self.args
-                .iter()
-                .map(|a| format!("'{a}'"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ));
+        for cmd in &self.before {
+            runner.push_str(&format!("( {cmd} ) >/dev/null || exit 98\n"));
+        }
+        if let Some(bash) = &self.shell {
+            std::fs::write(path("shell.sh"), bash).unwrap();
+            runner.push_str("bash shell.sh >stdout 2>stderr; echo $? >status\n");
+        } else {
+            runner.push_str(&format!(
+                "\"$VSH\" {} script.vnet {} >stdout 2>stderr; echo $? >status\n",
+                self.flags.join(" "),
+                self.args
+                    .iter()
+                    .map(|a| format!("'{a}'"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
         for (i, cmd) in self.oracles.iter().enumerate() {
             runner.push_str(&format!("( {cmd} ) >oracle{i} 2>oracle{i}.err\n"));
         }

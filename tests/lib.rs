@@ -1,7 +1,9 @@
 //! vsh's integration tests: one module per area, over a small sandbox harness (lab.rs).
 
 mod bridges;
+mod corpus;
 mod errors;
+mod fuzz;
 mod inspect;
 mod lab;
 mod links;
@@ -9,5 +11,6 @@ mod net;
 mod netns;
 mod repl;
 mod routes;
+mod safety;
 mod syntax;
 mod tutorial;

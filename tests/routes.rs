@@ -75,6 +75,8 @@ fn delete_default_and_prefixes() {
 
 #[test]
 fn route_show_prints_what_ip_route_prints() {
+    // veth0's routes are `linkdown` until the kernel sees its carrier, a little after both
+    // ends are up: wait for that (a condition, not a time) so vsh and ip read the same table.
     let run = Lab::new(&format!(
         "{SETUP}\
          route add default via 10.1.1.1 metric 5\n\
@@ -85,6 +87,7 @@ fn route_show_prints_what_ip_route_prints() {
          veth x0 peer x1\n\
          addr add 10.5.0.1/24 dev x0\n\
          link set x0 up\n\
+         exec timeout 10 sh -c 'while ip route show dev veth0 | grep -q linkdown; do sleep 0.05; done'\n\
          route\n\
          echo ---\n\
          ip -6 route show\n\

@@ -316,3 +316,35 @@ fn bad_input_says_where_and_what() {
     let (_, _, at) = error_at("echo }");
     assert_eq!(at, "}");
 }
+
+#[test]
+fn hostile_input_is_refused_not_a_crash() {
+    use vsh::syntax::{Refused, MAX_DEPTH, MAX_LINE};
+    // The deepest nesting allowed parses, on a test thread's small stack too.
+    let deep = "netns a { ".repeat(MAX_DEPTH) + &"}".repeat(MAX_DEPTH);
+    assert!(parse(&deep).is_ok());
+    let arith = format!(
+        "echo ${{{}1{}}}",
+        "(".repeat(MAX_DEPTH - 1),
+        ")".repeat(MAX_DEPTH - 1)
+    );
+    assert!(parse(&arith).is_ok(), "{arith}");
+    let too_deep = "{ ".repeat(5000);
+    let e = parse(&too_deep).unwrap_err();
+    assert_eq!(e.refused, Some(Refused::TooDeep(MAX_DEPTH)));
+    assert_eq!(
+        e.to_string(),
+        format!("syntax error: blocks nested deeper than {MAX_DEPTH} levels")
+    );
+    let long = format!("echo {}", "x".repeat(2 << 20));
+    assert_eq!(
+        parse(&long).unwrap_err().refused,
+        Some(Refused::LineTooLong(MAX_LINE))
+    );
+    let junk = "netns add a\n\u{0}\u{1}\u{7f}ELF";
+    let e = parse(junk).unwrap_err();
+    assert_eq!(e.refused, Some(Refused::ControlChar('\u{0}')));
+    assert_eq!(e.span.start, 12);
+    // Braces inside strings and comments do not count.
+    assert!(parse(&format!("echo '{}' # {}", "{".repeat(100), "(".repeat(100))).is_ok());
+}

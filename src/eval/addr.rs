@@ -1,6 +1,7 @@
 //! `addr ...`: IPv4 and IPv6 addresses in the current namespace.
 
 use super::error::Result;
+use super::journal::Entry;
 use super::netns::{fail, where_};
 use super::{show, Evaluator};
 use crate::net::addr;
@@ -14,13 +15,21 @@ impl Evaluator {
             AddrCmd::Add { prefix, dev } | AddrCmd::Del { prefix, dev } => {
                 let prefix = self.prefix(prefix)?;
                 let (index, name) = self.device(dev)?;
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
                 if matches!(cmd, AddrCmd::Add { .. }) {
-                    addr::add(sock, index, &prefix).map_err(fail(
-                        format!("cannot add {prefix} to \"{name}\" {}", where_(&ns)),
-                        span,
-                    ))
+                    let entry = Entry::Addr {
+                        ns: ns.clone(),
+                        dev: name.clone(),
+                        prefix: prefix.to_string(),
+                    };
+                    self.journaled(Some(entry), |ev| {
+                        let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                        addr::add(sock, index, &prefix).map_err(fail(
+                            format!("cannot add {prefix} to \"{name}\" {}", where_(&ns)),
+                            span,
+                        ))
+                    })
                 } else {
+                    let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
                     addr::del(sock, index, &prefix).map_err(fail(
                         format!("cannot delete {prefix} from \"{name}\" {}", where_(&ns)),
                         span,

@@ -1,6 +1,7 @@
 //! `bridge link` and `bridge NAME { port ...; addr ... }`: bridges and their ports.
 
 use super::error::{Result, RunError};
+use super::journal::Entry;
 use super::netns::{fail, where_};
 use super::{show, Evaluator};
 use crate::net::addr::{self, Prefix};
@@ -69,9 +70,8 @@ impl Evaluator {
                 })
             }
             None => {
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-                link::add(sock, &br, &LinkKind::Bridge)
-                    .map_err(fail(format!("cannot create bridge \"{br}\" {place}"), span))?;
+                let what = format!("cannot create bridge \"{br}\" {place}");
+                self.make_link(&br, &LinkKind::Bridge, what, span)?;
                 self.device(name)?.0
             }
         };
@@ -88,17 +88,24 @@ impl Evaluator {
                 .map_err(fail(format!("cannot set \"{port_name}\" up {place}"), span))?;
         }
         for prefix in &prefixes {
-            let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-            match addr::add(sock, index, prefix) {
-                Ok(()) => {}
-                // Already there: the block describes a state, and this part of it holds.
-                Err(e) if e.errno() == Some(nix::errno::Errno::EEXIST) => {}
-                Err(e) => {
-                    return Err(fail(
-                        format!("cannot add {prefix} to \"{br}\" {place}"),
-                        span,
-                    )(e))
-                }
+            let entry = Entry::Addr {
+                ns: ns.clone(),
+                dev: br.clone(),
+                prefix: prefix.to_string(),
+            };
+            let added = self.journaled(Some(entry), |ev| {
+                let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                addr::add(sock, index, prefix).map_err(fail(
+                    format!("cannot add {prefix} to \"{br}\" {place}"),
+                    span,
+                ))
+            });
+            match added {
+                // Already there, and so not journaled (undo leaves it): the block describes a
+                // state, and this part of it holds.
+                Err(RunError::Net { error, .. })
+                    if error.errno() == Some(nix::errno::Errno::EEXIST) => {}
+                other => other?,
             }
         }
         Ok(())

@@ -44,7 +44,14 @@ impl Checker {
                         self.number::<i64>(from, "an integer");
                         self.number::<i64>(to, "an integer");
                     }
-                    ForItems::List(words) => words.iter().for_each(|w| self.word(w)),
+                    ForItems::List(words) => {
+                        words.iter().for_each(|w| self.word(w));
+                        if let [w] = words.as_slice() {
+                            if w.literal().is_some_and(|t| t.contains("..")) {
+                                self.report(super::words::not_a_range(w));
+                            }
+                        }
+                    }
                 }
                 self.defined.insert(var.name.clone());
                 self.stmts(&body.stmts);
@@ -68,6 +75,12 @@ impl Checker {
             StmtKind::RootBlock(body) => self.stmts(&body.stmts),
             StmtKind::NetnsEnter(w) => self.netns(w),
             StmtKind::Help(topic) => topic.iter().for_each(|w| self.word(w)),
+            StmtKind::Deny(what) => {
+                self.word(what);
+                if let Some(text) = what.literal() {
+                    self.report(super::words::deny_target(&text, what.span));
+                }
+            }
             StmtKind::InNetns { ns, cmd } => {
                 self.netns(ns);
                 self.stmt(cmd);

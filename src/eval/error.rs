@@ -156,6 +156,36 @@ pub enum RunError {
         span: Span,
     },
 
+    #[error("interrupted by {}", signal_name(*signal))]
+    #[diagnostic(code(vsh::interrupted))]
+    Interrupted {
+        signal: i32,
+        #[label("stopped here")]
+        span: Span,
+    },
+
+    #[error("moving \"{dev}\" into the host's namespace is denied")]
+    #[diagnostic(
+        code(vsh::deny::host_moves),
+        help("this script said `deny host-moves`: a device in the host's namespace is one the host's programs see; run under --isolated to move it into the sandbox's root instead")
+    )]
+    HostMoveDenied {
+        dev: String,
+        #[label("the host's namespace")]
+        span: Span,
+    },
+
+    #[error("process {pid} is outside the sandbox")]
+    #[diagnostic(
+        code(vsh::isolated::pid),
+        help("under --isolated a device may only move to the sandbox's namespaces: `netns 1` or `root` for its root, or a namespace name")
+    )]
+    OutsideSandbox {
+        pid: u32,
+        #[label("not a namespace of this sandbox")]
+        span: Span,
+    },
+
     #[error("the statement after `!` succeeded")]
     #[diagnostic(
         code(vsh::not),
@@ -173,7 +203,14 @@ impl RunError {
         match self {
             RunError::ProgramFailed { code, .. } => *code,
             RunError::ProgramNotFound { .. } => 127,
+            RunError::Interrupted { signal, .. } => 128 + signal,
             _ => 1,
         }
     }
+}
+
+fn signal_name(signal: i32) -> String {
+    nix::sys::signal::Signal::try_from(signal)
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_else(|_| format!("signal {signal}"))
 }

@@ -48,6 +48,10 @@ impl Evaluator {
             }
         };
         let prog_span = argv.first().map_or(span, |w| w.span);
+        // Stopped by SIGINT or SIGTERM sent to us: the run is interrupted, not the program.
+        if let Some(signal) = crate::interrupt::pending() {
+            return Err(RunError::Interrupted { signal, span });
+        }
         match result {
             Ok(0) => Ok(()),
             Ok(code) => Err(RunError::ProgramFailed {

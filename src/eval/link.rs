@@ -1,6 +1,7 @@
 //! `link ...` and `veth ...`: devices in the current namespace.
 
 use super::error::{Result, RunError};
+use super::journal::Entry;
 use super::netns::{fail, where_};
 use super::{show, Evaluator};
 use crate::net::link::{self, Link, LinkKind, MacvlanMode, NsTarget};
@@ -95,7 +96,6 @@ impl Evaluator {
             None => None,
         };
         let ns = self.ns.clone();
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
         let kind = LinkKind::Veth {
             peer,
             peer_ns: peer_fd.as_ref().map(|fd| fd.as_fd()),
@@ -104,12 +104,29 @@ impl Evaluator {
             Some(p) => format!("{} (peer \"{peer}\" {})", where_(&ns), where_(p)),
             None => where_(&ns),
         };
-        link::add(sock, name, &kind)
-            .map_err(fail(
-                format!("cannot create veth pair \"{name}\"/\"{peer}\" {place}"),
-                span,
-            ))
-            .map_err(exists_hint)
+        let what = format!("cannot create veth pair \"{name}\"/\"{peer}\" {place}");
+        self.make_link(name, &kind, what, span)
+    }
+
+    /// Creates a link in the current namespace, journaled.
+    pub(super) fn make_link(
+        &mut self,
+        name: &str,
+        kind: &LinkKind,
+        what: String,
+        span: Span,
+    ) -> Result<()> {
+        let ns = self.ns.clone();
+        let entry = Entry::Link {
+            ns: ns.clone(),
+            name: name.to_string(),
+        };
+        self.journaled(Some(entry), |ev| {
+            let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+            link::add(sock, name, kind)
+                .map_err(fail(what, span))
+                .map_err(exists_hint)
+        })
     }
 
     fn add_other(
@@ -182,13 +199,8 @@ impl Evaluator {
             },
             other => LinkKind::Other(other),
         };
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-        link::add(sock, name, &kind)
-            .map_err(fail(
-                format!("cannot create \"{name}\" {}", where_(&ns)),
-                span,
-            ))
-            .map_err(exists_hint)
+        let what = format!("cannot create \"{name}\" {}", where_(&ns));
+        self.make_link(name, &kind, what, span)
     }
 
     fn link_op(&mut self, index: u32, name: &str, op: &LinkOp, span: Span) -> Result<()> {
@@ -229,20 +241,48 @@ impl Evaluator {
             }
             LinkOp::Name(w) => {
                 let new = self.ifname(w)?;
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-                link::rename(sock, index, &new).map_err(fail(
-                    format!("cannot rename \"{name}\" to \"{new}\" {place}"),
-                    span,
-                ))
+                let entry = Entry::Rename {
+                    ns: ns.clone(),
+                    from: name.to_string(),
+                    to: new.clone(),
+                };
+                self.journaled(Some(entry), |ev| {
+                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                    link::rename(sock, index, &new).map_err(fail(
+                        format!("cannot rename \"{name}\" to \"{new}\" {place}"),
+                        span,
+                    ))
+                })
             }
             LinkOp::Netns(w) => {
                 let text = self.word(w)?;
                 let (target_ns, pid) = match text.parse::<u32>() {
                     // In the sandbox, PID 1 is the host's: the sandbox's root stands for it.
                     Ok(1) if self.isolated => (Some(Ns::Root), None),
+                    // Any other pid must be in one of the sandbox's namespaces.
+                    Ok(pid) if self.isolated => match self.net.ns_of_pid(pid) {
+                        Ok(Some(ns)) => (Some(ns), None),
+                        _ => return Err(RunError::OutsideSandbox { pid, span: w.span }),
+                    },
                     Ok(pid) => (None, Some(pid)),
                     Err(_) => (Some(self.ns_ref(w, false)?), None),
                 };
+                if self.deny_host_moves && !self.isolated {
+                    let into_host = match (&target_ns, pid) {
+                        (Some(t), _) => *t == Ns::Root,
+                        // A pid's namespace is the host's unless it is one of ours by name.
+                        (None, Some(pid)) => {
+                            !matches!(self.net.ns_of_pid(pid), Ok(Some(Ns::Named(_))))
+                        }
+                        (None, None) => false,
+                    };
+                    if into_host {
+                        return Err(RunError::HostMoveDenied {
+                            dev: name.to_string(),
+                            span: w.span,
+                        });
+                    }
+                }
                 let fd = match &target_ns {
                     Some(t) => Some(self.ns_fd(t, w.span)?),
                     None => None,
@@ -252,11 +292,19 @@ impl Evaluator {
                     (None, Some(pid)) => NsTarget::Pid(pid),
                     (None, None) => unreachable!("a namespace or a pid"),
                 };
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-                link::set_netns(sock, index, target).map_err(fail(
-                    format!("cannot move \"{name}\" {place} to namespace {text}"),
-                    span,
-                ))
+                // A move to a pid's namespace cannot be named again later: not undone.
+                let entry = target_ns.map(|to| Entry::Move {
+                    name: name.to_string(),
+                    from: ns.clone(),
+                    to,
+                });
+                self.journaled(entry, |ev| {
+                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                    link::set_netns(sock, index, target).map_err(fail(
+                        format!("cannot move \"{name}\" {place} to namespace {text}"),
+                        span,
+                    ))
+                })
             }
         }
     }

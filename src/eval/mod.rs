@@ -8,16 +8,19 @@ pub mod error;
 mod exec;
 mod help;
 mod inspect;
+pub mod journal;
 mod link;
 mod netns;
 mod route;
 mod show;
+mod undo;
 mod words;
 
 pub use error::{Result, RunError};
 
 use crate::net::{Namespaces, Ns};
 use crate::syntax::ast::{Block, Cond, ForItems, Program, Stmt, StmtKind};
+use journal::{Entry, Journal};
 use std::collections::HashMap;
 
 /// The state of one run, shared by a script and by every line typed in the REPL.
@@ -32,6 +35,10 @@ pub struct Evaluator {
     pub ns: Ns,
     /// Under --isolated, PID 1 belongs to the host: moves to it mean the sandbox's root.
     pub(crate) isolated: bool,
+    /// `deny host-moves` (or --deny-host-moves): no device may move into the host's namespace.
+    pub deny_host_moves: bool,
+    /// What this run made, for undo and `vsh down`.
+    pub journal: Journal,
 }
 
 impl Evaluator {
@@ -50,6 +57,8 @@ impl Evaluator {
             status: 0,
             ns: Ns::Root,
             isolated,
+            deny_host_moves: false,
+            journal: Journal::in_memory(),
         })
     }
 
@@ -71,6 +80,12 @@ impl Evaluator {
 
     /// Runs one statement and records its status in `$?`.
     pub fn stmt(&mut self, s: &Stmt) -> Result<()> {
+        if let Some(signal) = crate::interrupt::pending() {
+            return Err(RunError::Interrupted {
+                signal,
+                span: s.span,
+            });
+        }
         let result = self.stmt_inner(s);
         // Control flow passes on its body's status; everything else sets its own.
         if !matches!(
@@ -100,7 +115,15 @@ impl Evaluator {
                         let to: i64 = self.number(to, "an integer")?;
                         (from..=to).map(|i| i.to_string()).collect()
                     }
-                    ForItems::List(words) => self.words(words)?,
+                    ForItems::List(words) => {
+                        // One word with `..` that is not a range of integers is a typo, not a list.
+                        if let [w] = words.as_slice() {
+                            if self.word(w)?.contains("..") {
+                                words::not_a_range(w)?;
+                            }
+                        }
+                        self.words(words)?
+                    }
                 };
                 for value in values {
                     self.vars.insert(var.name.clone(), value);
@@ -134,6 +157,11 @@ impl Evaluator {
                 Ok(())
             }
             StmtKind::Help(topic) => self.help(topic.as_ref()),
+            StmtKind::Deny(what) => {
+                words::deny_target(&self.word(what)?, what.span)?;
+                self.deny_host_moves = true;
+                Ok(())
+            }
             StmtKind::RootBlock(body) => self.within(Ns::Root, |ev| ev.block(body)),
             StmtKind::InNetns { ns, cmd } => {
                 let ns = self.ns_ref(ns, false)?;
@@ -188,6 +216,21 @@ impl Evaluator {
         self.links(Default::default())
             .map(|l| l.into_iter().map(|l| l.name).collect())
             .unwrap_or_default()
+    }
+
+    /// Records `entry` in the journal, then makes it with `f`; a refusal cancels the entry.
+    fn journaled<T>(
+        &mut self,
+        entry: Option<Entry>,
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        let Some(entry) = entry else { return f(self) };
+        self.journal.record(entry);
+        let result = f(self);
+        if result.is_err() {
+            self.journal.forget_last();
+        }
+        result
     }
 
     /// Runs `f` with `ns` as the current namespace, then restores the previous one.

@@ -1,6 +1,7 @@
 //! `netns ...`, `netns NAME { }`, `ip -n NAME`: namespaces, and naming the current one.
 
 use super::error::{Result, RunError};
+use super::journal::Entry;
 use super::Evaluator;
 use crate::net::{NetError, Ns};
 use crate::syntax::ast::{NetnsCmd, Word};
@@ -11,9 +12,7 @@ impl Evaluator {
         match cmd {
             NetnsCmd::Add(w) => {
                 let name = self.netns_name(w)?;
-                self.net
-                    .add(&name)
-                    .map_err(fail(format!("cannot create namespace \"{name}\""), span))
+                self.make_netns(&name, span)
             }
             NetnsCmd::Del(w) => {
                 let name = self.netns_name(w)?;
@@ -41,6 +40,15 @@ impl Evaluator {
         }
     }
 
+    /// `netns add`, journaled.
+    fn make_netns(&mut self, name: &str, span: Span) -> Result<()> {
+        self.journaled(Some(Entry::Netns(name.to_string())), |ev| {
+            ev.net
+                .add(name)
+                .map_err(fail(format!("cannot create namespace \"{name}\""), span))
+        })
+    }
+
     /// The namespace a word names: `root`, or one in /run/netns. A block creates it if absent.
     pub(super) fn ns_ref(&mut self, w: &Word, create: bool) -> Result<Ns> {
         let name = self.netns_name(w)?;
@@ -49,9 +57,7 @@ impl Evaluator {
         }
         if !self.net.exists(&name) {
             if create {
-                self.net
-                    .add(&name)
-                    .map_err(fail(format!("cannot create namespace \"{name}\""), w.span))?;
+                self.make_netns(&name, w.span)?;
             } else {
                 return Err(RunError::Net {
                     what: format!("cannot enter namespace \"{name}\""),

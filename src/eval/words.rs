@@ -171,3 +171,24 @@ pub fn parse_prefix(text: &str, span: Span) -> Result<Prefix> {
             span,
         })
 }
+
+/// `for i in 1..x`: a range whose ends are not integers.
+pub fn not_a_range(w: &Word) -> Result<()> {
+    Err(RunError::BadValue {
+        text: w.literal().unwrap_or_default(),
+        expected: "a range of integers (A..B)",
+        span: w.span,
+    })
+}
+
+/// What `deny` can forbid: only `host-moves` so far.
+pub fn deny_target(text: &str, span: Span) -> Result<()> {
+    if text == "host-moves" {
+        return Ok(());
+    }
+    Err(RunError::BadValue {
+        text: text.to_string(),
+        expected: "something `deny` forbids (host-moves)",
+        span,
+    })
+}

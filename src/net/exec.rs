@@ -7,6 +7,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use nix::errno::Errno;
 use nix::sys::statvfs::{statvfs, FsFlags};
@@ -50,10 +51,29 @@ pub fn run(ns: Option<(BorrowedFd, &str)>, argv: &[String]) -> Result<i32> {
             cmd.pre_exec(move || setup.apply());
         }
     }
-    let status = cmd.status().map_err(spawn_error)?;
+    let mut child = cmd.spawn().map_err(spawn_error)?;
+    RUNNING.store(child.id() as i32, Ordering::SeqCst);
+    let status = child.wait();
+    RUNNING.store(0, Ordering::SeqCst);
+    let status = status.map_err(spawn_error)?;
     Ok(status
         .code()
         .unwrap_or_else(|| 128 + status.signal().unwrap_or(0)))
+}
+
+/// The pid of the program `run` is waiting for, 0 if none.
+static RUNNING: AtomicI32 = AtomicI32::new(0);
+
+/// Passes a signal on to the program `run` is waiting for, if any: SIGTERM sent to vsh must
+/// stop it too. Async-signal-safe: an atomic load and kill(2).
+pub fn forward_signal(signal: libc::c_int) {
+    let pid = RUNNING.load(Ordering::SeqCst);
+    if pid > 0 {
+        // Sound: kill(2) takes plain integers and is async-signal-safe.
+        unsafe {
+            libc::kill(pid, signal);
+        }
+    }
 }
 
 /// Everything the child needs, allocated before the fork.

@@ -316,6 +316,25 @@ impl Namespaces {
         valid_netns_name(name) && netns_path(name).exists()
     }
 
+    /// The namespace process `pid` is in, if it is root or one in /run/netns (compared by
+    /// device and inode, as `ip netns identify` does); `None` for any other namespace.
+    pub fn ns_of_pid(&mut self, pid: u32) -> Result<Option<Ns>> {
+        let path = format!("/proc/{pid}/ns/net");
+        let target = nix::sys::stat::stat(path.as_str())
+            .map_err(|e| NetError::sys(format!("stat {path}"), e))?;
+        let same =
+            |st: nix::sys::stat::FileStat| st.st_dev == target.st_dev && st.st_ino == target.st_ino;
+        if nix::sys::stat::fstat(&self.root).is_ok_and(same) {
+            return Ok(Some(Ns::Root));
+        }
+        for name in netns_names()? {
+            if nix::sys::stat::stat(&netns_path(&name)).is_ok_and(same) {
+                return Ok(Some(Ns::Named(name)));
+            }
+        }
+        Ok(None)
+    }
+
     /// Open /run/netns/NAME once.
     fn open_named(&mut self, name: &str) -> Result<()> {
         if !self.fds.contains_key(name) {

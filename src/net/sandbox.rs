@@ -4,7 +4,7 @@ use nix::errno::Errno;
 use nix::mount::{mount, umount2, MntFlags, MsFlags};
 use nix::sched::{unshare, CloneFlags};
 use nix::sys::stat::Mode;
-use nix::unistd::mkdir;
+use nix::unistd::{geteuid, getgid, getuid, mkdir};
 
 use super::error::{NetError, Result};
 use super::link;
@@ -14,16 +14,26 @@ use super::netns::NETNS_DIR;
 /// Where vsh keeps its own run-time files.
 const VSH_RUN_DIR: &str = "/run/vsh";
 
-/// Isolate vsh: unshare(CLONE_NEWNET|CLONE_NEWNS), make / recursively private, mount fresh
-/// tmpfs on /run/netns and /run/vsh (creating the directories if needed), remount /sys from
-/// the new namespace and bring lo up.
+/// Isolate vsh: unshare(CLONE_NEWNET|CLONE_NEWNS) (with CLONE_NEWUSER when not root), make /
+/// recursively private, mount a fresh tmpfs on /run holding /run/netns and /run/vsh, remount
+/// /sys from the new namespace and bring lo up.
 ///
 /// Call it while the process is single-threaded. Nothing can reach the host's namespaces
 /// afterwards, and everything vsh creates vanishes when it exits.
 pub fn isolate() -> Result<()> {
     let none: Option<&str> = None;
-    unshare(CloneFlags::CLONE_NEWNET | CloneFlags::CLONE_NEWNS)
-        .map_err(|e| NetError::sys("unshare CLONE_NEWNET|CLONE_NEWNS", e))?;
+    let (uid, gid) = (getuid(), getgid());
+    // Without root, a user namespace mapping the user to root owns the new namespaces, so
+    // the whole lab works unprivileged.
+    let rootless = !geteuid().is_root();
+    let mut flags = CloneFlags::CLONE_NEWNET | CloneFlags::CLONE_NEWNS;
+    if rootless {
+        flags |= CloneFlags::CLONE_NEWUSER;
+    }
+    unshare(flags).map_err(|e| NetError::sys(format!("unshare {flags:?}"), e))?;
+    if rootless {
+        map_to_root(uid.as_raw(), gid.as_raw())?;
+    }
     // Private: nothing mounted from now on leaks to the host, nor the host's to us.
     mount(
         Some(""),
@@ -33,16 +43,18 @@ pub fn isolate() -> Result<()> {
         none,
     )
     .map_err(|e| NetError::sys("mount --make-rprivate /", e))?;
+    // A private /run: /run/netns and /run/vsh are the sandbox's own, and nothing is created
+    // on the host's /run (which an unprivileged user could not write anyway).
+    mount(
+        Some("tmpfs"),
+        "/run",
+        Some("tmpfs"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
+        Some("mode=0755"),
+    )
+    .map_err(|e| NetError::sys("mount tmpfs /run", e))?;
     for dir in [NETNS_DIR, VSH_RUN_DIR] {
         mkdir_p(dir)?;
-        mount(
-            Some("tmpfs"),
-            dir,
-            Some("tmpfs"),
-            MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC,
-            Some("mode=0755"),
-        )
-        .map_err(|e| NetError::sys(format!("mount tmpfs {dir}"), e))?;
     }
     // The old sysfs shows the host's devices; not having one mounted is fine.
     let _ = umount2("/sys", MntFlags::MNT_DETACH);
@@ -54,6 +66,22 @@ pub fn isolate() -> Result<()> {
         link::set_up(&mut sock, lo.index, true)?;
     }
     Ok(())
+}
+
+/// Maps `uid`/`gid` to root inside the user namespace just made (setgroups denied first, as
+/// the kernel requires of an unprivileged writer).
+fn map_to_root(uid: u32, gid: u32) -> Result<()> {
+    let write = |path: &str, text: String| {
+        std::fs::write(path, text).map_err(|e| {
+            NetError::sys(
+                format!("write {path}"),
+                Errno::from_raw(e.raw_os_error().unwrap_or(0)),
+            )
+        })
+    };
+    write("/proc/self/setgroups", "deny".into())?;
+    write("/proc/self/uid_map", format!("0 {uid} 1"))?;
+    write("/proc/self/gid_map", format!("0 {gid} 1"))
 }
 
 /// `mkdir -p` with mode 0755.

@@ -179,7 +179,7 @@ fn is_address(word: &str) -> bool {
 /// The line with each word in its style, and the part a syntax error points at underlined.
 pub fn highlight_line(line: &str) -> String {
     let error_at = match parse(line) {
-        Err(e) if e.found.as_deref() != Some("end of input") => Some(e.span.start),
+        Err(e) if !e.is_incomplete() => Some(e.span.start),
         _ => None,
     };
     let mut out = String::with_capacity(line.len() * 2);

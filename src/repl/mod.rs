@@ -91,7 +91,7 @@ fn prompt(ns: &Ns) -> String {
 
 /// True when the text stops inside a block or a string: more lines are needed.
 pub fn incomplete(text: &str) -> bool {
-    matches!(parse(text), Err(e) if e.found.as_deref() == Some("end of input"))
+    matches!(parse(text), Err(e) if e.is_incomplete())
 }
 
 /// $XDG_STATE_HOME/vsh/history, ~/.local/state/vsh/history, or else ~/.vsh_history.

@@ -74,6 +74,8 @@ pub enum StmtKind {
     /// `netns NAME` alone: what follows (a script's next statements, the REPL's next lines)
     /// runs inside NAME; `netns root` goes back.
     NetnsEnter(Word),
+    /// `deny host-moves`
+    Deny(Word),
     /// `help [NAME]`
     Help(Option<Word>),
     /// `root { }`: the body runs in the namespace vsh started in.

@@ -4,7 +4,7 @@ pub mod ast;
 mod parser;
 
 pub use ast::Span;
-pub use parser::parse;
+pub use parser::{parse, MAX_DEPTH, MAX_LINE};
 
 /// The text did not parse: where, and what would have been accepted there.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -17,6 +17,22 @@ pub struct SyntaxError {
     pub expected: Vec<String>,
     /// The text found there, if any.
     pub found: Option<String>,
+    /// Where the block or string that the input ended inside was opened.
+    #[label("this is never closed")]
+    pub open: Option<Span>,
+    /// Input refused before parsing, for a limit that keeps vsh from exhausting the stack.
+    pub refused: Option<Refused>,
+}
+
+/// Input that is refused outright, whatever the grammar says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Blocks or parentheses nested deeper than this.
+    TooDeep(usize),
+    /// A line longer than this many bytes.
+    LineTooLong(usize),
+    /// A control character: the input is not a script.
+    ControlChar(char),
 }
 
 impl SyntaxError {
@@ -25,10 +41,35 @@ impl SyntaxError {
             span,
             expected,
             found: None,
+            open: None,
+            refused: None,
         }
     }
 
+    pub fn refused(span: Span, why: Refused) -> Self {
+        SyntaxError {
+            span,
+            expected: vec![],
+            found: None,
+            open: None,
+            refused: Some(why),
+        }
+    }
+
+    /// True when the text ended inside a block or a string: more input could complete it.
+    pub fn is_incomplete(&self) -> bool {
+        self.found.as_deref() == Some("end of input")
+    }
+
     fn summary(&self) -> String {
+        match self.refused {
+            Some(Refused::TooDeep(n)) => return format!("blocks nested deeper than {n} levels"),
+            Some(Refused::LineTooLong(n)) => return format!("a line longer than {n} bytes"),
+            Some(Refused::ControlChar(c)) => {
+                return format!("control character U+{:04X}: this is not a script", c as u32)
+            }
+            None => {}
+        }
         match &self.found {
             Some(found) if found.starts_with("end of") => format!("unexpected {found}"),
             Some(found) => format!("unexpected `{found}`"),
@@ -37,6 +78,9 @@ impl SyntaxError {
     }
 
     fn label(&self) -> String {
+        if self.refused.is_some() {
+            return "refused here".to_string();
+        }
         match self.expected.as_slice() {
             [] => "not expected here".to_string(),
             [one] => format!("expected {one}"),

@@ -1,7 +1,7 @@
 //! Pest pairs to the typed AST: one `parse_*` function per rule.
 
 use super::ast::*;
-use super::SyntaxError;
+use super::{Refused, SyntaxError};
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
@@ -11,13 +11,83 @@ use std::sync::OnceLock;
 #[grammar = "../grammar/vsh.pest"]
 struct VshParser;
 
+/// Blocks, `${ }` and parentheses may nest this deep; deeper input is refused before pest
+/// recurses into it, so hostile input cannot exhaust the stack.
+pub const MAX_DEPTH: usize = 64;
+/// The longest line accepted, in bytes.
+pub const MAX_LINE: usize = 64 * 1024;
+
 /// Parses a whole script (or one REPL entry).
 pub fn parse(text: &str) -> Result<Program, SyntaxError> {
-    let mut pairs = VshParser::parse(Rule::program, text).map_err(|e| syntax_error(e, text))?;
+    let open = prescan(text)?;
+    let mut pairs = VshParser::parse(Rule::program, text).map_err(|e| {
+        let mut e = syntax_error(e, text);
+        if e.is_incomplete() {
+            e.open = open;
+        }
+        e
+    })?;
     let stmts = pairs.next().map(parse_stmts).unwrap_or_default();
     Ok(Program {
         stmts,
         span: Span::new(0, text.len()),
+    })
+}
+
+/// Refuses what no script holds: control characters, huge lines, absurd nesting. Returns the
+/// innermost `{`, `(` or quote still open at the end, for "never closed" errors.
+fn prescan(text: &str) -> Result<Option<Span>, SyntaxError> {
+    #[derive(PartialEq)]
+    enum In {
+        Code,
+        Single,
+        Double,
+        Comment,
+    }
+    let mut state = In::Code;
+    let mut opened: Vec<Span> = Vec::new();
+    let mut quote = Span::default();
+    let mut line_start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let here = Span::new(i, i + c.len_utf8());
+        if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
+            return Err(SyntaxError::refused(here, Refused::ControlChar(c)));
+        }
+        if c == '\n' {
+            line_start = i + 1;
+            if state == In::Comment {
+                state = In::Code;
+            }
+        } else if i - line_start >= MAX_LINE {
+            return Err(SyntaxError::refused(
+                Span::new(line_start, i),
+                Refused::LineTooLong(MAX_LINE),
+            ));
+        }
+        match (&state, c) {
+            (In::Code | In::Double, '\\') => {
+                chars.next();
+            }
+            (In::Code, '#') => state = In::Comment,
+            (In::Code, '\'') => (state, quote) = (In::Single, here),
+            (In::Code, '"') => (state, quote) = (In::Double, here),
+            (In::Single, '\'') | (In::Double, '"') => state = In::Code,
+            (In::Code | In::Double, '{' | '(') => {
+                opened.push(here);
+                if opened.len() > MAX_DEPTH {
+                    return Err(SyntaxError::refused(here, Refused::TooDeep(MAX_DEPTH)));
+                }
+            }
+            (In::Code | In::Double, '}' | ')') => {
+                opened.pop();
+            }
+            _ => {}
+        }
+    }
+    Ok(match state {
+        In::Single | In::Double => Some(quote),
+        _ => opened.last().copied(),
     })
 }
 
@@ -105,6 +175,7 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
             body: parse_block(next(&mut inner)),
         },
         Rule::netns_enter => StmtKind::NetnsEnter(parse_word(next(&mut inner))),
+        Rule::deny_stmt => StmtKind::Deny(parse_word(next(&mut inner))),
         Rule::help_cmd => StmtKind::Help(inner.next().map(parse_word)),
         Rule::root_block => StmtKind::RootBlock(parse_block(next(&mut inner))),
         Rule::ip_cmd => {
@@ -560,6 +631,11 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
             // Keywords first, alphabetically, then the rest: a stable, readable order.
             names.sort_by_key(|n| (!n.starts_with('`'), n.clone()));
             names.dedup();
+            // Where any statement may start, listing every builtin says less than this.
+            if names.iter().any(|n| n == "`let`") {
+                names.retain(|n| !n.starts_with('`') && n != "a word");
+                names.insert(0, "a statement".into());
+            }
             names
         }
         ErrorVariant::CustomError { message } => vec![message.clone()],
