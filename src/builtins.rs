@@ -21,12 +21,16 @@ pub const BUILTINS: &[Builtin] = &[
             "netns exec NAME PROGRAM ARGS...",
             "netns NAME { ... }",
             "netns NAME",
+            "netns attach NAME PID",
+            "netns identify [PID]",
+            "netns pids NAME",
         ],
         examples: &[
             "netns add netns1",
             "netns netns1 { link set lo up }",
             "netns exec netns1 cat /sys/class/net/lo/operstate",
             "netns netns1        # the next lines run inside netns1; `netns root` returns",
+            "spawn netns1 sleep 100; netns attach pinned $!",
         ],
     },
     Builtin {
@@ -116,6 +120,43 @@ pub const BUILTINS: &[Builtin] = &[
         summary: "run a block in the namespace vsh started in",
         usage: &["root { ... }"],
         examples: &["root { link show veth0 }"],
+    },
+    Builtin {
+        name: "ping",
+        summary: "ICMP echo with iputils' flags and summary; reachability blocks",
+        usage: &[
+            "ping [-c N] [-i SECS] [-W SECS] [-w SECS] [-s SIZE] [-I DEV] [-q] DEST",
+            "ping [-W SECS] { SRC -> DEST; SRC !-> DEST }",
+        ],
+        examples: &[
+            "ping -c 3 10.1.1.1",
+            "! ping -c 1 -W 1 10.1.1.9",
+            "ping { netns1 -> 10.1.1.2; root -> 10.1.1.1; netns1 !-> 10.9.9.9 }",
+        ],
+    },
+    Builtin {
+        name: "capture",
+        summary: "print (and save as pcap) the packets on a device while a block runs",
+        usage: &["capture [-c N] [-w FILE.pcap] DEV { ... }"],
+        examples: &["capture -c 4 -w veth0.pcap veth0 { ping -c 1 10.1.1.1 }"],
+    },
+    Builtin {
+        name: "spawn",
+        summary: "start a program in the background, in a namespace; $! is its pid",
+        usage: &["spawn [-n NS] PROGRAM ARGS...", "spawn NS PROGRAM ARGS..."],
+        examples: &["spawn netns1 sleep 100", "netns attach pinned $!"],
+    },
+    Builtin {
+        name: "kill",
+        summary: "signal a process (default: SIGTERM to $!)",
+        usage: &["kill [-SIGNAL] [PID...]"],
+        examples: &["kill", "kill -KILL $!"],
+    },
+    Builtin {
+        name: "wait",
+        summary: "wait for spawned programs (default: all of them)",
+        usage: &["wait [PID...]"],
+        examples: &["wait $!"],
     },
     Builtin {
         name: "let",
@@ -216,7 +257,10 @@ mod tests {
 
     #[test]
     fn subcommands_come_from_usage() {
-        assert_eq!(subcommands("netns"), ["add", "del", "exec", "list"]);
+        assert_eq!(
+            subcommands("netns"),
+            ["add", "attach", "del", "exec", "identify", "list", "pids"]
+        );
         assert_eq!(subcommands("link"), ["add", "del", "list", "set", "show"]);
         assert_eq!(nearest("lnik"), Some("link"));
         assert_eq!(nearest("tcpdump"), None);

@@ -7,7 +7,6 @@ pub mod builtins;
 pub mod cli;
 pub mod diag;
 pub mod eval;
-pub mod interrupt;
 pub mod net;
 pub mod repl;
 pub mod run;

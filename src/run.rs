@@ -53,7 +53,7 @@ pub fn eval_source(ev: &mut Evaluator, source: &Source) -> Outcome {
 /// Runs a whole script. When it fails or is interrupted, what it made is undone, newest
 /// first, unless `keep` (then `down_hint` says how to remove it later).
 pub fn run_script(ev: &mut Evaluator, source: &Source, keep: bool, down_hint: &str) -> Outcome {
-    crate::interrupt::install();
+    crate::net::interrupt::install();
     let outcome = eval_source(ev, source);
     if matches!(outcome, Outcome::Success | Outcome::Syntax) {
         return outcome;

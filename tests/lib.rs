@@ -9,6 +9,8 @@ mod lab;
 mod links;
 mod net;
 mod netns;
+mod packets;
+mod processes;
 mod repl;
 mod routes;
 mod safety;

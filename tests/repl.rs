@@ -27,6 +27,15 @@ fn repl() -> PtySession {
     p
 }
 
+/// Runs a line and waits for the next prompt. The editor redraws the prompt as a line is
+/// typed, and drops input typed before it starts a line: so wait for output the typed text
+/// cannot contain (`ok-42`), then for the prompt after it.
+fn run(p: &mut PtySession, line: &str) {
+    p.send_line(&format!("{line}; echo ok-${{7 * 6}}")).unwrap();
+    p.exp_string("ok-42").unwrap();
+    p.exp_string("vsh> ").unwrap();
+}
+
 #[test]
 fn a_block_over_three_lines_then_the_namespace_prompt() {
     let mut p = repl();
@@ -51,8 +60,7 @@ fn a_block_over_three_lines_then_the_namespace_prompt() {
 #[test]
 fn tab_completes_a_keyword_and_a_device_name() {
     let mut p = repl();
-    p.send_line("veth veth-one peer veth-two").unwrap();
-    p.exp_string("vsh> ").unwrap();
+    run(&mut p, "veth veth-one peer veth-two");
     // `lin<Tab>` becomes `link `, `veth-o<Tab>` becomes `veth-one `.
     p.send("lin\t").unwrap();
     p.flush().unwrap();
@@ -92,6 +100,7 @@ fn ctrl_c_cancels_a_line_and_interrupts_a_running_program() {
     let mut p = repl();
     p.send("netns add never-made").unwrap();
     p.flush().unwrap();
+    p.exp_string("never-made").unwrap();
     p.send_control('c').unwrap();
     // The editor drops what was typed ahead when it starts a line: wait for the prompt.
     p.exp_string("vsh> ").unwrap();
@@ -131,4 +140,27 @@ fn statements_on_stdin_run_as_a_script() {
         .unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout), "piped\n");
+}
+
+#[test]
+fn ctrl_c_stops_a_running_ping_with_its_summary() {
+    let mut p = repl();
+    run(
+        &mut p,
+        "netns add r; veth a peer b netns r; addr add 10.6.0.1/24 dev a; link set a up",
+    );
+    run(
+        &mut p,
+        "ip -n r addr add 10.6.0.2/24 dev b; ip -n r link set b up",
+    );
+    p.send_line("ping -i 0.2 10.6.0.2").unwrap();
+    p.exp_string("icmp_seq=2").unwrap();
+    p.send_control('c').unwrap();
+    p.exp_string("--- 10.6.0.2 ping statistics ---").unwrap();
+    p.exp_string("packet loss").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("echo after-ping-$?").unwrap();
+    p.exp_string("after-ping-0").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
 }

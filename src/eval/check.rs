@@ -92,6 +92,14 @@ impl Checker {
                     self.netns(ns);
                     argv.iter().for_each(|w| self.word(w));
                 }
+                NetnsCmd::Attach { name, pid } => {
+                    self.netns(name);
+                    self.number::<u32>(pid, "a process id");
+                }
+                NetnsCmd::Identify(pid) => pid
+                    .iter()
+                    .for_each(|w| self.number::<u32>(w, "a process id")),
+                NetnsCmd::Pids(w) => self.netns(w),
             },
             StmtKind::Link(cmd) => self.link(cmd),
             StmtKind::Addr(cmd) => match cmd {
@@ -114,6 +122,50 @@ impl Checker {
                 argv.iter().for_each(|w| self.word(w));
             }
             StmtKind::External { argv } => argv.iter().for_each(|w| self.word(w)),
+            StmtKind::Ping { opts, dest } => {
+                opts.iter()
+                    .flat_map(|o| &o.value)
+                    .for_each(|w| self.word(w));
+                self.word(dest);
+                if let Some(text) = dest.literal() {
+                    if text.parse::<std::net::IpAddr>().is_err() {
+                        self.problems.push(RunError::BadValue {
+                            text,
+                            expected: "an IPv4 or IPv6 address",
+                            span: dest.span,
+                        });
+                    }
+                }
+            }
+            StmtKind::PingBlock { opts, lines } => {
+                opts.iter()
+                    .flat_map(|o| &o.value)
+                    .for_each(|w| self.word(w));
+                for line in lines {
+                    self.netns(&line.src);
+                    self.word(&line.dest);
+                }
+            }
+            StmtKind::Capture {
+                count,
+                file,
+                dev,
+                body,
+            } => {
+                count
+                    .iter()
+                    .for_each(|w| self.number::<u64>(w, "a packet count"));
+                file.iter().for_each(|w| self.word(w));
+                self.ifname(dev);
+                self.stmts(&body.stmts);
+            }
+            StmtKind::Spawn { ns, argv } => {
+                ns.iter().for_each(|w| self.netns(w));
+                argv.iter().for_each(|w| self.word(w));
+            }
+            StmtKind::Kill { pids, .. } | StmtKind::Wait { pids } => {
+                pids.iter().for_each(|w| self.word(w))
+            }
             StmtKind::Route(cmd) => self.route(cmd),
             StmtKind::Bridge(BridgeCmd::Link { dev }) => dev.iter().for_each(|w| self.ifname(w)),
             StmtKind::Bridge(BridgeCmd::Block { name, items }) => {

@@ -195,6 +195,49 @@ pub enum RunError {
         #[label("expected this to fail")]
         span: Span,
     },
+
+    #[error("no reply from {dest}: {transmitted} packets transmitted, {received} received")]
+    #[diagnostic(
+        code(vsh::ping::no_reply),
+        help("`! ping ...` states that a destination must not answer")
+    )]
+    NoReply {
+        dest: String,
+        transmitted: u64,
+        received: u64,
+        #[label("this ping failed")]
+        span: Span,
+    },
+
+    #[error("{failed} of {total} lines of the ping block do not hold")]
+    #[diagnostic(code(vsh::ping::block))]
+    PingBlock {
+        failed: usize,
+        total: usize,
+        #[label(collection, "does not hold")]
+        lines: Vec<miette::LabeledSpan>,
+    },
+
+    #[error("{what}")]
+    #[diagnostic(code(vsh::option))]
+    Usage {
+        what: String,
+        #[label("here")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("no spawned program has pid {pid}")]
+    #[diagnostic(
+        code(vsh::process::not_a_child),
+        help("`wait` reaps programs started with `spawn`")
+    )]
+    NotAChild {
+        pid: i32,
+        #[label("not spawned by this run")]
+        span: Span,
+    },
 }
 
 impl RunError {

@@ -49,7 +49,7 @@ impl Evaluator {
         };
         let prog_span = argv.first().map_or(span, |w| w.span);
         // Stopped by SIGINT or SIGTERM sent to us: the run is interrupted, not the program.
-        if let Some(signal) = crate::interrupt::pending() {
+        if let Some(signal) = crate::net::interrupt::pending() {
             return Err(RunError::Interrupted { signal, span });
         }
         match result {

@@ -3,6 +3,7 @@
 
 mod addr;
 mod bridge;
+mod capture;
 pub mod check;
 pub mod error;
 mod exec;
@@ -11,6 +12,8 @@ mod inspect;
 pub mod journal;
 mod link;
 mod netns;
+mod ping;
+mod process;
 mod route;
 mod show;
 mod undo;
@@ -39,6 +42,8 @@ pub struct Evaluator {
     pub deny_host_moves: bool,
     /// What this run made, for undo and `vsh down`.
     pub journal: Journal,
+    /// Programs started with `spawn`, and `$!`.
+    pub(crate) jobs: process::Jobs,
 }
 
 impl Evaluator {
@@ -59,6 +64,7 @@ impl Evaluator {
             isolated,
             deny_host_moves: false,
             journal: Journal::in_memory(),
+            jobs: process::Jobs::default(),
         })
     }
 
@@ -80,7 +86,7 @@ impl Evaluator {
 
     /// Runs one statement and records its status in `$?`.
     pub fn stmt(&mut self, s: &Stmt) -> Result<()> {
-        if let Some(signal) = crate::interrupt::pending() {
+        if let Some(signal) = crate::net::interrupt::pending() {
             return Err(RunError::Interrupted {
                 signal,
                 span: s.span,
@@ -173,6 +179,17 @@ impl Evaluator {
             StmtKind::Veth { name, peer, netns } => self.veth(name, peer, netns.as_ref(), s.span),
             StmtKind::Exec { ns, argv } => self.exec(ns.as_ref(), argv, s.span),
             StmtKind::External { argv } => self.external(argv, s.span),
+            StmtKind::Ping { opts, dest } => self.ping(opts, dest, s.span),
+            StmtKind::PingBlock { opts, lines } => self.ping_block(opts, lines),
+            StmtKind::Capture {
+                count,
+                file,
+                dev,
+                body,
+            } => self.capture(count.as_ref(), file.as_ref(), dev, body, s.span),
+            StmtKind::Spawn { ns, argv } => self.spawn(ns.as_ref(), argv, s.span),
+            StmtKind::Kill { signal, pids } => self.kill(signal.as_ref(), pids, s.span),
+            StmtKind::Wait { pids } => self.wait(pids, s.span),
             StmtKind::Route(cmd) => self.route_cmd(cmd, s.span),
             StmtKind::Bridge(cmd) => self.bridge_cmd(cmd, s.span),
             StmtKind::Peer(dev) => self.peer(dev, s.span),

@@ -3,7 +3,7 @@
 use super::error::{Result, RunError};
 use super::journal::Entry;
 use super::Evaluator;
-use crate::net::{NetError, Ns};
+use crate::net::{netns, NetError, Ns};
 use crate::syntax::ast::{NetnsCmd, Word};
 use crate::syntax::Span;
 
@@ -36,6 +36,39 @@ impl Evaluator {
             NetnsCmd::Exec { ns, argv } => {
                 let ns = self.ns_ref(ns, false)?;
                 self.run_program(&ns, argv, span)
+            }
+            NetnsCmd::Attach { name, pid } => {
+                let name = self.netns_name(name)?;
+                let pid: u32 = self.number(pid, "a process id")?;
+                self.journaled(Some(Entry::Netns(name.clone())), |ev| {
+                    ev.net.attach(&name, pid).map_err(fail(
+                        format!("cannot attach namespace \"{name}\" to process {pid}"),
+                        span,
+                    ))
+                })
+            }
+            NetnsCmd::Identify(pid) => {
+                let path = match pid {
+                    Some(w) => netns::pid_netns_path(self.number(w, "a process id")?),
+                    None => self.net.path_of(&self.ns),
+                };
+                let names =
+                    netns::identify(&path).map_err(fail("cannot identify the namespace", span))?;
+                for name in names {
+                    println!("{name}");
+                }
+                Ok(())
+            }
+            NetnsCmd::Pids(w) => {
+                let name = self.netns_name(w)?;
+                let pids = netns::pids(&name).map_err(fail(
+                    format!("cannot list the processes of \"{name}\""),
+                    span,
+                ))?;
+                for pid in pids {
+                    println!("{pid}");
+                }
+                Ok(())
             }
         }
     }

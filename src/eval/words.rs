@@ -29,6 +29,17 @@ impl Evaluator {
         if v.name == "?" {
             return Ok(self.status.to_string());
         }
+        if v.name == "!" {
+            return self
+                .jobs
+                .last
+                .map(|pid| pid.to_string())
+                .ok_or_else(|| RunError::Undefined {
+                    name: v.name.clone(),
+                    span: v.span,
+                    help: Some("`$!` is the pid of the last `spawn`: spawn a program first".into()),
+                });
+        }
         if let Ok(n) = v.name.parse::<usize>() {
             if n == 0 {
                 return Ok(self.script_name.clone());

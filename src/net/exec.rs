@@ -6,7 +6,7 @@ use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use nix::errno::Errno;
@@ -21,15 +21,35 @@ const SETUP_FAILED: i32 = 255;
 
 /// Run `argv` as `ip netns exec` does and wait for it; stdio is inherited.
 ///
+/// Returns the exit code, or 128+signal if it was killed. A program that cannot be started
+/// is [`NetError::Spawn`]. See [`spawn`] for what happens inside the namespace.
+pub fn run(ns: Option<(BorrowedFd, &str)>, argv: &[String]) -> Result<i32> {
+    let mut child = spawn(ns, argv)?;
+    RUNNING.store(child.id() as i32, Ordering::SeqCst);
+    let status = child.wait();
+    RUNNING.store(0, Ordering::SeqCst);
+    let status = status.map_err(|source| NetError::Spawn {
+        program: argv.first().cloned().unwrap_or_default(),
+        source,
+    })?;
+    Ok(exit_code(status))
+}
+
+/// An exit status as a shell reports it: the code, or 128+signal if the program was killed.
+pub fn exit_code(status: std::process::ExitStatus) -> i32 {
+    status
+        .code()
+        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
+}
+
+/// Start `argv` as `ip netns exec` does, without waiting; stdio is inherited.
+///
 /// With `ns` = (fd, name): fork; in the child setns(fd), unshare(CLONE_NEWNS), make / a
 /// recursive slave, lazily unmount /sys and mount a fresh sysfs (so /sys/class/net shows the
 /// namespace's devices), bind each file of /etc/netns/NAME over /etc/FILE, then exec with a
 /// PATH lookup. Setup failures in the child exit 255. With `ns` = `None` (vsh's own root
 /// namespace) the program runs plainly.
-///
-/// Returns the exit code, or 128+signal if it was killed. A program that cannot be started
-/// is [`NetError::Spawn`].
-pub fn run(ns: Option<(BorrowedFd, &str)>, argv: &[String]) -> Result<i32> {
+pub fn spawn(ns: Option<(BorrowedFd, &str)>, argv: &[String]) -> Result<Child> {
     let Some(program) = argv.first() else {
         return Err(NetError::Spawn {
             program: String::new(),
@@ -51,14 +71,7 @@ pub fn run(ns: Option<(BorrowedFd, &str)>, argv: &[String]) -> Result<i32> {
             cmd.pre_exec(move || setup.apply());
         }
     }
-    let mut child = cmd.spawn().map_err(spawn_error)?;
-    RUNNING.store(child.id() as i32, Ordering::SeqCst);
-    let status = child.wait();
-    RUNNING.store(0, Ordering::SeqCst);
-    let status = status.map_err(spawn_error)?;
-    Ok(status
-        .code()
-        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0)))
+    cmd.spawn().map_err(spawn_error)
 }
 
 /// The pid of the program `run` is waiting for, 0 if none.
@@ -195,4 +208,14 @@ fn fail(message: &[u8]) -> ! {
     warn(message);
     // SAFETY: _exit skips atexit handlers and stdio flushing, which belong to the parent.
     unsafe { libc::_exit(SETUP_FAILED) }
+}
+
+/// Send `signal` (a number, as `kill -N`) to process `pid`.
+pub fn signal(pid: u32, signal: i32) -> Result<()> {
+    let pid = i32::try_from(pid).map_err(|_| NetError::sys(format!("kill {pid}"), Errno::ESRCH))?;
+    // SAFETY: kill(2) takes plain integers; a positive pid addresses one process only.
+    if pid <= 0 || unsafe { libc::kill(pid, signal) } != 0 {
+        return Err(NetError::sys(format!("kill {pid}"), Errno::last()));
+    }
+    Ok(())
 }

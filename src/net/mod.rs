@@ -7,12 +7,16 @@
 #![warn(missing_docs)]
 
 pub mod addr;
+pub mod decode;
 pub mod error;
 pub mod ethtool;
 pub mod exec;
+pub mod icmp;
+pub mod interrupt;
 pub mod link;
 pub mod netlink;
 pub mod netns;
+pub mod packet;
 pub mod route;
 pub mod sandbox;
 

@@ -192,6 +192,102 @@ fn share_netns_dir() -> Result<()> {
     }
 }
 
+/// Prepare /run/netns/NAME as `ip netns add` and `ip netns attach` do: the directory made,
+/// locked (the lock is returned, held until the namespace is mounted) and shared, and the
+/// mount point created with O_EXCL so that an existing name fails.
+fn mount_point(name: &str) -> Result<(Flock<OwnedFd>, PathBuf)> {
+    check_name(name)?;
+    match mkdir(NETNS_DIR, Mode::from_bits_truncate(0o755)) {
+        Ok(()) | Err(Errno::EEXIST) => {}
+        Err(e) => return Err(NetError::sys(format!("mkdir {NETNS_DIR}"), e)),
+    }
+    let dir = open(
+        NETNS_DIR,
+        OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| NetError::sys(format!("open {NETNS_DIR}"), e))?;
+    // Serialize with concurrent `ip netns add` while the directory is made a mount point.
+    let lock = Flock::lock(dir, FlockArg::LockExclusive)
+        .map_err(|(_, e)| NetError::sys(format!("flock {NETNS_DIR}"), e))?;
+    share_netns_dir()?;
+
+    let path = netns_path(name);
+    match open(
+        &path,
+        OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    ) {
+        Ok(_mount_point) => Ok((lock, path)),
+        Err(Errno::EEXIST) => Err(NetError::NetnsExists {
+            name: name.to_owned(),
+        }),
+        Err(e) => Err(NetError::sys(format!("create {}", path.display()), e)),
+    }
+}
+
+/// The identity of a namespace file: (st_dev, st_ino), as iproute2 compares them.
+fn ns_id(path: &Path) -> Option<(u64, u64)> {
+    nix::sys::stat::stat(path)
+        .ok()
+        .map(|st| (st.st_dev, st.st_ino))
+}
+
+/// The names in /run/netns whose namespace is the one at `path` (`ip netns identify`).
+pub fn identify(path: &Path) -> Result<Vec<String>> {
+    let Some(wanted) = ns_id(path) else {
+        return Err(NetError::io(
+            format!("stat {}", path.display()),
+            &std::io::Error::last_os_error(),
+        ));
+    };
+    Ok(netns_names()?
+        .into_iter()
+        .filter(|name| ns_id(&netns_path(name)) == Some(wanted))
+        .collect())
+}
+
+/// The pids of the processes inside namespace `name`, in /proc order (`ip netns pids`).
+pub fn pids(name: &str) -> Result<Vec<u32>> {
+    check_name(name)?;
+    let path = netns_path(name);
+    let Some(wanted) = ns_id(&path) else {
+        return Err(NetError::NoNetns {
+            name: name.to_owned(),
+        });
+    };
+    let proc = std::fs::read_dir("/proc").map_err(|e| NetError::io("opendir /proc", &e))?;
+    let mut found = Vec::new();
+    for entry in proc.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        // A process that exits meanwhile, or one we may not inspect, is skipped.
+        if ns_id(&Path::new("/proc").join(pid.to_string()).join("ns/net")) == Some(wanted) {
+            found.push(pid);
+        }
+    }
+    Ok(found)
+}
+
+/// The namespace file of process `pid`.
+pub fn pid_netns_path(pid: u32) -> PathBuf {
+    Path::new("/proc").join(pid.to_string()).join("ns/net")
+}
+
+/// Run `f` with the calling thread (any thread) inside the namespace behind `target`, then
+/// put the thread back where it was. For threads of their own, such as one per line of a
+/// ping block, that open a socket inside a namespace.
+pub fn run_in<T>(target: BorrowedFd, f: impl FnOnce() -> T) -> Result<T> {
+    let here = open_ns(Path::new(THREAD_NETNS))
+        .map_err(|e| NetError::sys(format!("open {THREAD_NETNS}"), e))?;
+    within(here.as_fd(), target, f)
+}
+
 impl Namespaces {
     /// Take the calling thread's current network namespace as root.
     pub fn new() -> Result<Self> {
@@ -207,37 +303,7 @@ impl Namespaces {
 
     /// Create namespace `name` exactly as `ip netns add` does, and keep its fd.
     pub fn add(&mut self, name: &str) -> Result<()> {
-        check_name(name)?;
-        match mkdir(NETNS_DIR, Mode::from_bits_truncate(0o755)) {
-            Ok(()) | Err(Errno::EEXIST) => {}
-            Err(e) => return Err(NetError::sys(format!("mkdir {NETNS_DIR}"), e)),
-        }
-        let dir = open(
-            NETNS_DIR,
-            OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| NetError::sys(format!("open {NETNS_DIR}"), e))?;
-        // Serialize with concurrent `ip netns add` while the directory is made a mount point.
-        let _lock = Flock::lock(dir, FlockArg::LockExclusive)
-            .map_err(|(_, e)| NetError::sys(format!("flock {NETNS_DIR}"), e))?;
-        share_netns_dir()?;
-
-        let path = netns_path(name);
-        let what = |call: &str| format!("{call} {}", path.display());
-        match open(
-            &path,
-            OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_CLOEXEC,
-            Mode::empty(),
-        ) {
-            Ok(_mount_point) => {}
-            Err(Errno::EEXIST) => {
-                return Err(NetError::NetnsExists {
-                    name: name.to_owned(),
-                })
-            }
-            Err(e) => return Err(NetError::sys(what("create"), e)),
-        }
+        let (_lock, path) = mount_point(name)?;
         match self.create_into(&path) {
             Ok(fd) => {
                 self.fds.insert(name.to_owned(), fd);
@@ -250,6 +316,40 @@ impl Namespaces {
                 let _ = unlink(&path);
                 Err(e)
             }
+        }
+    }
+
+    /// Name the namespace of process `pid` as `ip netns attach NAME PID` does: bind-mount
+    /// /proc/PID/ns/net on /run/netns/NAME, so the namespace outlives the process.
+    pub fn attach(&mut self, name: &str, pid: u32) -> Result<()> {
+        let source = pid_netns_path(pid);
+        // Checked first, so a wrong pid leaves no mount point to clean up.
+        let fd =
+            open_ns(&source).map_err(|e| NetError::sys(format!("open {}", source.display()), e))?;
+        let (_lock, path) = mount_point(name)?;
+        let none: Option<&str> = None;
+        match mount(Some(&source), &path, Some("none"), MsFlags::MS_BIND, none) {
+            Ok(()) => {
+                self.fds.insert(name.to_owned(), fd);
+                self.nsids.clear();
+                Ok(())
+            }
+            Err(e) => {
+                let _ = unlink(&path);
+                Err(NetError::sys(
+                    format!("mount --bind {} {}", source.display(), path.display()),
+                    e,
+                ))
+            }
+        }
+    }
+
+    /// The file that stands for `ns`: vsh's root namespace as its thread's, or /run/netns/NAME.
+    pub fn path_of(&self, ns: &Ns) -> PathBuf {
+        match ns {
+            // The root fd stays open for the whole run, so its /proc entry names it.
+            Ns::Root => Path::new("/proc/self/fd").join(self.root.as_raw_fd().to_string()),
+            Ns::Named(name) => netns_path(name),
         }
     }
 

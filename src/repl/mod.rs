@@ -35,7 +35,7 @@ pub fn run(ev: Evaluator) -> i32 {
     if let Some(path) = &history {
         let _ = rl.load_history(path);
     }
-    crate::interrupt::install();
+    crate::net::interrupt::install();
     let mut status = 0;
     loop {
         let prompt = prompt(&ev.borrow().ns);
@@ -71,7 +71,7 @@ pub fn run(ev: Evaluator) -> i32 {
         if let Some(path) = &history {
             let _ = rl.append_history(path);
         }
-        crate::interrupt::clear();
+        crate::net::interrupt::clear();
         let source = Source::new("<repl>", entry);
         let outcome = eval_source(&mut ev.borrow_mut(), &source);
         status = match outcome {

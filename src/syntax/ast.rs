@@ -103,6 +103,37 @@ pub enum StmtKind {
     External {
         argv: Vec<Word>,
     },
+    /// `ping [OPTIONS] DEST`: ICMP echo, iputils' flags and output.
+    Ping {
+        opts: Vec<PingOpt>,
+        dest: Word,
+    },
+    /// `ping [-W SECS] { SRC -> DEST; SRC !-> DEST }`: a reachability matrix.
+    PingBlock {
+        opts: Vec<PingOpt>,
+        lines: Vec<PingLine>,
+    },
+    /// `capture [-c N] [-w FILE] DEV { }`: packets on DEV while the body runs.
+    Capture {
+        count: Option<Word>,
+        file: Option<Word>,
+        dev: Word,
+        body: Block,
+    },
+    /// `spawn [-n NS] PROG ARGS` or `spawn NS PROG ARGS`: a program in the background.
+    Spawn {
+        ns: Option<Word>,
+        argv: Vec<Word>,
+    },
+    /// `kill [-SIGNAL] [PID...]`: signal spawned programs (default: `$!`, SIGTERM).
+    Kill {
+        signal: Option<(String, Span)>,
+        pids: Vec<Word>,
+    },
+    /// `wait [PID...]`: reap spawned programs (default: all of them).
+    Wait {
+        pids: Vec<Word>,
+    },
     /// `route ...`, `ip route ...`
     Route(RouteCmd),
     /// `bridge link ...` and `bridge NAME { ... }`
@@ -111,6 +142,25 @@ pub enum StmtKind {
     Peer(Word),
     /// `stats DEV`: ethtool's and the link's counters.
     Stats(Word),
+}
+
+/// One option of `ping`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PingOpt {
+    /// The flag as written: `-c`, `-i`, `-W`, `-w`, `-s`, `-I` or `-q`.
+    pub flag: String,
+    /// Its argument (none for `-q`).
+    pub value: Option<Word>,
+    pub span: Span,
+}
+
+/// `SRC -> DEST` (must answer) or `SRC !-> DEST` (must not) in a ping block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PingLine {
+    pub src: Word,
+    pub reachable: bool,
+    pub dest: Word,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -133,7 +183,19 @@ pub enum NetnsCmd {
     Add(Word),
     Del(Word),
     List,
-    Exec { ns: Word, argv: Vec<Word> },
+    Exec {
+        ns: Word,
+        argv: Vec<Word>,
+    },
+    /// `netns attach NAME PID`
+    Attach {
+        name: Word,
+        pid: Word,
+    },
+    /// `netns identify [PID]`
+    Identify(Option<Word>),
+    /// `netns pids NAME`
+    Pids(Word),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -202,6 +202,87 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
                 argv: inner.map(parse_word).collect(),
             })
         }
+        Rule::netns_attach => StmtKind::Netns(NetnsCmd::Attach {
+            name: parse_word(next(&mut inner)),
+            pid: parse_word(next(&mut inner)),
+        }),
+        Rule::netns_identify => StmtKind::Netns(NetnsCmd::Identify(inner.next().map(parse_word))),
+        Rule::netns_pids => StmtKind::Netns(NetnsCmd::Pids(parse_word(next(&mut inner)))),
+        Rule::ping_cmd => {
+            let mut opts = Vec::new();
+            let mut dest = None;
+            for p in inner {
+                match p.as_rule() {
+                    Rule::word => dest = Some(parse_word(p)),
+                    _ => opts.push(parse_ping_opt(p)),
+                }
+            }
+            StmtKind::Ping {
+                opts,
+                dest: dest.unwrap_or_else(|| unreachable_rule(Rule::ping_cmd)),
+            }
+        }
+        Rule::ping_block => {
+            let (mut opts, mut lines) = (Vec::new(), Vec::new());
+            for p in inner {
+                match p.as_rule() {
+                    Rule::ping_line => lines.push(parse_ping_line(p)),
+                    _ => opts.push(parse_ping_opt(p)),
+                }
+            }
+            StmtKind::PingBlock { opts, lines }
+        }
+        Rule::capture_cmd => {
+            let (mut count, mut file, mut dev, mut body) = (None, None, None, None);
+            for p in inner {
+                match p.as_rule() {
+                    Rule::capture_flag => {
+                        let mut kv = p.into_inner();
+                        let key = next(&mut kv).as_str().to_string();
+                        let value = parse_word(next(&mut kv));
+                        if key == "-c" {
+                            count = Some(value);
+                        } else {
+                            file = Some(value);
+                        }
+                    }
+                    Rule::word => dev = Some(parse_word(p)),
+                    Rule::block => body = Some(parse_block(p)),
+                    r => unreachable_rule(r),
+                }
+            }
+            StmtKind::Capture {
+                count,
+                file,
+                dev: dev.unwrap_or_else(|| unreachable_rule(Rule::capture_cmd)),
+                body: body.unwrap_or_else(|| unreachable_rule(Rule::capture_cmd)),
+            }
+        }
+        Rule::spawn_cmd => {
+            let mut ns = None;
+            let mut argv = Vec::new();
+            for p in inner {
+                match p.as_rule() {
+                    Rule::ip_netns => ns = Some(parse_word(next(&mut p.into_inner()))),
+                    _ => argv.push(parse_word(p)),
+                }
+            }
+            StmtKind::Spawn { ns, argv }
+        }
+        Rule::kill_cmd => {
+            let mut signal = None;
+            let mut pids = Vec::new();
+            for p in inner {
+                match p.as_rule() {
+                    Rule::kill_signal => signal = Some((p.as_str()[1..].to_string(), span(&p))),
+                    _ => pids.push(parse_word(p)),
+                }
+            }
+            StmtKind::Kill { signal, pids }
+        }
+        Rule::wait_cmd => StmtKind::Wait {
+            pids: inner.map(parse_word).collect(),
+        },
         Rule::link_cmd => StmtKind::Link(match inner.next() {
             None => LinkCmd::Show { dev: None },
             Some(p) => parse_link(p),
@@ -430,6 +511,41 @@ fn parse_addr(pair: Pair<Rule>) -> AddrCmd {
     }
 }
 
+/// `-c 3`, `-q`: a ping option and its argument.
+fn parse_ping_opt(pair: Pair<Rule>) -> PingOpt {
+    let sp = span(&pair);
+    match pair.as_rule() {
+        Rule::ping_quiet => PingOpt {
+            flag: pair.as_str().to_string(),
+            value: None,
+            span: sp,
+        },
+        Rule::ping_flag => {
+            let mut kv = pair.into_inner();
+            let flag = next(&mut kv).as_str().to_string();
+            PingOpt {
+                flag,
+                value: kv.next().map(parse_word),
+                span: sp,
+            }
+        }
+        r => unreachable_rule(r),
+    }
+}
+
+fn parse_ping_line(pair: Pair<Rule>) -> PingLine {
+    let sp = span(&pair);
+    let mut inner = pair.into_inner();
+    let src = parse_word(next(&mut inner));
+    let arrow = next(&mut inner);
+    PingLine {
+        src,
+        reachable: arrow.as_rule() == Rule::ping_reachable,
+        dest: parse_word(next(&mut inner)),
+        span: sp,
+    }
+}
+
 fn parse_ident(pair: Pair<Rule>) -> Ident {
     Ident {
         span: span(&pair),
@@ -583,6 +699,15 @@ fn describe(rule: &Rule) -> String {
         Rule::netns_del | Rule::link_del | Rule::addr_del => "`del`".into(),
         Rule::netns_list => "`list`".into(),
         Rule::netns_exec => "`exec`".into(),
+        Rule::netns_attach => "`attach`".into(),
+        Rule::netns_identify => "`identify`".into(),
+        Rule::netns_pids => "`pids`".into(),
+        Rule::ping_flag | Rule::ping_key => "`-c`, `-i`, `-W`, `-w`, `-s`, `-I`".into(),
+        Rule::ping_quiet => "`-q`".into(),
+        Rule::ping_line => "`SRC -> DEST`".into(),
+        Rule::ping_reachable | Rule::ping_unreachable => "`->` or `!->`".into(),
+        Rule::capture_flag | Rule::capture_key => "`-c N` or `-w FILE`".into(),
+        Rule::kill_signal => "a signal (`-TERM`, `-9`)".into(),
         Rule::link_show | Rule::addr_show => "`show`".into(),
         Rule::link_set => "`set`".into(),
         Rule::netns_cmd => "`netns`".into(),

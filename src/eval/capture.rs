@@ -1,0 +1,125 @@
+//! `capture [-c N] [-w FILE] DEV { BODY }`: a capture thread prints (and saves) the packets
+//! on DEV while BODY runs on this thread, then tcpdump's closing counts.
+
+use super::error::Result;
+use super::netns::fail;
+use super::Evaluator;
+use crate::net::decode::{describe, time_of_day};
+use crate::net::packet::{Capture, PcapWriter, Stats};
+use crate::net::NetError;
+use crate::syntax::ast::{Block, Word};
+use crate::syntax::Span;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// How often the capture thread looks at the stop flag while the device is quiet.
+const POLL: Duration = Duration::from_millis(50);
+
+/// What the capture thread saw.
+struct Captured {
+    packets: u64,
+    stats: Stats,
+}
+
+impl Evaluator {
+    pub(super) fn capture(
+        &mut self,
+        count: Option<&Word>,
+        file: Option<&Word>,
+        dev: &Word,
+        body: &Block,
+        span: Span,
+    ) -> Result<()> {
+        let count: Option<u64> = count
+            .map(|w| self.number(w, "a packet count"))
+            .transpose()?;
+        let (ifindex, name) = self.device(dev)?;
+        let writer = match file {
+            None => None,
+            Some(w) => {
+                let path = self.word(w)?;
+                let file = File::create(&path)
+                    .and_then(|f| PcapWriter::new(BufWriter::new(f)))
+                    .map_err(|e| {
+                        fail(format!("cannot write {path}"), w.span)(NetError::io(
+                            format!("create {path}"),
+                            &e,
+                        ))
+                    })?;
+                Some((file, path))
+            }
+        };
+        let ns = self.ns.clone();
+        // Opened (and bound) before BODY starts, so nothing BODY does is missed.
+        let cap = self
+            .net
+            .enter(&ns, || Capture::open(ifindex))
+            .and_then(|r| r)
+            .map_err(fail(format!("cannot capture on {name}"), span))?;
+        println!(
+            "capturing on {name}, link-type EN10MB (Ethernet), snapshot length {} bytes",
+            crate::net::packet::SNAPLEN
+        );
+        let _ = std::io::stdout().flush();
+        let stop = AtomicBool::new(false);
+        let (body_result, captured) = std::thread::scope(|s| {
+            let handle = s.spawn(|| capture_loop(cap, writer, count, &stop));
+            let body_result = self.block(body);
+            stop.store(true, Ordering::SeqCst);
+            let captured = handle.join().unwrap_or_else(|_| {
+                Err(NetError::Malformed {
+                    what: "the capture thread panicked".into(),
+                })
+            });
+            (body_result, captured)
+        });
+        let captured = captured.map_err(fail(format!("capture on {name}"), span))?;
+        println!("{} packets captured", captured.packets);
+        println!("{} packets received by filter", captured.stats.packets);
+        println!("{} packets dropped by kernel", captured.stats.drops);
+        body_result
+    }
+}
+
+/// Reads frames until `count` of them or `stop` (then drains what is queued), printing one
+/// line each and appending them to the pcap file.
+fn capture_loop(
+    mut cap: Capture,
+    mut writer: Option<(PcapWriter<BufWriter<File>>, String)>,
+    count: Option<u64>,
+    stop: &AtomicBool,
+) -> crate::net::Result<Captured> {
+    let mut packets = 0u64;
+    let full = |n: u64| count.is_some_and(|c| n >= c);
+    let mut out = std::io::stdout();
+    'outer: while !full(packets) {
+        let stopping = stop.load(Ordering::SeqCst);
+        if !stopping && !cap.wait(POLL)? {
+            continue;
+        }
+        while let Some(frame) = cap.try_next()? {
+            let _ = writeln!(out, "{} {}", time_of_day(frame.time), describe(&frame.data));
+            if let Some((w, path)) = writer.as_mut() {
+                w.write(&frame)
+                    .map_err(|e| NetError::io(format!("write {path}"), &e))?;
+            }
+            packets += 1;
+            if full(packets) {
+                break 'outer;
+            }
+        }
+        let _ = out.flush();
+        if stopping {
+            break;
+        }
+    }
+    let _ = out.flush();
+    let stats = cap.stats()?;
+    if let Some((w, path)) = writer {
+        w.finish()
+            .map_err(|e| NetError::io(format!("write {path}"), &e))?;
+    }
+    Ok(Captured { packets, stats })
+}

@@ -1,0 +1,376 @@
+//! ICMP and ICMPv6 echo: the socket `ping` sends and receives on, opened in the calling
+//! thread's namespace.
+//!
+//! Like iputils, first the datagram ICMP socket (no privilege needed where
+//! `net.ipv4.ping_group_range` allows it), else a raw socket (CAP_NET_RAW): then vsh writes
+//! the checksum, skips the IPv4 header on receive and matches its own id, since a raw socket
+//! sees all ICMP of the namespace.
+
+use std::io::IoSliceMut;
+use std::net::{IpAddr, Ipv4Addr, SocketAddrV4, SocketAddrV6};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::time::Duration;
+
+use nix::errno::Errno;
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::socket::{
+    connect, getsockname, recvmsg, sendto, setsockopt, socket, sockopt, AddressFamily,
+    ControlMessageOwned, MsgFlags, SockFlag, SockProtocol, SockType, SockaddrIn, SockaddrIn6,
+    SockaddrStorage,
+};
+
+use super::error::{NetError, Result};
+
+const ICMP_ECHO: u8 = 8;
+const ICMP_ECHOREPLY: u8 = 0;
+const ICMP_DEST_UNREACH: u8 = 3;
+const ICMP_TIME_EXCEEDED: u8 = 11;
+const ICMP6_DEST_UNREACH: u8 = 1;
+const ICMP6_TIME_EXCEEDED: u8 = 3;
+const ICMP6_ECHO: u8 = 128;
+const ICMP6_ECHOREPLY: u8 = 129;
+/// The ICMP header: type, code, checksum, id, sequence.
+const HEADER: usize = 8;
+
+/// An echo socket for one destination.
+pub struct EchoSocket {
+    fd: OwnedFd,
+    dest: IpAddr,
+    /// A raw socket: it sees every ICMP packet of the namespace, so replies are matched on id.
+    raw: bool,
+    /// Our echo id (on a datagram socket the kernel replaces it with the socket's own).
+    id: u16,
+}
+
+/// What came back for one of our echoes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// An echo reply: `bytes` of ICMP (header included), from `from`, with its TTL/hop limit.
+    Reply {
+        /// The echo's sequence number.
+        seq: u16,
+        /// ICMP bytes, header included (iputils' "64 bytes").
+        bytes: usize,
+        /// The reply's TTL or hop limit, when the kernel told it.
+        ttl: Option<u8>,
+        /// Who answered.
+        from: IpAddr,
+    },
+    /// An ICMP error about one of our echoes (`Destination Host Unreachable`, ...).
+    Error {
+        /// The sequence number of the echo it is about.
+        seq: u16,
+        /// Who sent the error.
+        from: IpAddr,
+        /// iputils' text for it.
+        text: &'static str,
+    },
+}
+
+/// Why [`EchoSocket::recv`] returned without an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quiet {
+    /// The timeout passed.
+    Timeout,
+    /// A signal interrupted the wait (SIGINT: the caller checks its flag).
+    Interrupted,
+}
+
+impl EchoSocket {
+    /// Opens an echo socket for `dest` in the calling thread's namespace, bound to `dev` if
+    /// given (SO_BINDTODEVICE, as `ping -I DEV`).
+    pub fn open(dest: IpAddr, dev: Option<&str>) -> Result<Self> {
+        let (family, proto) = match dest {
+            IpAddr::V4(_) => (AddressFamily::Inet, SockProtocol::Icmp),
+            IpAddr::V6(_) => (AddressFamily::Inet6, SockProtocol::IcmpV6),
+        };
+        let flags = SockFlag::SOCK_CLOEXEC;
+        let (fd, raw) = match socket(family, SockType::Datagram, flags, proto) {
+            Ok(fd) => (fd, false),
+            // EACCES: the gid is outside ping_group_range (always so in a fresh namespace).
+            Err(Errno::EACCES) | Err(Errno::EPERM) | Err(Errno::EPROTONOSUPPORT) => {
+                let fd = socket(family, SockType::Raw, flags, proto)
+                    .map_err(|e| NetError::sys("socket(SOCK_RAW, ICMP)", e))?;
+                (fd, true)
+            }
+            Err(e) => return Err(NetError::sys("socket(SOCK_DGRAM, ICMP)", e)),
+        };
+        if let Some(dev) = dev {
+            setsockopt(&fd, sockopt::BindToDevice, &std::ffi::OsString::from(dev))
+                .map_err(|e| NetError::sys(format!("SO_BINDTODEVICE {dev}"), e))?;
+        }
+        // The TTL (hop limit) of replies arrives as a control message when the header does not.
+        let ttl = match dest {
+            IpAddr::V4(_) => setsockopt(&fd, sockopt::Ipv4RecvTtl, &true),
+            IpAddr::V6(_) => setsockopt(&fd, sockopt::Ipv6RecvHopLimit, &true),
+        };
+        ttl.map_err(|e| NetError::sys("setsockopt RECVTTL", e))?;
+        // A big receive buffer: a flood (`-i 0`) must not lose replies in the socket.
+        let _ = setsockopt(&fd, sockopt::RcvBuf, &(1 << 20));
+        Ok(EchoSocket {
+            fd,
+            dest,
+            raw,
+            id: (std::process::id() as u16) ^ (next_salt() << 8),
+        })
+    }
+
+    /// The source address the kernel would use for this destination (and device): a UDP
+    /// socket connected to it, never sending, as iputils finds it.
+    pub fn source_for(dest: IpAddr, dev: Option<&str>) -> Result<IpAddr> {
+        let family = match dest {
+            IpAddr::V4(_) => AddressFamily::Inet,
+            IpAddr::V6(_) => AddressFamily::Inet6,
+        };
+        let fd = socket(family, SockType::Datagram, SockFlag::SOCK_CLOEXEC, None)
+            .map_err(|e| NetError::sys("socket(SOCK_DGRAM)", e))?;
+        if let Some(dev) = dev {
+            setsockopt(&fd, sockopt::BindToDevice, &std::ffi::OsString::from(dev))
+                .map_err(|e| NetError::sys(format!("SO_BINDTODEVICE {dev}"), e))?;
+        }
+        let connected = match dest {
+            IpAddr::V4(a) => connect(
+                fd.as_raw_fd(),
+                &SockaddrIn::from(SocketAddrV4::new(a, 1025)),
+            ),
+            IpAddr::V6(a) => connect(
+                fd.as_raw_fd(),
+                &SockaddrIn6::from(SocketAddrV6::new(a, 1025, 0, 0)),
+            ),
+        };
+        connected.map_err(|e| NetError::sys(format!("connect {dest}"), e))?;
+        let local: SockaddrStorage =
+            getsockname(fd.as_raw_fd()).map_err(|e| NetError::sys("getsockname", e))?;
+        sock_ip(&local).ok_or_else(|| NetError::Malformed {
+            what: "getsockname gave no IP address".into(),
+        })
+    }
+
+    /// Whether this is a raw socket (the datagram one was refused).
+    pub fn is_raw(&self) -> bool {
+        self.raw
+    }
+
+    /// Sends echo request `seq` with `payload` after the 8-byte header.
+    pub fn send(&self, seq: u16, payload: &[u8]) -> Result<()> {
+        let v6 = self.dest.is_ipv6();
+        let mut packet = Vec::with_capacity(HEADER + payload.len());
+        packet.push(if v6 { ICMP6_ECHO } else { ICMP_ECHO });
+        packet.push(0);
+        packet.extend_from_slice(&[0, 0]);
+        packet.extend_from_slice(&self.id.to_be_bytes());
+        packet.extend_from_slice(&seq.to_be_bytes());
+        packet.extend_from_slice(payload);
+        // The kernel sums ICMPv6 (always) and datagram ICMP; a raw ICMP socket leaves it to us.
+        if self.raw && !v6 {
+            let sum = checksum(&packet);
+            packet[2..4].copy_from_slice(&sum.to_be_bytes());
+        }
+        let sent = match self.dest {
+            IpAddr::V4(a) => sendto(
+                self.fd.as_raw_fd(),
+                &packet,
+                &SockaddrIn::from(SocketAddrV4::new(a, 0)),
+                MsgFlags::empty(),
+            ),
+            IpAddr::V6(a) => sendto(
+                self.fd.as_raw_fd(),
+                &packet,
+                &SockaddrIn6::from(SocketAddrV6::new(a, 0, 0, 0)),
+                MsgFlags::empty(),
+            ),
+        };
+        sent.map(drop)
+            .map_err(|e| NetError::sys(format!("sendto {}", self.dest), e))
+    }
+
+    /// Waits up to `timeout` for an answer to one of our echoes; other ICMP is skipped.
+    pub fn recv(&self, timeout: Duration) -> Result<std::result::Result<Answer, Quiet>> {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut buf = vec![0u8; 65536 + 60];
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let ms = left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
+            let mut fds = [PollFd::new(self.fd.as_fd(), PollFlags::POLLIN)];
+            match poll(
+                &mut fds,
+                PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
+            ) {
+                Ok(0) => return Ok(Err(Quiet::Timeout)),
+                Ok(_) => {}
+                Err(Errno::EINTR) => return Ok(Err(Quiet::Interrupted)),
+                Err(e) => return Err(NetError::sys("poll", e)),
+            }
+            // Drain everything readable before waiting again.
+            loop {
+                match self.recv_one(&mut buf)? {
+                    Some(Some(answer)) => return Ok(Ok(answer)),
+                    Some(None) => continue,
+                    None => break,
+                }
+            }
+        }
+    }
+
+    /// One packet: `None` when nothing is left to read, `Some(None)` for someone else's.
+    fn recv_one(&self, buf: &mut [u8]) -> Result<Option<Option<Answer>>> {
+        let mut cmsg = nix::cmsg_space!(libc::c_int, libc::c_int);
+        let mut iov = [IoSliceMut::new(buf)];
+        let msg = match recvmsg::<SockaddrStorage>(
+            self.fd.as_raw_fd(),
+            &mut iov,
+            Some(&mut cmsg),
+            MsgFlags::MSG_DONTWAIT,
+        ) {
+            Ok(msg) => msg,
+            Err(Errno::EAGAIN) | Err(Errno::EINTR) => return Ok(None),
+            Err(e) => return Err(NetError::sys("recvmsg", e)),
+        };
+        let len = msg.bytes;
+        let from = msg.address.as_ref().and_then(sock_ip);
+        let mut ttl = None;
+        if let Ok(cmsgs) = msg.cmsgs() {
+            for c in cmsgs {
+                match c {
+                    ControlMessageOwned::Ipv4Ttl(t) | ControlMessageOwned::Ipv6HopLimit(t) => {
+                        ttl = u8::try_from(t).ok()
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let Some(from) = from else {
+            return Ok(Some(None));
+        };
+        let mut icmp = &iov[0][..len.min(iov[0].len())];
+        // A raw IPv4 socket hands over the IP header too.
+        if self.raw && self.dest.is_ipv4() {
+            let Some(ihl) = icmp.first().map(|b| usize::from(b & 0x0f) * 4) else {
+                return Ok(Some(None));
+            };
+            if icmp.len() < ihl + HEADER {
+                return Ok(Some(None));
+            }
+            ttl = Some(icmp[8]);
+            icmp = &icmp[ihl..];
+        }
+        Ok(Some(self.parse(icmp, from, ttl)))
+    }
+
+    fn parse(&self, icmp: &[u8], from: IpAddr, ttl: Option<u8>) -> Option<Answer> {
+        if icmp.len() < HEADER {
+            return None;
+        }
+        let (kind, code) = (icmp[0], icmp[1]);
+        let id = u16::from_be_bytes([icmp[4], icmp[5]]);
+        let seq = u16::from_be_bytes([icmp[6], icmp[7]]);
+        let reply = if self.dest.is_ipv6() {
+            ICMP6_ECHOREPLY
+        } else {
+            ICMP_ECHOREPLY
+        };
+        if kind == reply {
+            // A raw socket sees everyone's replies; a datagram socket only ours.
+            if self.raw && (id != self.id || from != self.dest) {
+                return None;
+            }
+            return Some(Answer::Reply {
+                seq,
+                bytes: icmp.len(),
+                ttl,
+                from,
+            });
+        }
+        // An error quotes our packet: the IP header, then our ICMP header.
+        let (text, quoted) = if self.dest.is_ipv6() {
+            let text = match (kind, code) {
+                (ICMP6_DEST_UNREACH, 0) => "Destination unreachable: No route",
+                (ICMP6_DEST_UNREACH, 1) => "Destination unreachable: Administratively prohibited",
+                (ICMP6_DEST_UNREACH, 3) => "Destination unreachable: Address unreachable",
+                (ICMP6_DEST_UNREACH, 4) => "Destination unreachable: Port unreachable",
+                (ICMP6_DEST_UNREACH, _) => "Destination unreachable",
+                (ICMP6_TIME_EXCEEDED, _) => "Time exceeded: Hop limit",
+                _ => return None,
+            };
+            (text, icmp.get(HEADER + 40..)?)
+        } else {
+            let text = match (kind, code) {
+                (ICMP_DEST_UNREACH, 0) => "Destination Net Unreachable",
+                (ICMP_DEST_UNREACH, 1) => "Destination Host Unreachable",
+                (ICMP_DEST_UNREACH, 3) => "Destination Port Unreachable",
+                (ICMP_DEST_UNREACH, 13) => "Packet filtered",
+                (ICMP_DEST_UNREACH, _) => "Destination Unreachable",
+                (ICMP_TIME_EXCEEDED, _) => "Time to live exceeded",
+                _ => return None,
+            };
+            let inner = icmp.get(HEADER..)?;
+            let ihl = usize::from(inner.first()? & 0x0f) * 4;
+            let dst = Ipv4Addr::new(
+                *inner.get(16)?,
+                *inner.get(17)?,
+                *inner.get(18)?,
+                *inner.get(19)?,
+            );
+            if IpAddr::V4(dst) != self.dest {
+                return None;
+            }
+            (text, inner.get(ihl..)?)
+        };
+        if quoted.len() < HEADER {
+            return None;
+        }
+        // A datagram socket's errors are its own; a raw socket's must quote our id.
+        let quoted_id = u16::from_be_bytes([quoted[4], quoted[5]]);
+        if self.raw && quoted_id != self.id {
+            return None;
+        }
+        Some(Answer::Error {
+            seq: u16::from_be_bytes([quoted[6], quoted[7]]),
+            from,
+            text,
+        })
+    }
+}
+
+/// Different ids for sockets opened by one process (the threads of a ping block).
+fn next_salt() -> u16 {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static SALT: AtomicU16 = AtomicU16::new(0);
+    SALT.fetch_add(1, Ordering::Relaxed)
+}
+
+fn sock_ip(addr: &SockaddrStorage) -> Option<IpAddr> {
+    if let Some(a) = addr.as_sockaddr_in() {
+        return Some(IpAddr::V4(a.ip()));
+    }
+    addr.as_sockaddr_in6().map(|a| IpAddr::V6(a.ip()))
+}
+
+/// The RFC 1071 Internet checksum.
+pub fn checksum(data: &[u8]) -> u16 {
+    let mut sum: u32 = data
+        .chunks(2)
+        .map(|c| u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])))
+        .sum();
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksum_of_rfc1071_example() {
+        // RFC 1071 section 3: the sum of these words is ddf2, the checksum its complement.
+        let data = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
+        assert_eq!(checksum(&data), !0xddf2);
+        // A packet carrying its own checksum sums to zero.
+        let mut packet = vec![8, 0, 0, 0, 0x12, 0x34, 0, 1, 0xab];
+        let sum = checksum(&packet);
+        packet[2..4].copy_from_slice(&sum.to_be_bytes());
+        assert_eq!(checksum(&packet), 0);
+    }
+}
