@@ -66,9 +66,47 @@ pub const BUILTINS: &[Builtin] = &[
         examples: &["veth veth0 peer veth1 netns netns1"],
     },
     Builtin {
+        name: "route",
+        summary: "routes of the main table, IPv4 and IPv6, as `ip route`",
+        usage: &[
+            "route | route show [dev DEV] | route -6 show",
+            "route add PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N]",
+            "route del PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N]",
+        ],
+        examples: &[
+            "route add default via 10.1.1.1",
+            "ip -n netns1 route add 10.2.0.0/16 via 10.1.1.2 dev veth1 metric 10",
+            "ip -6 route",
+        ],
+    },
+    Builtin {
+        name: "bridge",
+        summary: "bridge ports as `bridge link` shows them, and a block that builds a bridge",
+        usage: &[
+            "bridge link [show [dev DEV]]",
+            "bridge NAME { port DEV...; addr CIDR }",
+        ],
+        examples: &[
+            "bridge link",
+            "bridge br0 { port veth0 veth2; addr 1.2.3.101/24 }",
+        ],
+    },
+    Builtin {
+        name: "peer",
+        summary: "the other end of a veth: its name, ifindex and namespace",
+        usage: &["peer DEV"],
+        examples: &["peer veth0", "netns netns1 { peer veth1 }"],
+    },
+    Builtin {
+        name: "stats",
+        summary: "a device's counters, as `ethtool -S` shows them, and the link's packet counters",
+        usage: &["stats DEV"],
+        examples: &["stats veth0"],
+    },
+    Builtin {
         name: "ip",
         summary: "iproute2's spelling of the same builtins",
-        usage: &["ip [-n NS] netns|link|addr ..."],
+        usage: &["ip [-n NS] netns|link|addr|route ..."],
         examples: &["ip -n netns1 addr add 10.1.1.1/24 dev veth1"],
     },
     Builtin {

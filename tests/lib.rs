@@ -1,8 +1,10 @@
 //! vsh's integration tests: one module per area, over a small sandbox harness (lab.rs).
 
+mod bridges;
 mod corpus;
 mod errors;
 mod fuzz;
+mod inspect;
 mod lab;
 mod links;
 mod net;
@@ -10,6 +12,7 @@ mod netns;
 mod packets;
 mod processes;
 mod repl;
+mod routes;
 mod safety;
 mod syntax;
 mod tutorial;

@@ -39,7 +39,13 @@ fn every_script_is_tested() {
     names.sort();
     assert_eq!(
         names,
-        ["01-namespaces.vnet", "02-veth.vnet", "03-netns-api.vnet"]
+        [
+            "01-namespaces.vnet",
+            "02-veth.vnet",
+            "03-netns-api.vnet",
+            "04-veth-peer.vnet",
+            "05-bridge.vnet"
+        ]
     );
 }
 
@@ -104,4 +110,72 @@ fn netns_api_03() {
     // cat /proc/net/dev after unshare: lo only.
     let dev = out.split("Inter-|").nth(1).unwrap();
     assert!(!dev.contains("v0:") && !dev.contains("v1:"), "{dev}");
+}
+
+/// The line after `marker` in `text`.
+fn line_after<'a>(text: &'a str, marker: &str) -> &'a str {
+    let start = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("no {marker:?} in:\n{text}"));
+    text[start + marker.len()..]
+        .lines()
+        .nth(1)
+        .unwrap_or_else(|| panic!("nothing after {marker:?} in:\n{text}"))
+}
+
+#[test]
+fn veth_peer_04() {
+    let out = run_script("04-veth-peer.vnet");
+    // Every method names the same two ifindexes: veth1's (in netns1) and veth0's (in root).
+    let veth0_iflink = out
+        .lines()
+        .skip_while(|l| *l != "/sys/class/net/veth0/ifindex")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no host iflink in:\n{out}"));
+    let veth1_iflink = line_after(&out, "method 1: iflink");
+    in_order(
+        &out,
+        &[
+            "method 1: iflink",
+            // The host device whose ifindex is the container's iflink: veth0.
+            "/sys/class/net/veth0/ifindex\n",
+            "method 2: link show",
+            &format!("veth0@if{veth0_iflink}: "),
+            "link-netns netns1",
+            &format!("veth1@if{veth1_iflink}: "),
+            "method 3: stats",
+            &format!("     peer_ifindex: {veth0_iflink}\n"),
+            "Link statistics:",
+            &format!("     peer_ifindex: {veth1_iflink}\n"),
+            "method 4: peer",
+            &format!("veth0: peer veth1 ifindex {veth0_iflink} netns netns1\n"),
+            &format!("veth1: peer veth0 ifindex {veth1_iflink} netns root\n"),
+            "04 done",
+        ],
+    );
+}
+
+#[test]
+fn bridge_05() {
+    let out = run_script("05-bridge.vnet");
+    in_order(
+        &out,
+        &[
+            "veth0@veth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master br0 state forwarding priority 32 cost 2 \n",
+            "capturing on veth1",
+            // Through veth0, a port now, the ping gets no answer.
+            "1 packets transmitted, 0 received, 100% packet loss",
+            "inet 1.2.3.101/24 brd 1.2.3.255 scope global br0",
+            "capturing on br0",
+            "PING 1.2.3.102 (1.2.3.102) from 1.2.3.101 br0",
+            "1 packets transmitted, 1 received, 0% packet loss",
+            "05 done",
+        ],
+    );
+    // The packets each capture saw (their lines interleave with ping's as they happen).
+    let (first, second) = out.split_once("capturing on br0").unwrap();
+    assert!(first.contains("ARP, Request who-has 1.2.3.102 tell 1.2.3.101, length 28"));
+    assert!(first.contains("ARP, Reply 1.2.3.102 is-at "));
+    assert!(second.contains("64 bytes from 1.2.3.102: icmp_seq=1"));
+    assert!(second.contains("IP 1.2.3.101 > 1.2.3.102: ICMP echo request"));
 }

@@ -166,6 +166,50 @@ impl Checker {
             StmtKind::Kill { pids, .. } | StmtKind::Wait { pids } => {
                 pids.iter().for_each(|w| self.word(w))
             }
+            StmtKind::Route(cmd) => self.route(cmd),
+            StmtKind::Bridge(BridgeCmd::Link { dev }) => dev.iter().for_each(|w| self.ifname(w)),
+            StmtKind::Bridge(BridgeCmd::Block { name, items }) => {
+                self.ifname(name);
+                for item in items {
+                    match item {
+                        BridgeItem::Port(words) => words.iter().for_each(|w| self.ifname(w)),
+                        BridgeItem::Addr(w) => self.prefix(w),
+                    }
+                }
+            }
+            StmtKind::Peer(w) | StmtKind::Stats(w) => self.ifname(w),
+        }
+    }
+
+    fn route(&mut self, cmd: &RouteCmd) {
+        match cmd {
+            RouteCmd::Show { dev, .. } => dev.iter().for_each(|w| self.ifname(w)),
+            RouteCmd::Add(spec) | RouteCmd::Del(spec) => {
+                spec.dst.iter().for_each(|w| self.prefix(w));
+                for w in spec.via.iter().chain(&spec.src) {
+                    self.word(w);
+                    if let Some(text) = w.literal() {
+                        if text.parse::<std::net::IpAddr>().is_err() {
+                            self.problems.push(RunError::BadValue {
+                                text,
+                                expected: "an IP address",
+                                span: w.span,
+                            });
+                        }
+                    }
+                }
+                spec.dev.iter().for_each(|w| self.ifname(w));
+                if let Some(w) = &spec.metric {
+                    self.number::<u32>(w, "a metric (0 to 4294967295)");
+                }
+            }
+        }
+    }
+
+    fn prefix(&mut self, w: &Word) {
+        self.word(w);
+        if let Some(text) = w.literal() {
+            self.report(parse_prefix(&text, w.span).map(drop));
         }
     }
 

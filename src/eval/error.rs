@@ -134,6 +134,28 @@ pub enum RunError {
         span: Span,
     },
 
+    #[error("\"{name}\" is {actual}, not a {wanted}")]
+    #[diagnostic(code(vsh::link::kind))]
+    WrongKind {
+        name: String,
+        /// What it is: "a bridge", "a veth", "a device without a kind".
+        actual: String,
+        wanted: &'static str,
+        #[label("not a {wanted}")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{what} must be an IPv{version} address, as the rest of the route")]
+    #[diagnostic(code(vsh::route::family))]
+    MixedFamily {
+        what: &'static str,
+        version: u8,
+        #[label("another address family")]
+        span: Span,
+    },
+
     #[error("interrupted by {}", signal_name(*signal))]
     #[diagnostic(code(vsh::interrupted))]
     Interrupted {

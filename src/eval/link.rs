@@ -109,7 +109,13 @@ impl Evaluator {
     }
 
     /// Creates a link in the current namespace, journaled.
-    fn make_link(&mut self, name: &str, kind: &LinkKind, what: String, span: Span) -> Result<()> {
+    pub(super) fn make_link(
+        &mut self,
+        name: &str,
+        kind: &LinkKind,
+        what: String,
+        span: Span,
+    ) -> Result<()> {
         let ns = self.ns.clone();
         let entry = Entry::Link {
             ns: ns.clone(),

@@ -2,16 +2,19 @@
 //! and calls the net layer. The only layer that knows both the language and the kernel.
 
 mod addr;
+mod bridge;
 mod capture;
 pub mod check;
 pub mod error;
 mod exec;
 mod help;
+mod inspect;
 pub mod journal;
 mod link;
 mod netns;
 mod ping;
 mod process;
+mod route;
 mod show;
 mod undo;
 mod words;
@@ -187,6 +190,10 @@ impl Evaluator {
             StmtKind::Spawn { ns, argv } => self.spawn(ns.as_ref(), argv, s.span),
             StmtKind::Kill { signal, pids } => self.kill(signal.as_ref(), pids, s.span),
             StmtKind::Wait { pids } => self.wait(pids, s.span),
+            StmtKind::Route(cmd) => self.route_cmd(cmd, s.span),
+            StmtKind::Bridge(cmd) => self.bridge_cmd(cmd, s.span),
+            StmtKind::Peer(dev) => self.peer(dev, s.span),
+            StmtKind::Stats(dev) => self.stats(dev, s.span),
         }
     }
 

@@ -74,7 +74,7 @@ fn flags(l: &Link, links: &[Link]) -> String {
 }
 
 /// `3: veth0@veth1:` or `3: veth0@if7:` when the peer lives in another namespace.
-fn title(l: &Link, links: &[Link]) -> String {
+pub(super) fn title(l: &Link, links: &[Link]) -> String {
     let at = match (l.link, l.link_netnsid) {
         (Some(i), None) if i != 0 && i != l.index => links
             .iter()

@@ -9,6 +9,7 @@
 pub mod addr;
 pub mod decode;
 pub mod error;
+pub mod ethtool;
 pub mod exec;
 pub mod icmp;
 pub mod interrupt;
@@ -16,6 +17,7 @@ pub mod link;
 pub mod netlink;
 pub mod netns;
 pub mod packet;
+pub mod route;
 pub mod sandbox;
 
 pub use error::{NameKind, NetError, Result};

@@ -553,6 +553,14 @@ impl Namespaces {
         self.nsids.insert(from.clone(), learnt);
         Ok(found)
     }
+
+    /// The nsid `from` has assigned to `target` (RTM_GETNSID with NETNSA_FD); `None` if it has
+    /// assigned none. Tells whether a veth's IFLA_LINK_NETNSID points at the root namespace,
+    /// which has no name in /run/netns.
+    pub fn nsid(&mut self, from: &Ns, target: &Ns) -> Result<Option<i32>> {
+        let (sock, fd) = self.route_with_fd(from, target)?;
+        nsid_of(sock, fd)
+    }
 }
 
 /// A socket that was just stored is missing: cannot happen, but not worth a panic.

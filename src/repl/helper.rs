@@ -58,7 +58,7 @@ fn expect(prev: &[&str], word: &str) -> Expect {
     if prev.first() == Some(&"ip") {
         prev = &prev[1..];
         match prev {
-            [] => return Expect::Words(vec!["-n", "addr", "link", "netns"]),
+            [] => return Expect::Words(vec!["-n", "addr", "link", "netns", "route"]),
             ["-n"] => return Expect::Netns,
             ["-n", _, rest @ ..] => prev = rest,
             _ => {}
@@ -84,6 +84,9 @@ fn expect(prev: &[&str], word: &str) -> Expect {
         ("addr" | "address", 1, _) => Expect::Words(builtins::subcommands("addr")),
         ("addr" | "address", 3, _) if prev[1] != "show" => Expect::Words(vec!["dev"]),
         ("veth", 2, _) => Expect::Words(vec!["peer"]),
+        ("route", 1, _) => Expect::Words(builtins::subcommands("route")),
+        ("bridge", 1, _) => Expect::Words(builtins::subcommands("bridge")),
+        ("peer" | "stats", 1, _) => Expect::Device,
         ("help", 1, _) => Expect::Words(BUILTINS.iter().map(|b| b.name).collect()),
         _ if builtins::find(first).is_some() || KEYWORDS.contains(&first) => Expect::Nothing,
         // A program's arguments: most often files.

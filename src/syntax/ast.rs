@@ -134,6 +134,14 @@ pub enum StmtKind {
     Wait {
         pids: Vec<Word>,
     },
+    /// `route ...`, `ip route ...`
+    Route(RouteCmd),
+    /// `bridge link ...` and `bridge NAME { ... }`
+    Bridge(BridgeCmd),
+    /// `peer DEV`: the other end of a veth.
+    Peer(Word),
+    /// `stats DEV`: ethtool's and the link's counters.
+    Stats(Word),
 }
 
 /// One option of `ping`.
@@ -306,4 +314,53 @@ pub enum BinOp {
     Mul,
     Div,
     Rem,
+}
+
+/// `-4` or `-6` before or after `route`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IpFamily {
+    V4,
+    V6,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RouteCmd {
+    /// `route [-6] [show [dev DEV]]`
+    Show {
+        family: Option<IpFamily>,
+        dev: Option<Word>,
+    },
+    /// `route add DST [via ADDR] [dev DEV] [src ADDR] [metric N]`
+    Add(RouteSpec),
+    /// `route del DST ...`, with the same options as add.
+    Del(RouteSpec),
+}
+
+/// The destination and options of `route add|del`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteSpec {
+    pub family: Option<IpFamily>,
+    /// `None` is `default`.
+    pub dst: Option<Word>,
+    pub dst_span: Span,
+    pub via: Option<Word>,
+    pub dev: Option<Word>,
+    pub src: Option<Word>,
+    pub metric: Option<Word>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum BridgeCmd {
+    /// `bridge link [show [dev] DEV]`
+    Link { dev: Option<Word> },
+    /// `bridge NAME { port DEV...; addr CIDR }`
+    Block { name: Word, items: Vec<BridgeItem> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum BridgeItem {
+    /// `port DEV...`: enslave these links (and bring them up).
+    Port(Vec<Word>),
+    /// `addr CIDR`: an address on the bridge.
+    Addr(Word),
 }

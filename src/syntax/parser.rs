@@ -296,6 +296,19 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::external => StmtKind::External {
             argv: inner.map(parse_word).collect(),
         },
+        Rule::route_cmd => StmtKind::Route(parse_route(inner)),
+        Rule::bridge_cmd => {
+            let link = next(&mut inner);
+            StmtKind::Bridge(BridgeCmd::Link {
+                dev: link
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::word)
+                    .map(parse_word),
+            })
+        }
+        Rule::bridge_block => StmtKind::Bridge(parse_bridge_block(inner)),
+        Rule::peer_cmd => StmtKind::Peer(parse_word(next(&mut inner))),
+        Rule::stats_cmd => StmtKind::Stats(parse_word(next(&mut inner))),
         r => unreachable_rule(r),
     };
     Stmt { kind, span: sp }
@@ -312,6 +325,96 @@ fn parse_program<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> (Option<Wor
         }
     }
     (ns, argv)
+}
+
+fn parse_family(pair: &Pair<Rule>) -> IpFamily {
+    if pair.as_str() == "-6" {
+        IpFamily::V6
+    } else {
+        IpFamily::V4
+    }
+}
+
+/// `route_cmd`'s children, keywords left out.
+fn parse_route<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> RouteCmd {
+    let mut family = None;
+    let mut cmd = None;
+    for p in inner {
+        match p.as_rule() {
+            Rule::ip_family => family = Some(parse_family(&p)),
+            Rule::route_show => {
+                let dev = p
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::word)
+                    .map(parse_word);
+                cmd = Some(RouteCmd::Show { family, dev });
+            }
+            Rule::route_add | Rule::route_del => {
+                let add = p.as_rule() == Rule::route_add;
+                let spec = parse_route_spec(p, family);
+                cmd = Some(if add {
+                    RouteCmd::Add(spec)
+                } else {
+                    RouteCmd::Del(spec)
+                });
+            }
+            r => unreachable_rule(r),
+        }
+    }
+    cmd.unwrap_or(RouteCmd::Show { family, dev: None })
+}
+
+fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> RouteSpec {
+    let mut spec = RouteSpec {
+        family,
+        dst: None,
+        dst_span: span(&pair),
+        via: None,
+        dev: None,
+        src: None,
+        metric: None,
+    };
+    for p in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
+        let rule = p.as_rule();
+        if rule == Rule::route_dst {
+            spec.dst_span = span(&p);
+            spec.dst = p
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::word)
+                .map(parse_word);
+            continue;
+        }
+        let value = Some(parse_word(last_word(p)));
+        match rule {
+            Rule::route_via => spec.via = value,
+            Rule::route_dev => spec.dev = value,
+            Rule::route_src => spec.src = value,
+            Rule::route_metric => spec.metric = value,
+            r => unreachable_rule(r),
+        }
+    }
+    spec
+}
+
+/// `bridge NAME { ... }`'s children, keywords left out.
+fn parse_bridge_block<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>) -> BridgeCmd {
+    let name = parse_word(next(&mut inner));
+    let items = inner
+        .map(|item| {
+            let rule = item.as_rule();
+            let words: Vec<Word> = item
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::word)
+                .map(parse_word)
+                .collect();
+            match rule {
+                Rule::bridge_port => BridgeItem::Port(words),
+                Rule::bridge_addr => BridgeItem::Addr(next(&mut words.into_iter())),
+                r => unreachable_rule(r),
+            }
+        })
+        .collect();
+    BridgeCmd::Block { name, items }
 }
 
 fn parse_cond(pair: Pair<Rule>) -> Cond {
@@ -623,6 +726,19 @@ fn describe(rule: &Rule) -> String {
         Rule::set_netns | Rule::set_master | Rule::set_mtu | Rule::set_name => {
             "`netns`, `master`, `mtu`, `name`".into()
         }
+        Rule::route_add => "`add`".into(),
+        Rule::route_del => "`del`".into(),
+        Rule::route_show => "`show`".into(),
+        Rule::route_cmd => "`route`".into(),
+        Rule::route_dst => "a destination (PREFIX or `default`)".into(),
+        Rule::route_via => "`via`".into(),
+        Rule::route_dev => "`dev`".into(),
+        Rule::route_src => "`src`".into(),
+        Rule::route_metric => "`metric`".into(),
+        Rule::ip_family => "`-4`, `-6`".into(),
+        Rule::bridge_link => "`link`".into(),
+        Rule::bridge_port => "`port`".into(),
+        Rule::bridge_addr => "`addr`".into(),
         _ => name.replace('_', " "),
     }
 }

@@ -1,0 +1,154 @@
+//! `bridge link` and `bridge NAME { port ...; addr ... }`: bridges and their ports.
+
+use super::error::{Result, RunError};
+use super::journal::Entry;
+use super::netns::{fail, where_};
+use super::{show, Evaluator};
+use crate::net::addr::{self, Prefix};
+use crate::net::link::{self, BridgePort, Link, LinkKind};
+use crate::syntax::ast::{BridgeCmd, BridgeItem, Word};
+use crate::syntax::Span;
+
+impl Evaluator {
+    pub(super) fn bridge_cmd(&mut self, cmd: &BridgeCmd, span: Span) -> Result<()> {
+        match cmd {
+            BridgeCmd::Link { dev } => self.bridge_link(dev.as_ref(), span),
+            BridgeCmd::Block { name, items } => self.bridge_block(name, items, span),
+        }
+    }
+
+    /// `bridge link [show [dev] DEV]`: the ports of every bridge, as iproute2's `bridge link`.
+    fn bridge_link(&mut self, dev: Option<&Word>, span: Span) -> Result<()> {
+        let wanted = match dev {
+            Some(w) => Some(self.device(w)?.0),
+            None => None,
+        };
+        let links = self.links(span)?;
+        let ns = self.ns.clone();
+        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        let ports = link::bridge_ports(sock).map_err(fail(
+            format!("cannot list bridge ports {}", where_(&ns)),
+            span,
+        ))?;
+        for p in ports.iter().filter(|p| wanted.is_none_or(|i| p.index == i)) {
+            // A port that vanished between the two dumps is not shown.
+            if let Some(l) = links.iter().find(|l| l.index == p.index) {
+                print!("{}", port_line(p, l, &links));
+            }
+        }
+        Ok(())
+    }
+
+    /// `bridge NAME { port DEV...; addr CIDR }`: create NAME if absent, bring it up, enslave
+    /// and bring up each port, add each address. Running it again changes nothing.
+    fn bridge_block(&mut self, name: &Word, items: &[BridgeItem], span: Span) -> Result<()> {
+        let br = self.ifname(name)?;
+        // Everything the block names is checked before anything changes.
+        let mut ports: Vec<(u32, String)> = Vec::new();
+        let mut prefixes: Vec<Prefix> = Vec::new();
+        for item in items {
+            match item {
+                BridgeItem::Port(words) => {
+                    for w in words {
+                        ports.push(self.device(w)?);
+                    }
+                }
+                BridgeItem::Addr(w) => prefixes.push(self.prefix(w)?),
+            }
+        }
+        let ns = self.ns.clone();
+        let place = where_(&ns);
+        let index = match self.find_link(&br, name.span)? {
+            Some(l) if l.kind.as_deref() == Some("bridge") => l.index,
+            Some(l) => {
+                return Err(RunError::WrongKind {
+                    name: br,
+                    actual: kind_phrase(&l),
+                    wanted: "bridge",
+                    span: name.span,
+                    help: Some("a bridge block makes the bridge when no device has its name: choose another name".into()),
+                })
+            }
+            None => {
+                let what = format!("cannot create bridge \"{br}\" {place}");
+                self.make_link(&br, &LinkKind::Bridge, what, span)?;
+                self.device(name)?.0
+            }
+        };
+        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        link::set_up(sock, index, true)
+            .map_err(fail(format!("cannot set \"{br}\" up {place}"), name.span))?;
+        for (port, port_name) in &ports {
+            let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+            link::set_master(sock, *port, index).map_err(fail(
+                format!("cannot attach \"{port_name}\" to \"{br}\" {place}"),
+                span,
+            ))?;
+            link::set_up(sock, *port, true)
+                .map_err(fail(format!("cannot set \"{port_name}\" up {place}"), span))?;
+        }
+        for prefix in &prefixes {
+            let entry = Entry::Addr {
+                ns: ns.clone(),
+                dev: br.clone(),
+                prefix: prefix.to_string(),
+            };
+            let added = self.journaled(Some(entry), |ev| {
+                let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                addr::add(sock, index, prefix).map_err(fail(
+                    format!("cannot add {prefix} to \"{br}\" {place}"),
+                    span,
+                ))
+            });
+            match added {
+                // Already there, and so not journaled (undo leaves it): the block describes a
+                // state, and this part of it holds.
+                Err(RunError::Net { error, .. })
+                    if error.errno() == Some(nix::errno::Errno::EEXIST) => {}
+                other => other?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// "a veth", "a bridge", "a device without a kind" (lo, physical devices).
+pub(super) fn kind_phrase(l: &Link) -> String {
+    match &l.kind {
+        Some(k) => format!("a {k}"),
+        None => "a device without a kind".into(),
+    }
+}
+
+/// The names `bridge` gives BR_STATE_* values.
+fn port_state(state: u8) -> String {
+    match state {
+        0 => "disabled".into(),
+        1 => "listening".into(),
+        2 => "learning".into(),
+        3 => "forwarding".into(),
+        4 => "blocking".into(),
+        n => format!("({n})"),
+    }
+}
+
+/// One port as `bridge link` prints it, trailing space included:
+/// `4: veth0@veth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master br0 state forwarding priority 32 cost 2 `.
+///
+/// Unlike iproute2, a port whose veth peer lives in another namespace is shown `veth0@ifN`
+/// (the kernel's bridge dump leaves out the peer's namespace, and `bridge` then names
+/// whatever local device has that ifindex).
+fn port_line(p: &BridgePort, l: &Link, links: &[Link]) -> String {
+    let master = links
+        .iter()
+        .find(|m| m.index == p.master)
+        .map_or_else(|| format!("if{}", p.master), |m| m.name.clone());
+    format!(
+        "{} mtu {} master {master} state {} priority {} cost {} \n",
+        show::title(l, links),
+        p.mtu,
+        port_state(p.state),
+        p.priority,
+        p.cost
+    )
+}

@@ -1,0 +1,347 @@
+//! Routes of the main table over RTM_*ROUTE: list, add and delete, IPv4 and IPv6.
+
+use std::net::IpAddr;
+
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
+use netlink_packet_route::route::{
+    RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType,
+};
+use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
+
+use super::addr::Prefix;
+use super::error::Result;
+use super::netlink::RouteSocket;
+
+/// RT_TABLE_MAIN: the table `ip route` shows and changes.
+pub const TABLE_MAIN: u32 = 254;
+/// RTPROT_BOOT: what iproute2 marks routes added by hand with.
+const RTPROT_BOOT: u8 = 3;
+/// RT_SCOPE_LINK: a destination reached directly on the link, without a gateway.
+const RT_SCOPE_LINK: u8 = 253;
+/// RT_SCOPE_NOWHERE: in a delete request, "any scope".
+const RT_SCOPE_NOWHERE: u8 = 255;
+/// RTN_UNICAST: an ordinary route.
+const RTN_UNICAST: u8 = 1;
+/// RTM_F_CLONED: a cache entry, not a route of the table.
+const RTM_F_CLONED: u32 = 0x200;
+
+/// The address family of a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// IPv4 (AF_INET).
+    V4,
+    /// IPv6 (AF_INET6).
+    V6,
+}
+
+impl Family {
+    /// The family of an address.
+    pub fn of(addr: &IpAddr) -> Family {
+        match addr {
+            IpAddr::V4(_) => Family::V4,
+            IpAddr::V6(_) => Family::V6,
+        }
+    }
+
+    fn netlink(self) -> AddressFamily {
+        match self {
+            Family::V4 => AddressFamily::Inet,
+            Family::V6 => AddressFamily::Inet6,
+        }
+    }
+
+    /// The length of a host prefix: 32 or 128.
+    pub fn host_len(self) -> u8 {
+        match self {
+            Family::V4 => 32,
+            Family::V6 => 128,
+        }
+    }
+}
+
+/// A route as the kernel reports it (RTM_NEWROUTE).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// IPv4 or IPv6.
+    pub family: Family,
+    /// The destination network; `None` with `dst_len` 0 is the default route.
+    pub dst: Option<IpAddr>,
+    /// The destination prefix length.
+    pub dst_len: u8,
+    /// The next hop (RTA_GATEWAY).
+    pub gateway: Option<IpAddr>,
+    /// The output device's ifindex (RTA_OIF).
+    pub oif: Option<u32>,
+    /// The preferred source address (RTA_PREFSRC).
+    pub prefsrc: Option<IpAddr>,
+    /// The metric (RTA_PRIORITY).
+    pub metric: Option<u32>,
+    /// The routing table (RTA_TABLE, or the header's byte).
+    pub table: u32,
+    /// RTPROT_*: who added it (2 kernel, 3 boot, 4 static, ...).
+    pub protocol: u8,
+    /// RT_SCOPE_*: 0 universe, 253 link, 254 host, ...
+    pub scope: u8,
+    /// RTN_*: 1 unicast, 2 local, 3 broadcast, ...
+    pub kind: u8,
+    /// RTNH_F_* and RTM_F_* bits (linkdown, onlink, cloned, ...).
+    pub flags: u32,
+    /// The IPv6 router preference (RTA_PREF): 0 medium, 1 high, 3 low.
+    pub pref: Option<u8>,
+}
+
+impl Route {
+    fn from_message(msg: RouteMessage) -> Option<Route> {
+        let family = match msg.header.address_family {
+            AddressFamily::Inet => Family::V4,
+            AddressFamily::Inet6 => Family::V6,
+            _ => return None,
+        };
+        let mut route = Route {
+            family,
+            dst: None,
+            dst_len: msg.header.destination_prefix_length,
+            gateway: None,
+            oif: None,
+            prefsrc: None,
+            metric: None,
+            table: u32::from(msg.header.table),
+            protocol: msg.header.protocol.into(),
+            scope: msg.header.scope.into(),
+            kind: msg.header.kind.into(),
+            flags: msg.header.flags.bits(),
+            pref: None,
+        };
+        for attr in msg.attributes {
+            match attr {
+                RouteAttribute::Destination(a) => route.dst = ip(a),
+                RouteAttribute::Gateway(a) => route.gateway = ip(a),
+                RouteAttribute::PrefSource(a) => route.prefsrc = ip(a),
+                RouteAttribute::Oif(i) => route.oif = Some(i),
+                RouteAttribute::Priority(m) => route.metric = Some(m),
+                RouteAttribute::Table(t) => route.table = t,
+                RouteAttribute::Preference(p) => route.pref = Some(p.into()),
+                _ => {}
+            }
+        }
+        Some(route)
+    }
+
+    /// Whether this is a cache entry rather than a route of its table.
+    pub fn is_cloned(&self) -> bool {
+        self.flags & RTM_F_CLONED != 0
+    }
+}
+
+fn ip(a: RouteAddress) -> Option<IpAddr> {
+    match a {
+        RouteAddress::Inet(v4) => Some(IpAddr::V4(v4)),
+        RouteAddress::Inet6(v6) => Some(IpAddr::V6(v6)),
+        _ => None,
+    }
+}
+
+fn address(a: IpAddr) -> RouteAddress {
+    match a {
+        IpAddr::V4(v4) => RouteAddress::Inet(v4),
+        IpAddr::V6(v6) => RouteAddress::Inet6(v6),
+    }
+}
+
+/// What to add or delete: the fields of `ip route add|del`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// IPv4 or IPv6.
+    pub family: Family,
+    /// The destination; `None` is the default route.
+    pub dst: Option<Prefix>,
+    /// `via ADDR`.
+    pub gateway: Option<IpAddr>,
+    /// `dev DEV`, as an ifindex.
+    pub oif: Option<u32>,
+    /// `src ADDR`.
+    pub prefsrc: Option<IpAddr>,
+    /// `metric N`.
+    pub metric: Option<u32>,
+}
+
+/// The request iproute2 builds for `ip route add` (`add` true) or `ip route del`.
+fn message(spec: &RouteSpec, add: bool) -> RouteMessage {
+    let mut msg = RouteMessage::default();
+    msg.header.address_family = spec.family.netlink();
+    msg.header.table = RouteHeader::RT_TABLE_MAIN;
+    if add {
+        msg.header.protocol = RouteProtocol::from(RTPROT_BOOT);
+        msg.header.kind = RouteType::from(RTN_UNICAST);
+        // Without a gateway the destination is on the link itself, as iproute2 decides.
+        msg.header.scope = if spec.gateway.is_none() {
+            RouteScope::from(RT_SCOPE_LINK)
+        } else {
+            RouteScope::Universe
+        };
+    } else {
+        // Protocol and type unspecified, scope nowhere: match the route whatever they are.
+        msg.header.scope = RouteScope::from(RT_SCOPE_NOWHERE);
+    }
+    if let Some(dst) = spec.dst {
+        msg.header.destination_prefix_length = dst.len;
+        msg.attributes
+            .push(RouteAttribute::Destination(address(dst.addr)));
+    }
+    if let Some(gw) = spec.gateway {
+        msg.attributes.push(RouteAttribute::Gateway(address(gw)));
+    }
+    if let Some(oif) = spec.oif {
+        msg.attributes.push(RouteAttribute::Oif(oif));
+    }
+    if let Some(src) = spec.prefsrc {
+        msg.attributes
+            .push(RouteAttribute::PrefSource(address(src)));
+    }
+    if let Some(metric) = spec.metric {
+        msg.attributes.push(RouteAttribute::Priority(metric));
+    }
+    msg
+}
+
+/// Every route of `family` in the socket's namespace, all tables, cache entries included.
+pub fn list(sock: &mut RouteSocket, family: Family) -> Result<Vec<Route>> {
+    let mut msg = RouteMessage::default();
+    msg.header.address_family = family.netlink();
+    let answers = sock.dump(RouteNetlinkMessage::GetRoute(msg))?;
+    Ok(answers
+        .into_iter()
+        .filter_map(|answer| match answer {
+            RouteNetlinkMessage::NewRoute(msg) => Route::from_message(msg),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Add a route to the main table; an existing one is a [`super::NetError::Kernel`] with
+/// EEXIST, an unreachable gateway one with ENETUNREACH and the kernel's explanation.
+pub fn add(sock: &mut RouteSocket, spec: &RouteSpec) -> Result<()> {
+    // NLM_F_CREATE|NLM_F_EXCL: add, never replace a route that is already there.
+    sock.request(
+        RouteNetlinkMessage::NewRoute(message(spec, true)),
+        NLM_F_CREATE | NLM_F_EXCL,
+    )
+}
+
+/// Delete the first route of the main table that matches `spec` (ESRCH if none does).
+pub fn del(sock: &mut RouteSocket, spec: &RouteSpec) -> Result<()> {
+    sock.request(RouteNetlinkMessage::DelRoute(message(spec, false)), 0)
+}
+
+/// iproute2's names for RTPROT_* values.
+pub fn protocol_name(p: u8) -> String {
+    match p {
+        0 => "unspec".into(),
+        1 => "redirect".into(),
+        2 => "kernel".into(),
+        3 => "boot".into(),
+        4 => "static".into(),
+        8 => "gated".into(),
+        9 => "ra".into(),
+        10 => "mrt".into(),
+        11 => "zebra".into(),
+        12 => "bird".into(),
+        13 => "dnrouted".into(),
+        14 => "xorp".into(),
+        15 => "ntk".into(),
+        16 => "dhcp".into(),
+        18 => "keepalived".into(),
+        42 => "babel".into(),
+        186 => "bgp".into(),
+        187 => "isis".into(),
+        188 => "ospf".into(),
+        189 => "rip".into(),
+        192 => "eigrp".into(),
+        n => n.to_string(),
+    }
+}
+
+/// iproute2's names for RT_SCOPE_* values.
+pub fn scope_name(s: u8) -> String {
+    match s {
+        0 => "global".into(),
+        200 => "site".into(),
+        253 => "link".into(),
+        254 => "host".into(),
+        255 => "nowhere".into(),
+        n => n.to_string(),
+    }
+}
+
+/// iproute2's names for RTN_* values.
+pub fn type_name(t: u8) -> String {
+    match t {
+        0 => "none".into(),
+        1 => "unicast".into(),
+        2 => "local".into(),
+        3 => "broadcast".into(),
+        4 => "anycast".into(),
+        5 => "multicast".into(),
+        6 => "blackhole".into(),
+        7 => "unreachable".into(),
+        8 => "prohibit".into(),
+        9 => "throw".into(),
+        10 => "nat".into(),
+        11 => "xresolve".into(),
+        n => n.to_string(),
+    }
+}
+
+/// iproute2's words for RTNH_F_* / RTM_F_* flags, in the order it prints them.
+pub const FLAG_NAMES: &[(u32, &str)] = &[
+    (0x1, "dead"),
+    (0x4, "onlink"),
+    (0x2, "pervasive"),
+    (0x8, "offload"),
+    (0x100, "notify"),
+    (0x10, "linkdown"),
+    (0x20, "unresolved"),
+    (0x4000, "rt_offload"),
+    (0x8000, "rt_trap"),
+    (0x2000_0000, "rt_offload_failed"),
+];
+
+/// iproute2's names for IPv6 router preferences.
+pub fn pref_name(p: u8) -> String {
+    match p {
+        0 => "medium".into(),
+        1 => "high".into(),
+        3 => "low".into(),
+        n => n.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_and_del_requests_as_iproute2_builds_them() {
+        let spec = RouteSpec {
+            family: Family::V4,
+            dst: "10.9.0.0/16".parse().ok(),
+            gateway: None,
+            oif: Some(4),
+            prefsrc: None,
+            metric: Some(7),
+        };
+        let add = message(&spec, true);
+        assert_eq!(u8::from(add.header.scope), RT_SCOPE_LINK);
+        assert_eq!(u8::from(add.header.protocol), RTPROT_BOOT);
+        assert_eq!(add.header.destination_prefix_length, 16);
+        assert!(add.attributes.contains(&RouteAttribute::Priority(7)));
+        let del = message(&spec, false);
+        assert_eq!(u8::from(del.header.scope), RT_SCOPE_NOWHERE);
+        assert_eq!(u8::from(del.header.protocol), 0);
+        let via = RouteSpec {
+            gateway: "10.1.1.1".parse().ok(),
+            ..spec
+        };
+        assert_eq!(message(&via, true).header.scope, RouteScope::Universe);
+    }
+}
