@@ -33,6 +33,9 @@ const FAILING: &str = "netns add red
 veth a peer b netns red
 addr add 10.0.0.1/24 dev a
 addr add 10.0.0.9/24 dev old0
+link set old0 up
+route add 10.9.0.0/24 dev old0
+route add 10.10.0.0/24 via 10.8.0.254
 link set old1 netns red
 link set old0 name renamed0
 netns add blue
@@ -46,8 +49,11 @@ fn a_failed_run_undoes_what_it_made_and_nothing_else() {
         .oracle("ls /run/netns")
         .oracle("ip -j addr show")
         .oracle("ls /run/vsh")
+        .oracle("ip route show | sed 's/ linkdown *$//'")
         .run()
         .failure(1)
+        .stderr_has("removed route 10.10.0.0/24 in root")
+        .stderr_has("removed route 10.9.0.0/24 in root")
         .stderr_has("cannot create \"a\" in the root namespace: File exists")
         .stderr_has("vsh: undoing what this run made:")
         .stderr_has("removed namespace blue")
@@ -61,6 +67,11 @@ fn a_failed_run_undoes_what_it_made_and_nothing_else() {
         run.oracle(2).trim(),
         "",
         "the journal of an undone run is empty"
+    );
+    // Only the kernel's own route for old0's subnet is left.
+    assert_eq!(
+        run.oracle(3).trim(),
+        "10.8.0.0/24 dev old0 proto kernel scope link src 10.8.0.1"
     );
 }
 

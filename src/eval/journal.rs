@@ -22,6 +22,8 @@ pub enum Entry {
     Link { ns: Ns, name: String },
     /// An address added to a device.
     Addr { ns: Ns, dev: String, prefix: String },
+    /// A route added, as `route_text` writes it.
+    Route { ns: Ns, spec: String },
     /// A link moved between namespaces; put back on undo unless this run made it.
     Move { name: String, from: Ns, to: Ns },
     /// A link renamed; named back on undo.
@@ -200,6 +202,7 @@ fn encode(e: &Entry) -> String {
         Entry::Addr { ns, dev, prefix } => {
             format!("addr {} {} {}", ns_text(ns), esc(dev), esc(prefix))
         }
+        Entry::Route { ns, spec } => format!("route {} {}", ns_text(ns), esc(spec)),
         Entry::Move { name, from, to } => {
             format!("move {} {} {}", esc(name), ns_text(from), ns_text(to))
         }
@@ -221,6 +224,10 @@ fn decode(line: &str) -> Option<Entry> {
             ns: ns_parse(ns),
             dev: unesc(dev),
             prefix: unesc(prefix),
+        },
+        ["route", ns, spec] => Entry::Route {
+            ns: ns_parse(ns),
+            spec: unesc(spec),
         },
         ["move", name, from, to] => Entry::Move {
             name: unesc(name),
@@ -290,6 +297,10 @@ mod tests {
                 ns: Ns::Root,
                 from: "a".into(),
                 to: "b".into(),
+            },
+            Entry::Route {
+                ns: Ns::Root,
+                spec: "4 10.2.0.0/24 10.1.1.1 veth0 - -".into(),
             },
         ];
         for e in entries {

@@ -1,6 +1,7 @@
 //! `route ...` and `ip route ...`: the main routing table of the current namespace.
 
 use super::error::{Result, RunError};
+use super::journal::Entry;
 use super::netns::{fail, where_};
 use super::Evaluator;
 use crate::net::link::Link;
@@ -39,19 +40,30 @@ impl Evaluator {
             }
             RouteCmd::Add(spec) | RouteCmd::Del(spec) => {
                 let add = matches!(cmd, RouteCmd::Add(_));
-                let (spec, dst) = self.route_spec(spec)?;
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-                let (result, verb) = if add {
-                    (route::add(sock, &spec), "add")
-                } else {
-                    (route::del(sock, &spec), "delete")
+                let dev = match &spec.dev {
+                    Some(w) => Some(self.word(w)?),
+                    None => None,
                 };
-                result
-                    .map_err(fail(
-                        format!("cannot {verb} route {dst} {}", where_(&ns)),
-                        span,
-                    ))
-                    .map_err(route_hint)
+                let (spec, dst) = self.route_spec(spec)?;
+                let verb = if add { "add" } else { "delete" };
+                let entry = add.then(|| Entry::Route {
+                    ns: ns.clone(),
+                    spec: route_text(&spec, dev.as_deref()),
+                });
+                self.journaled(entry, |ev| {
+                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                    let result = if add {
+                        route::add(sock, &spec)
+                    } else {
+                        route::del(sock, &spec)
+                    };
+                    result
+                        .map_err(fail(
+                            format!("cannot {verb} route {dst} {}", where_(&ns)),
+                            span,
+                        ))
+                        .map_err(route_hint)
+                })
             }
         }
     }
@@ -210,4 +222,56 @@ fn line(r: &Route, links: &[Link], show_dev: bool) -> String {
     }
     out.push('\n');
     out
+}
+
+/// A route request as one line of journal text: `4|6 DST VIA DEV SRC METRIC`, `-` where a
+/// field is absent, the device by name (its index may not be the same when it is undone).
+pub(super) fn route_text(spec: &route::RouteSpec, dev: Option<&str>) -> String {
+    fn field(v: Option<String>) -> String {
+        v.unwrap_or_else(|| "-".into())
+    }
+    let family = match spec.family {
+        Family::V4 => "4",
+        Family::V6 => "6",
+    };
+    [
+        family.to_string(),
+        field(spec.dst.map(|p| p.to_string())),
+        field(spec.gateway.map(|a| a.to_string())),
+        field(dev.map(String::from)),
+        field(spec.prefsrc.map(|a| a.to_string())),
+        field(spec.metric.map(|m| m.to_string())),
+    ]
+    .join(" ")
+}
+
+/// The request and device name `route_text` wrote; the caller looks the device up.
+pub(super) fn route_from_text(text: &str) -> Option<(route::RouteSpec, Option<String>)> {
+    fn field<T: std::str::FromStr>(s: &str) -> Option<Option<T>> {
+        if s == "-" {
+            Some(None)
+        } else {
+            s.parse().ok().map(Some)
+        }
+    }
+    let w: Vec<&str> = text.split(' ').collect();
+    let [family, dst, via, dev, src, metric] = w.as_slice() else {
+        return None;
+    };
+    let family = match *family {
+        "4" => Family::V4,
+        "6" => Family::V6,
+        _ => return None,
+    };
+    Some((
+        route::RouteSpec {
+            family,
+            dst: field(dst)?,
+            gateway: field(via)?,
+            oif: None,
+            prefsrc: field(src)?,
+            metric: field(metric)?,
+        },
+        field(dev)?,
+    ))
 }

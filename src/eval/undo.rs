@@ -18,6 +18,10 @@ enum Step {
         dev: String,
         prefix: String,
     },
+    DelRoute {
+        ns: Ns,
+        spec: String,
+    },
     /// A link this run made, wherever and whatever it is called now.
     DelLink {
         ns: Ns,
@@ -54,6 +58,13 @@ fn plan(entries: &[Entry]) -> Vec<Step> {
                     ns: ns.clone(),
                     dev: dev.clone(),
                     prefix: prefix.clone(),
+                },
+            )),
+            Entry::Route { ns, spec } => steps.push((
+                i,
+                Step::DelRoute {
+                    ns: ns.clone(),
+                    spec: spec.clone(),
                 },
             )),
             Entry::Move { name, from, to } => {
@@ -126,6 +137,25 @@ impl Evaluator {
                                 place(&ns)
                             ));
                         }
+                    }
+                }
+                Step::DelRoute { ns, spec } => {
+                    let Some((mut request, dev)) = super::route::route_from_text(&spec) else {
+                        continue;
+                    };
+                    if let Some(dev) = &dev {
+                        match self.locate(&ns, dev) {
+                            Some((_, index)) => request.oif = Some(index),
+                            // The device went, and its routes with it.
+                            None => continue,
+                        }
+                    }
+                    let Ok(sock) = self.net.route(&ns) else {
+                        continue;
+                    };
+                    if crate::net::route::del(sock, &request).is_ok() {
+                        let dst = request.dst.map_or("default".into(), |p| p.to_string());
+                        done.push(format!("removed route {dst} in {}", place(&ns)));
                     }
                 }
                 Step::DelLink { ns, name } => {
