@@ -19,6 +19,7 @@ pub struct Lab {
     flags: Vec<String>,
     oracles: Vec<String>,
     private_etc: bool,
+    envs: Vec<(String, String)>,
 }
 
 pub struct Run {
@@ -37,7 +38,14 @@ impl Lab {
             flags: vec![],
             oracles: vec![],
             private_etc: false,
+            envs: vec![],
         }
+    }
+
+    /// An environment variable for vsh.
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.envs.push((key.to_string(), value.to_string()));
+        self
     }
 
     /// Script arguments: $1, $2, ...
@@ -101,6 +109,7 @@ impl Lab {
             .env("LAB", &dir)
             .env("NO_COLOR", "1")
             .env("COLUMNS", "80")
+            .envs(self.envs.iter().map(|(k, v)| (k, v)))
             .output()
             .expect("unshare runs");
         assert!(

@@ -1,6 +1,7 @@
 //! vsh's integration tests: one module per area, over a small sandbox harness (lab.rs).
 
 mod errors;
+mod fusion;
 mod lab;
 mod links;
 mod net;

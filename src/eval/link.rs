@@ -278,8 +278,8 @@ impl Evaluator {
     /// The ifindex and name of the device a word names, in the current namespace.
     pub(super) fn device(&mut self, w: &Word) -> Result<(u32, String)> {
         let name = self.ifname(w)?;
-        match self.find_link(&name, w.span)? {
-            Some(l) => Ok((l.index, name)),
+        match self.ifindex_of(&name, w.span)? {
+            Some(index) => Ok((index, name)),
             None => Err(RunError::NoDevice {
                 name,
                 place: where_(&self.ns),

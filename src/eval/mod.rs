@@ -5,7 +5,9 @@ mod addr;
 pub mod check;
 pub mod error;
 mod exec;
+mod fuse;
 mod help;
+mod ifcache;
 mod link;
 mod netns;
 mod show;
@@ -29,6 +31,11 @@ pub struct Evaluator {
     pub ns: Ns,
     /// Under --isolated, PID 1 belongs to the host: moves to it mean the sandbox's root.
     pub(crate) isolated: bool,
+    /// Whether consecutive statements may run as one request (fuse.rs); VSH_NO_FUSION=1 turns
+    /// it off, to compare.
+    pub(crate) fusion: bool,
+    /// Ifindex by name, per namespace, forgotten whenever a statement may have changed them.
+    pub(crate) ifindex: ifcache::IfCache,
 }
 
 impl Evaluator {
@@ -47,6 +54,8 @@ impl Evaluator {
             status: 0,
             ns: Ns::Root,
             isolated,
+            fusion: std::env::var_os("VSH_NO_FUSION").is_none_or(|v| v != "1"),
+            ifindex: Default::default(),
         })
     }
 
@@ -56,8 +65,17 @@ impl Evaluator {
     }
 
     fn stmts(&mut self, stmts: &[Stmt]) -> Result<()> {
-        for s in stmts {
+        let mut i = 0;
+        while let Some(s) = stmts.get(i) {
+            // A pair made then its peer moved runs as one request (fuse.rs).
+            if let Some(next) = stmts.get(i + 1).filter(|_| self.fusion) {
+                if self.run_fused(s, next) {
+                    i += 2;
+                    continue;
+                }
+            }
             self.stmt(s)?;
+            i += 1;
         }
         Ok(())
     }
@@ -69,6 +87,7 @@ impl Evaluator {
     /// Runs one statement and records its status in `$?`.
     pub fn stmt(&mut self, s: &Stmt) -> Result<()> {
         let result = self.stmt_inner(s);
+        self.ifindex.after(&s.kind);
         // Control flow passes on its body's status; everything else sets its own.
         if !matches!(
             s.kind,

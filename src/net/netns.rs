@@ -64,6 +64,9 @@ pub struct Namespaces {
     routes: HashMap<Ns, RouteSocket>,
     /// Per viewing namespace, nsid -> name, learnt by [`Namespaces::name_of_nsid`].
     nsids: HashMap<Ns, HashMap<i32, String>>,
+    /// Whether this run already made /run/netns a shared mount point: iproute2 redoes it
+    /// for every `netns add`, and with MS_REC that walks every namespace mounted there.
+    dir_shared: bool,
 }
 
 /// Whether `name` can name a namespace: a plain file name in /run/netns.
@@ -202,12 +205,29 @@ impl Namespaces {
             fds: HashMap::new(),
             routes: HashMap::new(),
             nsids: HashMap::new(),
+            dir_shared: false,
         })
     }
 
     /// Create namespace `name` exactly as `ip netns add` does, and keep its fd.
     pub fn add(&mut self, name: &str) -> Result<()> {
         check_name(name)?;
+        if self.dir_shared {
+            match self.add_in_shared_dir(name) {
+                // The directory went away since: set it up again.
+                Err(NetError::Sys {
+                    errno: Errno::ENOENT,
+                    ..
+                }) => self.dir_shared = false,
+                done => return done,
+            }
+        }
+        self.share_dir()?;
+        self.add_in_shared_dir(name)
+    }
+
+    /// Make /run/netns (if missing) and make it a shared mount point, as `ip netns add` does.
+    fn share_dir(&mut self) -> Result<()> {
         match mkdir(NETNS_DIR, Mode::from_bits_truncate(0o755)) {
             Ok(()) | Err(Errno::EEXIST) => {}
             Err(e) => return Err(NetError::sys(format!("mkdir {NETNS_DIR}"), e)),
@@ -222,7 +242,12 @@ impl Namespaces {
         let _lock = Flock::lock(dir, FlockArg::LockExclusive)
             .map_err(|(_, e)| NetError::sys(format!("flock {NETNS_DIR}"), e))?;
         share_netns_dir()?;
+        self.dir_shared = true;
+        Ok(())
+    }
 
+    /// Create /run/netns/NAME and mount a new namespace on it; /run/netns is ready.
+    fn add_in_shared_dir(&mut self, name: &str) -> Result<()> {
         let path = netns_path(name);
         let what = |call: &str| format!("{call} {}", path.display());
         match open(
@@ -239,8 +264,9 @@ impl Namespaces {
             Err(e) => return Err(NetError::sys(what("create"), e)),
         }
         match self.create_into(&path) {
-            Ok(fd) => {
+            Ok((fd, sock)) => {
                 self.fds.insert(name.to_owned(), fd);
+                self.routes.insert(Ns::Named(name.to_owned()), sock);
                 self.nsids.clear();
                 Ok(())
             }
@@ -253,9 +279,10 @@ impl Namespaces {
         }
     }
 
-    /// Unshare a new network namespace on this thread, bind-mount it on `path`, return its fd,
-    /// and go back to root whatever happened.
-    fn create_into(&self, path: &Path) -> Result<OwnedFd> {
+    /// Unshare a new network namespace on this thread, bind-mount it on `path`, return its fd
+    /// and a route socket opened inside it (while we are there: no second setns), and go back
+    /// to root whatever happened.
+    fn create_into(&self, path: &Path) -> Result<(OwnedFd, RouteSocket)> {
         unshare(CloneFlags::CLONE_NEWNET).map_err(|e| NetError::sys("unshare CLONE_NEWNET", e))?;
         let back = GoBack(self.root.as_fd());
         let none: Option<&str> = None;
@@ -270,7 +297,8 @@ impl Namespaces {
         .and_then(|()| {
             open_ns(Path::new(THREAD_NETNS))
                 .map_err(|e| NetError::sys(format!("open {THREAD_NETNS}"), e))
-        });
+        })
+        .and_then(|fd| Ok((fd, RouteSocket::open()?)));
         back.now()?;
         made
     }
