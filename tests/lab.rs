@@ -21,6 +21,7 @@ pub struct Lab {
     private_etc: bool,
     before: Vec<String>,
     shell: Option<String>,
+    envs: Vec<(String, String)>,
 }
 
 pub struct Run {
@@ -41,7 +42,14 @@ impl Lab {
             private_etc: false,
             before: vec![],
             shell: None,
+            envs: vec![],
         }
+    }
+
+    /// An environment variable for vsh.
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.envs.push((key.to_string(), value.to_string()));
+        self
     }
 
     /// Script arguments: $1, $2, ...
@@ -126,6 +134,7 @@ impl Lab {
             .env("LAB", &dir)
             .env("NO_COLOR", "1")
             .env("COLUMNS", "80")
+            .envs(self.envs.iter().map(|(k, v)| (k, v)))
             .output()
             .expect("unshare runs");
         assert!(

@@ -172,3 +172,15 @@ fn moving_back_with_netns_1_under_isolated_stays_in_the_sandbox() {
         .iter()
         .all(|l| l["ifname"] != "v1" && l["ifname"] != "v0"));
 }
+
+#[test]
+fn operations_after_netns_apply_where_the_device_went() {
+    // As iproute2's one request: `link set b netns red mtu 1400 up` sets b's MTU in red.
+    let run = Lab::new("netns add red\nveth a peer b\nlink set b netns red mtu 1400 up\n")
+        .oracle("ip -n red -j link show b")
+        .run()
+        .success();
+    let b = &run.json(0)[0];
+    assert_eq!(b["mtu"], 1400);
+    assert!(flags(b).contains(&"UP".to_string()));
+}

@@ -257,3 +257,22 @@ fn rootless_isolated_runs_a_whole_lab_as_nobody() {
         .stdout_has("status 1\n")
         .stderr_has("use `vsh --isolated`");
 }
+
+#[test]
+fn a_pair_made_in_place_by_look_ahead_is_undone_and_denied_like_the_two_statements() {
+    // `link add` then `link set netns` run as one request (fuse.rs): journaled all the same.
+    let run = Lab::new("netns add red\nlink add a type veth peer name b\nlink set b netns red\nlink add a type bridge\n")
+        .before(BEFORE)
+        .oracle("ls /run/netns")
+        .oracle("ip -j addr show")
+        .run()
+        .failure(1)
+        .stderr_has("removed link a in root")
+        .stderr_has("removed namespace red");
+    untouched(&run, 0, 1);
+    Lab::new("deny host-moves\nnetns red {\n  veth a peer b\n  link set b netns root\n}\n")
+        .run()
+        .failure(1)
+        .stderr_has("moving \"b\" into the host's namespace is denied")
+        .stderr_has("script.vnet:4:20");
+}

@@ -48,10 +48,8 @@ impl Evaluator {
             }
             LinkCmd::Set { dev, ops } => {
                 let (index, name) = self.device(dev)?;
-                for op in ops {
-                    self.link_op(index, &name, op, span)?;
-                }
-                Ok(())
+                let here = self.ns.clone();
+                self.within(here, |ev| ev.link_ops(index, &name, ops, span))
             }
             LinkCmd::Del { dev } => {
                 let (index, name) = self.device(dev)?;
@@ -203,6 +201,32 @@ impl Evaluator {
         self.make_link(name, &kind, what, span)
     }
 
+    /// The operations of one `link set`, in order. As in iproute2's single request, those
+    /// after `netns` apply to the device where it went.
+    fn link_ops(&mut self, mut index: u32, name: &str, ops: &[LinkOp], span: Span) -> Result<()> {
+        for (i, op) in ops.iter().enumerate() {
+            let LinkOp::Netns(w) = op else {
+                self.link_op(index, name, op, span)?;
+                continue;
+            };
+            let moved_to = self.move_link(index, name, w, span)?;
+            if i + 1 == ops.len() {
+                break;
+            }
+            let Some(to) = moved_to else {
+                // A pid's namespace vsh cannot name: the rest cannot follow the device.
+                return Err(RunError::NoDevice {
+                    name: name.to_string(),
+                    place: format!("in the namespace of process {}", self.word(w)?),
+                    span: w.span,
+                });
+            };
+            self.ns = to;
+            index = self.device_index(name, w.span)?;
+        }
+        Ok(())
+    }
+
     fn link_op(&mut self, index: u32, name: &str, op: &LinkOp, span: Span) -> Result<()> {
         let ns = self.ns.clone();
         let place = where_(&ns);
@@ -254,59 +278,68 @@ impl Evaluator {
                     ))
                 })
             }
-            LinkOp::Netns(w) => {
-                let text = self.word(w)?;
-                let (target_ns, pid) = match text.parse::<u32>() {
-                    // In the sandbox, PID 1 is the host's: the sandbox's root stands for it.
-                    Ok(1) if self.isolated => (Some(Ns::Root), None),
-                    // Any other pid must be in one of the sandbox's namespaces.
-                    Ok(pid) if self.isolated => match self.net.ns_of_pid(pid) {
-                        Ok(Some(ns)) => (Some(ns), None),
-                        _ => return Err(RunError::OutsideSandbox { pid, span: w.span }),
-                    },
-                    Ok(pid) => (None, Some(pid)),
-                    Err(_) => (Some(self.ns_ref(w, false)?), None),
-                };
-                if self.deny_host_moves && !self.isolated {
-                    let into_host = match (&target_ns, pid) {
-                        (Some(t), _) => *t == Ns::Root,
-                        // A pid's namespace is the host's unless it is one of ours by name.
-                        (None, Some(pid)) => {
-                            !matches!(self.net.ns_of_pid(pid), Ok(Some(Ns::Named(_))))
-                        }
-                        (None, None) => false,
-                    };
-                    if into_host {
-                        return Err(RunError::HostMoveDenied {
-                            dev: name.to_string(),
-                            span: w.span,
-                        });
-                    }
-                }
-                let fd = match &target_ns {
-                    Some(t) => Some(self.ns_fd(t, w.span)?),
-                    None => None,
-                };
-                let target = match (&fd, pid) {
-                    (Some(fd), _) => NsTarget::Fd(fd.as_fd()),
-                    (None, Some(pid)) => NsTarget::Pid(pid),
-                    (None, None) => unreachable!("a namespace or a pid"),
-                };
-                // A move to a pid's namespace cannot be named again later: not undone.
-                let entry = target_ns.map(|to| Entry::Move {
-                    name: name.to_string(),
-                    from: ns.clone(),
-                    to,
+            LinkOp::Netns(w) => self.move_link(index, name, w, span).map(drop),
+        }
+    }
+
+    /// `link set DEV netns NS|PID`: returns where the device went, when vsh can name it.
+    fn move_link(&mut self, index: u32, name: &str, w: &Word, span: Span) -> Result<Option<Ns>> {
+        let ns = self.ns.clone();
+        let place = where_(&ns);
+        let text = self.word(w)?;
+        let (target_ns, pid) = match text.parse::<u32>() {
+            // In the sandbox, PID 1 is the host's: the sandbox's root stands for it.
+            Ok(1) if self.isolated => (Some(Ns::Root), None),
+            // Any other pid must be in one of the sandbox's namespaces.
+            Ok(pid) if self.isolated => match self.net.ns_of_pid(pid) {
+                Ok(Some(ns)) => (Some(ns), None),
+                _ => return Err(RunError::OutsideSandbox { pid, span: w.span }),
+            },
+            Ok(pid) => (None, Some(pid)),
+            Err(_) => (Some(self.ns_ref(w, false)?), None),
+        };
+        if self.deny_host_moves && !self.isolated {
+            let into_host = match (&target_ns, pid) {
+                (Some(t), _) => *t == Ns::Root,
+                // A pid's namespace is the host's unless it is one of ours by name.
+                (None, Some(pid)) => !matches!(self.net.ns_of_pid(pid), Ok(Some(Ns::Named(_)))),
+                (None, None) => false,
+            };
+            if into_host {
+                return Err(RunError::HostMoveDenied {
+                    dev: name.to_string(),
+                    span: w.span,
                 });
-                self.journaled(entry, |ev| {
-                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
-                    link::set_netns(sock, index, target).map_err(fail(
-                        format!("cannot move \"{name}\" {place} to namespace {text}"),
-                        span,
-                    ))
-                })
             }
         }
+        let fd = match &target_ns {
+            Some(t) => Some(self.ns_fd(t, w.span)?),
+            None => None,
+        };
+        let target = match (&fd, pid) {
+            (Some(fd), _) => NsTarget::Fd(fd.as_fd()),
+            (None, Some(pid)) => NsTarget::Pid(pid),
+            (None, None) => unreachable!("a namespace or a pid"),
+        };
+        // A move to a pid's namespace cannot be named again later: not undone.
+        let moved_to = target_ns.clone();
+        let entry = target_ns.map(|to| Entry::Move {
+            name: name.to_string(),
+            from: ns.clone(),
+            to,
+        });
+        self.journaled(entry, |ev| {
+            let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+            link::set_netns(sock, index, target).map_err(fail(
+                format!("cannot move \"{name}\" {place} to namespace {text}"),
+                span,
+            ))
+        })?;
+        Ok(match (moved_to, pid) {
+            (Some(ns), _) => Some(ns),
+            (None, Some(pid)) => self.net.ns_of_pid(pid).ok().flatten(),
+            (None, None) => None,
+        })
     }
 
     /// All links of the current namespace.
@@ -326,14 +359,17 @@ impl Evaluator {
     /// The ifindex and name of the device a word names, in the current namespace.
     pub(super) fn device(&mut self, w: &Word) -> Result<(u32, String)> {
         let name = self.ifname(w)?;
-        match self.find_link(&name, w.span)? {
-            Some(l) => Ok((l.index, name)),
-            None => Err(RunError::NoDevice {
-                name,
+        Ok((self.device_index(&name, w.span)?, name))
+    }
+
+    /// The ifindex of `name` in the current namespace; a missing device is an error at `span`.
+    fn device_index(&mut self, name: &str, span: Span) -> Result<u32> {
+        self.ifindex_of(name, span)?
+            .ok_or_else(|| RunError::NoDevice {
+                name: name.to_string(),
                 place: where_(&self.ns),
-                span: w.span,
-            }),
-        }
+                span,
+            })
     }
 
     /// An owned handle on a namespace, for requests that name it while using another socket.

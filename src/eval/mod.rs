@@ -7,7 +7,9 @@ mod capture;
 pub mod check;
 pub mod error;
 mod exec;
+mod fuse;
 mod help;
+mod ifcache;
 mod inspect;
 pub mod journal;
 mod link;
@@ -44,6 +46,11 @@ pub struct Evaluator {
     pub journal: Journal,
     /// Programs started with `spawn`, and `$!`.
     pub(crate) jobs: process::Jobs,
+    /// Whether consecutive statements may run as one request (fuse.rs); VSH_NO_FUSION=1 turns
+    /// it off, to compare.
+    pub(crate) fusion: bool,
+    /// Ifindex by name, per namespace, forgotten whenever a statement may have changed them.
+    pub(crate) ifindex: ifcache::IfCache,
 }
 
 impl Evaluator {
@@ -65,6 +72,8 @@ impl Evaluator {
             deny_host_moves: false,
             journal: Journal::in_memory(),
             jobs: process::Jobs::default(),
+            fusion: std::env::var_os("VSH_NO_FUSION").is_none_or(|v| v != "1"),
+            ifindex: Default::default(),
         })
     }
 
@@ -74,8 +83,17 @@ impl Evaluator {
     }
 
     fn stmts(&mut self, stmts: &[Stmt]) -> Result<()> {
-        for s in stmts {
+        let mut i = 0;
+        while let Some(s) = stmts.get(i) {
+            // A pair made then its peer moved runs as one request (fuse.rs).
+            if let Some(next) = stmts.get(i + 1).filter(|_| self.fusion) {
+                if self.run_fused(s, next) {
+                    i += 2;
+                    continue;
+                }
+            }
             self.stmt(s)?;
+            i += 1;
         }
         Ok(())
     }
@@ -93,6 +111,7 @@ impl Evaluator {
             });
         }
         let result = self.stmt_inner(s);
+        self.ifindex.after(&s.kind);
         // Control flow passes on its body's status; everything else sets its own.
         if !matches!(
             s.kind,

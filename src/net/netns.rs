@@ -64,6 +64,9 @@ pub struct Namespaces {
     routes: HashMap<Ns, RouteSocket>,
     /// Per viewing namespace, nsid -> name, learnt by [`Namespaces::name_of_nsid`].
     nsids: HashMap<Ns, HashMap<i32, String>>,
+    /// Whether this run already made /run/netns a shared mount point: iproute2 redoes it
+    /// for every `netns add`, and with MS_REC that walks every namespace mounted there.
+    dir_shared: bool,
 }
 
 /// Whether `name` can name a namespace: a plain file name in /run/netns.
@@ -192,40 +195,6 @@ fn share_netns_dir() -> Result<()> {
     }
 }
 
-/// Prepare /run/netns/NAME as `ip netns add` and `ip netns attach` do: the directory made,
-/// locked (the lock is returned, held until the namespace is mounted) and shared, and the
-/// mount point created with O_EXCL so that an existing name fails.
-fn mount_point(name: &str) -> Result<(Flock<OwnedFd>, PathBuf)> {
-    check_name(name)?;
-    match mkdir(NETNS_DIR, Mode::from_bits_truncate(0o755)) {
-        Ok(()) | Err(Errno::EEXIST) => {}
-        Err(e) => return Err(NetError::sys(format!("mkdir {NETNS_DIR}"), e)),
-    }
-    let dir = open(
-        NETNS_DIR,
-        OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
-        Mode::empty(),
-    )
-    .map_err(|e| NetError::sys(format!("open {NETNS_DIR}"), e))?;
-    // Serialize with concurrent `ip netns add` while the directory is made a mount point.
-    let lock = Flock::lock(dir, FlockArg::LockExclusive)
-        .map_err(|(_, e)| NetError::sys(format!("flock {NETNS_DIR}"), e))?;
-    share_netns_dir()?;
-
-    let path = netns_path(name);
-    match open(
-        &path,
-        OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_CLOEXEC,
-        Mode::empty(),
-    ) {
-        Ok(_mount_point) => Ok((lock, path)),
-        Err(Errno::EEXIST) => Err(NetError::NetnsExists {
-            name: name.to_owned(),
-        }),
-        Err(e) => Err(NetError::sys(format!("create {}", path.display()), e)),
-    }
-}
-
 /// The identity of a namespace file: (st_dev, st_ino), as iproute2 compares them.
 fn ns_id(path: &Path) -> Option<(u64, u64)> {
     nix::sys::stat::stat(path)
@@ -298,15 +267,17 @@ impl Namespaces {
             fds: HashMap::new(),
             routes: HashMap::new(),
             nsids: HashMap::new(),
+            dir_shared: false,
         })
     }
 
     /// Create namespace `name` exactly as `ip netns add` does, and keep its fd.
     pub fn add(&mut self, name: &str) -> Result<()> {
-        let (_lock, path) = mount_point(name)?;
+        let path = self.mount_point(name)?;
         match self.create_into(&path) {
-            Ok(fd) => {
+            Ok((fd, sock)) => {
                 self.fds.insert(name.to_owned(), fd);
+                self.routes.insert(Ns::Named(name.to_owned()), sock);
                 self.nsids.clear();
                 Ok(())
             }
@@ -319,6 +290,57 @@ impl Namespaces {
         }
     }
 
+    /// Make /run/netns (if missing) and make it a shared mount point, as `ip netns add` does.
+    fn share_dir(&mut self) -> Result<()> {
+        match mkdir(NETNS_DIR, Mode::from_bits_truncate(0o755)) {
+            Ok(()) | Err(Errno::EEXIST) => {}
+            Err(e) => return Err(NetError::sys(format!("mkdir {NETNS_DIR}"), e)),
+        }
+        let dir = open(
+            NETNS_DIR,
+            OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| NetError::sys(format!("open {NETNS_DIR}"), e))?;
+        // Serialize with concurrent `ip netns add` while the directory is made a mount point.
+        let _lock = Flock::lock(dir, FlockArg::LockExclusive)
+            .map_err(|(_, e)| NetError::sys(format!("flock {NETNS_DIR}"), e))?;
+        share_netns_dir()?;
+        self.dir_shared = true;
+        Ok(())
+    }
+
+    /// Create the empty file /run/netns/NAME to mount a namespace on, making /run/netns a
+    /// shared mount first (once a run, or again if the directory went away).
+    fn mount_point(&mut self, name: &str) -> Result<PathBuf> {
+        check_name(name)?;
+        if !self.dir_shared {
+            self.share_dir()?;
+        }
+        let path = netns_path(name);
+        let create = || {
+            open(
+                &path,
+                OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_CLOEXEC,
+                Mode::empty(),
+            )
+        };
+        let made = match create() {
+            Err(Errno::ENOENT) => {
+                self.share_dir()?;
+                create()
+            }
+            other => other,
+        };
+        match made {
+            Ok(_mount_point) => Ok(path),
+            Err(Errno::EEXIST) => Err(NetError::NetnsExists {
+                name: name.to_owned(),
+            }),
+            Err(e) => Err(NetError::sys(format!("create {}", path.display()), e)),
+        }
+    }
+
     /// Name the namespace of process `pid` as `ip netns attach NAME PID` does: bind-mount
     /// /proc/PID/ns/net on /run/netns/NAME, so the namespace outlives the process.
     pub fn attach(&mut self, name: &str, pid: u32) -> Result<()> {
@@ -326,7 +348,7 @@ impl Namespaces {
         // Checked first, so a wrong pid leaves no mount point to clean up.
         let fd =
             open_ns(&source).map_err(|e| NetError::sys(format!("open {}", source.display()), e))?;
-        let (_lock, path) = mount_point(name)?;
+        let path = self.mount_point(name)?;
         let none: Option<&str> = None;
         match mount(Some(&source), &path, Some("none"), MsFlags::MS_BIND, none) {
             Ok(()) => {
@@ -353,9 +375,10 @@ impl Namespaces {
         }
     }
 
-    /// Unshare a new network namespace on this thread, bind-mount it on `path`, return its fd,
-    /// and go back to root whatever happened.
-    fn create_into(&self, path: &Path) -> Result<OwnedFd> {
+    /// Unshare a new network namespace on this thread, bind-mount it on `path`, return its fd
+    /// and a route socket opened inside it (while we are there: no second setns), and go back
+    /// to root whatever happened.
+    fn create_into(&self, path: &Path) -> Result<(OwnedFd, RouteSocket)> {
         unshare(CloneFlags::CLONE_NEWNET).map_err(|e| NetError::sys("unshare CLONE_NEWNET", e))?;
         let back = GoBack(self.root.as_fd());
         let none: Option<&str> = None;
@@ -370,7 +393,8 @@ impl Namespaces {
         .and_then(|()| {
             open_ns(Path::new(THREAD_NETNS))
                 .map_err(|e| NetError::sys(format!("open {THREAD_NETNS}"), e))
-        });
+        })
+        .and_then(|fd| Ok((fd, RouteSocket::open()?)));
         back.now()?;
         made
     }
