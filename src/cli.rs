@@ -111,7 +111,7 @@ pub fn main() -> i32 {
         _ => "give the run a --name to remove it with vsh down".to_string(),
     };
     if let (Some(key), false) = (key, cli.isolated) {
-        match Journal::open(&Journal::path_for(&key)) {
+        match Journal::open(&Journal::dir_for(&key)) {
             Ok(j) => ev.journal = j,
             Err(e) => eprintln!(
                 "vsh: warning: no journal in {}: {e}",
@@ -173,19 +173,7 @@ fn down_command(args: &[String]) -> i32 {
             return 1;
         }
     };
-    let path = Journal::path_for(&key);
-    if !path.exists() {
-        println!("vsh down: nothing to remove for {what}");
-        return 0;
-    }
-    match Journal::open(&path) {
-        Ok(j) => ev.journal = j,
-        Err(e) => {
-            eprintln!("vsh down: cannot read {}: {e}", path.display());
-            return 1;
-        }
-    }
-    down(&mut ev, &what)
+    down(&mut ev, &Journal::dir_for(&key), &what)
 }
 
 /// The interactive REPL: the same evaluator, fed line by line.

@@ -1,8 +1,9 @@
 //! The one entry point both front doors use: parse, check or evaluate, and report.
 
 use crate::diag::{render, Source};
-use crate::eval::{check::check, Evaluator, RunError};
+use crate::eval::{check::check, journal, Evaluator, RunError};
 use crate::syntax::parse;
+use std::path::Path;
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,11 +56,13 @@ pub fn eval_source(ev: &mut Evaluator, source: &Source) -> Outcome {
 pub fn run_script(ev: &mut Evaluator, source: &Source, keep: bool, down_hint: &str) -> Outcome {
     crate::net::interrupt::install();
     let outcome = eval_source(ev, source);
-    if matches!(outcome, Outcome::Success | Outcome::Syntax) {
+    let made = ev.journal.entries().to_vec();
+    if made.is_empty() {
+        // Nothing to undo, nothing for `vsh down`.
+        ev.journal.close_run();
         return outcome;
     }
-    let made = ev.journal.this_run();
-    if made.is_empty() {
+    if matches!(outcome, Outcome::Success | Outcome::Syntax) {
         return outcome;
     }
     if keep {
@@ -70,26 +73,32 @@ pub fn run_script(ev: &mut Evaluator, source: &Source, keep: bool, down_hint: &s
         return outcome;
     }
     eprintln!("vsh: undoing what this run made:");
-    let oldest_first: Vec<_> = made.into_iter().rev().collect();
-    for line in ev.undo(&oldest_first) {
+    for line in ev.undo(&made) {
         eprintln!("  {line}");
     }
     ev.journal.close_run();
     outcome
 }
 
-/// `vsh down`: removes what the journal's runs made, newest first, and empties it.
-pub fn down(ev: &mut Evaluator, what: &str) -> i32 {
-    let entries = ev.journal.all();
+/// `vsh down`: removes what the runs journaled in `dir` made and did not undo, newest first,
+/// and forgets them.
+pub fn down(ev: &mut Evaluator, dir: &Path, what: &str) -> i32 {
+    let entries = match journal::read_all(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("vsh down: cannot read {}: {e}", dir.display());
+            return 1;
+        }
+    };
     if entries.is_empty() {
         println!("vsh down: nothing to remove for {what}");
+        journal::remove_all(dir);
         return 0;
     }
-    let oldest_first: Vec<_> = entries.into_iter().rev().collect();
-    for line in ev.undo(&oldest_first) {
+    for line in ev.undo(&entries) {
         println!("{line}");
     }
-    ev.journal.clear();
+    journal::remove_all(dir);
     0
 }
 

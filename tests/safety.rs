@@ -276,3 +276,27 @@ fn a_pair_made_in_place_by_look_ahead_is_undone_and_denied_like_the_two_statemen
         .stderr_has("moving \"b\" into the host's namespace is denied")
         .stderr_has("script.vnet:4:20");
 }
+
+#[test]
+fn two_runs_of_one_script_at_once_keep_their_journals_apart() {
+    // Run 2 fails and undoes only n2; run 1 succeeds, and `down` then removes n1.
+    let run = Lab::new("netns add n$1\nsleep 0.3\nif exec test \"$2\" = fail { netns add n$1 }\n")
+        .before(BEFORE)
+        .shell(
+            "\"$VSH\" script.vnet 1 ok & a=$!
+             \"$VSH\" script.vnet 2 fail 2>err2 & b=$!
+             wait $a; echo \"run1 $?\"; wait $b; echo \"run2 $?\"
+             grep removed err2
+             ls /run/netns | sort | tr '\\n' ' '; echo
+             \"$VSH\" down script.vnet",
+        )
+        .oracle("ls /run/netns")
+        .oracle("ip -j addr show")
+        .run()
+        .success()
+        .stdout_has("run1 0\nrun2 1\n")
+        .stdout_has("  removed namespace n2\n")
+        .stdout_has("keep n1 \n")
+        .stdout_has("removed namespace n1\n");
+    untouched(&run, 0, 1);
+}

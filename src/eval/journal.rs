@@ -1,9 +1,9 @@
 //! The journal: what a run made, recorded before it is made, so that a failed or interrupted
-//! run can be undone, and `vsh down SCRIPT` can remove what the last run of SCRIPT left.
+//! run can be undone, and `vsh down SCRIPT` can remove what the runs of SCRIPT left.
 //!
-//! One file a script under /run/vsh, one line an entry. A run starts with a `run PID` line;
-//! an entry whose creation the kernel refused is cancelled with a `forget` line, so the file
-//! can be appended to without rewriting it.
+//! One directory a script under /run/vsh, one file a run, one line an entry. An entry whose
+//! creation the kernel refused is cancelled with a `forget` line, so a file is only ever
+//! appended to.
 
 use crate::net::Ns;
 use std::fs::{File, OpenOptions};
@@ -30,28 +30,27 @@ pub enum Entry {
     Rename { ns: Ns, from: String, to: String },
 }
 
-/// The journal of one script, with the entries of this run kept apart.
+/// The journal of one run of a script. Each run writes its own file in the script's
+/// directory under /run/vsh, so concurrent runs never touch each other's entries; `vsh down`
+/// reads them all.
 pub struct Journal {
-    path: Option<PathBuf>,
-    file: Option<File>,
+    /// This run's file, if it is kept on disk.
+    file: Option<(PathBuf, File)>,
+    /// This run's entries, oldest first.
     entries: Vec<Entry>,
-    /// Index of this run's first entry.
-    run_start: usize,
 }
 
 impl Journal {
     /// A journal kept only in memory: undo works, `vsh down` cannot find it later.
     pub fn in_memory() -> Self {
         Journal {
-            path: None,
             file: None,
             entries: vec![],
-            run_start: 0,
         }
     }
 
-    /// The journal file of `key` (a script's absolute path, or a `--name`).
-    pub fn path_for(key: &str) -> PathBuf {
+    /// The journal directory of `key` (a script's absolute path, or a `--name`).
+    pub fn dir_for(key: &str) -> PathBuf {
         // A readable stem and a hash of the whole key, within NAME_MAX.
         let stem: String = Path::new(key)
             .file_name()
@@ -70,27 +69,30 @@ impl Journal {
         let hash = key.bytes().fold(0xcbf29ce484222325u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
         });
-        Path::new(JOURNAL_DIR).join(format!("{stem}-{hash:016x}.journal"))
+        Path::new(JOURNAL_DIR).join(format!("{stem}-{hash:016x}"))
     }
 
-    /// Opens (creating) the journal at `path` and starts a new run in it. Entries of earlier
-    /// runs that were not removed stay, for `vsh down`.
-    pub fn open(path: &Path) -> std::io::Result<Self> {
-        std::fs::create_dir_all(JOURNAL_DIR)?;
-        let entries = read(path)?;
-        let mut file = OpenOptions::new().create(true).append(true).open(path)?;
-        writeln!(file, "run {}", std::process::id())?;
+    /// Starts this run's file in `dir`, named so that files sort in the order runs started.
+    pub fn open(dir: &Path) -> std::io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        let path = dir.join(format!("{started:024}-{}.journal", std::process::id()));
+        let file = OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(&path)?;
         Ok(Journal {
-            path: Some(path.to_path_buf()),
-            file: Some(file),
-            run_start: entries.len(),
-            entries,
+            file: Some((path, file)),
+            entries: vec![],
         })
     }
 
     /// Records an entry before the object is made.
     pub fn record(&mut self, entry: Entry) {
-        if let Some(f) = &mut self.file {
+        if let Some((_, f)) = &mut self.file {
             // A journal that cannot be written only weakens `down`; the run goes on.
             let _ = writeln!(f, "{}", encode(&entry));
         }
@@ -99,71 +101,56 @@ impl Journal {
 
     /// The last recorded object was not made after all (the kernel refused it).
     pub fn forget_last(&mut self) {
-        if self.entries.len() > self.run_start && self.entries.pop().is_some() {
-            if let Some(f) = &mut self.file {
+        if self.entries.pop().is_some() {
+            if let Some((_, f)) = &mut self.file {
                 let _ = writeln!(f, "forget");
             }
         }
     }
 
-    /// Whether this run made the link `name` in `ns` (it may have moved since).
-    pub fn made_link(&self, name: &str) -> bool {
-        self.entries[self.run_start..]
-            .iter()
-            .any(|e| matches!(e, Entry::Link { name: n, .. } if n == name))
+    /// This run's entries, oldest first.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
     }
 
-    /// This run's entries, newest first.
-    pub fn this_run(&self) -> Vec<Entry> {
-        self.entries[self.run_start..]
-            .iter()
-            .rev()
-            .cloned()
-            .collect()
-    }
-
-    /// Every entry in the journal, newest first.
-    pub fn all(&self) -> Vec<Entry> {
-        self.entries.iter().rev().cloned().collect()
-    }
-
-    /// Drops this run's entries (they were undone), keeping earlier runs' for `vsh down`.
+    /// This run's objects are gone (undone), or there were none: its file goes too.
     pub fn close_run(&mut self) {
-        self.entries.truncate(self.run_start);
-        self.rewrite();
-    }
-
-    /// Drops every entry: the journal's objects are gone.
-    pub fn clear(&mut self) {
         self.entries.clear();
-        self.run_start = 0;
-        if let Some(path) = &self.path {
-            let _ = std::fs::remove_file(path);
-        }
-        self.file = None;
-    }
-
-    fn rewrite(&mut self) {
-        let Some(path) = &self.path else { return };
-        if self.entries.is_empty() {
-            let _ = std::fs::remove_file(path);
-            self.file = None;
-            return;
-        }
-        let text: String = self
-            .entries
-            .iter()
-            .map(|e| encode(e) + "\n")
-            .collect::<String>();
-        let tmp = path.with_extension("tmp");
-        if std::fs::write(&tmp, text).is_ok() {
-            let _ = std::fs::rename(&tmp, path);
+        if let Some((path, _)) = self.file.take() {
+            let _ = std::fs::remove_file(&path);
+            // The script's directory goes with its last run (not while another run has one).
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::remove_dir(dir);
+            }
         }
     }
 }
 
-/// Reads a journal file: entries of all runs, with `forget` lines applied.
-pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
+/// The entries of every run journaled in `dir`, oldest first.
+pub fn read_all(dir: &Path) -> std::io::Result<Vec<Entry>> {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.flatten().map(|e| e.path()).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err(e),
+    };
+    files.sort();
+    let mut entries = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "journal"))
+    {
+        entries.extend(read(f)?);
+    }
+    Ok(entries)
+}
+
+/// Forgets every run journaled in `dir`: their objects are gone.
+pub fn remove_all(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Reads one run's journal file, with its `forget` lines applied.
+fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
