@@ -179,3 +179,18 @@ fn bridge_05() {
     assert!(second.contains("64 bytes from 1.2.3.102: icmp_seq=1"));
     assert!(second.contains("IP 1.2.3.101 > 1.2.3.102: ICMP echo request"));
 }
+
+#[test]
+fn every_script_passes_check() {
+    let dir = format!("{}/scripts", env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let out = Command::new(VSH).arg("--check").arg(&path).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
