@@ -157,17 +157,6 @@ pub fn link(l: &Link, links: &[Link], names: &NsNames) -> String {
     common(l, links, true) + &link_layer(l, names)
 }
 
-fn scope(s: u8) -> String {
-    match s {
-        0 => "global".into(),
-        200 => "site".into(),
-        253 => "link".into(),
-        254 => "host".into(),
-        255 => "nowhere".into(),
-        n => n.to_string(),
-    }
-}
-
 fn lifetime(t: Option<u32>) -> String {
     match t {
         None | Some(u32::MAX) => "forever".into(),
@@ -187,7 +176,7 @@ pub fn addr(l: &Link, links: &[Link], addrs: &[Address], names: &NsNames) -> Str
         if let Some(b) = a.broadcast {
             let _ = write!(out, " brd {b}");
         }
-        let _ = write!(out, " scope {}", scope(a.scope));
+        let _ = write!(out, " scope {}", crate::net::route::scope_name(a.scope));
         if a.prefix.addr.is_ipv4() {
             let _ = write!(out, " {}", a.label.as_deref().unwrap_or(&l.name));
         }
