@@ -185,7 +185,11 @@ fn every_script_passes_check() {
     let dir = format!("{}/scripts", env!("CARGO_MANIFEST_DIR"));
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        let out = Command::new(VSH).arg("--check").arg(&path).output().unwrap();
+        let out = Command::new(VSH)
+            .arg("--check")
+            .arg(&path)
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "{}: {}",
