@@ -167,13 +167,7 @@ impl Evaluator {
                     deleted_links.push((ns, name));
                 }
                 Step::MoveBack { name, now, back } => {
-                    let Ok(fd) = self.net.fd(&back).and_then(|fd| {
-                        fd.try_clone_to_owned()
-                            .map_err(|e| crate::net::NetError::Sys {
-                                what: "dup".into(),
-                                errno: nix::errno::Errno::from_raw(e.raw_os_error().unwrap_or(0)),
-                            })
-                    }) else {
+                    let Ok(fd) = self.ns_fd(&back, Default::default()) else {
                         continue;
                     };
                     if let Some((sock, index)) = self.locate(&now, &name) {
