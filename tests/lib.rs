@@ -10,6 +10,7 @@ mod lab;
 mod links;
 mod net;
 mod netns;
+mod netns_del;
 mod packets;
 mod processes;
 mod repl;

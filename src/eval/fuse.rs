@@ -39,9 +39,9 @@ impl Evaluator {
     /// Runs `first` and `second` as one request if that changes nothing observable; returns
     /// whether it did. `false` means nothing ran: run them one by one.
     pub(super) fn run_fused(&mut self, first: &Stmt, second: &Stmt) -> bool {
-        // A pending signal, or a move `deny host-moves` forbids, is reported by the
-        // statements run as written.
-        if crate::net::interrupt::pending().is_some() {
+        // A pending signal, a queued `netns del` (awaited before any other statement), or a
+        // move `deny host-moves` forbids, is handled by the statements run as written.
+        if crate::net::interrupt::pending().is_some() || !self.deleting.is_empty() {
             return false;
         }
         let Some(plan) = self.fusion_plan(first, second) else {

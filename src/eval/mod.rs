@@ -24,7 +24,7 @@ mod words;
 pub use error::{Result, RunError};
 
 use crate::net::{Namespaces, Ns};
-use crate::syntax::ast::{Block, Cond, ForItems, Program, Stmt, StmtKind};
+use crate::syntax::ast::{Block, Cond, ForItems, NetnsCmd, Program, Stmt, StmtKind};
 use journal::{Entry, Journal};
 use std::collections::HashMap;
 
@@ -51,6 +51,8 @@ pub struct Evaluator {
     pub(crate) fusion: bool,
     /// Ifindex by name, per namespace, forgotten whenever a statement may have changed them.
     pub(crate) ifindex: ifcache::IfCache,
+    /// Namespaces `netns del` queued and the statement of each, until `settle`.
+    pub(crate) deleting: HashMap<String, crate::syntax::Span>,
 }
 
 impl Evaluator {
@@ -74,12 +76,19 @@ impl Evaluator {
             jobs: process::Jobs::default(),
             fusion: std::env::var_os("VSH_NO_FUSION").is_none_or(|v| v != "1"),
             ifindex: Default::default(),
+            deleting: HashMap::new(),
         })
     }
 
     /// Runs a program; the first failing statement stops it.
     pub fn run(&mut self, program: &Program) -> Result<()> {
-        self.stmts(&program.stmts)
+        let result = self.stmts(&program.stmts);
+        // Queued deletes precede the failure in the script, so theirs comes first; a signal
+        // still says why the run stopped.
+        match (result, self.settle()) {
+            (Err(e @ RunError::Interrupted { .. }), _) | (_, Err(e)) => Err(e),
+            (result, Ok(())) => result,
+        }
     }
 
     fn stmts(&mut self, stmts: &[Stmt]) -> Result<()> {
@@ -110,7 +119,12 @@ impl Evaluator {
                 span: s.span,
             });
         }
-        let result = self.stmt_inner(s);
+        // Consecutive `netns del`s overlap; any other statement sees them done.
+        let result = match &s.kind {
+            StmtKind::Netns(NetnsCmd::Del(_)) => Ok(()),
+            _ => self.settle(),
+        }
+        .and_then(|()| self.stmt_inner(s));
         self.ifindex.after(&s.kind);
         // Control flow passes on its body's status; everything else sets its own.
         if !matches!(
@@ -169,7 +183,7 @@ impl Evaluator {
                     Ok(())
                 }
             }
-            StmtKind::Not(inner) => match self.stmt(inner) {
+            StmtKind::Not(inner) => match self.stmt(inner).and_then(|()| self.settle()) {
                 Ok(()) => Err(RunError::NotFailed { span: inner.span }),
                 Err(_) => Ok(()),
             },
@@ -228,7 +242,7 @@ impl Evaluator {
                 self.find_link(&name, w.span)?.is_some()
             }
             // A condition's failure is an answer, not an error.
-            Cond::Stmt(s) => self.stmt(s).is_ok(),
+            Cond::Stmt(s) => self.stmt(s).and_then(|()| self.settle()).is_ok(),
         })
     }
 

@@ -18,7 +18,10 @@ impl Evaluator {
                 let name = self.netns_name(w)?;
                 self.net
                     .del(&name)
-                    .map_err(fail(format!("cannot delete namespace \"{name}\""), span))
+                    .map_err(fail(format!("cannot delete namespace \"{name}\""), span))?;
+                // The unmount finishes in the background; `settle` reports a failure here.
+                self.deleting.insert(name, span);
+                Ok(())
             }
             NetnsCmd::List => {
                 let entries = self
@@ -69,6 +72,24 @@ impl Evaluator {
                     println!("{pid}");
                 }
                 Ok(())
+            }
+        }
+    }
+
+    /// Waits for the deletes `netns del` queued; the first that failed is reported at its
+    /// statement.
+    pub(super) fn settle(&mut self) -> Result<()> {
+        if self.deleting.is_empty() {
+            return Ok(());
+        }
+        let spans = std::mem::take(&mut self.deleting);
+        match self.net.settle().into_iter().next() {
+            None => Ok(()),
+            Some((name, error)) => {
+                let span = spans.get(&name).copied().unwrap_or_default();
+                Err(fail(format!("cannot delete namespace \"{name}\""), span)(
+                    error,
+                ))
             }
         }
     }

@@ -193,6 +193,11 @@ impl Evaluator {
                 }
             }
         }
+        // Namespace deletes overlap; one that failed did not remove anything.
+        for (name, _) in self.net.settle() {
+            let line = format!("removed namespace {name}");
+            done.retain(|l| *l != line);
+        }
         self.await_released(&deleted_links);
         done
     }
