@@ -141,15 +141,18 @@ fn a_delete_that_fails_once_queued_is_reported_at_its_line() {
          netns del h1\n\
          netns del stacked\n\
          netns del h2\n\
-         netns list\n",
+         exec touch /run/after-the-deletes\n",
     )
     .before(&made_by_ip(2))
     .before("ip netns add stacked && mount --bind /run/netns/stacked /run/netns/stacked")
     .oracle("ip -j netns list")
+    .oracle("test -e /run/after-the-deletes && echo ran || echo never-ran")
     .run()
     .failure(1)
     .stderr_has("cannot delete namespace \"stacked\": unlink /run/netns/stacked: Device or")
     .stderr_has("╭─[script.vnet:3:1]")
     .stderr_has("removed namespace mine");
+    // The deletes queued before the failure was known ran; the next other statement did not.
     assert_eq!(ip_netns_names(&run, 0), ["stacked"]);
+    assert_eq!(run.oracle(1).trim(), "never-ran");
 }
