@@ -348,3 +348,37 @@ fn hostile_input_is_refused_not_a_crash() {
     // Braces inside strings and comments do not count.
     assert!(parse(&format!("echo '{}' # {}", "{".repeat(100), "(".repeat(100))).is_ok());
 }
+
+/// The parser works one top-level statement at a time: spans, `else` on a later line, line
+/// continuations and errors far into a script must read as if the text were parsed whole.
+#[test]
+fn statements_far_into_a_script_keep_spans_and_errors() {
+    let src = "netns add a\r\nif true { }\n# note\n\nelse { netns add b\n}\nveth x \\\r\n  peer y\n\naddr add 10.0.0.1/24 dev x";
+    let p = parse(src).unwrap();
+    assert_eq!(p.stmts.len(), 4);
+    assert!(matches!(
+        &p.stmts[1].kind,
+        StmtKind::If {
+            otherwise: Some(_),
+            ..
+        }
+    ));
+    let last = &p.stmts[3];
+    assert_eq!(
+        &src[last.span.start..last.span.end],
+        "addr add 10.0.0.1/24 dev x"
+    );
+    let StmtKind::Addr(AddrCmd::Add { dev, .. }) = &last.kind else {
+        panic!("{:?}", last.kind)
+    };
+    assert_eq!(&src[dev.span.start..dev.span.end], "x");
+    let (_, expected, shown) = error_at("netns add a\nnetns add b\naddr add 10.0.0.1/24\n");
+    assert!(expected.starts_with("`dev`"), "{expected}");
+    assert_eq!(shown, "\n");
+    let e = parse("netns add a\nnetns b {\n  link set x up\n").expect_err("unclosed");
+    assert!(e.is_incomplete());
+    assert_eq!(
+        e.open.map(|s| &"netns add a\nnetns b {\n"[s.start..s.end]),
+        Some("{")
+    );
+}

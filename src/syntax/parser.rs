@@ -19,7 +19,34 @@ pub const MAX_LINE: usize = 64 * 1024;
 
 /// Parses a whole script (or one REPL entry).
 pub fn parse(text: &str) -> Result<Program, SyntaxError> {
-    let open = prescan(text)?;
+    let scan = prescan(text)?;
+    // One top-level statement at a time keeps pest's token queue small; a chunk that fails
+    // is reparsed with the whole text so errors read exactly as a whole-text parse's.
+    let mut stmts = Vec::new();
+    let mut start = 0;
+    for end in scan.stmt_ends.into_iter().chain([text.len()]) {
+        if start == end {
+            continue;
+        }
+        let chunk = &text[start..end];
+        match VshParser::parse(Rule::program, chunk) {
+            Ok(mut pairs) => {
+                OFFSET.set(start);
+                stmts.extend(pairs.next().map(parse_stmts).unwrap_or_default());
+                OFFSET.set(0);
+            }
+            Err(_) => return parse_whole(text, scan.open),
+        }
+        start = end;
+    }
+    Ok(Program {
+        stmts,
+        span: Span::new(0, text.len()),
+    })
+}
+
+/// The whole text in one pest parse: its error is the one users see.
+fn parse_whole(text: &str, open: Option<Span>) -> Result<Program, SyntaxError> {
     let mut pairs = VshParser::parse(Rule::program, text).map_err(|e| {
         let mut e = syntax_error(e, text);
         if e.is_incomplete() {
@@ -34,9 +61,23 @@ pub fn parse(text: &str) -> Result<Program, SyntaxError> {
     })
 }
 
-/// Refuses what no script holds: control characters, huge lines, absurd nesting. Returns the
-/// innermost `{`, `(` or quote still open at the end, for "never closed" errors.
-fn prescan(text: &str) -> Result<Option<Span>, SyntaxError> {
+thread_local! {
+    /// Where the chunk being built starts in the whole text: `span` adds it to pest's offsets.
+    static OFFSET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// What `prescan` learns about the text besides refusing it.
+struct Scan {
+    /// The innermost `{`, `(` or quote still open at the end, for "never closed" errors.
+    open: Option<Span>,
+    /// Offsets of newlines that end a top-level statement: pest may parse the text between
+    /// two of them on its own and build the same statements. A chunk leaves out the newline
+    /// that ends it, else pest tries every statement form once more at its end.
+    stmt_ends: Vec<usize>,
+}
+
+/// Refuses what no script holds: control characters, huge lines, absurd nesting.
+fn prescan(text: &str) -> Result<Scan, SyntaxError> {
     #[derive(PartialEq)]
     enum In {
         Code,
@@ -48,6 +89,9 @@ fn prescan(text: &str) -> Result<Option<Span>, SyntaxError> {
     let mut opened: Vec<Span> = Vec::new();
     let mut quote = Span::default();
     let mut line_start = 0;
+    let mut stmt_ends = Vec::new();
+    // A newline at depth 0, kept until the next statement shows it does not start with `else`.
+    let mut pending_end = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let here = Span::new(i, i + c.len_utf8());
@@ -59,11 +103,22 @@ fn prescan(text: &str) -> Result<Option<Span>, SyntaxError> {
             if state == In::Comment {
                 state = In::Code;
             }
+            // `\` then CR LF continues the line (the CR hides the `\` from the match below).
+            if state == In::Code && opened.is_empty() && !text[..i].ends_with("\\\r") {
+                pending_end = Some(i);
+            }
         } else if i - line_start >= MAX_LINE {
             return Err(SyntaxError::refused(
                 Span::new(line_start, i),
                 Refused::LineTooLong(MAX_LINE),
             ));
+        } else if state == In::Code && !matches!(c, ' ' | '\t' | '\r' | '#') {
+            // `if c { } NEWLINE else { }` is one statement across lines.
+            if let Some(end) = pending_end.take() {
+                if !text[i..].starts_with("else") {
+                    stmt_ends.push(end);
+                }
+            }
         }
         match (&state, c) {
             (In::Code | In::Double, '\\') => {
@@ -85,15 +140,17 @@ fn prescan(text: &str) -> Result<Option<Span>, SyntaxError> {
             _ => {}
         }
     }
-    Ok(match state {
+    let open = match state {
         In::Single | In::Double => Some(quote),
         _ => opened.last().copied(),
-    })
+    };
+    Ok(Scan { open, stmt_ends })
 }
 
 fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let offset = OFFSET.get();
+    Span::new(offset + s.start(), offset + s.end())
 }
 
 fn parse_stmts(pair: Pair<Rule>) -> Vec<Stmt> {
@@ -683,7 +740,20 @@ fn unreachable_rule(rule: Rule) -> ! {
 }
 
 fn is_keyword(rule: Rule) -> bool {
-    format!("{rule:?}").starts_with("k_")
+    // Called on every pair: the names are formatted once, not per call.
+    static KEYWORDS: OnceLock<Vec<bool>> = OnceLock::new();
+    let keywords = KEYWORDS.get_or_init(|| {
+        let mut table = Vec::new();
+        for &r in Rule::all_rules() {
+            // `all_rules` leaves out EOI, so the table grows to fit every index.
+            if table.len() <= r as usize {
+                table.resize(r as usize + 1, false);
+            }
+            table[r as usize] = format!("{r:?}").starts_with("k_");
+        }
+        table
+    });
+    keywords.get(rule as usize).copied().unwrap_or(false)
 }
 
 /// The user-facing name of a rule in "expected ..." messages.
