@@ -353,17 +353,19 @@ fn hostile_input_is_refused_not_a_crash() {
 /// continuations and errors far into a script must read as if the text were parsed whole.
 #[test]
 fn statements_far_into_a_script_keep_spans_and_errors() {
-    let src = "netns add a\r\nif true { }\n# note\n\nelse { netns add b\n}\nveth x \\\r\n  peer y\n\naddr add 10.0.0.1/24 dev x";
+    // Long enough that pest sees it in several chunks.
+    let head = "netns add a\n".repeat(3000);
+    let src = &(head.clone() + "netns add a\r\nif true { }\n# note\n\nelse { netns add b\n}\nveth x \\\r\n  peer y\n\naddr add 10.0.0.1/24 dev x");
     let p = parse(src).unwrap();
-    assert_eq!(p.stmts.len(), 4);
+    assert_eq!(p.stmts.len(), 3004);
     assert!(matches!(
-        &p.stmts[1].kind,
+        &p.stmts[3001].kind,
         StmtKind::If {
             otherwise: Some(_),
             ..
         }
     ));
-    let last = &p.stmts[3];
+    let last = &p.stmts[3003];
     assert_eq!(
         &src[last.span.start..last.span.end],
         "addr add 10.0.0.1/24 dev x"
@@ -372,7 +374,7 @@ fn statements_far_into_a_script_keep_spans_and_errors() {
         panic!("{:?}", last.kind)
     };
     assert_eq!(&src[dev.span.start..dev.span.end], "x");
-    let (_, expected, shown) = error_at("netns add a\nnetns add b\naddr add 10.0.0.1/24\n");
+    let (_, expected, shown) = error_at(&format!("{head}addr add 10.0.0.1/24\n"));
     assert!(expected.starts_with("`dev`"), "{expected}");
     assert_eq!(shown, "\n");
     let e = parse("netns add a\nnetns b {\n  link set x up\n").expect_err("unclosed");
