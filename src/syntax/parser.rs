@@ -1,7 +1,8 @@
 //! Pest pairs to the typed AST: one `parse_*` function per rule.
 
 use super::ast::*;
-use super::{Refused, SyntaxError};
+use super::prescan::prescan;
+use super::SyntaxError;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
@@ -11,42 +12,83 @@ use std::sync::OnceLock;
 #[grammar = "../grammar/vsh.pest"]
 struct VshParser;
 
-/// Blocks, `${ }` and parentheses may nest this deep; deeper input is refused before pest
-/// recurses into it, so hostile input cannot exhaust the stack.
-pub const MAX_DEPTH: usize = 64;
-/// The longest line accepted, in bytes.
-pub const MAX_LINE: usize = 64 * 1024;
-
 /// Bytes of text pest parses at a time, cut at statement ends.
 const CHUNK: usize = 16 * 1024;
+
+/// Scripts at least this long are parsed on several threads.
+const PARALLEL: usize = 256 * 1024;
 
 /// Parses a whole script (or one REPL entry).
 pub fn parse(text: &str) -> Result<Program, SyntaxError> {
     let scan = prescan(text)?;
-    // One top-level statement at a time keeps pest's token queue small; a chunk that fails
-    // is reparsed with the whole text so errors read exactly as a whole-text parse's.
-    let mut stmts = Vec::new();
+    // Pest parses a few KiB of whole top-level statements at a time: that keeps its token
+    // queue small, and lets a long script use every core. A chunk that fails is reparsed
+    // with the whole text so errors read exactly as a whole-text parse's.
+    let chunks = chunks(&scan.stmt_ends, text.len());
+    let threads = if text.len() < PARALLEL {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    let per_thread = chunks.len().div_ceil(threads);
+    let parsed = if threads == 1 {
+        parse_chunks(text, &chunks)
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = chunks
+                .chunks(per_thread)
+                .map(|group| {
+                    std::thread::Builder::new()
+                        .stack_size(PARSE_STACK)
+                        .spawn_scoped(scope, || parse_chunks(text, group))
+                })
+                .collect();
+            // A thread that cannot start or panics makes the whole text parse here instead.
+            let mut stmts = Vec::new();
+            for worker in workers {
+                stmts.extend(worker.ok()?.join().ok()??);
+            }
+            Some(stmts)
+        })
+    };
+    match parsed {
+        Some(stmts) => Ok(Program {
+            stmts,
+            span: Span::new(0, text.len()),
+        }),
+        None => parse_whole(text, scan.open),
+    }
+}
+
+/// The stack of a parsing thread: as the main thread's, since pest recurses once per level
+/// of nesting.
+const PARSE_STACK: usize = 8 * 1024 * 1024;
+
+/// Cuts the text at statement ends into pieces of about `CHUNK` bytes.
+fn chunks(stmt_ends: &[usize], len: usize) -> Vec<(usize, usize)> {
+    let mut chunks = Vec::new();
     let mut start = 0;
-    for end in scan.stmt_ends.into_iter().chain([text.len()]) {
+    for &end in stmt_ends.iter().chain([&len]) {
         // A few KiB a pest call: per-call setup outweighs a small chunk's savings.
-        if end - start < CHUNK && end < text.len() {
+        if end - start < CHUNK && end < len {
             continue;
         }
-        let chunk = &text[start..end];
-        match VshParser::parse(Rule::program, chunk) {
-            Ok(mut pairs) => {
-                OFFSET.set(start);
-                stmts.extend(pairs.next().map(parse_stmts).unwrap_or_default());
-                OFFSET.set(0);
-            }
-            Err(_) => return parse_whole(text, scan.open),
-        }
+        chunks.push((start, end));
         start = end;
     }
-    Ok(Program {
-        stmts,
-        span: Span::new(0, text.len()),
-    })
+    chunks
+}
+
+/// The statements of consecutive chunks, or None if one does not parse on its own.
+fn parse_chunks(text: &str, chunks: &[(usize, usize)]) -> Option<Vec<Stmt>> {
+    let mut stmts = Vec::new();
+    for &(start, end) in chunks {
+        let mut pairs = VshParser::parse(Rule::program, &text[start..end]).ok()?;
+        OFFSET.set(start);
+        stmts.extend(pairs.next().map(parse_stmts).unwrap_or_default());
+        OFFSET.set(0);
+    }
+    Some(stmts)
 }
 
 /// The whole text in one pest parse: its error is the one users see.
@@ -68,87 +110,6 @@ fn parse_whole(text: &str, open: Option<Span>) -> Result<Program, SyntaxError> {
 thread_local! {
     /// Where the chunk being built starts in the whole text: `span` adds it to pest's offsets.
     static OFFSET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// What `prescan` learns about the text besides refusing it.
-struct Scan {
-    /// The innermost `{`, `(` or quote still open at the end, for "never closed" errors.
-    open: Option<Span>,
-    /// Offsets of newlines that end a top-level statement: pest may parse the text between
-    /// two of them on its own and build the same statements. A chunk leaves out the newline
-    /// that ends it, else pest tries every statement form once more at its end.
-    stmt_ends: Vec<usize>,
-}
-
-/// Refuses what no script holds: control characters, huge lines, absurd nesting.
-fn prescan(text: &str) -> Result<Scan, SyntaxError> {
-    #[derive(PartialEq)]
-    enum In {
-        Code,
-        Single,
-        Double,
-        Comment,
-    }
-    let mut state = In::Code;
-    let mut opened: Vec<Span> = Vec::new();
-    let mut quote = Span::default();
-    let mut line_start = 0;
-    let mut stmt_ends = Vec::new();
-    // A newline at depth 0, kept until the next statement shows it does not start with `else`.
-    let mut pending_end = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let here = Span::new(i, i + c.len_utf8());
-        if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
-            return Err(SyntaxError::refused(here, Refused::ControlChar(c)));
-        }
-        if c == '\n' {
-            line_start = i + 1;
-            if state == In::Comment {
-                state = In::Code;
-            }
-            // `\` then CR LF continues the line (the CR hides the `\` from the match below).
-            if state == In::Code && opened.is_empty() && !text[..i].ends_with("\\\r") {
-                pending_end = Some(i);
-            }
-        } else if i - line_start >= MAX_LINE {
-            return Err(SyntaxError::refused(
-                Span::new(line_start, i),
-                Refused::LineTooLong(MAX_LINE),
-            ));
-        } else if state == In::Code && !matches!(c, ' ' | '\t' | '\r' | '#') {
-            // `if c { } NEWLINE else { }` is one statement across lines.
-            if let Some(end) = pending_end.take() {
-                if !text[i..].starts_with("else") {
-                    stmt_ends.push(end);
-                }
-            }
-        }
-        match (&state, c) {
-            (In::Code | In::Double, '\\') => {
-                chars.next();
-            }
-            (In::Code, '#') => state = In::Comment,
-            (In::Code, '\'') => (state, quote) = (In::Single, here),
-            (In::Code, '"') => (state, quote) = (In::Double, here),
-            (In::Single, '\'') | (In::Double, '"') => state = In::Code,
-            (In::Code | In::Double, '{' | '(') => {
-                opened.push(here);
-                if opened.len() > MAX_DEPTH {
-                    return Err(SyntaxError::refused(here, Refused::TooDeep(MAX_DEPTH)));
-                }
-            }
-            (In::Code | In::Double, '}' | ')') => {
-                opened.pop();
-            }
-            _ => {}
-        }
-    }
-    let open = match state {
-        In::Single | In::Double => Some(quote),
-        _ => opened.last().copied(),
-    };
-    Ok(Scan { open, stmt_ends })
 }
 
 fn span(pair: &Pair<Rule>) -> Span {
