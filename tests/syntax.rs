@@ -369,7 +369,15 @@ fn hostile_input_is_refused_not_a_crash() {
     let e = parse(junk).unwrap_err();
     assert_eq!(e.refused, Some(Refused::ControlChar('\u{0}')));
     assert_eq!(e.span.start, 12);
-    // Braces inside strings and comments do not count.
+    // Beyond ASCII: words and strings may hold any letter, but no control character.
+    assert!(parse("echo grüße \"${x}ü{\" 'ü{' # ü{").is_ok());
+    let e = parse("echo a\u{85}b").unwrap_err();
+    assert_eq!(e.refused, Some(Refused::ControlChar('\u{85}')));
+    assert_eq!(e.span.start, 6);
+    // Braces inside strings and comments do not count, but `${ }` in a string does.
+    assert!(parse(&"echo \"{ ( $x\"\n".repeat(MAX_DEPTH * 2)).is_ok());
+    let e = parse(&format!("echo \"${{{}1\"", "(".repeat(MAX_DEPTH))).unwrap_err();
+    assert_eq!(e.refused, Some(Refused::TooDeep(MAX_DEPTH)));
     assert!(parse(&format!("echo '{}' # {}", "{".repeat(100), "(".repeat(100))).is_ok());
 }
 

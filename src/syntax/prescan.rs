@@ -65,16 +65,35 @@ pub(super) fn prescan(text: &str) -> Result<Scan, SyntaxError> {
         let span = Span::new(line_start, line_start + MAX_LINE);
         SyntaxError::refused(span, Refused::LineTooLong(MAX_LINE))
     };
-    while let Some(c) = text[i..].chars().next() {
-        let here = Span::new(i, i + c.len_utf8());
-        i = here.end;
-        // Most characters are letters and digits inside a word: nothing to do but note them.
-        if c.is_ascii_alphanumeric() && boundary.is_none() && c != 'e' && state != In::Comment {
-            prev = c;
+    let bytes = text.as_bytes();
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Most characters are letters and digits inside a word, or blanks between words:
+        // nothing to do but note them.
+        let plain = (b.is_ascii_alphanumeric() && boundary.is_none() && b != b'e') || b == b' ';
+        if plain && state != In::Comment {
+            prev = b as char;
+            i += 1;
             continue;
         }
+        let c = match b {
+            0..=0x7f => b as char,
+            _ => text[i..]
+                .chars()
+                .next()
+                .unwrap_or(char::REPLACEMENT_CHARACTER),
+        };
+        let here = Span::new(i, i + c.len_utf8());
+        i = here.end;
         if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
             return Err(SyntaxError::refused(here, Refused::ControlChar(c)));
+        }
+        if !c.is_ascii() {
+            // Only ASCII is syntax: anything else is part of a word, or of a string.
+            if state == In::Code {
+                prev = c;
+            }
+            continue;
         }
         if c == '\n' {
             if here.start - line_start > MAX_LINE {
@@ -152,7 +171,8 @@ pub(super) fn prescan(text: &str) -> Result<Scan, SyntaxError> {
         match c {
             '\'' if state == In::Code => (state, quote) = (In::Single, here),
             '"' if state == In::Code => (state, quote) = (In::Double, here),
-            '{' | '(' => {
+            // In a string only `${ }` and what it holds are code; other brackets are text.
+            '{' | '(' if state == In::Code || in_expr || text[..here.start].ends_with('$') => {
                 let expr = (c == '{' && text[..here.start].ends_with('$')) || (c == '(' && in_expr);
                 levels.push(Level {
                     at: here,
@@ -161,7 +181,7 @@ pub(super) fn prescan(text: &str) -> Result<Scan, SyntaxError> {
                 });
                 depth += 1;
             }
-            '}' | ')' if levels.len() > 1 => {
+            '}' | ')' if levels.len() > 1 && (state == In::Code || in_expr) => {
                 if let Some(level) = levels.pop() {
                     depth -= 1 + level.extra;
                 }
