@@ -3,6 +3,9 @@
 //! `syntax` turns text into a typed AST, `net` talks to the kernel, `eval` joins them;
 //! `run` is the one entry point that the command line (`cli`) drives.
 
+// pest_derive without its `std` feature (see Cargo.toml) names `alloc` from the crate root.
+extern crate alloc;
+
 pub mod builtins;
 pub mod cli;
 pub mod diag;

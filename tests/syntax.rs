@@ -334,8 +334,32 @@ fn hostile_input_is_refused_not_a_crash() {
     assert_eq!(e.refused, Some(Refused::TooDeep(MAX_DEPTH)));
     assert_eq!(
         e.to_string(),
-        format!("syntax error: blocks nested deeper than {MAX_DEPTH} levels")
+        format!("syntax error: nested deeper than {MAX_DEPTH} levels")
     );
+    // `!`, `else if` and operators nest too: the deepest allowed parses, one more is refused.
+    let nested = |n: usize| {
+        [
+            format!("{}true", "! ".repeat(n)),
+            format!("if ! {}true {{ }}", "!".repeat(n - 2)),
+            format!("if true {{ }}{}", "\nelse if true { }".repeat(n - 1)),
+            format!("let x = ${{{}1}}", "-".repeat(n - 1)),
+            format!("let x = ${{{}1}}", "1 + ".repeat(n - 1)),
+            format!("{}{}", "! netns a { ".repeat(n / 2), "}".repeat(n / 2)),
+        ]
+    };
+    for ok in nested(MAX_DEPTH) {
+        assert!(parse(&ok).is_ok(), "{ok}");
+    }
+    for deep in nested(MAX_DEPTH + 2).into_iter().chain(nested(20_000)) {
+        let e = parse(&deep).expect_err(&deep);
+        assert_eq!(e.refused, Some(Refused::TooDeep(MAX_DEPTH)), "{deep}");
+    }
+    // Each statement starts afresh: many `!` lines and `else if` chains in a row are fine.
+    let many = "! true\nif true { } else if true { } else if true { }\n".repeat(MAX_DEPTH * 2);
+    assert!(parse(&format!("netns a {{\n{many}}}")).is_ok());
+    // `!->` in a ping block is not a `!`, nor is one inside a word.
+    let pings = "a !-> b\n".repeat(MAX_DEPTH * 2);
+    assert!(parse(&format!("ping {{\n{pings}}}\necho {}", "x!".repeat(100))).is_ok());
     let long = format!("echo {}", "x".repeat(2 << 20));
     assert_eq!(
         parse(&long).unwrap_err().refused,
@@ -345,6 +369,72 @@ fn hostile_input_is_refused_not_a_crash() {
     let e = parse(junk).unwrap_err();
     assert_eq!(e.refused, Some(Refused::ControlChar('\u{0}')));
     assert_eq!(e.span.start, 12);
-    // Braces inside strings and comments do not count.
+    // Beyond ASCII: words and strings may hold any letter, but no control character.
+    assert!(parse("echo grüße \"${x}ü{\" 'ü{' # ü{").is_ok());
+    let e = parse("echo a\u{85}b").unwrap_err();
+    assert_eq!(e.refused, Some(Refused::ControlChar('\u{85}')));
+    assert_eq!(e.span.start, 6);
+    // Braces inside strings and comments do not count, but `${ }` in a string does.
+    assert!(parse(&"echo \"{ ( $x\"\n".repeat(MAX_DEPTH * 2)).is_ok());
+    let e = parse(&format!("echo \"${{{}1\"", "(".repeat(MAX_DEPTH))).unwrap_err();
+    assert_eq!(e.refused, Some(Refused::TooDeep(MAX_DEPTH)));
     assert!(parse(&format!("echo '{}' # {}", "{".repeat(100), "(".repeat(100))).is_ok());
+}
+
+/// The parser works one top-level statement at a time: spans, `else` on a later line, line
+/// continuations and errors far into a script must read as if the text were parsed whole.
+#[test]
+fn statements_far_into_a_script_keep_spans_and_errors() {
+    // Long enough that pest sees it in several chunks.
+    let head = "netns add a\n".repeat(3000);
+    let src = &(head.clone() + "netns add a\r\nif true { }\n# note\n\nelse { netns add b\n}\nveth x \\\r\n  peer y\n\naddr add 10.0.0.1/24 dev x");
+    let p = parse(src).unwrap();
+    assert_eq!(p.stmts.len(), 3004);
+    assert!(matches!(
+        &p.stmts[3001].kind,
+        StmtKind::If {
+            otherwise: Some(_),
+            ..
+        }
+    ));
+    let last = &p.stmts[3003];
+    assert_eq!(
+        &src[last.span.start..last.span.end],
+        "addr add 10.0.0.1/24 dev x"
+    );
+    let StmtKind::Addr(AddrCmd::Add { dev, .. }) = &last.kind else {
+        panic!("{:?}", last.kind)
+    };
+    assert_eq!(&src[dev.span.start..dev.span.end], "x");
+    let (_, expected, shown) = error_at(&format!("{head}addr add 10.0.0.1/24\n"));
+    assert!(expected.starts_with("`dev`"), "{expected}");
+    assert_eq!(shown, "\n");
+    let e = parse("netns add a\nnetns b {\n  link set x up\n").expect_err("unclosed");
+    assert!(e.is_incomplete());
+    assert_eq!(
+        e.open.map(|s| &"netns add a\nnetns b {\n"[s.start..s.end]),
+        Some("{")
+    );
+}
+
+/// A long script is parsed on several threads: statements, spans and errors are as if it were
+/// parsed whole, in one piece.
+#[test]
+fn a_long_script_parses_as_one() {
+    let line = "link set v1 up\n";
+    let head = line.repeat(40_000);
+    let src = head.clone() + "netns b {\n  addr add 10.0.0.1/24 dev x\n}\n";
+    let p = parse(&src).unwrap();
+    assert_eq!(p.stmts.len(), 40_001);
+    let last = &p.stmts[40_000];
+    assert_eq!(last.span.start, head.len());
+    assert_eq!(
+        &src[last.span.start..last.span.end],
+        "netns b {\n  addr add 10.0.0.1/24 dev x\n}"
+    );
+    let (_, expected, shown) = error_at(&format!("{head}addr add 10.0.0.1/24\n{head}"));
+    assert!(expected.starts_with("`dev`"), "{expected}");
+    assert_eq!(shown, "\n");
+    let e = parse(&format!("{head}link set\n")).unwrap_err();
+    assert_eq!(e.span.start, head.len() + "link set".len());
 }

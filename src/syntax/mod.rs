@@ -2,9 +2,11 @@
 
 pub mod ast;
 mod parser;
+mod prescan;
 
 pub use ast::Span;
-pub use parser::{parse, MAX_DEPTH, MAX_LINE};
+pub use parser::parse;
+pub use prescan::{MAX_DEPTH, MAX_LINE};
 
 /// The text did not parse: where, and what would have been accepted there.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -27,7 +29,7 @@ pub struct SyntaxError {
 /// Input that is refused outright, whatever the grammar says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refused {
-    /// Blocks or parentheses nested deeper than this.
+    /// Blocks, parentheses, `!`, `else if` and operators nested deeper than this.
     TooDeep(usize),
     /// A line longer than this many bytes.
     LineTooLong(usize),
@@ -63,7 +65,7 @@ impl SyntaxError {
 
     fn summary(&self) -> String {
         match self.refused {
-            Some(Refused::TooDeep(n)) => return format!("blocks nested deeper than {n} levels"),
+            Some(Refused::TooDeep(n)) => return format!("nested deeper than {n} levels"),
             Some(Refused::LineTooLong(n)) => return format!("a line longer than {n} bytes"),
             Some(Refused::ControlChar(c)) => {
                 return format!("control character U+{:04X}: this is not a script", c as u32)

@@ -1,7 +1,8 @@
 //! Pest pairs to the typed AST: one `parse_*` function per rule.
 
 use super::ast::*;
-use super::{Refused, SyntaxError};
+use super::prescan::prescan;
+use super::SyntaxError;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
@@ -11,15 +12,87 @@ use std::sync::OnceLock;
 #[grammar = "../grammar/vsh.pest"]
 struct VshParser;
 
-/// Blocks, `${ }` and parentheses may nest this deep; deeper input is refused before pest
-/// recurses into it, so hostile input cannot exhaust the stack.
-pub const MAX_DEPTH: usize = 64;
-/// The longest line accepted, in bytes.
-pub const MAX_LINE: usize = 64 * 1024;
+/// Bytes of text pest parses at a time, cut at statement ends.
+const CHUNK: usize = 16 * 1024;
+
+/// Scripts at least this long are parsed on several threads.
+const PARALLEL: usize = 256 * 1024;
 
 /// Parses a whole script (or one REPL entry).
 pub fn parse(text: &str) -> Result<Program, SyntaxError> {
-    let open = prescan(text)?;
+    let scan = prescan(text)?;
+    // Pest parses a few KiB of whole top-level statements at a time: that keeps its token
+    // queue small, and lets a long script use every core. A chunk that fails is reparsed
+    // with the whole text so errors read exactly as a whole-text parse's.
+    let chunks = chunks(&scan.stmt_ends, text.len());
+    let threads = if text.len() < PARALLEL {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    let per_thread = chunks.len().div_ceil(threads);
+    let parsed = if threads == 1 {
+        parse_chunks(text, &chunks)
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = chunks
+                .chunks(per_thread)
+                .map(|group| {
+                    std::thread::Builder::new()
+                        .stack_size(PARSE_STACK)
+                        .spawn_scoped(scope, || parse_chunks(text, group))
+                })
+                .collect();
+            // A thread that cannot start or panics makes the whole text parse here instead.
+            let mut stmts = Vec::new();
+            for worker in workers {
+                stmts.extend(worker.ok()?.join().ok()??);
+            }
+            Some(stmts)
+        })
+    };
+    match parsed {
+        Some(stmts) => Ok(Program {
+            stmts,
+            span: Span::new(0, text.len()),
+        }),
+        None => parse_whole(text, scan.open),
+    }
+}
+
+/// The stack of a parsing thread: as the main thread's, since pest recurses once per level
+/// of nesting.
+const PARSE_STACK: usize = 8 * 1024 * 1024;
+
+/// Cuts the text at statement ends into pieces of about `CHUNK` bytes.
+fn chunks(stmt_ends: &[usize], len: usize) -> Vec<(usize, usize)> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for &end in stmt_ends.iter().chain([&len]) {
+        // A few KiB a pest call: per-call setup outweighs a small chunk's savings.
+        if end - start < CHUNK && end < len {
+            continue;
+        }
+        chunks.push((start, end));
+        start = end;
+    }
+    chunks
+}
+
+/// The statements of consecutive chunks, or None if one does not parse on its own.
+fn parse_chunks(text: &str, chunks: &[(usize, usize)]) -> Option<Vec<Stmt>> {
+    let mut stmts = Vec::new();
+    for &(start, end) in chunks {
+        let mut pairs = VshParser::parse(Rule::program, &text[start..end]).ok()?;
+        OFFSET.set(start);
+        stmts.extend(pairs.next().map(parse_stmts).unwrap_or_default());
+        OFFSET.set(0);
+    }
+    Some(stmts)
+}
+
+/// The whole text in one pest parse: its error is the one users see.
+fn parse_whole(text: &str, open: Option<Span>) -> Result<Program, SyntaxError> {
     let mut pairs = VshParser::parse(Rule::program, text).map_err(|e| {
         let mut e = syntax_error(e, text);
         if e.is_incomplete() {
@@ -34,66 +107,15 @@ pub fn parse(text: &str) -> Result<Program, SyntaxError> {
     })
 }
 
-/// Refuses what no script holds: control characters, huge lines, absurd nesting. Returns the
-/// innermost `{`, `(` or quote still open at the end, for "never closed" errors.
-fn prescan(text: &str) -> Result<Option<Span>, SyntaxError> {
-    #[derive(PartialEq)]
-    enum In {
-        Code,
-        Single,
-        Double,
-        Comment,
-    }
-    let mut state = In::Code;
-    let mut opened: Vec<Span> = Vec::new();
-    let mut quote = Span::default();
-    let mut line_start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let here = Span::new(i, i + c.len_utf8());
-        if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
-            return Err(SyntaxError::refused(here, Refused::ControlChar(c)));
-        }
-        if c == '\n' {
-            line_start = i + 1;
-            if state == In::Comment {
-                state = In::Code;
-            }
-        } else if i - line_start >= MAX_LINE {
-            return Err(SyntaxError::refused(
-                Span::new(line_start, i),
-                Refused::LineTooLong(MAX_LINE),
-            ));
-        }
-        match (&state, c) {
-            (In::Code | In::Double, '\\') => {
-                chars.next();
-            }
-            (In::Code, '#') => state = In::Comment,
-            (In::Code, '\'') => (state, quote) = (In::Single, here),
-            (In::Code, '"') => (state, quote) = (In::Double, here),
-            (In::Single, '\'') | (In::Double, '"') => state = In::Code,
-            (In::Code | In::Double, '{' | '(') => {
-                opened.push(here);
-                if opened.len() > MAX_DEPTH {
-                    return Err(SyntaxError::refused(here, Refused::TooDeep(MAX_DEPTH)));
-                }
-            }
-            (In::Code | In::Double, '}' | ')') => {
-                opened.pop();
-            }
-            _ => {}
-        }
-    }
-    Ok(match state {
-        In::Single | In::Double => Some(quote),
-        _ => opened.last().copied(),
-    })
+thread_local! {
+    /// Where the chunk being built starts in the whole text: `span` adds it to pest's offsets.
+    static OFFSET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let offset = OFFSET.get();
+    Span::new(offset + s.start(), offset + s.end())
 }
 
 fn parse_stmts(pair: Pair<Rule>) -> Vec<Stmt> {
@@ -683,7 +705,20 @@ fn unreachable_rule(rule: Rule) -> ! {
 }
 
 fn is_keyword(rule: Rule) -> bool {
-    format!("{rule:?}").starts_with("k_")
+    // Called on every pair: the names are formatted once, not per call.
+    static KEYWORDS: OnceLock<Vec<bool>> = OnceLock::new();
+    let keywords = KEYWORDS.get_or_init(|| {
+        let mut table = Vec::new();
+        for &r in Rule::all_rules() {
+            // `all_rules` leaves out EOI, so the table grows to fit every index.
+            if table.len() <= r as usize {
+                table.resize(r as usize + 1, false);
+            }
+            table[r as usize] = format!("{r:?}").starts_with("k_");
+        }
+        table
+    });
+    keywords.get(rule as usize).copied().unwrap_or(false)
 }
 
 /// The user-facing name of a rule in "expected ..." messages.
