@@ -184,3 +184,36 @@ fn operations_after_netns_apply_where_the_device_went() {
     assert_eq!(b["mtu"], 1400);
     assert!(flags(b).contains(&"UP".to_string()));
 }
+
+#[test]
+fn a_lines_changes_are_one_request_as_iproute2_sends_them() {
+    // State, master and MTU go to the kernel together, as `ip link set` sends them: a line
+    // that works sets them all, and one the kernel refuses sets none, whatever their order.
+    let run = Lab::new(
+        "link add br0 type bridge\n\
+         veth a0 peer a1\n\
+         veth b0 peer b1\n\
+         link set a0 mtu 1400 master br0 up\n\
+         link set b0 up master br0 mtu 70000\n",
+    )
+    .flag("--keep")
+    .oracle("ip link add c0 type veth peer name c1 && ip link set c0 up master br0 mtu 70000")
+    .oracle("ip -j link show")
+    .run()
+    .failure(1)
+    .stderr_has("cannot set \"b0\" up master \"br0\" mtu 70000")
+    .stderr_has("5 │ link set b0 up master br0 mtu 70000");
+    let all = run.json(1);
+    let a0 = link(&all, "a0");
+    assert_eq!(
+        (a0["mtu"].as_u64(), &a0["master"]),
+        (Some(1400), &"br0".into())
+    );
+    assert!(flags(a0).contains(&"UP".to_string()));
+    // iproute2 agrees: neither b0 nor c0 was made a port or brought up.
+    for refused in ["b0", "c0"] {
+        let l = link(&all, refused);
+        assert!(l.get("master").is_none(), "{l}");
+        assert!(!flags(l).contains(&"UP".to_string()), "{l}");
+    }
+}

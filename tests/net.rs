@@ -11,7 +11,7 @@ use nix::mount::{mount, MsFlags};
 use nix::sched::{unshare, CloneFlags};
 use serde_json::Value;
 use vsh::net::addr::{self, Prefix, PrefixError};
-use vsh::net::link::{self, LinkKind, MacvlanMode, NsTarget};
+use vsh::net::link::{self, LinkChange, LinkKind, MacvlanMode, NsTarget};
 use vsh::net::{exec, sandbox as isolation, NameKind, Namespaces, NetError, Ns};
 
 /// Run `f` on a thread with its own network and mount namespaces, a private /, a tmpfs on
@@ -339,7 +339,7 @@ fn bridge_master_and_nomaster() {
         let port0 = link::get(sock, "port0").expect("get").expect("port0");
         assert_eq!(br0.kind.as_deref(), Some("bridge"));
 
-        link::set_master(sock, port0.index, br0.index).expect("master");
+        link::change(sock, port0.index, master(br0.index)).expect("master");
         let ports = link::bridge_ports(sock).expect("ports");
         let theirs = bridge_link();
         assert_eq!(ports.len(), 1);
@@ -385,10 +385,10 @@ fn bridge_master_and_nomaster() {
         // A bridge into a bridge is refused.
         link::add(sock, "br1", &LinkKind::Bridge).expect("bridge");
         let br1 = link::get(sock, "br1").expect("get").expect("br1");
-        let err = link::set_master(sock, br1.index, br0.index).expect_err("bridge in bridge");
+        let err = link::change(sock, br1.index, master(br0.index)).expect_err("bridge in bridge");
         assert_eq!(err.errno(), Some(Errno::ELOOP));
 
-        link::set_master(sock, port0.index, 0).expect("nomaster");
+        link::change(sock, port0.index, master(0)).expect("nomaster");
         assert!(link::bridge_ports(sock).expect("ports").is_empty());
         assert_eq!(bridge_link(), Value::Array(vec![]));
         assert_eq!(
@@ -450,7 +450,15 @@ fn links_match_ip_link_show() {
         assert!(!flags.as_array().expect("flags").contains(&"UP".into()));
 
         // MTU and rename.
-        link::set_mtu(sock, lk0.index, 1400).expect("mtu");
+        link::change(
+            sock,
+            lk0.index,
+            LinkChange {
+                mtu: Some(1400),
+                ..LinkChange::default()
+            },
+        )
+        .expect("mtu");
         assert_eq!(ip_link(None, "lk0")["mtu"], 1400);
         link::rename(sock, lk0.index, "lkrenamed").expect("rename");
         assert_eq!(ip_link(None, "lkrenamed")["ifindex"], lk0.index);
@@ -769,4 +777,12 @@ fn exec_binds_etc_netns_files() {
         );
         assert_eq!(exec::run(None, &check("outside")).expect("run"), 0);
     });
+}
+
+/// A change that makes a link a port of `index` (0: of none).
+fn master(index: u32) -> LinkChange {
+    LinkChange {
+        master: Some(index),
+        ..Default::default()
+    }
 }

@@ -5,7 +5,7 @@ use super::journal::Entry;
 use super::netns::{fail, where_};
 use super::{show, Evaluator};
 use crate::net::addr::{self, Prefix};
-use crate::net::link::{self, BridgePort, Link, LinkKind};
+use crate::net::link::{self, BridgePort, Link, LinkChange, LinkKind};
 use crate::syntax::ast::{BridgeCmd, BridgeItem, Word};
 use crate::syntax::Span;
 
@@ -80,12 +80,16 @@ impl Evaluator {
             .map_err(fail(format!("cannot set \"{br}\" up {place}"), name.span))?;
         for (port, port_name) in &ports {
             let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-            link::set_master(sock, *port, index).map_err(fail(
-                format!("cannot attach \"{port_name}\" to \"{br}\" {place}"),
+            // One request, as `ip link set PORT master BR up`.
+            let change = LinkChange {
+                up: Some(true),
+                master: Some(index),
+                mtu: None,
+            };
+            link::change(sock, *port, change).map_err(fail(
+                format!("cannot attach \"{port_name}\" to \"{br}\" and set it up {place}"),
                 span,
             ))?;
-            link::set_up(sock, *port, true)
-                .map_err(fail(format!("cannot set \"{port_name}\" up {place}"), span))?;
         }
         for prefix in &prefixes {
             let entry = Entry::Addr {

@@ -4,7 +4,7 @@ use super::error::{Result, RunError};
 use super::journal::Entry;
 use super::netns::{fail, where_};
 use super::{show, Evaluator};
-use crate::net::link::{self, Link, LinkKind, MacvlanMode, NsTarget};
+use crate::net::link::{self, Link, LinkChange, LinkKind, MacvlanMode, NsTarget};
 use crate::net::Ns;
 use crate::syntax::ast::{LinkCmd, LinkOp, LinkType, Word};
 use crate::syntax::Span;
@@ -204,11 +204,23 @@ impl Evaluator {
     /// The operations of one `link set`, in order. As in iproute2's single request, those
     /// after `netns` apply to the device where it went.
     fn link_ops(&mut self, mut index: u32, name: &str, ops: &[LinkOp], span: Span) -> Result<()> {
+        // Consecutive state, master and MTU changes go to the kernel in one request, as
+        // `ip link set` sends them; a rename or a move ends the group.
+        let mut group: Vec<&LinkOp> = Vec::new();
         for (i, op) in ops.iter().enumerate() {
-            let LinkOp::Netns(w) = op else {
-                self.link_op(index, name, op, span)?;
-                continue;
+            let w = match op {
+                LinkOp::Name(w) | LinkOp::Netns(w) => w,
+                _ => {
+                    group.push(op);
+                    continue;
+                }
             };
+            self.change_link(index, name, &group, span)?;
+            group.clear();
+            if let LinkOp::Name(_) = op {
+                self.rename_link(index, name, w, span)?;
+                continue;
+            }
             let moved_to = self.move_link(index, name, w, span)?;
             if i + 1 == ops.len() {
                 break;
@@ -224,62 +236,74 @@ impl Evaluator {
             self.ns = to;
             index = self.device_index(name, w.span)?;
         }
-        Ok(())
+        self.change_link(index, name, &group, span)
     }
 
-    fn link_op(&mut self, index: u32, name: &str, op: &LinkOp, span: Span) -> Result<()> {
+    /// State, master and MTU changes to a link, in one request (none: no request).
+    fn change_link(&mut self, index: u32, name: &str, ops: &[&LinkOp], span: Span) -> Result<()> {
+        if ops.is_empty() {
+            return Ok(());
+        }
         let ns = self.ns.clone();
         let place = where_(&ns);
-        match op {
-            LinkOp::Up(_) | LinkOp::Down(_) => {
-                let up = matches!(op, LinkOp::Up(_));
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-                link::set_up(sock, index, up).map_err(fail(
-                    format!(
-                        "cannot set \"{name}\" {} {place}",
-                        if up { "up" } else { "down" }
-                    ),
-                    span,
-                ))
+        let mut change = LinkChange::default();
+        let mut words = Vec::new();
+        let mut master_name = String::new();
+        for op in ops {
+            match op {
+                LinkOp::Up(_) | LinkOp::Down(_) => {
+                    let up = matches!(op, LinkOp::Up(_));
+                    change.up = Some(up);
+                    words.push(if up { "up" } else { "down" }.to_string());
+                }
+                LinkOp::NoMaster(_) => {
+                    change.master = Some(0);
+                    words.push("nomaster".into());
+                }
+                LinkOp::Master(w) => {
+                    let (master, named) = self.device(w)?;
+                    change.master = Some(master);
+                    words.push(format!("master \"{named}\""));
+                    master_name = named;
+                }
+                LinkOp::Mtu(w) => {
+                    let mtu = self.number(w, "an MTU (bytes)")?;
+                    change.mtu = Some(mtu);
+                    words.push(format!("mtu {mtu}"));
+                }
+                LinkOp::Name(_) | LinkOp::Netns(_) => {}
             }
-            LinkOp::NoMaster(_) => {
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-                link::set_master(sock, index, 0)
-                    .map_err(fail(format!("cannot release \"{name}\" {place}"), span))
-            }
-            LinkOp::Master(w) => {
-                let (master, master_name) = self.device(w)?;
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-                link::set_master(sock, index, master).map_err(fail(
-                    format!("cannot attach \"{name}\" to \"{master_name}\" {place}"),
-                    span,
-                ))
-            }
-            LinkOp::Mtu(w) => {
-                let mtu = self.number(w, "an MTU (bytes)")?;
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-                link::set_mtu(sock, index, mtu).map_err(fail(
-                    format!("cannot set the MTU of \"{name}\" {place}"),
-                    span,
-                ))
-            }
-            LinkOp::Name(w) => {
-                let new = self.ifname(w)?;
-                let entry = Entry::Rename {
-                    ns: ns.clone(),
-                    from: name.to_string(),
-                    to: new.clone(),
-                };
-                self.journaled(Some(entry), |ev| {
-                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
-                    link::rename(sock, index, &new).map_err(fail(
-                        format!("cannot rename \"{name}\" to \"{new}\" {place}"),
-                        span,
-                    ))
-                })
-            }
-            LinkOp::Netns(w) => self.move_link(index, name, w, span).map(drop),
         }
+        let what = match ops {
+            [LinkOp::Up(_) | LinkOp::Down(_)] => {
+                format!("cannot set \"{name}\" {} {place}", words[0])
+            }
+            [LinkOp::NoMaster(_)] => format!("cannot release \"{name}\" {place}"),
+            [LinkOp::Master(_)] => format!("cannot attach \"{name}\" to \"{master_name}\" {place}"),
+            [LinkOp::Mtu(_)] => format!("cannot set the MTU of \"{name}\" {place}"),
+            _ => format!("cannot set \"{name}\" {} {place}", words.join(" ")),
+        };
+        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        link::change(sock, index, change).map_err(fail(what, span))
+    }
+
+    /// `link set DEV name NEW`, journaled so that undo gives the old name back.
+    fn rename_link(&mut self, index: u32, name: &str, w: &Word, span: Span) -> Result<()> {
+        let ns = self.ns.clone();
+        let place = where_(&ns);
+        let new = self.ifname(w)?;
+        let entry = Entry::Rename {
+            ns: ns.clone(),
+            from: name.to_string(),
+            to: new.clone(),
+        };
+        self.journaled(Some(entry), |ev| {
+            let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+            link::rename(sock, index, &new).map_err(fail(
+                format!("cannot rename \"{name}\" to \"{new}\" {place}"),
+                span,
+            ))
+        })
     }
 
     /// `link set DEV netns NS|PID`: returns where the device went, when vsh can name it.

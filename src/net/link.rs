@@ -363,16 +363,49 @@ fn set(sock: &mut RouteSocket, msg: LinkMessage) -> Result<()> {
     sock.request(RouteNetlinkMessage::NewLink(msg), 0)
 }
 
-/// Bring link `index` up or down (IFF_UP, leaving the other flags alone).
-pub fn set_up(sock: &mut RouteSocket, index: u32, up: bool) -> Result<()> {
+/// What `ip link set DEV ...` changes in one request: state, master, MTU.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LinkChange {
+    /// Up (true) or down (false): IFF_UP alone, the other flags are left as they are.
+    pub up: Option<bool>,
+    /// The bridge to become a port of; 0 releases the link (nomaster).
+    pub master: Option<u32>,
+    /// The MTU, in bytes.
+    pub mtu: Option<u32>,
+}
+
+/// Make `change` to link `index` with one RTM_NEWLINK, as `ip link set DEV master BR up`
+/// does: the kernel sets the MTU and master before the state, and stops at the first refusal.
+pub fn change(sock: &mut RouteSocket, index: u32, change: LinkChange) -> Result<()> {
     let mut msg = message(index);
-    msg.header.flags = if up {
-        LinkFlags::Up
-    } else {
-        LinkFlags::empty()
-    };
-    msg.header.change_mask = LinkFlags::Up;
+    if let Some(up) = change.up {
+        msg.header.flags = if up {
+            LinkFlags::Up
+        } else {
+            LinkFlags::empty()
+        };
+        msg.header.change_mask = LinkFlags::Up;
+    }
+    if let Some(mtu) = change.mtu {
+        msg.attributes.push(LinkAttribute::Mtu(mtu));
+    }
+    if let Some(master) = change.master {
+        msg.attributes.push(LinkAttribute::Controller(master));
+    }
     set(sock, msg)
+}
+
+/// Bring link `index` up or down.
+pub fn set_up(sock: &mut RouteSocket, index: u32, up: bool) -> Result<()> {
+    let up = Some(up);
+    change(
+        sock,
+        index,
+        LinkChange {
+            up,
+            ..LinkChange::default()
+        },
+    )
 }
 
 /// Move link `index` to another namespace; it arrives down, without addresses or master.
@@ -382,20 +415,6 @@ pub fn set_netns(sock: &mut RouteSocket, index: u32, to: NsTarget) -> Result<()>
         NsTarget::Fd(fd) => LinkAttribute::NetNsFd(fd.as_raw_fd()),
         NsTarget::Pid(pid) => LinkAttribute::NetNsPid(pid),
     });
-    set(sock, msg)
-}
-
-/// Make link `index` a port of bridge `master`; 0 releases it (nomaster).
-pub fn set_master(sock: &mut RouteSocket, index: u32, master: u32) -> Result<()> {
-    let mut msg = message(index);
-    msg.attributes.push(LinkAttribute::Controller(master));
-    set(sock, msg)
-}
-
-/// Set the MTU of link `index`.
-pub fn set_mtu(sock: &mut RouteSocket, index: u32, mtu: u32) -> Result<()> {
-    let mut msg = message(index);
-    msg.attributes.push(LinkAttribute::Mtu(mtu));
     set(sock, msg)
 }
 
