@@ -118,6 +118,30 @@ fn a_ping_block_that_holds_succeeds() {
     .stdout_has("root !-> 10.99.0.9: ok, no reply in 0.5s");
 }
 
+#[test]
+fn ctrl_c_stops_a_ping_block_and_the_run() {
+    // Nobody answers for 10.99.0.9: the block would wait 20 s. Ctrl-C stops it at once, and a
+    // block cut short proves nothing, so the run stops there, undone, as at any statement.
+    let script = format!("{SETUP}echo waiting\nping -W 20 {{ root -> 10.99.0.9 }}\necho never\n");
+    let run = Lab::new(&script)
+        .shell(
+            "set -m
+             \"$VSH\" script.vnet >out 2>err & pid=$!
+             for i in $(seq 100); do grep -q waiting out && break; sleep 0.05; done
+             sleep 0.3; kill -INT $pid; wait $pid; echo \"status $?\"; cat out err",
+        )
+        .oracle("ls /run/netns")
+        .run()
+        .success()
+        .stdout_has("status 130")
+        .stdout_has("interrupted by SIGINT")
+        .stdout_has("removed namespace netns1");
+    // `echo never` shows in the report's source lines, but it never ran.
+    assert!(!run.stdout.lines().any(|l| l == "never"), "{}", run.stdout);
+    assert!(!run.stdout.contains("FAILED"), "{}", run.stdout);
+    assert_eq!(run.oracle(0), "");
+}
+
 /// The lines of vsh's output that describe a packet (they start with a time of day).
 fn packet_lines(text: &str) -> Vec<String> {
     let stamp = Regex::new(r"^\d\d:\d\d:\d\d\.\d{6} ").unwrap();

@@ -213,7 +213,7 @@ impl Evaluator {
             StmtKind::Exec { ns, argv } => self.exec(ns.as_ref(), argv, s.span),
             StmtKind::External { argv } => self.external(argv, s.span),
             StmtKind::Ping { opts, dest } => self.ping(opts, dest, s.span),
-            StmtKind::PingBlock { opts, lines } => self.ping_block(opts, lines),
+            StmtKind::PingBlock { opts, lines } => self.ping_block(opts, lines, s.span),
             StmtKind::Capture {
                 count,
                 file,

@@ -183,7 +183,12 @@ impl Evaluator {
 
     /// `ping [-W SECS] { SRC -> DEST; SRC !-> DEST }`: every line checked at once, one report
     /// line each, in order; fails if any line does not hold.
-    pub(super) fn ping_block(&mut self, opts: &[PingOpt], lines: &[PingLine]) -> Result<()> {
+    pub(super) fn ping_block(
+        &mut self,
+        opts: &[PingOpt],
+        lines: &[PingLine],
+        span: Span,
+    ) -> Result<()> {
         let mut wait = BLOCK_WAIT;
         for opt in opts {
             match (&opt.value, opt.flag.as_str()) {
@@ -224,6 +229,11 @@ impl Evaluator {
                 })
                 .collect()
         });
+        // Ctrl-C stops every line within BLOCK_RETRY: a block cut short proves nothing, so
+        // the run stops, as at any statement.
+        if let Some(signal) = crate::net::interrupt::pending() {
+            return Err(RunError::Interrupted { signal, span });
+        }
         let mut failed = Vec::new();
         for ((line, (src, dest, _)), result) in lines.iter().zip(&probes).zip(results) {
             let arrow = if line.reachable { "->" } else { "!->" };
@@ -278,7 +288,7 @@ fn probe(ns: Option<&OwnedFd>, dest: IpAddr, wait: Duration) -> crate::net::Resu
     let end = start + wait;
     let payload = pattern(56);
     let mut sent_at = Vec::new();
-    while Instant::now() < end {
+    while Instant::now() < end && !interrupted() {
         let seq = sent_at.len() as u16 + 1;
         sent_at.push(Instant::now());
         if let Err(e) = sock.send(seq, &payload) {
@@ -290,7 +300,7 @@ fn probe(ns: Option<&OwnedFd>, dest: IpAddr, wait: Duration) -> crate::net::Resu
             };
         }
         let until = (Instant::now() + BLOCK_RETRY).min(end);
-        while Instant::now() < until {
+        while Instant::now() < until && !interrupted() {
             if let Ok(Answer::Reply { seq, .. }) =
                 sock.recv(until.saturating_duration_since(Instant::now()))?
             {
