@@ -125,7 +125,7 @@ pub const BUILTINS: &[Builtin] = &[
         name: "ping",
         summary: "ICMP echo with iputils' flags and summary; reachability blocks",
         usage: &[
-            "ping [-c N] [-i SECS] [-W SECS] [-w SECS] [-s SIZE] [-I DEV] [-q] DEST",
+            "ping [-c N] [-i SECS] [-W SECS] [-w SECS] [-s SIZE] [-I DEV|ADDR] [-q] DEST",
             "ping [-W SECS] { SRC -> DEST; SRC !-> DEST }",
         ],
         examples: &[

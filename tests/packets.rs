@@ -76,6 +76,41 @@ fn ping_fails_without_a_reply_and_says_so() {
 }
 
 #[test]
+fn ping_from_a_source_address_as_iputils_does() {
+    // -I ADDR sends from ADDR: netns1 answers 10.99.0.1 only once it has a route back.
+    let script = format!(
+        "{SETUP}! ping -c 1 -W 1 -I 10.99.0.1 10.1.1.1\n\
+         netns netns1 {{ route add 10.99.0.0/24 dev veth1 }}\n\
+         ping -c 1 -I 10.99.0.1 10.1.1.1\n"
+    );
+    let run = Lab::new(&script)
+        .oracle("ip -n netns1 route del 10.99.0.0/24; ping -c 1 -W 1 -I 10.99.0.1 10.1.1.1; echo status=$?")
+        .oracle("ip -n netns1 route add 10.99.0.0/24 dev veth1; ping -c 1 -I 10.99.0.1 10.1.1.1")
+        .run()
+        .success()
+        .stdout_has("PING 10.1.1.1 (10.1.1.1) from 10.99.0.1 : 56(84) bytes of data.")
+        .stdout_has("1 packets transmitted, 0 received, 100% packet loss")
+        .stdout_has("1 packets transmitted, 1 received, 0% packet loss");
+    assert!(run.oracle(0).contains("status=1"), "{}", run.oracle(0));
+    let ours = shapes(&run.stdout);
+    for theirs in shapes(run.oracle(1)) {
+        assert!(
+            ours.contains(&theirs),
+            "iputils printed {theirs:?}; vsh's lines are {ours:#?}"
+        );
+    }
+    // An address no device has, or one of the other family, is refused.
+    Lab::new(&format!("{SETUP}ping -c 1 -I 10.1.1.77 10.1.1.1\n"))
+        .run()
+        .failure(1)
+        .stderr_has("bind 10.1.1.77");
+    Lab::new(&format!("{SETUP}ping -c 1 -I 2001:db8::1 10.1.1.1\n"))
+        .run()
+        .failure(1)
+        .stderr_has("the source address must be an IPv4 address, as the destination");
+}
+
+#[test]
 fn ping_over_ipv6_and_through_a_device() {
     Lab::new(&format!(
         "{SETUP}link set lo up\nping -c 1 ::1\nping -c 1 -I veth0 -s 100 10.1.1.1\nping -q -c 3 -i 0 10.1.1.1\n"

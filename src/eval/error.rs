@@ -147,11 +147,13 @@ pub enum RunError {
         help: Option<String>,
     },
 
-    #[error("{what} must be an IPv{version} address, as the rest of the route")]
-    #[diagnostic(code(vsh::route::family))]
+    #[error("{what} must be an IPv{version} address, as {rest}")]
+    #[diagnostic(code(vsh::family))]
     MixedFamily {
         what: &'static str,
         version: u8,
+        /// What sets the family: "the rest of the route", "the destination".
+        rest: &'static str,
         #[label("another address family")]
         span: Span,
     },

@@ -4,7 +4,7 @@
 use super::error::{Result, RunError};
 use super::netns::fail;
 use super::Evaluator;
-use crate::net::icmp::{Answer, EchoSocket, Quiet};
+use crate::net::icmp::{Answer, EchoSocket, Quiet, Via};
 use crate::net::interrupt::{interrupted, InterruptGuard};
 use crate::net::{netns, NetError, Ns};
 use crate::syntax::ast::{PingLine, PingOpt, Word};
@@ -37,7 +37,10 @@ struct PingOptions {
     /// -w: stop after this long, whatever the count.
     deadline: Option<Duration>,
     size: usize,
+    /// -I DEV: a device to send through.
     dev: Option<String>,
+    /// -I ADDR: a source address, and where it was written.
+    source: Option<(IpAddr, Span)>,
     quiet: bool,
 }
 
@@ -60,14 +63,30 @@ impl Evaluator {
         let o = self.ping_options(opts)?;
         let dest_text = self.word(dest)?;
         let addr = parse_addr(&dest_text, dest.span)?;
+        if let Some((source, at)) = o.source {
+            if source.is_ipv4() != addr.is_ipv4() {
+                return Err(RunError::MixedFamily {
+                    what: "the source address",
+                    version: if addr.is_ipv4() { 4 } else { 6 },
+                    rest: "the destination",
+                    span: at,
+                });
+            }
+        }
         let ns = self.ns.clone();
         let dev = o.dev.clone();
+        let via = match (&dev, o.source) {
+            (Some(d), _) => Some(Via::Dev(d)),
+            (None, Some((a, _))) => Some(Via::Source(a)),
+            (None, None) => None,
+        };
         let (sock, source) = self
             .net
             .enter(&ns, || -> crate::net::Result<_> {
-                let sock = EchoSocket::open(addr, dev.as_deref())?;
-                let source = match dev.as_deref() {
-                    Some(d) => Some(EchoSocket::source_for(addr, Some(d))?),
+                let sock = EchoSocket::open(addr, via)?;
+                let source = match via {
+                    Some(Via::Dev(d)) => Some(EchoSocket::source_for(addr, d)?),
+                    Some(Via::Source(a)) => Some(a),
                     None => None,
                 };
                 Ok((sock, source))
@@ -76,8 +95,10 @@ impl Evaluator {
             .map_err(fail(format!("cannot ping {addr}"), span))?;
 
         let mut out = String::new();
+        // iputils: `from ADDR DEV: `, and `from ADDR : ` when -I named the address.
         let from = match (&source, &o.dev) {
             (Some(src), Some(dev)) => format!("from {src} {dev}: "),
+            (Some(src), None) => format!("from {src} : "),
             _ => String::new(),
         };
         match addr {
@@ -127,6 +148,7 @@ impl Evaluator {
             deadline: None,
             size: 56,
             dev: None,
+            source: None,
             quiet: false,
         };
         for opt in opts {
@@ -150,7 +172,11 @@ impl Evaluator {
                     }
                     o.size = size;
                 }
-                _ => o.dev = Some(self.ifname(w)?),
+                // As iputils: an address is a source to send from, anything else a device.
+                _ => match self.word(w)?.parse::<IpAddr>() {
+                    Ok(addr) => o.source = Some((addr, w.span)),
+                    Err(_) => o.dev = Some(self.ifname(w)?),
+                },
             }
         }
         Ok(o)

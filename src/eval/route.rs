@@ -107,6 +107,7 @@ impl Evaluator {
                     return Err(RunError::MixedFamily {
                         what,
                         version,
+                        rest: "the rest of the route",
                         span,
                     });
                 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use nix::errno::Errno;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::socket::{
-    connect, getsockname, recvmsg, sendto, setsockopt, socket, sockopt, AddressFamily,
+    bind, connect, getsockname, recvmsg, sendto, setsockopt, socket, sockopt, AddressFamily,
     ControlMessageOwned, MsgFlags, SockFlag, SockProtocol, SockType, SockaddrIn, SockaddrIn6,
     SockaddrStorage,
 };
@@ -76,10 +76,19 @@ pub enum Quiet {
     Interrupted,
 }
 
+/// What `ping -I` names: a device to send through, or a source address to send from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via<'a> {
+    /// SO_BINDTODEVICE.
+    Dev(&'a str),
+    /// bind(2) to this address: replies must come back to it.
+    Source(IpAddr),
+}
+
 impl EchoSocket {
-    /// Opens an echo socket for `dest` in the calling thread's namespace, bound to `dev` if
-    /// given (SO_BINDTODEVICE, as `ping -I DEV`).
-    pub fn open(dest: IpAddr, dev: Option<&str>) -> Result<Self> {
+    /// Opens an echo socket for `dest` in the calling thread's namespace, bound to a device or
+    /// a source address if given (as `ping -I DEV|ADDR`).
+    pub fn open(dest: IpAddr, via: Option<Via>) -> Result<Self> {
         let (family, proto) = match dest {
             IpAddr::V4(_) => (AddressFamily::Inet, SockProtocol::Icmp),
             IpAddr::V6(_) => (AddressFamily::Inet6, SockProtocol::IcmpV6),
@@ -95,9 +104,22 @@ impl EchoSocket {
             }
             Err(e) => return Err(NetError::sys("socket(SOCK_DGRAM, ICMP)", e)),
         };
-        if let Some(dev) = dev {
-            setsockopt(&fd, sockopt::BindToDevice, &std::ffi::OsString::from(dev))
-                .map_err(|e| NetError::sys(format!("SO_BINDTODEVICE {dev}"), e))?;
+        match via {
+            Some(Via::Dev(dev)) => bind_device(&fd, dev)?,
+            Some(Via::Source(addr)) => {
+                // Port 0: a datagram echo socket takes its echo id from the port it is given.
+                let bound = match addr {
+                    IpAddr::V4(a) => {
+                        bind(fd.as_raw_fd(), &SockaddrIn::from(SocketAddrV4::new(a, 0)))
+                    }
+                    IpAddr::V6(a) => bind(
+                        fd.as_raw_fd(),
+                        &SockaddrIn6::from(SocketAddrV6::new(a, 0, 0, 0)),
+                    ),
+                };
+                bound.map_err(|e| NetError::sys(format!("bind {addr}"), e))?;
+            }
+            None => {}
         }
         // The TTL (hop limit) of replies arrives as a control message when the header does not.
         let ttl = match dest {
@@ -115,19 +137,16 @@ impl EchoSocket {
         })
     }
 
-    /// The source address the kernel would use for this destination (and device): a UDP
+    /// The source address the kernel would use for this destination through `dev`: a UDP
     /// socket connected to it, never sending, as iputils finds it.
-    pub fn source_for(dest: IpAddr, dev: Option<&str>) -> Result<IpAddr> {
+    pub fn source_for(dest: IpAddr, dev: &str) -> Result<IpAddr> {
         let family = match dest {
             IpAddr::V4(_) => AddressFamily::Inet,
             IpAddr::V6(_) => AddressFamily::Inet6,
         };
         let fd = socket(family, SockType::Datagram, SockFlag::SOCK_CLOEXEC, None)
             .map_err(|e| NetError::sys("socket(SOCK_DGRAM)", e))?;
-        if let Some(dev) = dev {
-            setsockopt(&fd, sockopt::BindToDevice, &std::ffi::OsString::from(dev))
-                .map_err(|e| NetError::sys(format!("SO_BINDTODEVICE {dev}"), e))?;
-        }
+        bind_device(&fd, dev)?;
         let connected = match dest {
             IpAddr::V4(a) => connect(
                 fd.as_raw_fd(),
@@ -356,6 +375,12 @@ pub fn checksum(data: &[u8]) -> u16 {
         sum = (sum & 0xffff) + (sum >> 16);
     }
     !(sum as u16)
+}
+
+/// SO_BINDTODEVICE: send and receive through `dev` only.
+fn bind_device(fd: &OwnedFd, dev: &str) -> Result<()> {
+    setsockopt(fd, sockopt::BindToDevice, &std::ffi::OsString::from(dev))
+        .map_err(|e| NetError::sys(format!("SO_BINDTODEVICE {dev}"), e))
 }
 
 #[cfg(test)]
