@@ -212,6 +212,40 @@ fn capture_prints_what_tcpdump_reads_back_from_its_pcap() {
 }
 
 #[test]
+fn capture_prints_tcp_as_tcpdump_does() {
+    // A TCP conversation from the root namespace to nc in netns1: handshake with options,
+    // data, teardown. tcpdump numbers a conversation from its first packet with an ACK.
+    let client =
+        "for i in $(seq 50); do echo hi | nc -N 10.1.1.1 40000 && exit 0; sleep 0.1; done; exit 1";
+    let run = Lab::new(&format!(
+        "{SETUP}spawn netns1 nc -l 10.1.1.1 40000\n\
+         capture -w tcp.pcap veth0 {{\n    sh -c '{client}'\n    wait\n}}\n"
+    ))
+    .oracle("tcpdump -n -r tcp.pcap tcp")
+    .run()
+    .success()
+    .stdout_has("hi\n");
+    let ours: Vec<String> = packet_lines(&run.stdout)
+        .into_iter()
+        .filter(|l| l.contains(" Flags ["))
+        .collect();
+    let theirs = packet_lines(run.oracle(0));
+    assert_eq!(
+        ours, theirs,
+        "tcpdump -r reads the same segments, printed the same way"
+    );
+    let text = ours.join("\n");
+    for shape in [
+        "Flags [S], seq ",
+        ", options [mss ",
+        "Flags [P.], seq 1:4, ack 1, win ",
+        "Flags [F.",
+    ] {
+        assert!(text.contains(shape), "no {shape:?} in\n{text}");
+    }
+}
+
+#[test]
 fn capture_stops_after_count_packets_and_the_body_goes_on() {
     Lab::new(&format!(
         "{SETUP}capture -c 1 veth0 {{\n    ping -c 3 -i 0.2 10.1.1.1\n}}\necho after\n"

@@ -4,7 +4,7 @@
 use super::error::Result;
 use super::netns::fail;
 use super::Evaluator;
-use crate::net::decode::{describe, time_of_day};
+use crate::net::decode::{time_of_day, Decoder};
 use crate::net::packet::{Capture, PcapWriter, Stats};
 use crate::net::NetError;
 use crate::syntax::ast::{Block, Word};
@@ -94,13 +94,15 @@ fn capture_loop(
     let mut packets = 0u64;
     let full = |n: u64| count.is_some_and(|c| n >= c);
     let mut out = std::io::stdout();
+    let mut decoder = Decoder::default();
     'outer: while !full(packets) {
         let stopping = stop.load(Ordering::SeqCst);
         if !stopping && !cap.wait(POLL)? {
             continue;
         }
         while let Some(frame) = cap.try_next()? {
-            let _ = writeln!(out, "{} {}", time_of_day(frame.time), describe(&frame.data));
+            let line = decoder.describe(&frame.data);
+            let _ = writeln!(out, "{} {line}", time_of_day(frame.time));
             if let Some((w, path)) = writer.as_mut() {
                 w.write(&frame)
                     .map_err(|e| NetError::io(format!("write {path}"), &e))?;
