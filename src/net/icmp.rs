@@ -7,7 +7,7 @@
 //! sees all ICMP of the namespace.
 
 use std::io::IoSliceMut;
-use std::net::{IpAddr, Ipv4Addr, SocketAddrV4, SocketAddrV6};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::Duration;
 
@@ -15,8 +15,7 @@ use nix::errno::Errno;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::socket::{
     bind, connect, getsockname, recvmsg, sendto, setsockopt, socket, sockopt, AddressFamily,
-    ControlMessageOwned, MsgFlags, SockFlag, SockProtocol, SockType, SockaddrIn, SockaddrIn6,
-    SockaddrStorage,
+    ControlMessageOwned, MsgFlags, SockFlag, SockProtocol, SockType, SockaddrStorage,
 };
 
 use super::error::{NetError, Result};
@@ -108,16 +107,8 @@ impl EchoSocket {
             Some(Via::Dev(dev)) => bind_device(&fd, dev)?,
             Some(Via::Source(addr)) => {
                 // Port 0: a datagram echo socket takes its echo id from the port it is given.
-                let bound = match addr {
-                    IpAddr::V4(a) => {
-                        bind(fd.as_raw_fd(), &SockaddrIn::from(SocketAddrV4::new(a, 0)))
-                    }
-                    IpAddr::V6(a) => bind(
-                        fd.as_raw_fd(),
-                        &SockaddrIn6::from(SocketAddrV6::new(a, 0, 0, 0)),
-                    ),
-                };
-                bound.map_err(|e| NetError::sys(format!("bind {addr}"), e))?;
+                bind(fd.as_raw_fd(), &sockaddr(addr, 0))
+                    .map_err(|e| NetError::sys(format!("bind {addr}"), e))?;
             }
             None => {}
         }
@@ -147,17 +138,8 @@ impl EchoSocket {
         let fd = socket(family, SockType::Datagram, SockFlag::SOCK_CLOEXEC, None)
             .map_err(|e| NetError::sys("socket(SOCK_DGRAM)", e))?;
         bind_device(&fd, dev)?;
-        let connected = match dest {
-            IpAddr::V4(a) => connect(
-                fd.as_raw_fd(),
-                &SockaddrIn::from(SocketAddrV4::new(a, 1025)),
-            ),
-            IpAddr::V6(a) => connect(
-                fd.as_raw_fd(),
-                &SockaddrIn6::from(SocketAddrV6::new(a, 1025, 0, 0)),
-            ),
-        };
-        connected.map_err(|e| NetError::sys(format!("connect {dest}"), e))?;
+        connect(fd.as_raw_fd(), &sockaddr(dest, 1025))
+            .map_err(|e| NetError::sys(format!("connect {dest}"), e))?;
         let local: SockaddrStorage =
             getsockname(fd.as_raw_fd()).map_err(|e| NetError::sys("getsockname", e))?;
         sock_ip(&local).ok_or_else(|| NetError::Malformed {
@@ -185,21 +167,9 @@ impl EchoSocket {
             let sum = checksum(&packet);
             packet[2..4].copy_from_slice(&sum.to_be_bytes());
         }
-        let sent = match self.dest {
-            IpAddr::V4(a) => sendto(
-                self.fd.as_raw_fd(),
-                &packet,
-                &SockaddrIn::from(SocketAddrV4::new(a, 0)),
-                MsgFlags::empty(),
-            ),
-            IpAddr::V6(a) => sendto(
-                self.fd.as_raw_fd(),
-                &packet,
-                &SockaddrIn6::from(SocketAddrV6::new(a, 0, 0, 0)),
-                MsgFlags::empty(),
-            ),
-        };
-        sent.map(drop)
+        let to = sockaddr(self.dest, 0);
+        sendto(self.fd.as_raw_fd(), &packet, &to, MsgFlags::empty())
+            .map(drop)
             .map_err(|e| NetError::sys(format!("sendto {}", self.dest), e))
     }
 
@@ -375,6 +345,11 @@ pub fn checksum(data: &[u8]) -> u16 {
         sum = (sum & 0xffff) + (sum >> 16);
     }
     !(sum as u16)
+}
+
+/// A socket address for `addr`, IPv4 or IPv6.
+fn sockaddr(addr: IpAddr, port: u16) -> SockaddrStorage {
+    SockaddrStorage::from(SocketAddr::new(addr, port))
 }
 
 /// SO_BINDTODEVICE: send and receive through `dev` only.
