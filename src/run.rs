@@ -1,6 +1,7 @@
 //! The one entry point both front doors use: parse, check or evaluate, and report.
 
 use crate::diag::{render, Source};
+use crate::eval::undo::{Done, Report};
 use crate::eval::{check::check, journal, Evaluator, RunError};
 use crate::syntax::parse;
 use std::path::Path;
@@ -59,7 +60,7 @@ pub fn run_script(ev: &mut Evaluator, source: &Source, keep: bool, down_hint: &s
     let made = ev.journal.entries().to_vec();
     if made.is_empty() {
         // Nothing to undo, nothing for `vsh down`.
-        ev.journal.close_run();
+        ev.journal.close_run(&[]);
         return outcome;
     }
     if matches!(outcome, Outcome::Success | Outcome::Syntax) {
@@ -67,38 +68,66 @@ pub fn run_script(ev: &mut Evaluator, source: &Source, keep: bool, down_hint: &s
     }
     if keep {
         eprintln!(
-            "vsh: kept what this run made ({} objects); remove it with: {down_hint}",
+            "vsh: kept what this run made and changed ({} journal entries); undo it with: {down_hint}",
             made.len()
         );
         return outcome;
     }
-    eprintln!("vsh: undoing what this run made:");
-    for line in ev.undo(&made) {
-        eprintln!("  {line}");
+    eprintln!("vsh: undoing what this run made and changed:");
+    let report = ev.undo(&made);
+    print_report(&report, |line| eprintln!("  {line}"));
+    if !report.remaining.is_empty() {
+        eprintln!(
+            "vsh: {} undo steps failed and remain in the journal; retry with: {down_hint}",
+            report.failed()
+        );
     }
-    ev.journal.close_run();
+    ev.journal.close_run(&report.remaining);
     outcome
 }
 
-/// `vsh down`: removes what the runs journaled in `dir` made and did not undo, newest first,
-/// and forgets them.
+fn print_report(report: &Report, mut print: impl FnMut(&str)) {
+    for step in &report.steps {
+        match step {
+            Done::Undone(line) | Done::Skipped(line) if !line.is_empty() => print(line),
+            Done::Undone(_) | Done::Skipped(_) => {}
+            Done::Failed(line) => print(&format!("failed: {line}")),
+        }
+    }
+}
+
+/// `vsh down`: undoes what the finished runs journaled in `dir` made and changed, newest run
+/// first; a run still going is left alone. Steps that fail stay journaled for the next `down`.
 pub fn down(ev: &mut Evaluator, dir: &Path, what: &str) -> i32 {
-    let entries = match journal::read_all(dir) {
-        Ok(e) => e,
+    let runs = match journal::runs(dir) {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("vsh down: cannot read {}: {e}", dir.display());
             return 1;
         }
     };
-    if entries.is_empty() {
+    for live in &runs.live {
+        println!(
+            "vsh down: left alone a run of {what} that is still going ({})",
+            live.display()
+        );
+    }
+    let mut failed = 0;
+    let mut any = false;
+    for run in runs.done {
+        any |= !run.entries.is_empty();
+        let report = ev.undo(&run.entries);
+        print_report(&report, |line| println!("{line}"));
+        failed += report.failed();
+        run.finish(&report.remaining);
+    }
+    if !any && runs.live.is_empty() {
         println!("vsh down: nothing to remove for {what}");
-        journal::remove_all(dir);
-        return 0;
     }
-    for line in ev.undo(&entries) {
-        println!("{line}");
+    if failed > 0 {
+        println!("vsh down: {failed} steps failed and remain in the journal; run vsh down again to retry");
+        return 1;
     }
-    journal::remove_all(dir);
     0
 }
 

@@ -175,7 +175,7 @@ fn a_missing_port_is_named_and_pointed_at_and_nothing_changes() {
    ╰────
   help: `link list` shows the devices in the root namespace
 
-vsh: kept what this run made (1 objects); remove it with: vsh down script.vnet
+vsh: kept what this run made and changed (2 journal entries); undo it with: vsh down script.vnet
 "
     );
     // Checked before anything changed: no bridge, veth0 still free.

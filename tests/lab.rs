@@ -22,6 +22,7 @@ pub struct Lab {
     before: Vec<String>,
     shell: Option<String>,
     envs: Vec<(String, String)>,
+    snapshot: bool,
 }
 
 pub struct Run {
@@ -29,7 +30,10 @@ pub struct Run {
     pub stdout: String,
     pub stderr: String,
     oracles: Vec<String>,
+    oracle_errors: Vec<Option<String>>,
     script: String,
+    /// The whole state before and after, when asked for with `Lab::snapshot`.
+    snapshots: Option<(String, String)>,
 }
 
 impl Lab {
@@ -43,7 +47,15 @@ impl Lab {
             before: vec![],
             shell: None,
             envs: vec![],
+            snapshot: false,
         }
+    }
+
+    /// Takes the whole state of every namespace (see `crate::state`) before vsh runs and
+    /// after: `Run::same_state` compares them.
+    pub fn snapshot(mut self) -> Self {
+        self.snapshot = true;
+        self
     }
 
     /// An environment variable for vsh.
@@ -109,6 +121,12 @@ impl Lab {
         for cmd in &self.before {
             runner.push_str(&format!("( {cmd} ) >/dev/null || exit 98\n"));
         }
+        if self.snapshot {
+            runner.push_str(&format!(
+                "( {} ) >snap_before || exit 97\n",
+                crate::state::SNAPSHOT
+            ));
+        }
         if let Some(bash) = &self.shell {
             std::fs::write(path("shell.sh"), bash).unwrap();
             runner.push_str("bash shell.sh >stdout 2>stderr; echo $? >status\n");
@@ -123,8 +141,16 @@ impl Lab {
                     .join(" ")
             ));
         }
+        if self.snapshot {
+            runner.push_str(&format!(
+                "( {} ) >snap_after || exit 97\n",
+                crate::state::SNAPSHOT
+            ));
+        }
         for (i, cmd) in self.oracles.iter().enumerate() {
-            runner.push_str(&format!("( {cmd} ) >oracle{i} 2>oracle{i}.err\n"));
+            runner.push_str(&format!(
+                "( {cmd} ) >oracle{i} 2>oracle{i}.err; echo $? >oracle{i}.status\n"
+            ));
         }
         std::fs::write(path("runner.sh"), runner).unwrap();
         let out = Command::new("unshare")
@@ -150,7 +176,23 @@ impl Lab {
             oracles: (0..self.oracles.len())
                 .map(|i| read(&format!("oracle{i}")))
                 .collect(),
+            oracle_errors: (0..self.oracles.len())
+                .map(|i| {
+                    let status = read(&format!("oracle{i}.status"));
+                    (status.trim() != "0").then(|| {
+                        format!(
+                            "oracle `{}` exited {}: {}",
+                            self.oracles[i],
+                            status.trim(),
+                            read(&format!("oracle{i}.err"))
+                        )
+                    })
+                })
+                .collect(),
             script: self.script,
+            snapshots: self
+                .snapshot
+                .then(|| (read("snap_before"), read("snap_after"))),
         };
         let _ = std::fs::remove_dir_all(&dir);
         run
@@ -202,13 +244,23 @@ impl Run {
         self
     }
 
+    /// What oracle `i` printed; a failed oracle fails the test (it is not empty output).
     pub fn oracle(&self, i: usize) -> &str {
+        if let Some(e) = &self.oracle_errors[i] {
+            panic!("{e}\n{}", self.context());
+        }
         &self.oracles[i]
+    }
+
+    /// The state before and after the run must be the same (`Lab::snapshot`).
+    pub fn same_state(&self) {
+        let (before, after) = self.snapshots.clone().expect("Lab::snapshot was asked for");
+        crate::state::assert_same(&before, &after, &self.context());
     }
 
     /// An oracle's output parsed as JSON (`ip -j ...`).
     pub fn json(&self, i: usize) -> serde_json::Value {
-        serde_json::from_str(&self.oracles[i])
+        serde_json::from_str(self.oracle(i))
             .unwrap_or_else(|e| panic!("oracle {i} is not JSON ({e})\n{}", self.context()))
     }
 }

@@ -16,5 +16,7 @@ mod processes;
 mod repl;
 mod routes;
 mod safety;
+mod state;
 mod syntax;
 mod tutorial;
+mod undo;

@@ -2,32 +2,10 @@
 //! rootless runs, host moves denied, concurrent runs. Each test has objects that existed
 //! before the run and must survive it.
 
-use crate::lab::{link, Lab};
+use crate::lab::Lab;
 
 /// Objects that exist before every run here, and must be exactly as they were after it.
 const BEFORE: &str = "ip netns add keep && ip link add old0 type veth peer name old1 && ip addr add 10.8.0.1/24 dev old0";
-
-fn untouched(run: &crate::lab::Run, netns: usize, links: usize) {
-    assert_eq!(
-        run.oracle(netns).trim(),
-        "keep",
-        "only the namespace made before remains"
-    );
-    let all = run.json(links);
-    let mut names: Vec<&str> = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["ifname"].as_str().unwrap())
-        .collect();
-    names.sort();
-    assert_eq!(
-        names,
-        ["lo", "old0", "old1"],
-        "only the links made before remain"
-    );
-    assert_eq!(link(&all, "old0")["addr_info"][0]["local"], "10.8.0.1");
-}
 
 const FAILING: &str = "netns add red
 veth a peer b netns red
@@ -46,6 +24,7 @@ link add a type bridge
 fn a_failed_run_undoes_what_it_made_and_nothing_else() {
     let run = Lab::new(FAILING)
         .before(BEFORE)
+        .snapshot()
         .oracle("ls /run/netns")
         .oracle("ip -j addr show")
         .oracle("ls /run/vsh")
@@ -55,30 +34,30 @@ fn a_failed_run_undoes_what_it_made_and_nothing_else() {
         .stderr_has("removed route 10.10.0.0/24 in root")
         .stderr_has("removed route 10.9.0.0/24 in root")
         .stderr_has("cannot create \"a\" in the root namespace: File exists")
-        .stderr_has("vsh: undoing what this run made:")
+        .stderr_has("vsh: undoing what this run made and changed:")
         .stderr_has("removed namespace blue")
         .stderr_has("renamed link renamed0 back to old0 in root")
         .stderr_has("moved link old1 back to root")
         .stderr_has("removed address 10.0.0.9/24 from old0 in root")
         .stderr_has("removed link a in root")
         .stderr_has("removed namespace red");
-    untouched(&run, 0, 1);
+    // Every namespace as before: links, state, mtu, master, addresses, routes.
+    run.same_state();
     assert_eq!(
         run.oracle(2).trim(),
         "",
         "the journal of an undone run is empty"
     );
-    // Only the kernel's own route for old0's subnet is left.
-    assert_eq!(
-        run.oracle(3).trim(),
-        "10.8.0.0/24 dev old0 proto kernel scope link src 10.8.0.1"
-    );
+    // old0 is down again, as it was before the run: the kernel keeps no route for it, and
+    // none of the run's routes is left.
+    assert_eq!(run.oracle(3).trim(), "");
 }
 
 #[test]
 fn keep_leaves_the_network_and_down_removes_it_once() {
     let run = Lab::new("netns add red\nveth a peer b netns red\nlink add a type bridge\n")
         .before(BEFORE)
+        .snapshot()
         .shell(
             "\"$VSH\" --keep script.vnet; echo \"status $?\"
              ls /run/netns | sort | tr '\\n' ' '; echo
@@ -91,14 +70,15 @@ fn keep_leaves_the_network_and_down_removes_it_once() {
         .run()
         .success()
         .stderr_has(
-            "vsh: kept what this run made (2 objects); remove it with: vsh down script.vnet",
+            "vsh: kept what this run made and changed (3 journal entries); undo it with: vsh down script.vnet",
         )
         .stdout_has("status 1\nkeep red \n")
         .stdout_has("removed link a in root\nremoved namespace red\nstatus 0\n")
         .stdout_has("vsh down: nothing to remove for script.vnet\nstatus 0\n")
         // The names were released at once: the same script fails at the same line again.
         .stdout_has("rerun 1");
-    untouched(&run, 0, 1);
+    // Every namespace as before: links, state, mtu, master, addresses, routes.
+    run.same_state();
 }
 
 /// Starts vsh on `script.vnet` in the background, waits until it runs its `sleep`, sends
@@ -122,6 +102,7 @@ fn sigint_and_sigterm_undo_and_exit_130_and_143() {
     for (signal, status, name) in [("INT", 130, "SIGINT"), ("TERM", 143, "SIGTERM")] {
         let run = Lab::new(SLEEPING)
             .before(BEFORE)
+            .snapshot()
             .shell(&signal_script(signal))
             .oracle("ls /run/netns")
             .oracle("ip -j addr show")
@@ -131,7 +112,8 @@ fn sigint_and_sigterm_undo_and_exit_130_and_143() {
             .stderr_has(&format!("interrupted by {name}"))
             .stderr_has("removed namespace red");
         assert!(!run.stdout.contains("never"));
-        untouched(&run, 0, 1);
+        // Every namespace as before: links, state, mtu, master, addresses, routes.
+        run.same_state();
     }
 }
 
@@ -139,6 +121,7 @@ fn sigint_and_sigterm_undo_and_exit_130_and_143() {
 fn sigkill_then_down_removes_exactly_what_the_run_made() {
     let run = Lab::new(SLEEPING)
         .before(BEFORE)
+        .snapshot()
         .shell(&(signal_script("KILL") + "\n\"$VSH\" down script.vnet\n\"$VSH\" down script.vnet"))
         .oracle("ls /run/netns")
         .oracle("ip -j addr show")
@@ -147,13 +130,15 @@ fn sigkill_then_down_removes_exactly_what_the_run_made() {
         .stdout_has("status 137")
         .stdout_has("removed address 10.0.0.1/24 from old0 in root\nremoved link a in root\nremoved namespace red\n")
         .stdout_has("nothing to remove");
-    untouched(&run, 0, 1);
+    // Every namespace as before: links, state, mtu, master, addresses, routes.
+    run.same_state();
 }
 
 #[test]
 fn a_named_c_run_is_journaled_under_its_name() {
     let run = Lab::new("")
         .before(BEFORE)
+        .snapshot()
         .shell(
             "\"$VSH\" --name lab1 -c 'netns add n1; veth x0 peer x1 netns n1'
              \"$VSH\" down --name lab1",
@@ -163,7 +148,8 @@ fn a_named_c_run_is_journaled_under_its_name() {
         .run()
         .success()
         .stdout_has("removed link x0 in root\nremoved namespace n1");
-    untouched(&run, 0, 1);
+    // Every namespace as before: links, state, mtu, master, addresses, routes.
+    run.same_state();
 }
 
 #[test]
@@ -183,6 +169,7 @@ fn four_concurrent_runs_never_undo_each_others_objects() {
     shell.push_str("for p in $pids; do wait $p; echo \"status $?\"; done\n");
     let run = Lab::new("")
         .before(BEFORE)
+        .snapshot()
         .shell(&shell)
         .oracle("ls /run/netns | sort | tr '\\n' ' '")
         .oracle("ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | tr '\\n' ' '")
@@ -263,13 +250,15 @@ fn a_pair_made_in_place_by_look_ahead_is_undone_and_denied_like_the_two_statemen
     // `link add` then `link set netns` run as one request (fuse.rs): journaled all the same.
     let run = Lab::new("netns add red\nlink add a type veth peer name b\nlink set b netns red\nlink add a type bridge\n")
         .before(BEFORE)
+        .snapshot()
         .oracle("ls /run/netns")
         .oracle("ip -j addr show")
         .run()
         .failure(1)
         .stderr_has("removed link a in root")
         .stderr_has("removed namespace red");
-    untouched(&run, 0, 1);
+    // Every namespace as before: links, state, mtu, master, addresses, routes.
+    run.same_state();
     Lab::new("deny host-moves\nnetns red {\n  veth a peer b\n  link set b netns root\n}\n")
         .run()
         .failure(1)
@@ -282,6 +271,7 @@ fn two_runs_of_one_script_at_once_keep_their_journals_apart() {
     // Run 2 fails and undoes only n2; run 1 succeeds, and `down` then removes n1.
     let run = Lab::new("netns add n$1\nsleep 0.3\nif exec test \"$2\" = fail { netns add n$1 }\n")
         .before(BEFORE)
+        .snapshot()
         .shell(
             "\"$VSH\" script.vnet 1 ok & a=$!
              \"$VSH\" script.vnet 2 fail 2>err2 & b=$!
@@ -298,5 +288,6 @@ fn two_runs_of_one_script_at_once_keep_their_journals_apart() {
         .stdout_has("  removed namespace n2\n")
         .stdout_has("keep n1 \n")
         .stdout_has("removed namespace n1\n");
-    untouched(&run, 0, 1);
+    // Every namespace as before: links, state, mtu, master, addresses, routes.
+    run.same_state();
 }

@@ -15,13 +15,14 @@ impl Evaluator {
             AddrCmd::Add { prefix, dev } | AddrCmd::Del { prefix, dev } => {
                 let prefix = self.prefix(prefix)?;
                 let (index, name) = self.device(dev)?;
+                let link = self.link_at(&ns, index, &name, span)?;
+                let made = self.made_here(&ns, Some(index), span)?;
                 if matches!(cmd, AddrCmd::Add { .. }) {
-                    let entry = Entry::Addr {
-                        ns: ns.clone(),
-                        dev: name.clone(),
-                        prefix: prefix.to_string(),
+                    let entry = match made {
+                        true => vec![],
+                        false => vec![Entry::Addr { link, prefix }],
                     };
-                    self.journaled(Some(entry), |ev| {
+                    self.journaled(entry, |ev| {
                         let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
                         addr::add(sock, index, &prefix).map_err(fail(
                             format!("cannot add {prefix} to \"{name}\" {}", where_(&ns)),
@@ -29,11 +30,20 @@ impl Evaluator {
                         ))
                     })
                 } else {
-                    let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-                    addr::del(sock, index, &prefix).map_err(fail(
-                        format!("cannot delete {prefix} from \"{name}\" {}", where_(&ns)),
-                        span,
-                    ))
+                    // The address as it is, and the routes that go with it (a gateway on its
+                    // subnet), for undo to put back.
+                    let mut saved = vec![];
+                    if !made {
+                        saved = self.routes_of(&link.at, span)?;
+                        saved.extend(self.addresses_of(&link, Some(&prefix), span)?);
+                    }
+                    self.journaled(saved, |ev| {
+                        let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                        addr::del(sock, index, &prefix).map_err(fail(
+                            format!("cannot delete {prefix} from \"{name}\" {}", where_(&ns)),
+                            span,
+                        ))
+                    })
                 }
             }
             AddrCmd::Show { dev } => {

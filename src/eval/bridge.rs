@@ -71,33 +71,46 @@ impl Evaluator {
             }
             None => {
                 let what = format!("cannot create bridge \"{br}\" {place}");
-                self.make_link(&br, &LinkKind::Bridge, what, span)?;
+                self.make_single_link(&br, &LinkKind::Bridge, what, span)?;
                 self.device(name)?.0
             }
         };
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-        link::set_up(sock, index, true)
-            .map_err(fail(format!("cannot set \"{br}\" up {place}"), name.span))?;
+        let up = LinkChange {
+            up: Some(true),
+            ..LinkChange::default()
+        };
+        let before = self.before_change(&ns, index, &br, &up, span)?;
+        self.journaled(before, |ev| {
+            let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+            link::change(sock, index, up)
+                .map_err(fail(format!("cannot set \"{br}\" up {place}"), name.span))
+        })?;
         for (port, port_name) in &ports {
-            let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
             // One request, as `ip link set PORT master BR up`.
             let change = LinkChange {
                 up: Some(true),
                 master: Some(index),
                 mtu: None,
             };
-            link::change(sock, *port, change).map_err(fail(
-                format!("cannot attach \"{port_name}\" to \"{br}\" and set it up {place}"),
-                span,
-            ))?;
+            let before = self.before_change(&ns, *port, port_name, &change, span)?;
+            self.journaled(before, |ev| {
+                let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                link::change(sock, *port, change).map_err(fail(
+                    format!("cannot attach \"{port_name}\" to \"{br}\" and set it up {place}"),
+                    span,
+                ))
+            })?;
         }
+        let made = self.made_here(&ns, Some(index), span)?;
         for prefix in &prefixes {
-            let entry = Entry::Addr {
-                ns: ns.clone(),
-                dev: br.clone(),
-                prefix: prefix.to_string(),
+            let entry = match made {
+                true => vec![],
+                false => vec![Entry::Addr {
+                    link: self.link_at(&ns, index, &br, span)?,
+                    prefix: *prefix,
+                }],
             };
-            let added = self.journaled(Some(entry), |ev| {
+            let added = self.journaled(entry, |ev| {
                 let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
                 addr::add(sock, index, prefix).map_err(fail(
                     format!("cannot add {prefix} to \"{br}\" {place}"),

@@ -21,7 +21,6 @@
 //! One coincidence of indexes is visible (both ends with the same index): that pair is undone
 //! and made as written.
 
-use super::journal::Entry;
 use super::Evaluator;
 use crate::net::link::{self, LinkKind};
 use crate::net::Ns;
@@ -61,14 +60,8 @@ impl Evaluator {
             peer: &plan.peer,
             peer_ns: Some(fd.as_fd()),
         };
-        // Journaled as the pair statement would be; deleting it takes the peer too.
-        self.journal.record(Entry::Link {
-            ns: ns.clone(),
-            name: plan.name.clone(),
-        });
         // A refused request made nothing: running both as written then reports what failed.
         if link::add(sock, &plan.name, &kind).is_err() {
-            self.journal.forget_last();
             return false;
         }
         // Made apart, the two ends take two indexes of one namespace: never equal. Made in two
@@ -79,11 +72,17 @@ impl Evaluator {
             Ok(Some(made))
                 if made.link == Some(made.index) && link::del(sock, made.index).is_ok() =>
             {
-                self.journal.forget_last();
                 return false;
             }
-            Ok(Some(made)) => self.ifindex.put(&ns, &plan.name, made.index),
             _ => {}
+        }
+        // Journaled as the pair statement would be; deleting it takes the peer too. A
+        // journal that cannot be written stops the run at the next statement.
+        if self
+            .note_made_link(&ns, &plan.name, Some(&plan.target), first.span)
+            .is_err()
+        {
+            return false;
         }
         self.status = 0;
         true

@@ -1,11 +1,21 @@
-//! The journal: what a run made, recorded before it is made, so that a failed or interrupted
-//! run can be undone, and `vsh down SCRIPT` can remove what the runs of SCRIPT left.
+//! The journal: what a run made and what it changed, by identity, so that a failed or
+//! interrupted run can be undone exactly, and `vsh down SCRIPT` can remove what the runs of
+//! SCRIPT left, and nothing else.
 //!
-//! One directory a script under /run/vsh, one file a run, one line an entry. An entry whose
-//! creation the kernel refused is cancelled with a `forget` line, so a file is only ever
-//! appended to.
+//! Objects are named by what they are, not what they are called: a namespace by its kernel
+//! cookie ([`NsId`]), a link by its namespace and ifindex. A value a change overwrites is
+//! recorded before the change (and cancelled with a `forget` line if the kernel refuses it);
+//! an object the run made is recorded once the kernel has made it, with its identity.
+//!
+//! One directory a script under /run/vsh, one file a run, one line an entry. A live run holds
+//! an exclusive lock on its file, so `vsh down` never touches it.
 
-use crate::net::Ns;
+use super::record::{Fields, Line};
+use crate::net::addr::{Address, Prefix};
+use crate::net::route::{Family, Route, RouteSpec};
+use crate::net::{Ns, NsId};
+use nix::fcntl::{Flock, FlockArg};
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,31 +23,76 @@ use std::path::{Path, PathBuf};
 /// Where journals live, like iproute2's /run/netns.
 pub const JOURNAL_DIR: &str = "/run/vsh";
 
-/// Something a run made (or changed in a way that must be put back).
+/// A namespace by name (to reach it) and identity (to be sure it is still the same one).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Entry {
-    /// A namespace in /run/netns (made, or pinned with `netns attach`).
-    Netns(String),
-    /// A link made in `ns`.
-    Link { ns: Ns, name: String },
-    /// An address added to a device.
-    Addr { ns: Ns, dev: String, prefix: String },
-    /// A route added, as `route_text` writes it.
-    Route { ns: Ns, spec: String },
-    /// A link moved between namespaces; put back on undo unless this run made it.
-    Move { name: String, from: Ns, to: Ns },
-    /// A link renamed; named back on undo.
-    Rename { ns: Ns, from: String, to: String },
+pub struct At {
+    pub ns: Ns,
+    pub id: NsId,
 }
 
-/// The journal of one run of a script. Each run writes its own file in the script's
-/// directory under /run/vsh, so concurrent runs never touch each other's entries; `vsh down`
-/// reads them all.
+/// A link by identity: its namespace and ifindex. `name` is what it was called then.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkAt {
+    pub at: At,
+    pub index: u32,
+    pub name: String,
+}
+
+impl LinkAt {
+    /// What identifies the link while it stays in its namespace.
+    pub fn key(&self) -> (NsId, u32) {
+        (self.at.id, self.index)
+    }
+}
+
+/// A link's attributes before a change: only those the change touches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Attrs {
+    pub up: Option<bool>,
+    pub mtu: Option<u32>,
+    /// The bridge's ifindex; 0 for none.
+    pub master: Option<u32>,
+}
+
+/// One thing a run made or changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// A namespace the run made, or pinned with `netns attach`.
+    Netns { name: String, id: NsId },
+    /// A namespace the run deleted, whoever made it.
+    NetnsDeleted { name: String, id: NsId },
+    /// A link the run made.
+    Link(LinkAt),
+    /// The peer of a veth the run made: it goes with the pair, but undo must know it is the
+    /// run's when it follows it through moves and renames.
+    Peer(LinkAt),
+    /// A link the run deleted, whoever made it.
+    LinkDeleted(LinkAt),
+    /// An address the run added.
+    Addr { link: LinkAt, prefix: Prefix },
+    /// An address as it was before a change that removes it (`addr del`, down, a move).
+    AddrSaved { link: LinkAt, addr: Address },
+    /// A route the run added; `spec.oif` is an ifindex in `at`.
+    Route { at: At, spec: RouteSpec },
+    /// A route as it was before a change that may remove it.
+    RouteSaved { at: At, route: Route },
+    /// A link's attributes before the run changed them.
+    Attrs { link: LinkAt, before: Attrs },
+    /// A link moved to another namespace, where it has index `to_index`.
+    Move { link: LinkAt, to: At, to_index: u32 },
+    /// A link renamed.
+    Rename { link: LinkAt, to: String },
+}
+
+/// The journal of one run.
 pub struct Journal {
-    /// This run's file, if it is kept on disk.
-    file: Option<(PathBuf, File)>,
+    /// This run's file, locked while the run lives, if it is kept on disk.
+    file: Option<(PathBuf, Flock<File>)>,
     /// This run's entries, oldest first.
     entries: Vec<Entry>,
+    /// What this run made and still has, for telling its own objects from older ones.
+    made_ns: HashSet<NsId>,
+    made_links: HashSet<(NsId, u32)>,
 }
 
 impl Journal {
@@ -46,6 +101,8 @@ impl Journal {
         Journal {
             file: None,
             entries: vec![],
+            made_ns: HashSet::new(),
+            made_links: HashSet::new(),
         }
     }
 
@@ -72,40 +129,71 @@ impl Journal {
         Path::new(JOURNAL_DIR).join(format!("{stem}-{hash:016x}"))
     }
 
-    /// Starts this run's file in `dir`, named so that files sort in the order runs started.
+    /// Starts this run's file in `dir`, named so that files sort in the order runs started,
+    /// and locks it for the life of the run.
     pub fn open(dir: &Path) -> std::io::Result<Self> {
-        std::fs::create_dir_all(dir)?;
         let started = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()
             .as_nanos();
         let path = dir.join(format!("{started:024}-{}.journal", std::process::id()));
-        let file = OpenOptions::new()
-            .create_new(true)
-            .append(true)
-            .open(&path)?;
+        // Another run's `close_run` may remove the directory between our mkdir and create.
+        let mut attempts = 0;
+        let file = loop {
+            std::fs::create_dir_all(dir)?;
+            match OpenOptions::new().create_new(true).append(true).open(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempts < 10 => {
+                    attempts += 1
+                }
+                other => break other?,
+            }
+        };
+        let file = Flock::lock(file, FlockArg::LockExclusiveNonblock)
+            .map_err(|(_, e)| std::io::Error::from(e))?;
         Ok(Journal {
             file: Some((path, file)),
-            entries: vec![],
+            ..Journal::in_memory()
         })
     }
 
-    /// Records an entry before the object is made.
-    pub fn record(&mut self, entry: Entry) {
-        if let Some((_, f)) = &mut self.file {
-            // A journal that cannot be written only weakens `down`; the run goes on.
-            let _ = writeln!(f, "{}", encode(&entry));
+    /// Records entries: values before a change, or an object just made.
+    pub fn record(&mut self, entries: Vec<Entry>) {
+        for entry in entries {
+            if let Some((_, f)) = &mut self.file {
+                // A journal that cannot be written only weakens `down`; the run goes on.
+                let _ = writeln!(f, "{}", encode(&entry));
+            }
+            match &entry {
+                Entry::Netns { id, .. } => {
+                    self.made_ns.insert(*id);
+                }
+                Entry::Link(l) | Entry::Peer(l) => {
+                    self.made_links.insert(l.key());
+                }
+                Entry::Move { link, to, to_index } if self.made_links.remove(&link.key()) => {
+                    self.made_links.insert((to.id, *to_index));
+                }
+                _ => {}
+            }
+            self.entries.push(entry);
         }
-        self.entries.push(entry);
     }
 
-    /// The last recorded object was not made after all (the kernel refused it).
-    pub fn forget_last(&mut self) {
-        if self.entries.pop().is_some() {
-            if let Some((_, f)) = &mut self.file {
-                let _ = writeln!(f, "forget");
+    /// The last `n` entries recorded describe a change the kernel refused: forget them.
+    pub fn forget(&mut self, n: usize) {
+        for _ in 0..n {
+            if self.entries.pop().is_some() {
+                if let Some((_, f)) = &mut self.file {
+                    let _ = writeln!(f, "forget");
+                }
             }
         }
+    }
+
+    /// Whether this run made the namespace `ns`, or the link `index` in it: then undo
+    /// removes it whole, and changes to it need no journal entry.
+    pub fn made(&self, ns: NsId, index: Option<u32>) -> bool {
+        self.made_ns.contains(&ns) || index.is_some_and(|i| self.made_links.contains(&(ns, i)))
     }
 
     /// This run's entries, oldest first.
@@ -113,49 +201,92 @@ impl Journal {
         &self.entries
     }
 
-    /// This run's objects are gone (undone), or there were none: its file goes too.
-    pub fn close_run(&mut self) {
+    /// Undo is over: `remaining` are the entries it could not undo. With none, this run's
+    /// file goes; otherwise it holds just them, for a later `vsh down` to retry.
+    pub fn close_run(&mut self, remaining: &[Entry]) {
         self.entries.clear();
-        if let Some((path, _)) = self.file.take() {
-            let _ = std::fs::remove_file(&path);
-            // The script's directory goes with its last run (not while another run has one).
-            if let Some(dir) = path.parent() {
-                let _ = std::fs::remove_dir(dir);
-            }
+        self.made_ns.clear();
+        self.made_links.clear();
+        if let Some((path, file)) = self.file.take() {
+            finish_file(&path, file, remaining);
         }
     }
 }
 
-/// The entries of every run journaled in `dir`, oldest first.
-pub fn read_all(dir: &Path) -> std::io::Result<Vec<Entry>> {
+/// One run's journal file, locked for `vsh down`.
+pub struct RunFile {
+    pub path: PathBuf,
+    lock: Flock<File>,
+    pub entries: Vec<Entry>,
+}
+
+impl RunFile {
+    /// Rewrites the file with `remaining`, or removes it if there are none.
+    pub fn finish(self, remaining: &[Entry]) {
+        finish_file(&self.path, self.lock, remaining);
+    }
+}
+
+/// What `vsh down` finds in a script's directory.
+pub struct Runs {
+    /// The runs that are over, newest first.
+    pub done: Vec<RunFile>,
+    /// The files of runs still going (locked by them).
+    pub live: Vec<PathBuf>,
+}
+
+/// Every run journaled in `dir`: the finished ones read and locked, the live ones named.
+pub fn runs(dir: &Path) -> std::io::Result<Runs> {
     let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.flatten().map(|e| e.path()).collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => vec![],
         Err(e) => return Err(e),
     };
+    files.retain(|f| f.extension().is_some_and(|e| e == "journal"));
     files.sort();
-    let mut entries = Vec::new();
-    for f in files
-        .iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "journal"))
-    {
-        entries.extend(read(f)?);
-    }
-    Ok(entries)
-}
-
-/// Forgets every run journaled in `dir`: their objects are gone.
-pub fn remove_all(dir: &Path) {
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-/// Reads one run's journal file, with its `forget` lines applied.
-fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
-        Err(e) => return Err(e),
+    files.reverse();
+    let mut runs = Runs {
+        done: vec![],
+        live: vec![],
     };
+    for path in files {
+        let file = match OpenOptions::new().read(true).append(true).open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+            Ok(lock) => {
+                let text = std::fs::read_to_string(&path)?;
+                runs.done.push(RunFile {
+                    path,
+                    lock,
+                    entries: parse(&text),
+                });
+            }
+            Err((_, nix::errno::Errno::EWOULDBLOCK)) => runs.live.push(path),
+            Err((_, e)) => return Err(e.into()),
+        }
+    }
+    Ok(runs)
+}
+
+fn finish_file(path: &Path, mut file: Flock<File>, remaining: &[Entry]) {
+    if remaining.is_empty() {
+        let _ = std::fs::remove_file(path);
+        // The script's directory goes with its last run (not while another run has one).
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return;
+    }
+    let text: String = remaining.iter().map(|e| encode(e) + "\n").collect();
+    let _ = file.set_len(0);
+    let _ = file.write_all(text.as_bytes());
+}
+
+/// A journal file's entries, with its `forget` lines applied.
+fn parse(text: &str) -> Vec<Entry> {
     let mut entries = Vec::new();
     for line in text.lines() {
         if line == "forget" {
@@ -164,134 +295,332 @@ fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
             entries.push(e);
         }
     }
-    Ok(entries)
+    entries
 }
 
-fn ns_text(ns: &Ns) -> String {
-    match ns {
-        Ns::Root => "@root".to_string(),
-        Ns::Named(n) => esc(n),
-    }
+fn put_at(line: &mut Line, prefix: &str, at: &At) {
+    line.ns(&format!("{prefix}ns"), &at.ns);
+    line.num(&format!("{prefix}id"), at.id.0);
 }
 
-fn ns_parse(s: &str) -> Ns {
-    if s == "@root" {
-        Ns::Root
-    } else {
-        Ns::Named(unesc(s))
-    }
+fn put_link(line: &mut Line, l: &LinkAt) {
+    put_at(line, "", &l.at);
+    line.num("index", l.index);
+    line.text("name", &l.name);
 }
 
 fn encode(e: &Entry) -> String {
+    let mut line;
     match e {
-        Entry::Netns(n) => format!("netns {}", esc(n)),
-        Entry::Link { ns, name } => format!("link {} {}", ns_text(ns), esc(name)),
-        Entry::Addr { ns, dev, prefix } => {
-            format!("addr {} {} {}", ns_text(ns), esc(dev), esc(prefix))
+        Entry::Netns { name, id } | Entry::NetnsDeleted { name, id } => {
+            line = Line::new(match e {
+                Entry::Netns { .. } => "netns",
+                _ => "netns-deleted",
+            });
+            line.text("name", name);
+            line.num("id", id.0);
         }
-        Entry::Route { ns, spec } => format!("route {} {}", ns_text(ns), esc(spec)),
-        Entry::Move { name, from, to } => {
-            format!("move {} {} {}", esc(name), ns_text(from), ns_text(to))
+        Entry::Link(l) | Entry::Peer(l) | Entry::LinkDeleted(l) => {
+            line = Line::new(match e {
+                Entry::Link(_) => "link",
+                Entry::Peer(_) => "peer",
+                _ => "link-deleted",
+            });
+            put_link(&mut line, l);
         }
-        Entry::Rename { ns, from, to } => {
-            format!("rename {} {} {}", ns_text(ns), esc(from), esc(to))
+        Entry::Addr { link, prefix } => {
+            line = Line::new("addr");
+            put_link(&mut line, link);
+            line.opt("prefix", Some(prefix));
+        }
+        Entry::AddrSaved { link, addr } => {
+            line = Line::new("addr-saved");
+            put_link(&mut line, link);
+            line.opt("prefix", Some(addr.prefix));
+            line.opt("peer", addr.peer);
+            line.opt("brd", addr.broadcast);
+            line.num("scope", addr.scope);
+            line.opt("label", addr.label.as_ref());
+            line.num("flags", addr.flags);
+        }
+        Entry::Route { at, spec } => {
+            line = Line::new("route");
+            put_at(&mut line, "", at);
+            line.num("family", family_number(spec.family));
+            line.opt("dst", spec.dst);
+            line.opt("via", spec.gateway);
+            line.opt("oif", spec.oif);
+            line.opt("src", spec.prefsrc);
+            line.opt("metric", spec.metric);
+        }
+        Entry::RouteSaved { at, route: r } => {
+            line = Line::new("route-saved");
+            put_at(&mut line, "", at);
+            line.num("family", family_number(r.family));
+            line.opt("dst", r.dst);
+            line.num("dst_len", r.dst_len);
+            line.opt("via", r.gateway);
+            line.opt("oif", r.oif);
+            line.opt("src", r.prefsrc);
+            line.opt("metric", r.metric);
+            line.num("table", r.table);
+            line.num("proto", r.protocol);
+            line.num("scope", r.scope);
+            line.num("type", r.kind);
+            line.num("flags", r.flags);
+            line.opt("pref", r.pref);
+        }
+        Entry::Attrs { link, before } => {
+            line = Line::new("attrs");
+            put_link(&mut line, link);
+            line.opt("up", before.up.map(u8::from));
+            line.opt("mtu", before.mtu);
+            line.opt("master", before.master);
+        }
+        Entry::Move { link, to, to_index } => {
+            line = Line::new("move");
+            put_link(&mut line, link);
+            put_at(&mut line, "to_", to);
+            line.num("to_index", *to_index);
+        }
+        Entry::Rename { link, to } => {
+            line = Line::new("rename");
+            put_link(&mut line, link);
+            line.text("to", to);
         }
     }
+    line.finish()
 }
 
-fn decode(line: &str) -> Option<Entry> {
-    let w: Vec<&str> = line.split(' ').collect();
-    Some(match w.as_slice() {
-        ["netns", n] => Entry::Netns(unesc(n)),
-        ["link", ns, name] => Entry::Link {
-            ns: ns_parse(ns),
-            name: unesc(name),
+fn get_at(f: &Fields, prefix: &str) -> Option<At> {
+    Some(At {
+        ns: f.ns(&format!("{prefix}ns"))?,
+        id: NsId(f.get(&format!("{prefix}id"))?),
+    })
+}
+
+fn get_link(f: &Fields) -> Option<LinkAt> {
+    Some(LinkAt {
+        at: get_at(f, "")?,
+        index: f.get("index")?,
+        name: f.text("name")?,
+    })
+}
+
+fn decode(text: &str) -> Option<Entry> {
+    let (kind, f) = Fields::parse(text)?;
+    Some(match kind.as_str() {
+        "netns" => Entry::Netns {
+            name: f.text("name")?,
+            id: NsId(f.get("id")?),
         },
-        ["addr", ns, dev, prefix] => Entry::Addr {
-            ns: ns_parse(ns),
-            dev: unesc(dev),
-            prefix: unesc(prefix),
+        "netns-deleted" => Entry::NetnsDeleted {
+            name: f.text("name")?,
+            id: NsId(f.get("id")?),
         },
-        ["route", ns, spec] => Entry::Route {
-            ns: ns_parse(ns),
-            spec: unesc(spec),
+        "link" => Entry::Link(get_link(&f)?),
+        "peer" => Entry::Peer(get_link(&f)?),
+        "link-deleted" => Entry::LinkDeleted(get_link(&f)?),
+        "addr" => Entry::Addr {
+            link: get_link(&f)?,
+            prefix: f.get("prefix")?,
         },
-        ["move", name, from, to] => Entry::Move {
-            name: unesc(name),
-            from: ns_parse(from),
-            to: ns_parse(to),
+        "addr-saved" => {
+            let link = get_link(&f)?;
+            Entry::AddrSaved {
+                addr: Address {
+                    index: link.index,
+                    prefix: f.get("prefix")?,
+                    peer: f.opt("peer")?,
+                    broadcast: f.opt("brd")?,
+                    scope: f.get("scope")?,
+                    label: f.opt("label")?,
+                    flags: f.get("flags")?,
+                    valid_lft: None,
+                    preferred_lft: None,
+                },
+                link,
+            }
+        }
+        "route" => Entry::Route {
+            at: get_at(&f, "")?,
+            spec: RouteSpec {
+                family: family_of(f.get("family")?)?,
+                dst: f.opt("dst")?,
+                gateway: f.opt("via")?,
+                oif: f.opt("oif")?,
+                prefsrc: f.opt("src")?,
+                metric: f.opt("metric")?,
+            },
         },
-        ["rename", ns, from, to] => Entry::Rename {
-            ns: ns_parse(ns),
-            from: unesc(from),
-            to: unesc(to),
+        "route-saved" => Entry::RouteSaved {
+            at: get_at(&f, "")?,
+            route: Route {
+                family: family_of(f.get("family")?)?,
+                dst: f.opt("dst")?,
+                dst_len: f.get("dst_len")?,
+                gateway: f.opt("via")?,
+                oif: f.opt("oif")?,
+                prefsrc: f.opt("src")?,
+                metric: f.opt("metric")?,
+                table: f.get("table")?,
+                protocol: f.get("proto")?,
+                scope: f.get("scope")?,
+                kind: f.get("type")?,
+                flags: f.get("flags")?,
+                pref: f.opt("pref")?,
+            },
+        },
+        "attrs" => Entry::Attrs {
+            link: get_link(&f)?,
+            before: Attrs {
+                up: f.opt::<u8>("up")?.map(|u| u != 0),
+                mtu: f.opt("mtu")?,
+                master: f.opt("master")?,
+            },
+        },
+        "move" => Entry::Move {
+            link: get_link(&f)?,
+            to: get_at(&f, "to_")?,
+            to_index: f.get("to_index")?,
+        },
+        "rename" => Entry::Rename {
+            link: get_link(&f)?,
+            to: f.text("to")?,
         },
         _ => return None,
     })
 }
 
-/// Names may hold spaces (namespace names can); `%` escapes keep one entry a line of words.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' | ' ' | '\n' | '\t' | '@' => out.push_str(&format!("%{:02x}", c as u32)),
-            c => out.push(c),
-        }
+fn family_number(f: Family) -> u8 {
+    match f {
+        Family::V4 => 4,
+        Family::V6 => 6,
     }
-    out
 }
 
-fn unesc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '%' {
-            let hex: String = chars.by_ref().take(2).collect();
-            if let Ok(n) = u8::from_str_radix(&hex, 16) {
-                out.push(char::from(n));
-            }
-        } else {
-            out.push(c);
-        }
+fn family_of(n: u8) -> Option<Family> {
+    match n {
+        4 => Some(Family::V4),
+        6 => Some(Family::V6),
+        _ => None,
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at(ns: &str, id: u64) -> At {
+        At {
+            ns: if ns == "root" {
+                Ns::Root
+            } else {
+                Ns::Named(ns.into())
+            },
+            id: NsId(id),
+        }
+    }
+
+    fn link(ns: &str, index: u32, name: &str) -> LinkAt {
+        LinkAt {
+            at: at(ns, 7),
+            index,
+            name: name.into(),
+        }
+    }
+
     #[test]
     fn entries_round_trip_through_text() {
         let entries = [
-            Entry::Netns("my lab@1%".into()),
-            Entry::Link {
-                ns: Ns::Root,
-                name: "veth0".into(),
+            Entry::Netns {
+                name: "my lab@1%=".into(),
+                id: NsId(4096),
             },
+            Entry::NetnsDeleted {
+                name: "red".into(),
+                id: NsId(1),
+            },
+            Entry::Link(link("root", 3, "veth0")),
+            Entry::LinkDeleted(link("red", 9, "b r")),
+            Entry::Peer(link("red", 2, "veth1")),
             Entry::Addr {
-                ns: Ns::Named("red".into()),
-                dev: "veth1".into(),
-                prefix: "2001:db8::1/64".into(),
+                link: link("red", 2, "veth1"),
+                prefix: "2001:db8::1/64".parse().unwrap(),
             },
-            Entry::Move {
-                name: "veth1".into(),
-                from: Ns::Root,
-                to: Ns::Named("red".into()),
-            },
-            Entry::Rename {
-                ns: Ns::Root,
-                from: "a".into(),
-                to: "b".into(),
+            Entry::AddrSaved {
+                link: link("root", 4, "v0"),
+                addr: Address {
+                    index: 4,
+                    prefix: "10.1.1.1/24".parse().unwrap(),
+                    peer: None,
+                    broadcast: Some("10.1.1.255".parse().unwrap()),
+                    scope: 0,
+                    label: Some("v0:1".into()),
+                    flags: 0x80,
+                    valid_lft: None,
+                    preferred_lft: None,
+                },
             },
             Entry::Route {
-                ns: Ns::Root,
-                spec: "4 10.2.0.0/24 10.1.1.1 veth0 - -".into(),
+                at: at("root", 1),
+                spec: RouteSpec {
+                    family: Family::V4,
+                    dst: Some("10.2.0.0/24".parse().unwrap()),
+                    gateway: Some("10.1.1.1".parse().unwrap()),
+                    oif: None,
+                    prefsrc: None,
+                    metric: Some(7),
+                },
+            },
+            Entry::RouteSaved {
+                at: at("red", 2),
+                route: Route {
+                    family: Family::V6,
+                    dst: None,
+                    dst_len: 0,
+                    gateway: Some("2001:db8::2".parse().unwrap()),
+                    oif: Some(3),
+                    prefsrc: None,
+                    metric: Some(1024),
+                    table: 254,
+                    protocol: 3,
+                    scope: 0,
+                    kind: 1,
+                    flags: 0,
+                    pref: Some(0),
+                },
+            },
+            Entry::Attrs {
+                link: link("root", 5, "br0"),
+                before: Attrs {
+                    up: Some(true),
+                    mtu: None,
+                    master: Some(0),
+                },
+            },
+            Entry::Move {
+                link: link("root", 5, "v1"),
+                to: at("red", 9),
+                to_index: 2,
+            },
+            Entry::Rename {
+                link: link("root", 5, "a"),
+                to: "b".into(),
             },
         ];
         for e in entries {
             assert_eq!(decode(&encode(&e)), Some(e));
         }
+    }
+
+    #[test]
+    fn forget_lines_cancel_the_entries_before_them() {
+        let made = Entry::Netns {
+            name: "a".into(),
+            id: NsId(1),
+        };
+        let text = format!("{}\n{}\nforget\n", encode(&made), encode(&made));
+        assert_eq!(parse(&text), [made]);
     }
 }

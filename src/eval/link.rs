@@ -54,11 +54,14 @@ impl Evaluator {
             LinkCmd::Del { dev } => {
                 let (index, name) = self.device(dev)?;
                 let ns = self.ns.clone();
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-                link::del(sock, index).map_err(fail(
-                    format!("cannot delete \"{name}\" {}", where_(&ns)),
-                    span,
-                ))
+                let gone = vec![Entry::LinkDeleted(self.link_at(&ns, index, &name, span)?)];
+                self.journaled(gone, |ev| {
+                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                    link::del(sock, index).map_err(fail(
+                        format!("cannot delete \"{name}\" {}", where_(&ns)),
+                        span,
+                    ))
+                })
             }
         }
     }
@@ -103,28 +106,30 @@ impl Evaluator {
             None => where_(&ns),
         };
         let what = format!("cannot create veth pair \"{name}\"/\"{peer}\" {place}");
-        self.make_link(name, &kind, what, span)
+        self.make_link(name, &kind, what, span)?;
+        self.note_made_link(&ns, name, peer_ns.as_ref(), span)
     }
 
-    /// Creates a link in the current namespace, journaled.
-    pub(super) fn make_link(
+    /// Creates a link in the current namespace; the caller journals it (a veth with its peer).
+    fn make_link(&mut self, name: &str, kind: &LinkKind, what: String, span: Span) -> Result<()> {
+        let ns = self.ns.clone();
+        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        link::add(sock, name, kind)
+            .map_err(fail(what, span))
+            .map_err(exists_hint)
+    }
+
+    /// Creates a link that is not a veth in the current namespace, journaled.
+    pub(super) fn make_single_link(
         &mut self,
         name: &str,
         kind: &LinkKind,
         what: String,
         span: Span,
     ) -> Result<()> {
+        self.make_link(name, kind, what, span)?;
         let ns = self.ns.clone();
-        let entry = Entry::Link {
-            ns: ns.clone(),
-            name: name.to_string(),
-        };
-        self.journaled(Some(entry), |ev| {
-            let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
-            link::add(sock, name, kind)
-                .map_err(fail(what, span))
-                .map_err(exists_hint)
-        })
+        self.note_made_link(&ns, name, None, span)
     }
 
     fn add_other(
@@ -198,7 +203,7 @@ impl Evaluator {
             other => LinkKind::Other(other),
         };
         let what = format!("cannot create \"{name}\" {}", where_(&ns));
-        self.make_link(name, &kind, what, span)
+        self.make_single_link(name, &kind, what, span)
     }
 
     /// The operations of one `link set`, in order. As in iproute2's single request, those
@@ -283,8 +288,11 @@ impl Evaluator {
             [LinkOp::Mtu(_)] => format!("cannot set the MTU of \"{name}\" {place}"),
             _ => format!("cannot set \"{name}\" {} {place}", words.join(" ")),
         };
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-        link::change(sock, index, change).map_err(fail(what, span))
+        let before = self.before_change(&ns, index, name, &change, span)?;
+        self.journaled(before, |ev| {
+            let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+            link::change(sock, index, change).map_err(fail(what, span))
+        })
     }
 
     /// `link set DEV name NEW`, journaled so that undo gives the old name back.
@@ -293,11 +301,10 @@ impl Evaluator {
         let place = where_(&ns);
         let new = self.ifname(w)?;
         let entry = Entry::Rename {
-            ns: ns.clone(),
-            from: name.to_string(),
+            link: self.link_at(&ns, index, name, span)?,
             to: new.clone(),
         };
-        self.journaled(Some(entry), |ev| {
+        self.journaled(vec![entry], |ev| {
             let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
             link::rename(sock, index, &new).map_err(fail(
                 format!("cannot rename \"{name}\" to \"{new}\" {place}"),
@@ -346,19 +353,22 @@ impl Evaluator {
             (None, None) => unreachable!("a namespace or a pid"),
         };
         // A move to a pid's namespace cannot be named again later: not undone.
-        let moved_to = target_ns.clone();
-        let entry = target_ns.map(|to| Entry::Move {
-            name: name.to_string(),
-            from: ns.clone(),
-            to,
-        });
-        self.journaled(entry, |ev| {
+        let link = self.link_at(&ns, index, name, span)?;
+        let before = match &target_ns {
+            Some(_) => self.before_move(&link, span)?,
+            None => vec![],
+        };
+        self.journaled(before, |ev| {
             let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
             link::set_netns(sock, index, target).map_err(fail(
                 format!("cannot move \"{name}\" {place} to namespace {text}"),
                 span,
             ))
         })?;
+        if let Some(to_ns) = &target_ns {
+            self.note_moved(link, to_ns, w.span)?;
+        }
+        let moved_to = target_ns;
         Ok(match (moved_to, pid) {
             (Some(ns), _) => Some(ns),
             (None, Some(pid)) => self.net.ns_of_pid(pid).ok().flatten(),

@@ -4,6 +4,7 @@
 mod addr;
 mod bridge;
 mod capture;
+mod changes;
 pub mod check;
 pub mod error;
 mod exec;
@@ -16,16 +17,17 @@ mod link;
 mod netns;
 mod ping;
 mod process;
+mod record;
 mod route;
 mod show;
-mod undo;
+pub mod undo;
 mod words;
 
 pub use error::{Result, RunError};
 
 use crate::net::{Namespaces, Ns};
 use crate::syntax::ast::{Block, Cond, ForItems, NetnsCmd, Program, Stmt, StmtKind};
-use journal::{Entry, Journal};
+use journal::Journal;
 use std::collections::HashMap;
 
 /// The state of one run, shared by a script and by every line typed in the REPL.
@@ -266,21 +268,6 @@ impl Evaluator {
         self.links(Default::default())
             .map(|l| l.into_iter().map(|l| l.name).collect())
             .unwrap_or_default()
-    }
-
-    /// Records `entry` in the journal, then makes it with `f`; a refusal cancels the entry.
-    fn journaled<T>(
-        &mut self,
-        entry: Option<Entry>,
-        f: impl FnOnce(&mut Self) -> Result<T>,
-    ) -> Result<T> {
-        let Some(entry) = entry else { return f(self) };
-        self.journal.record(entry);
-        let result = f(self);
-        if result.is_err() {
-            self.journal.forget_last();
-        }
-        result
     }
 
     /// Runs `f` with `ns` as the current namespace, then restores the previous one.

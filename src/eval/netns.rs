@@ -16,9 +16,20 @@ impl Evaluator {
             }
             NetnsCmd::Del(w) => {
                 let name = self.netns_name(w)?;
-                self.net
-                    .del(&name)
-                    .map_err(fail(format!("cannot delete namespace \"{name}\""), span))?;
+                // Recorded, so that undo never takes a namespace made later under this name
+                // for the one deleted here.
+                let gone = match self.net.identity(&Ns::Named(name.clone())) {
+                    Ok(Some(id)) => vec![Entry::NetnsDeleted {
+                        name: name.clone(),
+                        id,
+                    }],
+                    _ => vec![],
+                };
+                self.journaled(gone, |ev| {
+                    ev.net
+                        .del(&name)
+                        .map_err(fail(format!("cannot delete namespace \"{name}\""), span))
+                })?;
                 // The unmount finishes in the background; `settle` reports a failure here.
                 self.deleting.insert(name, span);
                 Ok(())
@@ -43,12 +54,11 @@ impl Evaluator {
             NetnsCmd::Attach { name, pid } => {
                 let name = self.netns_name(name)?;
                 let pid: u32 = self.number(pid, "a process id")?;
-                self.journaled(Some(Entry::Netns(name.clone())), |ev| {
-                    ev.net.attach(&name, pid).map_err(fail(
-                        format!("cannot attach namespace \"{name}\" to process {pid}"),
-                        span,
-                    ))
-                })
+                self.net.attach(&name, pid).map_err(fail(
+                    format!("cannot attach namespace \"{name}\" to process {pid}"),
+                    span,
+                ))?;
+                self.note_made_netns(&name, span)
             }
             NetnsCmd::Identify(pid) => {
                 let path = match pid {
@@ -96,11 +106,10 @@ impl Evaluator {
 
     /// `netns add`, journaled.
     fn make_netns(&mut self, name: &str, span: Span) -> Result<()> {
-        self.journaled(Some(Entry::Netns(name.to_string())), |ev| {
-            ev.net
-                .add(name)
-                .map_err(fail(format!("cannot create namespace \"{name}\""), span))
-        })
+        self.net
+            .add(name)
+            .map_err(fail(format!("cannot create namespace \"{name}\""), span))?;
+        self.note_made_netns(name, span)
     }
 
     /// The namespace a word names: `root`, or one in /run/netns. A block creates it if absent.

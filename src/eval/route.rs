@@ -40,17 +40,20 @@ impl Evaluator {
             }
             RouteCmd::Add(spec) | RouteCmd::Del(spec) => {
                 let add = matches!(cmd, RouteCmd::Add(_));
-                let dev = match &spec.dev {
-                    Some(w) => Some(self.word(w)?),
-                    None => None,
-                };
                 let (spec, dst) = self.route_spec(spec)?;
                 let verb = if add { "add" } else { "delete" };
-                let entry = add.then(|| Entry::Route {
-                    ns: ns.clone(),
-                    spec: route_text(&spec, dev.as_deref()),
-                });
-                self.journaled(entry, |ev| {
+                let at = self.at(&ns, span)?;
+                let entries = if self.made_here(&ns, spec.oif, span)? {
+                    vec![]
+                } else if add {
+                    vec![Entry::Route {
+                        at,
+                        spec: spec.clone(),
+                    }]
+                } else {
+                    self.routes_of(&at, span)?
+                };
+                self.journaled(entries, |ev| {
                     let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
                     let result = if add {
                         route::add(sock, &spec)
@@ -223,56 +226,4 @@ fn line(r: &Route, links: &[Link], show_dev: bool) -> String {
     }
     out.push('\n');
     out
-}
-
-/// A route request as one line of journal text: `4|6 DST VIA DEV SRC METRIC`, `-` where a
-/// field is absent, the device by name (its index may not be the same when it is undone).
-pub(super) fn route_text(spec: &route::RouteSpec, dev: Option<&str>) -> String {
-    fn field(v: Option<String>) -> String {
-        v.unwrap_or_else(|| "-".into())
-    }
-    let family = match spec.family {
-        Family::V4 => "4",
-        Family::V6 => "6",
-    };
-    [
-        family.to_string(),
-        field(spec.dst.map(|p| p.to_string())),
-        field(spec.gateway.map(|a| a.to_string())),
-        field(dev.map(String::from)),
-        field(spec.prefsrc.map(|a| a.to_string())),
-        field(spec.metric.map(|m| m.to_string())),
-    ]
-    .join(" ")
-}
-
-/// The request and device name `route_text` wrote; the caller looks the device up.
-pub(super) fn route_from_text(text: &str) -> Option<(route::RouteSpec, Option<String>)> {
-    fn field<T: std::str::FromStr>(s: &str) -> Option<Option<T>> {
-        if s == "-" {
-            Some(None)
-        } else {
-            s.parse().ok().map(Some)
-        }
-    }
-    let w: Vec<&str> = text.split(' ').collect();
-    let [family, dst, via, dev, src, metric] = w.as_slice() else {
-        return None;
-    };
-    let family = match *family {
-        "4" => Family::V4,
-        "6" => Family::V6,
-        _ => return None,
-    };
-    Some((
-        route::RouteSpec {
-            family,
-            dst: field(dst)?,
-            gateway: field(via)?,
-            oif: None,
-            prefsrc: field(src)?,
-            metric: field(metric)?,
-        },
-        field(dev)?,
-    ))
 }

@@ -1,273 +1,656 @@
 //! Undoing journal entries: after a failed or interrupted run, and for `vsh down`.
+//!
+//! Objects the run made are removed; values it changed on older objects are put back,
+//! newest first. Each step first checks that its object is still the one the journal names
+//! (same namespace cookie, same ifindex): what is not is left alone, and said so.
 
-use super::journal::Entry;
+use super::journal::{At, Attrs, Entry, LinkAt};
 use super::Evaluator;
-use crate::net::addr::Prefix;
-use crate::net::link::{self, NsTarget};
-use crate::net::Ns;
+use crate::net::addr::{self, Address, Prefix};
+use crate::net::link::{self, LinkChange, NsTarget};
+use crate::net::route::{self, Route, RouteSpec};
+use crate::net::{NetError, Ns, NsId};
+use nix::errno::Errno;
+use std::collections::HashMap;
 use std::os::fd::AsFd;
-use std::time::{Duration, Instant};
 
-/// How long to wait for the kernel to release the names of deleted devices.
-const RELEASE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// One step of undoing, in the order it must happen (newest first).
+/// One step of undoing.
+#[derive(Debug)]
 enum Step {
+    DelNetns {
+        name: String,
+        id: NsId,
+    },
+    /// A link this run made, where it is now.
+    DelLink(LinkAt),
     DelAddr {
-        ns: Ns,
-        dev: String,
-        prefix: String,
+        link: LinkAt,
+        prefix: Prefix,
     },
     DelRoute {
-        ns: Ns,
-        spec: String,
+        at: At,
+        spec: RouteSpec,
     },
-    /// A link this run made, wherever and whatever it is called now.
-    DelLink {
-        ns: Ns,
-        name: String,
+    RestoreAddr {
+        link: LinkAt,
+        addr: Address,
     },
-    /// A link that existed before, moved by the run: move it back.
+    RestoreRoute {
+        at: At,
+        route: Route,
+    },
+    RestoreAttrs {
+        link: LinkAt,
+        before: Attrs,
+    },
+    /// An older link the run moved: `now` is where it went, `back` where it came from.
+    /// `was`: its index where it came from (the kernel gives it another if that is taken).
     MoveBack {
-        name: String,
-        now: Ns,
-        back: Ns,
+        now: LinkAt,
+        back: At,
+        was: u32,
     },
-    /// A link that existed before, renamed by the run: name it back.
     RenameBack {
-        ns: Ns,
-        now: String,
+        now: LinkAt,
         back: String,
     },
-    DelNetns(String),
 }
 
-/// Works out what to undo from entries given oldest first: a link made and then moved or
-/// renamed is deleted where it ended up; one that existed before is put back.
-fn plan(entries: &[Entry]) -> Vec<Step> {
-    // Where each link made by these entries is now: (ns, name), by creation order.
-    let mut made: Vec<(Ns, String)> = Vec::new();
-    let mut steps: Vec<(usize, Step)> = Vec::new();
+impl Step {
+    /// Follows links that came back from a move under another index.
+    fn remap(&mut self, moved: &HashMap<(NsId, u32), u32>) {
+        let fix = |id: NsId, index: &mut u32| {
+            if let Some(&now) = moved.get(&(id, *index)) {
+                *index = now;
+            }
+        };
+        match self {
+            Step::DelNetns { .. } => {}
+            Step::DelLink(l)
+            | Step::DelAddr { link: l, .. }
+            | Step::RestoreAddr { link: l, .. }
+            | Step::RestoreAttrs { link: l, .. }
+            | Step::MoveBack { now: l, .. }
+            | Step::RenameBack { now: l, .. } => fix(l.at.id, &mut l.index),
+            Step::RestoreRoute { route, at } => {
+                if let Some(oif) = &mut route.oif {
+                    fix(at.id, oif)
+                }
+            }
+            Step::DelRoute { spec, at } => {
+                if let Some(oif) = &mut spec.oif {
+                    fix(at.id, oif)
+                }
+            }
+        }
+    }
+
+    /// The namespace the step acts in.
+    fn ns_id(&self) -> NsId {
+        match self {
+            Step::DelNetns { id, .. } => *id,
+            Step::DelLink(l)
+            | Step::DelAddr { link: l, .. }
+            | Step::RestoreAddr { link: l, .. }
+            | Step::RestoreAttrs { link: l, .. }
+            | Step::MoveBack { now: l, .. }
+            | Step::RenameBack { now: l, .. } => l.at.id,
+            Step::DelRoute { at, .. } | Step::RestoreRoute { at, .. } => at.id,
+        }
+    }
+
+    /// The link the step acts on, by identity.
+    fn link_key(&self) -> Option<(NsId, u32)> {
+        match self {
+            Step::DelLink(l)
+            | Step::DelAddr { link: l, .. }
+            | Step::RestoreAddr { link: l, .. }
+            | Step::RestoreAttrs { link: l, .. }
+            | Step::MoveBack { now: l, .. }
+            | Step::RenameBack { now: l, .. } => Some(l.key()),
+            Step::RestoreRoute { route, at } => route.oif.map(|i| (at.id, i)),
+            Step::DelRoute { spec, at } => spec.oif.map(|i| (at.id, i)),
+            Step::DelNetns { .. } => None,
+        }
+    }
+}
+
+/// Works out the steps from entries given oldest first, each with the index of the entry it
+/// undoes, newest first. A link made and then moved or renamed is deleted where it ended up;
+/// whatever is inside something the run made goes with it and needs no step of its own.
+fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
+    let mut steps: Vec<Option<(usize, Step)>> = Vec::new();
+    // Namespaces this run made, and links it made: by identity, to the index of their step.
+    let mut made_ns: HashMap<NsId, usize> = HashMap::new();
+    // A veth's peer has no step of its own: it goes with the pair.
+    let mut made_links: HashMap<(NsId, u32), Option<usize>> = HashMap::new();
+    let inside_made = |made_ns: &HashMap<NsId, usize>,
+                       made_links: &HashMap<(NsId, u32), Option<usize>>,
+                       step: &Step| {
+        made_ns.contains_key(&step.ns_id())
+            || step.link_key().is_some_and(|k| made_links.contains_key(&k))
+    };
     for (i, e) in entries.iter().enumerate() {
-        match e {
-            Entry::Netns(n) => steps.push((i, Step::DelNetns(n.clone()))),
-            Entry::Link { ns, name } => made.push((ns.clone(), name.clone())),
-            Entry::Addr { ns, dev, prefix } => steps.push((
-                i,
-                Step::DelAddr {
-                    ns: ns.clone(),
-                    dev: dev.clone(),
-                    prefix: prefix.clone(),
-                },
-            )),
-            Entry::Route { ns, spec } => steps.push((
-                i,
-                Step::DelRoute {
-                    ns: ns.clone(),
-                    spec: spec.clone(),
-                },
-            )),
-            Entry::Move { name, from, to } => {
-                match made.iter_mut().find(|(ns, n)| ns == from && n == name) {
-                    Some(link) => link.0 = to.clone(),
-                    None => steps.push((
-                        i,
-                        Step::MoveBack {
-                            name: name.clone(),
-                            now: to.clone(),
-                            back: from.clone(),
-                        },
-                    )),
+        let step = match e {
+            Entry::Netns { name, id } => {
+                made_ns.insert(*id, steps.len());
+                Step::DelNetns {
+                    name: name.clone(),
+                    id: *id,
                 }
             }
-            Entry::Rename { ns, from, to } => {
-                match made.iter_mut().find(|(n_ns, n)| n_ns == ns && n == from) {
-                    Some(link) => link.1 = to.clone(),
-                    None => steps.push((
-                        i,
-                        Step::RenameBack {
-                            ns: ns.clone(),
-                            now: to.clone(),
-                            back: from.clone(),
-                        },
-                    )),
+            Entry::NetnsDeleted { id, .. } => {
+                // Gone with all it held: nothing in it is left to undo.
+                if let Some(s) = made_ns.remove(id) {
+                    steps[s] = None;
+                }
+                for s in steps.iter_mut() {
+                    if s.as_ref().is_some_and(|(_, st)| st.ns_id() == *id) {
+                        *s = None;
+                    }
+                }
+                continue;
+            }
+            Entry::Link(l) => {
+                made_links.insert(l.key(), Some(steps.len()));
+                Step::DelLink(l.clone())
+            }
+            Entry::Peer(l) => {
+                made_links.insert(l.key(), None);
+                continue;
+            }
+            Entry::LinkDeleted(l) => {
+                made_links.remove(&l.key());
+                for s in steps.iter_mut() {
+                    if s.as_ref()
+                        .is_some_and(|(_, st)| st.link_key() == Some(l.key()))
+                    {
+                        *s = None;
+                    }
+                }
+                continue;
+            }
+            Entry::Addr { link, prefix } => Step::DelAddr {
+                link: link.clone(),
+                prefix: *prefix,
+            },
+            Entry::AddrSaved { link, addr } => Step::RestoreAddr {
+                link: link.clone(),
+                addr: addr.clone(),
+            },
+            Entry::Route { at, spec } => Step::DelRoute {
+                at: at.clone(),
+                spec: spec.clone(),
+            },
+            Entry::RouteSaved { at, route } => Step::RestoreRoute {
+                at: at.clone(),
+                route: route.clone(),
+            },
+            Entry::Attrs { link, before } => Step::RestoreAttrs {
+                link: link.clone(),
+                before: *before,
+            },
+            Entry::Move { link, to, to_index } => {
+                let now = LinkAt {
+                    at: to.clone(),
+                    index: *to_index,
+                    name: link.name.clone(),
+                };
+                if let Some(s) = made_links.remove(&link.key()) {
+                    // Ours: follow it, and delete it where it ends up.
+                    if let Some((_, Step::DelLink(l))) = s.and_then(|s| steps[s].as_mut()) {
+                        *l = now.clone();
+                    }
+                    made_links.insert(now.key(), s);
+                    continue;
+                }
+                Step::MoveBack {
+                    now,
+                    back: link.at.clone(),
+                    was: link.index,
                 }
             }
+            Entry::Rename { link, to } => {
+                if let Some(&s) = made_links.get(&link.key()) {
+                    if let Some((_, Step::DelLink(l))) = s.and_then(|s| steps[s].as_mut()) {
+                        l.name = to.clone();
+                    }
+                    continue;
+                }
+                Step::RenameBack {
+                    now: LinkAt {
+                        name: to.clone(),
+                        ..link.clone()
+                    },
+                    back: link.name.clone(),
+                }
+            }
+        };
+        steps.push(Some((i, step)));
+    }
+    let mut out: Vec<(usize, Step)> = Vec::new();
+    for (pos, s) in steps.into_iter().enumerate() {
+        let Some((i, step)) = s else { continue };
+        let own = match &step {
+            Step::DelNetns { id, .. } => made_ns.get(id) == Some(&pos),
+            Step::DelLink(l) => made_links.get(&l.key()) == Some(&Some(pos)),
+            _ => false,
+        };
+        // A step inside what the run made goes with it; moving an older link back out of a
+        // namespace the run made still has to happen before that namespace goes.
+        let redundant = match &step {
+            Step::DelNetns { .. } => false,
+            Step::DelLink(_) => !own || made_ns.contains_key(&step.ns_id()),
+            Step::MoveBack { .. } => false,
+            _ => inside_made(&made_ns, &made_links, &step),
+        };
+        if !redundant {
+            out.push((i, step));
         }
     }
-    // Links go at their creation's place in the order.
-    let mut link_positions = entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| matches!(e, Entry::Link { .. }))
-        .map(|(i, _)| i);
-    for (ns, name) in made {
-        if let Some(i) = link_positions.next() {
-            steps.push((i, Step::DelLink { ns, name }));
-        }
-    }
-    steps.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
-    steps.into_iter().map(|(_, s)| s).collect()
+    out.reverse();
+    out
 }
 
-fn place(ns: &Ns) -> String {
-    match ns {
-        Ns::Root => "root".into(),
-        Ns::Named(n) => n.clone(),
+/// How one step went.
+pub enum Done {
+    /// Removed or put back.
+    Undone(String),
+    /// Nothing to do: already gone, or no longer the object the run made.
+    Skipped(String),
+    /// The kernel refused: the entry stays in the journal.
+    Failed(String),
+}
+
+/// What undo did, step by step, and the entries it could not undo (oldest first).
+pub struct Report {
+    pub steps: Vec<Done>,
+    pub remaining: Vec<Entry>,
+}
+
+impl Report {
+    pub fn failed(&self) -> usize {
+        self.steps
+            .iter()
+            .filter(|d| matches!(d, Done::Failed(_)))
+            .count()
     }
+}
+
+/// A step's object, checked: `Err` says why the step does nothing.
+type Checked<T> = std::result::Result<T, Done>;
+
+/// How undo's lines name a namespace, as the script does: `root`, `red`.
+fn place(ns: &Ns) -> String {
+    ns.to_string()
 }
 
 impl Evaluator {
-    /// Undoes `entries` (oldest first), newest first, touching only what they name. Returns
-    /// one line for each thing removed or put back. Waits until the kernel has released the
-    /// names of deleted links, so the same script can run again at once.
-    pub fn undo(&mut self, entries: &[Entry]) -> Vec<String> {
-        let mut done = Vec::new();
-        let mut deleted_links = Vec::new();
-        for step in plan(entries) {
-            match step {
-                Step::DelAddr { ns, dev, prefix } => {
-                    let Ok(p) = prefix.parse::<Prefix>() else {
-                        continue;
-                    };
-                    if let Some((sock, index)) = self.locate(&ns, &dev) {
-                        if crate::net::addr::del(sock, index, &p).is_ok() {
-                            done.push(format!(
-                                "removed address {prefix} from {dev} in {}",
-                                place(&ns)
-                            ));
-                        }
-                    }
-                }
-                Step::DelRoute { ns, spec } => {
-                    let Some((mut request, dev)) = super::route::route_from_text(&spec) else {
-                        continue;
-                    };
-                    if let Some(dev) = &dev {
-                        match self.locate(&ns, dev) {
-                            Some((_, index)) => request.oif = Some(index),
-                            // The device went, and its routes with it.
-                            None => continue,
-                        }
-                    }
-                    let Ok(sock) = self.net.route(&ns) else {
-                        continue;
-                    };
-                    if crate::net::route::del(sock, &request).is_ok() {
-                        let dst = request.dst.map_or("default".into(), |p| p.to_string());
-                        done.push(format!("removed route {dst} in {}", place(&ns)));
-                    }
-                }
-                Step::DelLink { ns, name } => {
-                    if let Some((sock, index)) = self.locate(&ns, &name) {
-                        if link::del(sock, index).is_ok() {
-                            done.push(format!("removed link {name} in {}", place(&ns)));
-                        }
-                    }
-                    deleted_links.push((ns, name));
-                }
-                Step::MoveBack { name, now, back } => {
-                    let Ok(fd) = self.ns_fd(&back, Default::default()) else {
-                        continue;
-                    };
-                    if let Some((sock, index)) = self.locate(&now, &name) {
-                        if link::set_netns(sock, index, NsTarget::Fd(fd.as_fd())).is_ok() {
-                            done.push(format!("moved link {name} back to {}", place(&back)));
-                        }
-                    }
-                }
-                Step::RenameBack { ns, now, back } => {
-                    if let Some((sock, index)) = self.locate(&ns, &now) {
-                        if link::rename(sock, index, &back).is_ok() {
-                            done.push(format!(
-                                "renamed link {now} back to {back} in {}",
-                                place(&ns)
-                            ));
-                        }
-                    }
-                }
-                Step::DelNetns(name) => {
-                    if self.net.exists(&name) && self.net.del(&name).is_ok() {
-                        done.push(format!("removed namespace {name}"));
+    /// Undoes `entries` (oldest first), newest first, touching only the objects they name.
+    pub fn undo(&mut self, entries: &[Entry]) -> Report {
+        let mut report = Report {
+            steps: vec![],
+            remaining: vec![],
+        };
+        let mut failed: Vec<usize> = Vec::new();
+        // Namespace deletes overlap: (step, entry, name) of each queued.
+        let mut deleting: Vec<(usize, usize, String)> = Vec::new();
+        // Older links moved back, by identity before their move: their index now.
+        let mut moved: HashMap<(NsId, u32), u32> = HashMap::new();
+        for (i, mut step) in plan(entries) {
+            step.remap(&moved);
+            if let Step::DelNetns { name, .. } = &step {
+                deleting.push((report.steps.len(), i, name.clone()));
+            }
+            let came_back = match &step {
+                Step::MoveBack { now, back, was } => Some((now.name.clone(), back.clone(), *was)),
+                _ => None,
+            };
+            let done = self.undo_step(step);
+            if let (Some((name, back, was)), Done::Undone(_)) = (came_back, &done) {
+                if let Ok(sock) = self.net.route(&back.ns) {
+                    if let Ok(Some(l)) = link::get(sock, &name) {
+                        moved.insert((back.id, was), l.index);
                     }
                 }
             }
+            if matches!(done, Done::Failed(_)) {
+                failed.push(i);
+            }
+            report.steps.push(done);
         }
-        // Namespace deletes overlap; one that failed did not remove anything.
-        for (name, _) in self.net.settle() {
-            let line = format!("removed namespace {name}");
-            done.retain(|l| *l != line);
+        // One whose unmount failed removed nothing.
+        for (name, error) in self.net.settle() {
+            if let Some((at, i, _)) = deleting.iter().find(|(_, _, n)| *n == name) {
+                report.steps[*at] =
+                    Done::Failed(format!("cannot remove namespace {name}: {error}"));
+                failed.push(*i);
+            }
         }
-        self.await_released(&deleted_links);
-        done
+        failed.sort();
+        failed.dedup();
+        report.remaining = failed.iter().map(|&i| entries[i].clone()).collect();
+        report
     }
 
-    /// The route socket of `ns` and the index of `name` there, if both exist.
-    fn locate(
-        &mut self,
-        ns: &Ns,
-        name: &str,
-    ) -> Option<(&mut crate::net::netlink::RouteSocket, u32)> {
-        if let Ns::Named(n) = ns {
-            if !self.net.exists(n) {
-                return None;
-            }
-        }
-        let sock = self.net.route(ns).ok()?;
-        let index = link::get(sock, name).ok()??.index;
-        Some((sock, index))
+    /// Does one step (a namespace delete is queued, and settled by the caller).
+    fn undo_step(&mut self, step: Step) -> Done {
+        self.try_step(step).unwrap_or_else(|done| done)
     }
 
-    /// Devices inside a deleted namespace (and their veth peers outside) go away a little
-    /// later: wait until none of the names is still there.
-    fn await_released(&mut self, links: &[(Ns, String)]) {
-        let deadline = Instant::now() + RELEASE_TIMEOUT;
-        for (ns, name) in links {
-            while self.locate(ns, name).is_some() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(5));
+    /// `Err` carries how the step ended; every path ends there but a queued namespace delete.
+    fn try_step(&mut self, step: Step) -> Checked<Done> {
+        match step {
+            Step::DelNetns { name, id } => {
+                let ns = Ns::Named(name.clone());
+                self.same_ns(&At { ns, id }, &format!("namespace {name}"))?;
+                self.net
+                    .del(&name)
+                    .map_err(|e| refused(format!("cannot remove namespace {name}"), e))?;
+                Ok(Done::Undone(format!("removed namespace {name}")))
+            }
+            Step::DelLink(l) => {
+                let what = format!("link {} in {}", l.name, place(&l.at.ns));
+                self.same_link(&l, &what)?;
+                let sock = self.sock(&l.at)?;
+                Err(done(
+                    link::del(sock, l.index),
+                    format!("removed {what}"),
+                    format!("cannot remove {what}"),
+                ))
+            }
+            Step::DelAddr { link, prefix } => {
+                let what = format!(
+                    "address {prefix} from {} in {}",
+                    link.name,
+                    place(&link.at.ns)
+                );
+                self.same_link(&link, &what)?;
+                let sock = self.sock(&link.at)?;
+                Err(done(
+                    addr::del(sock, link.index, &prefix),
+                    format!("removed {what}"),
+                    format!("cannot remove {what}"),
+                ))
+            }
+            Step::DelRoute { at, spec } => {
+                let dst = spec.dst.map_or("default".into(), |p| p.to_string());
+                let what = format!("route {dst} in {}", place(&at.ns));
+                self.same_ns(&at, &what)?;
+                let sock = self.sock(&at)?;
+                Err(done(
+                    route::del(sock, &spec),
+                    format!("removed {what}"),
+                    format!("cannot remove {what}"),
+                ))
+            }
+            Step::RestoreAddr { link, addr: a } => {
+                let what = format!(
+                    "address {} on {} in {}",
+                    a.prefix,
+                    link.name,
+                    place(&link.at.ns)
+                );
+                self.same_link(&link, &what)?;
+                let sock = self.sock(&link.at)?;
+                Err(restored(
+                    addr::restore(sock, link.index, &a),
+                    format!("put back {what}"),
+                    format!("cannot put back {what}"),
+                ))
+            }
+            Step::RestoreRoute { at, route: r } => {
+                let dst = match r.dst {
+                    Some(d) => format!("{d}/{}", r.dst_len),
+                    None => "default".into(),
+                };
+                let what = format!("route {dst} in {}", place(&at.ns));
+                self.same_ns(&at, &what)?;
+                let sock = self.sock(&at)?;
+                Err(restored(
+                    route::restore(sock, &r),
+                    format!("put back {what}"),
+                    format!("cannot put back {what}"),
+                ))
+            }
+            Step::RestoreAttrs { link, before } => {
+                let what = format!("{} in {}", link.name, place(&link.at.ns));
+                self.same_link(&link, &what)?;
+                let sock = self.sock(&link.at)?;
+                let change = LinkChange {
+                    up: before.up,
+                    mtu: before.mtu,
+                    master: before.master,
+                };
+                Err(restored(
+                    link::change(sock, link.index, change),
+                    format!("put back {}", describe(&before, &what)),
+                    format!("cannot put back {}", describe(&before, &what)),
+                ))
+            }
+            Step::MoveBack { now, back, .. } => {
+                let what = format!("link {} back to {}", now.name, place(&back.ns));
+                self.same_link(&now, &format!("link {} in {}", now.name, place(&now.at.ns)))?;
+                self.same_ns(
+                    &back,
+                    &format!("{} (to move {} back)", place(&back.ns), now.name),
+                )?;
+                let fd = self
+                    .net
+                    .fd(&back.ns)
+                    .and_then(|fd| {
+                        fd.try_clone_to_owned()
+                            .map_err(|e| NetError::io("dup namespace fd", &e))
+                    })
+                    .map_err(|e| refused(format!("cannot move {what}"), e))?;
+                let sock = self.sock(&now.at)?;
+                Err(done(
+                    link::set_netns(sock, now.index, NsTarget::Fd(fd.as_fd())),
+                    format!("moved {what}"),
+                    format!("cannot move {what}"),
+                ))
+            }
+            Step::RenameBack { now, back } => {
+                let what = format!("link {} back to {back} in {}", now.name, place(&now.at.ns));
+                self.same_link(&now, &format!("link {}", now.name))?;
+                let sock = self.sock(&now.at)?;
+                Err(done(
+                    link::rename(sock, now.index, &back),
+                    format!("renamed {what}"),
+                    format!("cannot rename {what}"),
+                ))
             }
         }
     }
+
+    /// The route socket of a namespace already checked to be the journal's.
+    fn sock(&mut self, at: &At) -> Checked<&mut crate::net::netlink::RouteSocket> {
+        self.net
+            .route(&at.ns)
+            .map_err(|e| refused(format!("cannot open {}", place(&at.ns)), e))
+    }
+
+    /// Checks that `at` still names the namespace the journal saw.
+    fn same_ns(&mut self, at: &At, what: &str) -> Checked<()> {
+        match self.net.identity(&at.ns) {
+            Ok(Some(id)) if id == at.id => Ok(()),
+            Ok(Some(_)) => Err(Done::Skipped(format!(
+                "left {what} alone: namespace {} is not the one the run saw (deleted and made again since)",
+                place(&at.ns)
+            ))),
+            Ok(None) => Err(Done::Skipped(format!(
+                "{what}: namespace {} is gone already",
+                place(&at.ns)
+            ))),
+            Err(e) => Err(Done::Failed(format!("cannot check {what}: {e}"))),
+        }
+    }
+
+    /// Checks that the link the journal names is still there, in the same namespace.
+    fn same_link(&mut self, l: &LinkAt, what: &str) -> Checked<()> {
+        self.same_ns(&l.at, what)?;
+        let sock = self.sock(&l.at)?;
+        match link::get_index(sock, l.index) {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(Done::Skipped(format!("{what}: the link is gone already"))),
+            Err(e) => Err(Done::Failed(format!("cannot check {what}: {e}"))),
+        }
+    }
+}
+
+/// A step's result: done, already gone (not an error for undo), or refused.
+fn done(result: crate::net::Result<()>, ok: String, failed: String) -> Done {
+    match result {
+        Ok(()) => Done::Undone(ok),
+        Err(e) => match e.errno() {
+            // Already as undo wants it: the object went, or the value is back.
+            Some(Errno::ENODEV | Errno::ESRCH | Errno::EADDRNOTAVAIL) => {
+                Done::Skipped(format!("{failed}: gone already"))
+            }
+            _ => Done::Failed(format!("{failed}: {e}")),
+        },
+    }
+}
+
+/// A put-back's result: as [`done`], but a value already there is no failure (it was saved
+/// in case the change took it away, and it did not): nothing to say.
+fn restored(result: crate::net::Result<()>, ok: String, failed: String) -> Done {
+    match result {
+        Err(e) if e.errno() == Some(Errno::EEXIST) => Done::Skipped(String::new()),
+        other => done(other, ok, failed),
+    }
+}
+
+fn refused(what: String, e: NetError) -> Done {
+    Done::Failed(format!("{what}: {e}"))
+}
+
+/// "mtu 1500, down, no master on v0 in the root namespace"
+fn describe(a: &Attrs, what: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(mtu) = a.mtu {
+        parts.push(format!("mtu {mtu}"));
+    }
+    if let Some(m) = a.master {
+        parts.push(if m == 0 {
+            "no master".to_string()
+        } else {
+            format!("master if{m}")
+        });
+    }
+    if let Some(up) = a.up {
+        parts.push(if up { "up" } else { "down" }.to_string());
+    }
+    format!("{} of {what}", parts.join(", "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_made_link_is_deleted_where_it_ended_up_and_a_moved_one_goes_back() {
-        let red = Ns::Named("red".into());
-        let entries = [
-            Entry::Netns("red".into()),
-            Entry::Link {
-                ns: Ns::Root,
-                name: "a".into(),
+    fn at(ns: &str, id: u64) -> At {
+        At {
+            ns: if ns == "root" {
+                Ns::Root
+            } else {
+                Ns::Named(ns.into())
             },
+            id: NsId(id),
+        }
+    }
+
+    fn link(ns: &str, id: u64, index: u32, name: &str) -> LinkAt {
+        LinkAt {
+            at: at(ns, id),
+            index,
+            name: name.into(),
+        }
+    }
+
+    fn names(entries: &[Entry]) -> Vec<String> {
+        plan(entries)
+            .iter()
+            .map(|(_, s)| match s {
+                Step::MoveBack { now, .. } => format!("back {}", now.name),
+                Step::DelLink(l) => format!("del {} in {}", l.name, l.at.ns),
+                Step::DelNetns { name, .. } => format!("del ns {name}"),
+                Step::RestoreAttrs { link, .. } => format!("attrs {}", link.name),
+                Step::RenameBack { back, .. } => format!("rename to {back}"),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_made_link_is_deleted_where_it_ended_up_and_an_older_one_goes_back() {
+        let entries = [
+            Entry::Netns {
+                name: "red".into(),
+                id: NsId(2),
+            },
+            Entry::Link(link("root", 1, 5, "a")),
             Entry::Move {
-                name: "a".into(),
-                from: Ns::Root,
-                to: red.clone(),
+                link: link("root", 1, 5, "a"),
+                to: at("red", 2),
+                to_index: 3,
             },
             Entry::Rename {
-                ns: red.clone(),
-                from: "a".into(),
+                link: link("red", 2, 3, "a"),
                 to: "b".into(),
             },
+            Entry::Attrs {
+                link: link("root", 1, 4, "old"),
+                before: Attrs::default(),
+            },
             Entry::Move {
-                name: "old".into(),
-                from: Ns::Root,
-                to: red.clone(),
+                link: link("root", 1, 4, "old"),
+                to: at("red", 2),
+                to_index: 4,
+            },
+            Entry::Attrs {
+                link: link("red", 2, 4, "old"),
+                before: Attrs::default(),
             },
         ];
-        let steps: Vec<String> = plan(&entries)
-            .iter()
-            .map(|s| match s {
-                Step::MoveBack { name, .. } => format!("back {name}"),
-                Step::DelLink { ns, name } => format!("del {name} in {}", place(ns)),
-                Step::DelNetns(n) => format!("del ns {n}"),
-                _ => "other".into(),
-            })
-            .collect();
-        assert_eq!(steps, ["back old", "del b in red", "del ns red"]);
+        // The made link went with red; the older one comes back out before red goes, and its
+        // attributes in red need no undoing (red goes), those before the move do.
+        assert_eq!(names(&entries), ["back old", "attrs old", "del ns red"]);
+    }
+
+    #[test]
+    fn what_the_run_made_and_deleted_is_not_undone() {
+        let entries = [
+            Entry::Netns {
+                name: "ncj".into(),
+                id: NsId(9),
+            },
+            Entry::NetnsDeleted {
+                name: "ncj".into(),
+                id: NsId(9),
+            },
+            Entry::Link(link("root", 1, 7, "v")),
+            Entry::LinkDeleted(link("root", 1, 7, "v")),
+        ];
+        assert!(names(&entries).is_empty());
+    }
+
+    #[test]
+    fn changes_to_a_made_link_need_no_step() {
+        let entries = [
+            Entry::Link(link("root", 1, 7, "v")),
+            Entry::Attrs {
+                link: link("root", 1, 7, "v"),
+                before: Attrs::default(),
+            },
+            Entry::Rename {
+                link: link("root", 1, 7, "v"),
+                to: "w".into(),
+            },
+            Entry::Rename {
+                link: link("root", 1, 8, "x"),
+                to: "y".into(),
+            },
+        ];
+        assert_eq!(names(&entries), ["rename to x", "del w in root"]);
     }
 }

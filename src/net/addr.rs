@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::str::FromStr;
 
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
-use netlink_packet_route::address::{AddressAttribute, AddressMessage, AddressScope};
+use netlink_packet_route::address::{AddressAttribute, AddressFlags, AddressMessage, AddressScope};
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use super::error::Result;
@@ -210,6 +210,39 @@ pub fn add(sock: &mut RouteSocket, index: u32, p: &Prefix) -> Result<()> {
         msg.attributes.push(AddressAttribute::Broadcast(brd));
     }
     // NLM_F_CREATE|NLM_F_EXCL: add, never silently replace an existing address.
+    sock.request(
+        RouteNetlinkMessage::NewAddress(msg),
+        NLM_F_CREATE | NLM_F_EXCL,
+    )
+}
+
+/// IFA_F_* bits that describe an address's state rather than how it was made: not given back.
+const STATE_FLAGS: u32 = 0x01 | 0x20 | 0x40 | 0x80; // SECONDARY, DEPRECATED, TENTATIVE, PERMANENT
+
+/// Add `a` back as it was listed: with its peer, broadcast, scope, label and flags (nodad,
+/// noprefixroute, ...), to link `index`. For undo: an address a run deleted.
+pub fn restore(sock: &mut RouteSocket, index: u32, a: &Address) -> Result<()> {
+    let mut msg = message(index, &a.prefix);
+    if let Some(peer) = a.peer {
+        msg.attributes
+            .retain(|x| !matches!(x, AddressAttribute::Address(_)));
+        msg.attributes.push(AddressAttribute::Address(peer));
+    }
+    msg.header.scope = AddressScope::from(a.scope);
+    if let Some(brd) = a.broadcast {
+        msg.attributes.push(AddressAttribute::Broadcast(brd));
+    }
+    if let Some(label) = &a.label {
+        msg.attributes.push(AddressAttribute::Label(label.clone()));
+    }
+    let flags = a.flags & !STATE_FLAGS;
+    if flags != 0 {
+        msg.attributes
+            .push(AddressAttribute::Flags(AddressFlags::from_bits_retain(
+                flags,
+            )));
+    }
+    // NLM_F_CREATE|NLM_F_EXCL: an address already there (EEXIST) is not replaced.
     sock.request(
         RouteNetlinkMessage::NewAddress(msg),
         NLM_F_CREATE | NLM_F_EXCL,

@@ -296,6 +296,18 @@ pub fn get(sock: &mut RouteSocket, name: &str) -> Result<Option<Link>> {
     }
 }
 
+/// The link with ifindex `index`, or `None` if there is none.
+pub fn get_index(sock: &mut RouteSocket, index: u32) -> Result<Option<Link>> {
+    match sock.get(RouteNetlinkMessage::GetLink(message(index))) {
+        Ok(RouteNetlinkMessage::NewLink(msg)) => Ok(Some(Link::from_message(msg))),
+        Ok(_) => Err(NetError::Malformed {
+            what: "RTM_GETLINK answered with another message".into(),
+        }),
+        Err(e) if e.errno() == Some(Errno::ENODEV) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// The link called `name`, or [`NetError::NoDevice`] naming `ns` (the socket's namespace).
 pub fn require(sock: &mut RouteSocket, name: &str, ns: &Ns) -> Result<Link> {
     get(sock, name)?.ok_or_else(|| NetError::NoDevice {

@@ -21,4 +21,4 @@ pub mod route;
 pub mod sandbox;
 
 pub use error::{NameKind, NetError, Result};
-pub use netns::{Namespaces, Ns};
+pub use netns::{Namespaces, Ns, NsId};

@@ -26,6 +26,8 @@ type Message = NetlinkMessage<RouteNetlinkMessage>;
 pub struct RouteSocket {
     socket: Socket,
     seq: u32,
+    /// The kernel's cookie of the socket's namespace, asked once.
+    cookie: Option<u64>,
 }
 
 impl RouteSocket {
@@ -40,7 +42,36 @@ impl RouteSocket {
         socket
             .set_ext_ack(true)
             .map_err(|e| NetError::io("setsockopt NETLINK_EXT_ACK", &e))?;
-        Ok(RouteSocket { socket, seq: 0 })
+        Ok(RouteSocket {
+            socket,
+            seq: 0,
+            cookie: None,
+        })
+    }
+
+    /// The cookie of the namespace this socket talks to (SO_NETNS_COOKIE): unlike the nsfs
+    /// inode, which the next namespace made takes over, it is never reused until reboot.
+    pub fn netns_cookie(&mut self) -> Result<u64> {
+        if let Some(c) = self.cookie {
+            return Ok(c);
+        }
+        let mut cookie: u64 = 0;
+        let mut len = std::mem::size_of::<u64>() as libc::socklen_t;
+        // SAFETY: the fd is our open socket; cookie and len describe a valid u64 buffer.
+        let rc = unsafe {
+            libc::getsockopt(
+                std::os::fd::AsRawFd::as_raw_fd(&self.socket),
+                libc::SOL_SOCKET,
+                libc::SO_NETNS_COOKIE,
+                (&mut cookie as *mut u64).cast(),
+                &mut len,
+            )
+        };
+        if rc != 0 {
+            return Err(NetError::sys("getsockopt SO_NETNS_COOKIE", Errno::last()));
+        }
+        self.cookie = Some(cookie);
+        Ok(cookie)
     }
 
     /// Send one request with NLM_F_REQUEST|NLM_F_ACK|`extra_flags` and wait for its ACK.

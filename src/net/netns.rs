@@ -42,6 +42,12 @@ impl fmt::Display for Ns {
     }
 }
 
+/// What a namespace is, not what it is called: the kernel's namespace cookie. A name can be
+/// deleted and made again, and the nsfs inode of a dead namespace is given to the next one
+/// made; the cookie is never reused while the machine runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NsId(pub u64);
+
 /// One line of `ip netns list`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetnsEntry {
@@ -436,6 +442,43 @@ impl Namespaces {
     /// the deletes that failed, in the order they were queued.
     pub fn settle(&mut self) -> Vec<(String, NetError)> {
         self.reaper.settle()
+    }
+
+    /// The identity of the namespace `ns` names now; `None` if no namespace has that name.
+    pub fn identity(&mut self, ns: &Ns) -> Result<Option<NsId>> {
+        if let Ns::Named(name) = ns {
+            if !self.exists(name) {
+                return Ok(None);
+            }
+            self.forget_if_replaced(name);
+        }
+        Ok(Some(NsId(self.route(ns)?.netns_cookie()?)))
+    }
+
+    /// The identity of `ns` as this run knows it (its cached socket's), without checking that
+    /// the name still stands for it: for the many checks a run makes between two changes.
+    pub fn known_identity(&mut self, ns: &Ns) -> Result<NsId> {
+        Ok(NsId(self.route(ns)?.netns_cookie()?))
+    }
+
+    /// Drops the handles of `name` if the file in /run/netns is no longer the namespace they
+    /// were opened on (deleted and made again behind our back).
+    fn forget_if_replaced(&mut self, name: &str) {
+        let Some(fd) = self.fds.get(name) else {
+            return;
+        };
+        let same = match (
+            nix::sys::stat::fstat(fd),
+            nix::sys::stat::stat(&netns_path(name)),
+        ) {
+            (Ok(a), Ok(b)) => a.st_dev == b.st_dev && a.st_ino == b.st_ino,
+            _ => false,
+        };
+        if !same {
+            self.fds.remove(name);
+            self.routes.remove(&Ns::Named(name.to_owned()));
+            self.nsids.clear();
+        }
     }
 
     /// The namespaces of /run/netns in readdir order (the order `ip netns list` prints),

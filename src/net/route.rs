@@ -4,7 +4,8 @@ use std::net::IpAddr;
 
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 use netlink_packet_route::route::{
-    RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType,
+    RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RoutePreference, RouteProtocol,
+    RouteScope, RouteType,
 };
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
@@ -226,6 +227,55 @@ pub fn add(sock: &mut RouteSocket, spec: &RouteSpec) -> Result<()> {
         RouteNetlinkMessage::NewRoute(message(spec, true)),
         NLM_F_CREATE | NLM_F_EXCL,
     )
+}
+
+/// Add `r` back as it was listed (table, protocol, scope, type, gateway, device, source,
+/// metric, preference). For undo: a route a run deleted, or lost with an address or a move.
+pub fn restore(sock: &mut RouteSocket, r: &Route) -> Result<()> {
+    let mut msg = RouteMessage::default();
+    msg.header.address_family = r.family.netlink();
+    msg.header.destination_prefix_length = r.dst_len;
+    msg.header.protocol = RouteProtocol::from(r.protocol);
+    msg.header.scope = RouteScope::from(r.scope);
+    msg.header.kind = RouteType::from(r.kind);
+    // Tables past 255 only fit the attribute.
+    msg.header.table = u8::try_from(r.table).unwrap_or(RouteHeader::RT_TABLE_UNSPEC);
+    msg.attributes.push(RouteAttribute::Table(r.table));
+    if let Some(dst) = r.dst {
+        msg.attributes
+            .push(RouteAttribute::Destination(address(dst)));
+    }
+    if let Some(gw) = r.gateway {
+        msg.attributes.push(RouteAttribute::Gateway(address(gw)));
+    }
+    if let Some(oif) = r.oif {
+        msg.attributes.push(RouteAttribute::Oif(oif));
+    }
+    if let Some(src) = r.prefsrc {
+        msg.attributes
+            .push(RouteAttribute::PrefSource(address(src)));
+    }
+    if let Some(metric) = r.metric {
+        msg.attributes.push(RouteAttribute::Priority(metric));
+    }
+    if let Some(p) = r.pref {
+        msg.attributes
+            .push(RouteAttribute::Preference(RoutePreference::from(p)));
+    }
+    // NLM_F_CREATE|NLM_F_EXCL: a route already there (EEXIST) is not replaced.
+    sock.request(
+        RouteNetlinkMessage::NewRoute(msg),
+        NLM_F_CREATE | NLM_F_EXCL,
+    )
+}
+
+/// Whether `r` is one a person or a program put there, which undo must give back if a run
+/// took it away: not the kernel's own (made with an address, a link-local, the local table),
+/// nor a cache entry.
+pub fn is_configured(r: &Route) -> bool {
+    const RTPROT_KERNEL: u8 = 2;
+    const RT_TABLE_LOCAL: u32 = 255;
+    r.protocol != RTPROT_KERNEL && r.table != RT_TABLE_LOCAL && !r.is_cloned()
 }
 
 /// Delete the first route of the main table that matches `spec` (ESRCH if none does).

@@ -1,0 +1,174 @@
+//! Exact undo: `vsh down` and a failed run act on objects by identity, never by name, and
+//! put back every attribute a run changed on what existed before it.
+
+use crate::lab::Lab;
+
+#[test]
+fn down_never_removes_a_namespace_the_run_made_and_deleted_then_a_person_made_again() {
+    let run = Lab::new("netns add ncj\nnetns del ncj\n")
+        .shell(
+            "\"$VSH\" script.vnet; echo \"run $?\"
+             ip netns add ncj
+             \"$VSH\" down script.vnet; echo \"down $?\"",
+        )
+        .oracle("ip -j netns list")
+        .run()
+        .success()
+        .stdout_has("run 0\n")
+        .stdout_has("down 0\n");
+    assert!(!run.stdout.contains("removed"), "{}", run.stdout);
+    assert_eq!(
+        run.json(0)[0]["name"],
+        "ncj",
+        "the person's namespace survives"
+    );
+}
+
+#[test]
+fn down_leaves_alone_a_namespace_of_the_same_name_that_is_another_object() {
+    // The run's ncj is deleted by hand and made again by hand: the new one is not the run's.
+    let run = Lab::new("netns add ncj\nnetns add other\n")
+        .shell(
+            "\"$VSH\" script.vnet; echo \"run $?\"
+             ip netns del ncj; ip netns add ncj
+             \"$VSH\" down script.vnet; echo \"down $?\"",
+        )
+        .oracle("ip -j netns list")
+        .run()
+        .success()
+        .stdout_has("run 0\n")
+        .stdout_has("left namespace ncj alone: namespace ncj is not the one the run saw")
+        .stdout_has("removed namespace other\n")
+        .stdout_has("down 0\n");
+    let list = run.json(0);
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["ncj"],
+        "the person's ncj survives, the run's other is gone"
+    );
+}
+
+/// Objects a person made before the run: a bridge with a veth port, addresses and routes in
+/// the root namespace, and a namespace of their own with its lo up and an address.
+const BEFORE: &str = "ip link add br9 type bridge && ip link set br9 up \
+    && ip link add p0 type veth peer name p1 && ip link set p0 master br9 && ip link set p0 up \
+    && ip link set p1 up && ip link add q0 type veth peer name q1 && ip link set q0 mtu 1400 \
+    && ip addr add 10.7.0.1/24 dev p1 && ip addr add 2001:db8:7::1/64 dev p1 nodad \
+    && ip addr add 10.6.0.1/24 dev br9 \
+    && ip route add 10.70.0.0/16 via 10.7.0.254 && ip route add 10.71.0.0/16 dev p1 metric 5 \
+    && ip -6 route add 2001:db8:70::/48 via 2001:db8:7::fe \
+    && ip netns add mine && ip -n mine link set lo up && ip -n mine addr add 10.9.9.9/32 dev lo";
+
+/// A script that changes each of them, makes things of its own, and fails at its last line.
+const CHANGES: &str = "netns add lab
+veth v0 peer v1 netns lab
+route add 10.99.0.0/16 via 10.7.0.254
+route del 10.70.0.0/16
+link set p1 down
+link set q0 mtu 1500
+link set p0 nomaster
+link set q0 master br9
+addr del 10.6.0.1/24 dev br9
+addr add 10.6.0.2/24 dev br9
+link set q1 name renamed1
+link set q1x netns lab
+netns mine { link set lo down }
+bridge br9 { port v0 }
+link add v0 type bridge
+";
+
+#[test]
+fn a_failed_run_puts_back_every_attribute_it_changed() {
+    let run = Lab::new(CHANGES).before(BEFORE).snapshot().run().failure(1);
+    // The run stopped at `link set q1x netns lab` (no such device): the lines before it ran.
+    assert!(run.stderr.contains("q1x"), "{}", run.stderr);
+    run.same_state();
+}
+
+#[test]
+fn a_failed_run_with_every_change_reaching_its_end_is_undone_exactly() {
+    let script = CHANGES.replace("link set q1x netns lab\n", "link set renamed1 netns lab\n");
+    let run = Lab::new(&script)
+        .before(BEFORE)
+        .snapshot()
+        .run()
+        .failure(1)
+        .stderr_has("cannot create \"v0\"")
+        .stderr_has("moved link renamed1 back to root")
+        .stderr_has("renamed link renamed1 back to q1 in root")
+        .stderr_has("put back address 10.6.0.1/24 on br9 in root")
+        .stderr_has("removed namespace lab");
+    run.same_state();
+}
+
+#[test]
+fn sigkill_then_down_puts_back_every_attribute_too() {
+    let script = CHANGES
+        .replace("link set q1x netns lab\n", "link set renamed1 netns lab\n")
+        .replace("link add v0 type bridge\n", "sleep 30\n");
+    let run = Lab::new(&script)
+        .before(BEFORE)
+        .snapshot()
+        .shell(
+            "\"$VSH\" script.vnet & pid=$!
+             for i in $(seq 200); do child=$(pgrep -P $pid sleep) && break; sleep 0.05; done
+             kill -KILL $pid; wait $pid; echo \"status $?\"; kill $child 2>/dev/null
+             \"$VSH\" down script.vnet; echo \"down $?\"",
+        )
+        .run()
+        .success()
+        .stdout_has("status 137")
+        .stdout_has("down 0");
+    run.same_state();
+}
+
+#[test]
+fn an_undo_step_that_fails_is_reported_kept_and_retried_by_down() {
+    // Kept, then the old name is taken by hand: renaming back fails, and stays journaled.
+    let run = Lab::new("link set q1 name renamed1\nlink add x type bridge\nlink add x type bridge\n")
+        .before("ip link add q0 type veth peer name q1")
+        .shell(
+            "\"$VSH\" --keep script.vnet; echo \"run $?\"
+             ip link add q1 type bridge
+             \"$VSH\" down script.vnet; echo \"down $?\"
+             ip link del q1
+             \"$VSH\" down script.vnet; echo \"down $?\"
+             \"$VSH\" down script.vnet; echo \"down $?\"",
+        )
+        .oracle("ip -j -d link show q1")
+        .run()
+        .success()
+        .stdout_has("run 1\n")
+        .stdout_has("removed link x in root\nfailed: cannot rename link renamed1 back to q1 in root: File exists\nvsh down: 1 steps failed and remain in the journal; run vsh down again to retry\ndown 1\n")
+        .stdout_has("renamed link renamed1 back to q1 in root\ndown 0\n")
+        .stdout_has("vsh down: nothing to remove for script.vnet\ndown 0\n");
+    assert_eq!(
+        run.json(0)[0]["linkinfo"]["info_kind"],
+        "veth",
+        "q1 is the veth again"
+    );
+}
+
+#[test]
+fn down_leaves_a_run_that_is_still_going_alone() {
+    let run = Lab::new("netns add live\nsleep 30\n")
+        .shell(
+            "\"$VSH\" script.vnet & pid=$!
+             for i in $(seq 200); do pgrep -P $pid sleep >/dev/null && break; sleep 0.05; done
+             \"$VSH\" down script.vnet; echo \"down $?\"
+             ls /run/netns
+             kill -TERM $pid; wait $pid; echo \"run $?\"",
+        )
+        .oracle("ls /run/netns")
+        .run()
+        .success()
+        .stdout_has("vsh down: left alone a run of script.vnet that is still going")
+        .stdout_has("down 0\nlive\n");
+    assert_eq!(run.oracle(0).trim(), "", "the interrupted run undid itself");
+}
