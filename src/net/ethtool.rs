@@ -119,21 +119,24 @@ pub fn stats(sock: BorrowedFd, dev: &str) -> Result<Vec<(String, u64)>> {
     if n == 0 {
         return Ok(Vec::new());
     }
+    // The kernel writes as many strings and values as the driver has when it answers, not
+    // as many as we asked for: a veth whose queue count grew in between would overrun
+    // buffers sized for `n`. Both are sized for the most any driver may have.
     // struct ethtool_gstrings { u32 cmd; u32 string_set; u32 len; u8 data[]; }
-    let mut names = vec![0u8; 12 + n * ETH_GSTRING_LEN];
+    let mut names = vec![0u8; 12 + MAX_STATS * ETH_GSTRING_LEN];
     names[..4].copy_from_slice(&ETHTOOL_GSTRINGS.to_ne_bytes());
     names[4..8].copy_from_slice(&ETH_SS_STATS.to_ne_bytes());
     names[8..12].copy_from_slice(&(n as u32).to_ne_bytes());
     ethtool(sock, dev, &mut names)?;
     // struct ethtool_stats { u32 cmd; u32 n_stats; u64 data[]; }
-    let mut values = vec![0u8; 8 + n * 8];
+    let mut values = vec![0u8; 8 + MAX_STATS * 8];
     values[..4].copy_from_slice(&ETHTOOL_GSTATS.to_ne_bytes());
     values[4..8].copy_from_slice(&(n as u32).to_ne_bytes());
     ethtool(sock, dev, &mut values)?;
     // The kernel says how many it filled in; never read past either buffer.
     let filled = (u32_at(&names, 8) as usize)
         .min(u32_at(&values, 4) as usize)
-        .min(n);
+        .min(MAX_STATS);
     Ok((0..filled)
         .map(|i| {
             let raw = &names[12 + i * ETH_GSTRING_LEN..12 + (i + 1) * ETH_GSTRING_LEN];

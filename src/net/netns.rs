@@ -76,6 +76,8 @@ pub struct Namespaces {
     dir_shared: bool,
     /// Deleted namespaces whose mount point is still being removed.
     reaper: Reaper,
+    /// setns is per thread and every method assumes the thread that made this: not `Send`.
+    _thread: std::marker::PhantomData<*const ()>,
 }
 
 /// Whether `name` can name a namespace: a plain file name in /run/netns.
@@ -122,15 +124,30 @@ impl GoBack<'_> {
     fn now(self) -> Result<()> {
         let done = setns(self.0, CloneFlags::CLONE_NEWNET);
         std::mem::forget(self);
-        done.map_err(|e| NetError::sys("setns back to the root namespace", e))
+        if let Err(e) = done {
+            stranded(e);
+        }
+        Ok(())
     }
 }
 
 impl Drop for GoBack<'_> {
     fn drop(&mut self) {
-        // Only reached while unwinding: nothing to report to, but do not stay in the namespace.
-        let _ = setns(self.0, CloneFlags::CLONE_NEWNET);
+        // Only reached while unwinding: do not stay in the namespace either.
+        if let Err(e) = setns(self.0, CloneFlags::CLONE_NEWNET) {
+            stranded(e);
+        }
     }
+}
+
+/// The thread could not go back to its home namespace: every later request meant for root
+/// would act in another namespace. Nothing can be trusted to run after this, undo included.
+fn stranded(e: Errno) -> ! {
+    eprintln!(
+        "vsh: fatal: cannot return to the home network namespace ({}); stopping before anything acts in the wrong one",
+        e.desc()
+    );
+    std::process::abort()
 }
 
 /// The nsid `sock`'s namespace assigned to the namespace behind `fd` (RTM_GETNSID, NETNSA_FD).
@@ -278,6 +295,7 @@ impl Namespaces {
             nsids: HashMap::new(),
             dir_shared: false,
             reaper: Reaper::new(),
+            _thread: std::marker::PhantomData,
         })
     }
 
