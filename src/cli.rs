@@ -86,7 +86,7 @@ pub fn main() -> i32 {
         return check_source(&source).code();
     }
     if cli.isolated {
-        if let Err(e) = crate::net::sandbox::isolate() {
+        if let Err(e) = crate::net::sandbox::isolate_process() {
             eprintln!("vsh: cannot make the isolated sandbox: {e}");
             return 1;
         }
@@ -179,7 +179,7 @@ fn down_command(args: &[String]) -> i32 {
 /// The interactive REPL: the same evaluator, fed line by line.
 fn repl(isolated: bool, args: Vec<String>) -> i32 {
     if isolated {
-        if let Err(e) = crate::net::sandbox::isolate() {
+        if let Err(e) = crate::net::sandbox::isolate_process() {
             eprintln!("vsh: cannot make the isolated sandbox: {e}");
             return 1;
         }

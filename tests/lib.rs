@@ -6,6 +6,7 @@ mod errors;
 mod fusion;
 mod fuzz;
 mod inspect;
+mod isolation;
 mod lab;
 mod links;
 mod net;

@@ -5,6 +5,7 @@ use super::error::{Result, RunError};
 use super::netns::fail;
 use super::Evaluator;
 use crate::builtins;
+use crate::net::exec::Waited;
 use crate::net::{exec, NetError, Ns};
 use crate::syntax::ast::Word;
 use crate::syntax::Span;
@@ -46,15 +47,16 @@ impl Evaluator {
     /// Runs a program inside `ns` with `ip netns exec` semantics; its exit status is the
     /// statement's.
     pub(super) fn run_program(&mut self, ns: &Ns, argv: &[Word], span: Span) -> Result<()> {
-        let (program, child) = self.start(ns, argv, span)?;
-        let result = exec::wait(child);
+        let (program, mut child) = self.start(ns, argv, span)?;
+        let result = exec::wait(&mut child);
         // Stopped by SIGINT or SIGTERM sent to us: the run is interrupted, not the program.
         if let Some(signal) = crate::net::interrupt::pending() {
             return Err(RunError::Interrupted { signal, span });
         }
         match result {
-            Ok(0) => Ok(()),
-            Ok(code) => Err(RunError::ProgramFailed {
+            Ok(Waited::Interrupted(signal)) => Err(RunError::Interrupted { signal, span }),
+            Ok(Waited::Exited(0)) => Ok(()),
+            Ok(Waited::Exited(code)) => Err(RunError::ProgramFailed {
                 program,
                 code,
                 span,

@@ -319,9 +319,8 @@ impl Evaluator {
         let place = where_(&ns);
         let text = self.word(w)?;
         let (target_ns, pid) = match text.parse::<u32>() {
-            // In the sandbox, PID 1 is the host's: the sandbox's root stands for it.
-            Ok(1) if self.isolated => (Some(Ns::Root), None),
-            // Any other pid must be in one of the sandbox's namespaces.
+            // In the sandbox's own PID namespace, PID 1 is its init, in its root namespace;
+            // a pid must be in one of the sandbox's namespaces.
             Ok(pid) if self.isolated => match self.net.ns_of_pid(pid) {
                 Ok(Some(ns)) => (Some(ns), None),
                 _ => return Err(RunError::OutsideSandbox { pid, span: w.span }),

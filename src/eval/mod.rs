@@ -40,7 +40,7 @@ pub struct Evaluator {
     pub status: i32,
     /// Where builtins act and programs run.
     pub ns: Ns,
-    /// Under --isolated, PID 1 belongs to the host: moves to it mean the sandbox's root.
+    /// Under --isolated a move to a pid must stay inside the sandbox.
     pub(crate) isolated: bool,
     /// `deny host-moves` (or --deny-host-moves): no device may move into the host's namespace.
     pub deny_host_moves: bool,

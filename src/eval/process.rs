@@ -4,7 +4,7 @@
 use super::error::{Result, RunError};
 use super::netns::fail;
 use super::Evaluator;
-use crate::net::{exec, NetError};
+use crate::net::exec::{self, Waited};
 use crate::syntax::ast::Word;
 use crate::syntax::Span;
 use std::process::Child;
@@ -50,28 +50,42 @@ impl Evaluator {
 
     /// `wait [PID...]`: with pids, their exit status is the statement's (the last one's);
     /// without, every spawned program is reaped and the statement succeeds, as in sh.
+    /// SIGINT or SIGTERM stops the wait and is passed on to every program it waits for.
     pub(super) fn wait(&mut self, pids: &[Word], span: Span) -> Result<()> {
-        if pids.is_empty() {
-            for mut child in std::mem::take(&mut self.jobs.children) {
-                let _ = child.wait();
-            }
-            return Ok(());
-        }
+        let all = pids.is_empty();
+        let wanted: Vec<u32> = if all {
+            self.jobs.children.iter().map(Child::id).collect()
+        } else {
+            self.pids(pids, span)?
+        };
         let mut last = 0;
-        for (w, pid) in pids.iter().zip(self.pids(pids, span)?) {
+        for (i, &pid) in wanted.iter().enumerate() {
             let Some(at) = self.jobs.children.iter().position(|c| c.id() == pid) else {
                 return Err(RunError::NotAChild {
                     pid: pid as i32,
-                    span: w.span,
+                    span: pids.get(i).map_or(span, |w| w.span),
                 });
             };
-            let mut child = self.jobs.children.remove(at);
-            let status = child.wait().map_err(|e| {
-                fail(format!("cannot wait for {pid}"), span)(NetError::io("waitpid", &e))
-            })?;
-            last = exec::exit_code(status);
+            let waited = exec::wait(&mut self.jobs.children[at])
+                .map_err(|e| fail(format!("cannot wait for {pid}"), span)(e));
+            if !matches!(waited, Ok(Waited::Interrupted(_))) {
+                // Reaped, or gone for good: it is no longer a job.
+                self.jobs.children.retain(|c| c.id() != pid);
+            }
+            match waited {
+                Ok(Waited::Exited(code)) => last = code,
+                Ok(Waited::Interrupted(signal)) => {
+                    for &other in &wanted[i + 1..] {
+                        let _ = exec::signal(other, signal);
+                    }
+                    return Err(RunError::Interrupted { signal, span });
+                }
+                // `wait` alone reaps what it can, as in sh.
+                Err(e) if !all => return Err(e),
+                Err(_) => {}
+            }
         }
-        if last != 0 {
+        if last != 0 && !all {
             return Err(RunError::ProgramFailed {
                 program: format!("process {}", self.word(&pids[pids.len() - 1])?),
                 code: last,

@@ -2,14 +2,16 @@
 
 use std::ffi::{CString, NulError};
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::statvfs::{statvfs, FsFlags};
 
 use super::error::{NetError, Result};
@@ -21,25 +23,93 @@ const SETUP_FAILED: i32 = 255;
 
 /// Run `argv` as `ip netns exec` does and wait for it; stdio is inherited.
 ///
-/// Returns the exit code, or 128+signal if it was killed. A program that cannot be started
-/// is [`NetError::Spawn`]. See [`spawn`] for what happens inside the namespace.
+/// Returns the exit code, or 128+signal if it was killed or if SIGINT or SIGTERM stopped the
+/// wait (see [`wait`]). A program that cannot be started is [`NetError::Spawn`]. See [`spawn`]
+/// for what happens inside the namespace.
 pub fn run(ns: Option<(BorrowedFd, &str)>, argv: &[String]) -> Result<i32> {
-    wait(spawn(ns, argv)?)
+    Ok(match wait(&mut spawn(ns, argv)?)? {
+        Waited::Exited(code) => code,
+        Waited::Interrupted(signal) => 128 + signal,
+    })
 }
 
-/// Waits for a program [`spawn`] started; signals vsh receives meanwhile are passed on to it
-/// (see [`forward_signal`]). Returns its exit code as [`exit_code`] does.
-pub fn wait(mut child: Child) -> Result<i32> {
-    RUNNING.store(child.id() as i32, Ordering::SeqCst);
-    let status = child.wait();
+/// How waiting for a program ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waited {
+    /// The program ended: its exit code, or 128+signal ([`exit_code`]).
+    Exited(i32),
+    /// SIGINT or SIGTERM reached vsh first (this signal): it was passed on to the program,
+    /// which had [`GRACE`] to end and was reaped if it did.
+    Interrupted(i32),
+}
+
+/// How long a program that was passed vsh's SIGINT or SIGTERM may take to end before vsh
+/// stops waiting for it: the whole stop stays within 200 ms.
+pub const GRACE: Duration = Duration::from_millis(150);
+
+/// The longest sleep between two looks at the interrupt flag, for the rare signal that lands
+/// just before a poll starts (any other interrupts the poll at once).
+const TICK: Duration = Duration::from_millis(50);
+
+/// Waits for a program [`spawn`] started, or until SIGINT or SIGTERM arrives
+/// ([`super::interrupt::pending`]): then the signal is passed on to the program, which gets
+/// [`GRACE`] to end. A program that ignores the signal is left running.
+pub fn wait(child: &mut Child) -> Result<Waited> {
+    let pid = child.id() as i32;
+    // From now on the signal handler passes signals on to it at once.
+    RUNNING.store(pid, Ordering::SeqCst);
+    let waited = wait_for(child, pid);
     RUNNING.store(0, Ordering::SeqCst);
-    let status = status.map_err(|e| {
-        NetError::sys(
-            format!("wait for {}", child.id()),
-            Errno::from_raw(e.raw_os_error().unwrap_or(0)),
-        )
-    })?;
-    Ok(exit_code(status))
+    waited
+}
+
+fn wait_for(child: &mut Child, pid: i32) -> Result<Waited> {
+    let exited = |child: &mut Child| {
+        child.try_wait().map_err(|e| {
+            NetError::sys(
+                format!("wait for {pid}"),
+                Errno::from_raw(e.raw_os_error().unwrap_or(0)),
+            )
+        })
+    };
+    let pidfd = pidfd_open(pid);
+    loop {
+        if let Some(signal) = super::interrupt::pending() {
+            if FORWARDED.load(Ordering::SeqCst) != pid {
+                // Sound: kill(2) with plain integers; the child is not reaped yet.
+                unsafe { libc::kill(pid, signal) };
+            }
+            let deadline = Instant::now() + GRACE;
+            while exited(child)?.is_none() && Instant::now() < deadline {
+                sleep_until_exit(pidfd.as_ref(), deadline - Instant::now());
+            }
+            return Ok(Waited::Interrupted(signal));
+        }
+        if let Some(status) = exited(child)? {
+            return Ok(Waited::Exited(exit_code(status)));
+        }
+        sleep_until_exit(pidfd.as_ref(), TICK);
+    }
+}
+
+/// A pidfd for `pid` (readable once it exits), if the kernel has pidfd_open.
+fn pidfd_open(pid: i32) -> Option<OwnedFd> {
+    // SAFETY: pidfd_open takes a pid and flags; a non-negative result is a new fd we own.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// Sleeps up to `timeout`, less when the process behind `pidfd` ends or a signal arrives.
+fn sleep_until_exit(pidfd: Option<&OwnedFd>, timeout: Duration) {
+    match pidfd {
+        Some(fd) => {
+            let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+            let ms = u16::try_from(timeout.as_millis()).unwrap_or(u16::MAX);
+            // EINTR is the point: a signal ends the sleep.
+            let _ = poll(&mut fds, PollTimeout::from(ms));
+        }
+        None => std::thread::sleep(timeout.min(Duration::from_millis(5))),
+    }
 }
 
 /// An exit status as a shell reports it: the code, or 128+signal if the program was killed.
@@ -81,11 +151,13 @@ pub fn spawn(ns: Option<(BorrowedFd, &str)>, argv: &[String]) -> Result<Child> {
     cmd.spawn().map_err(spawn_error)
 }
 
-/// The pid of the program `run` is waiting for, 0 if none.
+/// The pid of the program [`wait`] is waiting for, 0 if none.
 static RUNNING: AtomicI32 = AtomicI32::new(0);
+/// The last pid [`forward_signal`] passed a signal on to, so `wait` does not send it twice.
+static FORWARDED: AtomicI32 = AtomicI32::new(0);
 
-/// Passes a signal on to the program `run` is waiting for, if any: SIGTERM sent to vsh must
-/// stop it too. Async-signal-safe: an atomic load and kill(2).
+/// Passes a signal on to the program [`wait`] is waiting for, if any: SIGTERM sent to vsh must
+/// stop it too. Async-signal-safe: atomics and kill(2).
 pub fn forward_signal(signal: libc::c_int) {
     let pid = RUNNING.load(Ordering::SeqCst);
     if pid > 0 {
@@ -93,6 +165,7 @@ pub fn forward_signal(signal: libc::c_int) {
         unsafe {
             libc::kill(pid, signal);
         }
+        FORWARDED.store(pid, Ordering::SeqCst);
     }
 }
 

@@ -17,6 +17,7 @@ pub mod link;
 pub mod netlink;
 pub mod netns;
 pub mod packet;
+mod pidns;
 pub mod route;
 pub mod sandbox;
 

@@ -1,4 +1,4 @@
-//! `vsh --isolated`: put the whole process in a private network and mount namespace.
+//! `vsh --isolated`: put the whole process in a private network, mount and PID namespace.
 
 use nix::errno::Errno;
 use nix::mount::{mount, umount2, MntFlags, MsFlags};
@@ -14,12 +14,23 @@ use super::netns::NETNS_DIR;
 /// Where vsh keeps its own run-time files.
 const VSH_RUN_DIR: &str = "/run/vsh";
 
-/// Isolate vsh: unshare(CLONE_NEWNET|CLONE_NEWNS) (with CLONE_NEWUSER when not root), make /
-/// recursively private, mount a fresh tmpfs on /run holding /run/netns and /run/vsh, remount
-/// /sys from the new namespace and bring lo up.
+/// Isolate the whole process, as `vsh --isolated` does: [`isolate`], then a PID namespace
+/// of its own. It returns in a new process, PID 2 under an init of the sandbox's own, with
+/// the sandbox's own /proc (see [`super::pidns`]); the process that called it waits outside
+/// and exits with that one's status. Nothing can reach the host's namespaces or processes
+/// afterwards, and everything vsh creates or starts vanishes when it exits.
 ///
-/// Call it while the process is single-threaded. Nothing can reach the host's namespaces
-/// afterwards, and everything vsh creates vanishes when it exits.
+/// Call it while the process is single-threaded.
+pub fn isolate_process() -> Result<()> {
+    isolate()?;
+    unshare(CloneFlags::CLONE_NEWPID).map_err(|e| NetError::sys("unshare CLONE_NEWPID", e))?;
+    super::pidns::enter()
+}
+
+/// Isolate the calling thread (the whole process if single-threaded): unshare
+/// (CLONE_NEWNET|CLONE_NEWNS) (with CLONE_NEWUSER when not root), make / recursively private,
+/// mount a fresh tmpfs on /run holding /run/netns and /run/vsh, remount /sys from the new
+/// namespace and bring lo up. Processes are not isolated: see [`isolate_process`].
 pub fn isolate() -> Result<()> {
     let none: Option<&str> = None;
     let (uid, gid) = (getuid(), getgid());

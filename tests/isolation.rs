@@ -1,0 +1,236 @@
+//! `--isolated` contains processes too, signals stop any wait at once and undo the run, and a
+//! script that deletes its namespaces can run again straight away.
+
+use crate::lab::{Lab, VSH};
+use rexpect::reader::Options;
+use rexpect::session::spawn_with_options;
+use std::process::Command;
+
+/// The pids of the host's processes whose command line is exactly `cmdline`.
+fn host_pids(cmdline: &str) -> Vec<String> {
+    let out = Command::new("pgrep")
+        .args(["-f", &format!("^{cmdline}$")])
+        .output()
+        .expect("pgrep runs");
+    // pgrep: 0 found, 1 none; anything else is a failed oracle.
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "pgrep failed: {out:?}"
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Stops what a failed test left behind, by pid.
+fn kill_all(pids: &[String]) {
+    for pid in pids {
+        let _ = Command::new("kill").arg(pid).status();
+    }
+}
+
+#[test]
+fn isolated_programs_die_with_the_sandbox_and_see_only_its_processes() {
+    let run = Lab::new("")
+        .shell(
+            "\"$VSH\" --isolated -c '
+               spawn root sleep 301734
+               netns add red
+               spawn red sleep 301734
+               exec sh -c \"echo vsh-pid \\$PPID\"
+               exec sh -c \"echo procs \\$(ls /proc | grep -c ^[0-9])\"
+               exec sh -c \"echo sleeps \\$(pgrep -x sleep | wc -l)\"
+               ! kill -0 '$$'
+               echo status $?
+               kill -0 1
+               echo init-is-ours
+             '
+             echo exit $?",
+        )
+        .run()
+        .success();
+    let left = host_pids("sleep 301734");
+    kill_all(&left);
+    let out = &run.stdout;
+    assert!(left.is_empty(), "left on the host: {left:?}\n{out}");
+    assert!(out.contains("exit 0"), "{out}\n{}", run.stderr);
+    // The sandbox's own pids: its init is 1, vsh 2, and only a handful of processes.
+    assert!(out.contains("vsh-pid 2\n"), "{out}");
+    let procs: usize = field(out, "procs").parse().unwrap();
+    assert!(
+        (4..=8).contains(&procs),
+        "{procs} processes in /proc\n{out}"
+    );
+    assert_eq!(field(out, "sleeps"), "2", "{out}");
+    // `kill` cannot reach the host's shell; `! kill` held, so $? is 0.
+    assert!(out.contains("status 0\n"), "{out}");
+    assert!(out.contains("init-is-ours"), "{out}");
+}
+
+/// The word after `name ` on its line.
+fn field<'a>(out: &'a str, name: &str) -> &'a str {
+    out.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .unwrap_or_else(|| panic!("no {name} in {out}"))
+        .trim()
+}
+
+#[test]
+fn netns_attach_and_netns_1_name_the_sandbox_own_processes() {
+    let run = Lab::new(
+        "netns add red\n\
+         spawn red sleep 301735\n\
+         netns attach pinned $!\n\
+         echo BEGIN; netns identify $!; echo END\n\
+         veth a peer b netns red\n\
+         ip -n red link set b netns 1\n\
+         link show b\n\
+         echo BEGIN-1; netns identify 1; echo END-1\n",
+    )
+    .flag("--isolated")
+    .oracle("ip netns list && echo listed")
+    .run()
+    .success()
+    .stdout_has("b@a")
+    .stdout_has("BEGIN-1\nEND-1\n");
+    let mut names: Vec<&str> = section(&run.stdout, "BEGIN", "END");
+    names.sort();
+    assert_eq!(names, ["pinned", "red"], "{}", run.stdout);
+    // Nothing of the sandbox's is seen outside.
+    assert_eq!(run.oracle(0), "listed\n");
+}
+
+/// The lines between `begin` and `end`.
+fn section<'a>(out: &'a str, begin: &str, end: &str) -> Vec<&'a str> {
+    out.lines()
+        .skip_while(|l| *l != begin)
+        .skip(1)
+        .take_while(|l| *l != end)
+        .collect()
+}
+
+#[test]
+fn the_isolated_repl_has_its_own_processes() {
+    let state = std::env::temp_dir().join(format!("vsh-iso-repl-{}", std::process::id()));
+    let mut cmd = Command::new(VSH);
+    cmd.arg("--isolated")
+        .env("XDG_STATE_HOME", &state)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let options = Options::new()
+        .timeout_ms(Some(15_000))
+        .strip_ansi_escape_codes(true);
+    let mut p = spawn_with_options(cmd, options).expect("vsh starts on a pty");
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("spawn sleep 301736; echo spawned-${7 * 6}")
+        .unwrap();
+    p.exp_string("spawned-42").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("exec sh -c 'echo parent-is-$PPID'").unwrap();
+    p.exp_string("parent-is-2").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    assert_eq!(host_pids("sleep 301736").len(), 1, "it runs meanwhile");
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+    let left = host_pids("sleep 301736");
+    kill_all(&left);
+    let _ = std::fs::remove_dir_all(&state);
+    assert!(left.is_empty(), "left on the host: {left:?}");
+}
+
+/// Runs `script` in a lab, sends `signal` once it printed `waiting` (and a moment more, so it
+/// is inside its last statement), and returns the run: stdout holds `status N ms M` (M the
+/// milliseconds from the signal to vsh's exit); oracle 0 is `ip netns list`, oracle 1 the
+/// root's links.
+fn stopped_by(signal: &str, flags: &str, script: &str) -> crate::lab::Run {
+    Lab::new(script)
+        .shell(&format!(
+            "\"$VSH\" {flags} script.vnet >out 2>err &
+             vsh=$!
+             for i in $(seq 200); do grep -q waiting out && break; sleep 0.05; done
+             grep -q waiting out || {{ echo never-waiting; cat out err; kill -KILL $vsh; exit 1; }}
+             sleep 0.3
+             start=$(date +%s%N)
+             kill -{signal} $vsh
+             wait $vsh
+             status=$?
+             echo \"status $status ms $(( ($(date +%s%N) - start) / 1000000 ))\"
+             cat err >&2"
+        ))
+        .oracle("ip netns list && echo listed")
+        .oracle("ip -j link show")
+        .run()
+        .success()
+}
+
+/// The status and milliseconds `stopped_by` printed.
+fn status_and_ms(run: &crate::lab::Run) -> (i32, u64) {
+    let line = field(&run.stdout, "status");
+    let (status, ms) = line.split_once(" ms ").unwrap_or_else(|| panic!("{line}"));
+    (status.parse().unwrap(), ms.parse().unwrap())
+}
+
+/// What a signal must leave: the status, a prompt stop, an undone run and its report.
+fn assert_stopped_and_undone(run: &crate::lab::Run, status: i32, signal: &str) {
+    let (got, ms) = status_and_ms(run);
+    assert_eq!(got, status, "{}\n{}", run.stdout, run.stderr);
+    // The design target is 200 ms; the machine is shared and noisy.
+    assert!(ms < 3000, "{ms} ms to stop\n{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("interrupted by {signal}")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("removed namespace held"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.oracle(0), "listed\n", "the namespace is gone");
+    let links = run.json(1);
+    assert!(
+        links
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["ifname"] != "h0"),
+        "{links}"
+    );
+}
+
+const WAIT: &str = "netns add held\nveth h0 peer h1 netns held\nspawn held sleep 100\necho waiting\nwait\necho never\n";
+const EXEC: &str =
+    "netns add held\nveth h0 peer h1 netns held\necho waiting\nexec held sleep 100\necho never\n";
+
+#[test]
+fn sigterm_stops_wait_at_once_and_undoes() {
+    assert_stopped_and_undone(&stopped_by("TERM", "", WAIT), 143, "SIGTERM");
+}
+
+#[test]
+fn sigterm_stops_exec_at_once_and_undoes() {
+    assert_stopped_and_undone(&stopped_by("TERM", "", EXEC), 143, "SIGTERM");
+}
+
+#[test]
+fn sigint_stops_wait_and_exec_with_130() {
+    assert_stopped_and_undone(&stopped_by("INT", "", WAIT), 130, "SIGINT");
+    assert_stopped_and_undone(&stopped_by("INT", "", EXEC), 130, "SIGINT");
+}
+
+#[test]
+fn a_signal_reaches_vsh_inside_the_isolated_sandbox() {
+    // Through the process outside and the sandbox's init, to vsh, which undoes and says so.
+    for (signal, status) in [("TERM", 143), ("INT", 130)] {
+        let run = stopped_by(signal, "--isolated", WAIT);
+        let (got, ms) = status_and_ms(&run);
+        assert_eq!(got, status, "{}", run.stderr);
+        assert!(ms < 3000, "{ms} ms to stop");
+        assert!(
+            run.stderr.contains("removed namespace held"),
+            "{}",
+            run.stderr
+        );
+    }
+}
