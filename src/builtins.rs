@@ -104,6 +104,17 @@ pub const BUILTINS: &[Builtin] = &[
         examples: &["stats veth0"],
     },
     Builtin {
+        name: "graph",
+        summary: "the live topology of every namespace: a tree, JSON, DOT, Mermaid, SVG or HTML",
+        usage: &["graph [--all] [--format text|json|dot|mermaid|svg|html] [-o FILE]"],
+        examples: &[
+            "graph",
+            "graph --format json",
+            "graph -o lab.svg",
+            "graph --all --format html -o lab.html",
+        ],
+    },
+    Builtin {
         name: "ip",
         summary: "iproute2's spelling of the same builtins",
         usage: &["ip [-n NS] netns|link|addr|route ..."],

@@ -5,6 +5,7 @@ mod corpus;
 mod errors;
 mod fusion;
 mod fuzz;
+mod graph;
 mod inspect;
 mod lab;
 mod links;

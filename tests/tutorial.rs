@@ -44,7 +44,8 @@ fn every_script_is_tested() {
             "02-veth.vnet",
             "03-netns-api.vnet",
             "04-veth-peer.vnet",
-            "05-bridge.vnet"
+            "05-bridge.vnet",
+            "06-graph.vnet"
         ]
     );
 }
@@ -150,6 +151,9 @@ fn veth_peer_04() {
             "method 4: peer",
             &format!("veth0: peer veth1 ifindex {veth0_iflink} netns netns1\n"),
             &format!("veth1: peer veth0 ifindex {veth1_iflink} netns root\n"),
+            "the whole picture: graph",
+            "├── veth0  veth up  ⇄ netns1/veth1\n",
+            "├── veth1  veth up  ⇄ root/veth0\n",
             "04 done",
         ],
     );
@@ -178,6 +182,34 @@ fn bridge_05() {
     assert!(first.contains("ARP, Reply 1.2.3.102 is-at "));
     assert!(second.contains("64 bytes from 1.2.3.102: icmp_seq=1"));
     assert!(second.contains("IP 1.2.3.101 > 1.2.3.102: ICMP echo request"));
+}
+
+#[test]
+fn graph_06() {
+    let out = run_script("06-graph.vnet");
+    in_order(
+        &out,
+        &[
+            "├── br0  bridge up  10.0.0.254/24\n",
+            "│   ├── v1  veth up  ⇄ h1/e1\n",
+            "│   └── v2  veth up  ⇄ h2/e2\n",
+            "h1  net:[",
+            "├── e1  veth up  10.0.0.1/24  ⇄ root/v1\n",
+            "h2  net:[",
+            "├── e2  veth up  10.0.0.2/24  ⇄ root/v2\n",
+            "wrote /tmp/vsh-lab.html",
+            "06 done",
+        ],
+    );
+    let page = std::fs::read_to_string("/tmp/vsh-lab.html").unwrap();
+    for cell in [
+        "<td>root</td><td>br0</td>",
+        "<td>h1</td><td>e1</td>",
+        "<td>h2</td><td>e2</td>",
+    ] {
+        assert!(page.contains(cell), "{cell}");
+    }
+    assert!(page.contains("<svg") && page.contains(">v1 ⇄ e1<"));
 }
 
 #[test]

@@ -8,6 +8,7 @@ pub mod check;
 pub mod error;
 mod exec;
 mod fuse;
+mod graph;
 mod help;
 mod ifcache;
 mod inspect;
@@ -227,6 +228,7 @@ impl Evaluator {
             StmtKind::Bridge(cmd) => self.bridge_cmd(cmd, s.span),
             StmtKind::Peer(dev) => self.peer(dev, s.span),
             StmtKind::Stats(dev) => self.stats(dev, s.span),
+            StmtKind::Graph(cmd) => self.graph(cmd, s.span),
         }
     }
 

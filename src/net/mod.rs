@@ -19,6 +19,7 @@ pub mod netns;
 pub mod packet;
 pub mod route;
 pub mod sandbox;
+pub mod topology;
 
 pub use error::{NameKind, NetError, Result};
 pub use netns::{Namespaces, Ns};
