@@ -152,6 +152,15 @@ pub const BUILTINS: &[Builtin] = &[
         examples: &["capture -c 4 -w veth0.pcap veth0 { ping -c 1 10.1.1.1 }"],
     },
     Builtin {
+        name: "trace",
+        summary: "each packet's path across every device while a block runs (and one pcapng)",
+        usage: &["trace [-w FILE.pcapng] [DEV | NS/DEV ...] { ... }"],
+        examples: &[
+            "trace { ping -c 1 10.1.1.1 }",
+            "trace -w lab.pcapng veth0 veth1 br0 { ping -c 1 -I br0 1.2.3.102 }",
+        ],
+    },
+    Builtin {
         name: "spawn",
         summary: "start a program in the background, in a namespace; $! is its pid",
         usage: &["spawn [-n NS] PROGRAM ARGS...", "spawn NS PROGRAM ARGS..."],

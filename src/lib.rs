@@ -15,3 +15,4 @@ pub mod net;
 pub mod repl;
 pub mod run;
 pub mod syntax;
+pub mod trace;

@@ -18,4 +18,5 @@ mod repl;
 mod routes;
 mod safety;
 mod syntax;
+mod trace;
 mod tutorial;

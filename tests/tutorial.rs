@@ -184,6 +184,43 @@ fn bridge_05() {
     assert!(second.contains("IP 1.2.3.101 > 1.2.3.102: ICMP echo request"));
 }
 
+/// The lines of the first packet described by `what` after `from` in `out`: its path, and
+/// why it stopped.
+fn traced<'a>(out: &'a str, from: &str, what: &str) -> Vec<&'a str> {
+    let start = out
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from:?} in:\n{out}"));
+    let mut lines = out[start..].lines().skip_while(|l| !l.contains(what));
+    assert!(
+        lines.next().is_some(),
+        "no {what:?} after {from:?} in:\n{out}"
+    );
+    lines
+        .take_while(|l| l.starts_with("    "))
+        .map(str::trim)
+        .collect()
+}
+
+#[test]
+fn bridge_05_traces() {
+    let out = run_script("05-bridge.vnet");
+    let (failing, working) = out
+        .split_once("from 1.2.3.101 br0")
+        .expect("the working ping");
+    assert_eq!(
+        traced(failing, "tracing ", "ARP, Reply 1.2.3.102 is-at "),
+        [
+            "root/veth1 → root/veth0 → root/br0",
+            "delivered to veth0 (a bridge port), never to its stack"
+        ]
+    );
+    assert_eq!(
+        traced(working, "tracing ", "ICMP echo request"),
+        ["root/br0 → root/veth0 → root/veth1"]
+    );
+    assert_eq!(traced(working, "tracing ", "ICMP echo reply"), ["root/lo"]);
+}
+
 #[test]
 fn graph_06() {
     let out = run_script("06-graph.vnet");

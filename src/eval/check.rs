@@ -178,6 +178,11 @@ impl Checker {
                 }
             }
             StmtKind::Peer(w) | StmtKind::Stats(w) => self.ifname(w),
+            StmtKind::Trace { file, devs, body } => {
+                file.iter().for_each(|w| self.word(w));
+                devs.iter().for_each(|w| self.word(w));
+                self.stmts(&body.stmts);
+            }
             StmtKind::Graph(cmd) => {
                 cmd.out.iter().for_each(|w| self.word(w));
                 if let Some(w) = &cmd.format {

@@ -19,6 +19,7 @@ mod ping;
 mod process;
 mod route;
 mod show;
+mod trace;
 mod undo;
 mod words;
 
@@ -229,6 +230,7 @@ impl Evaluator {
             StmtKind::Peer(dev) => self.peer(dev, s.span),
             StmtKind::Stats(dev) => self.stats(dev, s.span),
             StmtKind::Graph(cmd) => self.graph(cmd, s.span),
+            StmtKind::Trace { file, devs, body } => self.trace(file.as_ref(), devs, body, s.span),
         }
     }
 

@@ -17,6 +17,7 @@ pub mod link;
 pub mod netlink;
 pub mod netns;
 pub mod packet;
+pub mod pcapng;
 pub mod route;
 pub mod sandbox;
 pub mod topology;

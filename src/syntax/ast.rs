@@ -144,6 +144,12 @@ pub enum StmtKind {
     Stats(Word),
     /// `graph [--all] [--format F] [-o FILE]`: the live topology.
     Graph(GraphCmd),
+    /// `trace [-w FILE] [DEV...] { }`: each packet's path across devices while the body runs.
+    Trace {
+        file: Option<Word>,
+        devs: Vec<Word>,
+        body: Block,
+    },
 }
 
 /// `graph [--all] [--format F] [-o FILE]`

@@ -332,6 +332,22 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::peer_cmd => StmtKind::Peer(parse_word(next(&mut inner))),
         Rule::stats_cmd => StmtKind::Stats(parse_word(next(&mut inner))),
         Rule::graph_cmd => StmtKind::Graph(parse_graph(inner)),
+        Rule::trace_cmd => {
+            let (mut file, mut devs, mut body) = (None, Vec::new(), None);
+            for p in inner {
+                match p.as_rule() {
+                    Rule::trace_flag => file = p.into_inner().nth(1).map(parse_word),
+                    Rule::word => devs.push(parse_word(p)),
+                    Rule::block => body = Some(parse_block(p)),
+                    r => unreachable_rule(r),
+                }
+            }
+            StmtKind::Trace {
+                file,
+                devs,
+                body: body.unwrap_or_else(|| unreachable_rule(Rule::trace_cmd)),
+            }
+        }
         r => unreachable_rule(r),
     };
     Stmt { kind, span: sp }
@@ -769,6 +785,7 @@ fn describe(rule: &Rule) -> String {
         Rule::ping_reachable | Rule::ping_unreachable => "`->` or `!->`".into(),
         Rule::capture_flag | Rule::capture_key => "`-c N` or `-w FILE`".into(),
         Rule::kill_signal => "a signal (`-TERM`, `-9`)".into(),
+        Rule::trace_flag | Rule::trace_key => "`-w FILE`".into(),
         Rule::graph_all | Rule::graph_flag | Rule::graph_key => {
             "`--all`, `--format FORMAT` or `-o FILE`".into()
         }
