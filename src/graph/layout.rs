@@ -1,6 +1,7 @@
 //! Where each namespace box and device box goes in the picture: a simple layered layout.
 //!
-//! Namespaces joined by veth pairs form a graph. Each connected part is walked breadth-first
+//! Namespaces joined by veth pairs form a graph. Each connected part (a band of its own, one
+//! under the other; namespaces joined to none come last, four to a row) is walked breadth-first
 //! from its hub (the namespace with the most pairs to others, usually the one holding the
 //! bridge), and each step away is a column, left to right. Within a column, namespaces are
 //! sorted by the mean position of their neighbours in the column before (the barycenter
@@ -70,20 +71,48 @@ fn device_width(d: &Device) -> f64 {
     (title.max(addrs) + 24.0).max(130.0)
 }
 
-/// The columns: namespace indices, each column in its drawing order.
-fn columns(topo: &Topology) -> Vec<Vec<usize>> {
+/// A band: the columns of one connected part, each a list of namespace indices in drawing
+/// order.
+type Band = Vec<Vec<usize>>;
+
+/// The bands, top to bottom: each part joined by veth pairs (the root's first), then every
+/// namespace joined to none, side by side in one last band.
+fn bands(topo: &Topology) -> Vec<Band> {
     let n = topo.namespaces.len();
+    let pairs = veth_pairs(topo);
     let mut adj = vec![Vec::new(); n];
-    for ((i, _), (j, _)) in veth_pairs(topo) {
+    for &((i, _), (j, _)) in &pairs {
         if i != j {
             adj[i].push(j);
             adj[j].push(i);
         }
     }
+    // Each device's row in its namespace's box, for ordering by where lines leave.
+    let rows: Vec<Vec<usize>> = topo
+        .namespaces
+        .iter()
+        .map(|ns| {
+            let order = ordered(ns);
+            (0..ns.links.len())
+                .map(|k| {
+                    order
+                        .iter()
+                        .position(|(d, _)| std::ptr::eq(*d, &ns.links[k]))
+                        .unwrap_or(k)
+                })
+                .collect()
+        })
+        .collect();
     let mut depth = vec![usize::MAX; n];
-    let mut columns: Vec<Vec<usize>> = Vec::new();
+    let mut bands = Vec::new();
+    let mut alone = Vec::new();
     for start in 0..n {
         if depth[start] != usize::MAX {
+            continue;
+        }
+        if adj[start].is_empty() {
+            depth[start] = 0;
+            alone.push(vec![start]);
             continue;
         }
         // The part `start` is in, then its hub.
@@ -106,6 +135,7 @@ fn columns(topo: &Topology) -> Vec<Vec<usize>> {
             .max_by_key(|&i| (adj[i].len(), std::cmp::Reverse(i)))
             .unwrap_or(start);
         depth[hub] = 0;
+        let mut columns: Band = Vec::new();
         let mut queue = std::collections::VecDeque::from([hub]);
         while let Some(i) = queue.pop_front() {
             if columns.len() <= depth[i] {
@@ -119,108 +149,114 @@ fn columns(topo: &Topology) -> Vec<Vec<usize>> {
                 }
             }
         }
+        // Barycenter ordering, column by column: by the rows its lines leave from in the
+        // column before.
+        for c in 1..columns.len() {
+            let prev = columns[c - 1].clone();
+            let rank = |m: usize| -> f64 {
+                let pos: Vec<f64> = pairs
+                    .iter()
+                    .flat_map(|&(a, b)| [(a, b), (b, a)])
+                    .filter(|&((x, _), _)| x == m)
+                    .filter_map(|(_, (i, d))| {
+                        let p = prev.iter().position(|&q| q == i)?;
+                        Some((p * 10_000 + rows[i][d]) as f64)
+                    })
+                    .collect();
+                if pos.is_empty() {
+                    f64::MAX
+                } else {
+                    pos.iter().sum::<f64>() / pos.len() as f64
+                }
+            };
+            columns[c].sort_by(|&a, &b| rank(a).total_cmp(&rank(b)));
+        }
+        bands.push(columns);
     }
-    // Barycenter ordering, column by column.
-    for c in 1..columns.len() {
-        let prev = columns[c - 1].clone();
-        let rank = |i: usize| -> f64 {
-            let pos: Vec<f64> = adj[i]
-                .iter()
-                .filter_map(|m| prev.iter().position(|p| p == m))
-                .map(|p| p as f64)
-                .collect();
-            if pos.is_empty() {
-                f64::MAX
-            } else {
-                pos.iter().sum::<f64>() / pos.len() as f64
-            }
-        };
-        columns[c].sort_by(|&a, &b| rank(a).total_cmp(&rank(b)));
-    }
-    columns
+    // Four to a row, so that many lone namespaces do not make the picture wide.
+    bands.extend(alone.chunks(4).map(<[_]>::to_vec));
+    bands
 }
 
 pub fn layout(topo: &Topology) -> Layout {
     let mut boxes: Vec<Option<NsBox>> = topo.namespaces.iter().map(|_| None).collect();
-    let columns = columns(topo);
     // Sizes first.
-    for (c, column) in columns.iter().enumerate() {
-        for &i in column {
-            let ns = &topo.namespaces[i];
-            let title = (ns.name.chars().count() as f64 + 2.0) * CHAR_W
-                + format!("net:[{}]", ns.inode).len() as f64 * SMALL_CHAR_W;
-            let mut devices = Vec::new();
-            let mut w: f64 = title + 2.0 * NS_PAD;
-            let mut y = NS_HEAD;
-            for (d, depth) in ordered(ns) {
-                let dev = ns
-                    .links
-                    .iter()
-                    .position(|x| std::ptr::eq(x, d))
-                    .unwrap_or(0);
-                let indent = PORT_INDENT * depth as f64;
-                let dw = device_width(d);
-                w = w.max(dw + indent + 2.0 * NS_PAD);
-                devices.push(DevBox {
-                    dev,
-                    x: NS_PAD + indent,
-                    y,
-                    w: dw,
-                });
-                y += DEV_H + DEV_GAP;
-            }
-            let h = (y - DEV_GAP + NS_PAD).max(NS_HEAD + NS_PAD);
-            boxes[i] = Some(NsBox {
-                x: 0.0,
-                y: 0.0,
-                w,
-                h,
-                column: c,
-                devices,
+    for (i, ns) in topo.namespaces.iter().enumerate() {
+        let title = (ns.name.chars().count() as f64 + 2.0) * CHAR_W
+            + format!("net:[{}]", ns.inode).len() as f64 * SMALL_CHAR_W;
+        let mut devices = Vec::new();
+        let mut w: f64 = title + 2.0 * NS_PAD;
+        let mut y = NS_HEAD;
+        for (d, depth) in ordered(ns) {
+            let dev = ns
+                .links
+                .iter()
+                .position(|x| std::ptr::eq(x, d))
+                .unwrap_or(0);
+            let indent = PORT_INDENT * depth as f64;
+            let dw = device_width(d);
+            w = w.max(dw + indent + 2.0 * NS_PAD);
+            devices.push(DevBox {
+                dev,
+                x: NS_PAD + indent,
+                y,
+                w: dw,
             });
+            y += DEV_H + DEV_GAP;
         }
+        let h = (y - DEV_GAP + NS_PAD).max(NS_HEAD + NS_PAD);
+        boxes[i] = Some(NsBox {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h,
+            column: 0,
+            devices,
+        });
     }
-    // Then places: columns left to right, each centred on the tallest.
-    let col_w: Vec<f64> = columns
-        .iter()
-        .map(|col| {
-            col.iter()
-                .filter_map(|&i| boxes[i].as_ref().map(|b| b.w))
-                .fold(0.0, f64::max)
-        })
-        .collect();
-    let col_h: Vec<f64> = columns
-        .iter()
-        .map(|col| {
-            col.iter()
-                .filter_map(|&i| boxes[i].as_ref().map(|b| b.h + NS_GAP))
-                .sum::<f64>()
-                - NS_GAP
-        })
-        .collect();
-    let tallest = col_h.iter().copied().fold(0.0, f64::max);
-    let mut x = MARGIN;
-    for (c, column) in columns.iter().enumerate() {
-        let mut y = MARGIN + (tallest - col_h[c]) / 2.0;
-        for &i in column {
-            if let Some(b) = boxes[i].as_mut() {
-                b.x = x;
-                b.y = y;
-                b.w = col_w[c];
-                for d in &mut b.devices {
-                    d.x += x;
-                    d.y += y;
+    // Then places: band under band; in a band, columns left to right, each centred on the
+    // band's tallest.
+    let mut top = MARGIN;
+    let mut width: f64 = 0.0;
+    let mut column_base = 0;
+    for band in bands(topo) {
+        let size = |i: usize, f: fn(&NsBox) -> f64| boxes[i].as_ref().map_or(0.0, f);
+        let col_w: Vec<f64> = band
+            .iter()
+            .map(|col| col.iter().map(|&i| size(i, |b| b.w)).fold(0.0, f64::max))
+            .collect();
+        let col_h: Vec<f64> = band
+            .iter()
+            .map(|col| col.iter().map(|&i| size(i, |b| b.h) + NS_GAP).sum::<f64>() - NS_GAP)
+            .collect();
+        let tallest = col_h.iter().copied().fold(0.0, f64::max);
+        let mut x = MARGIN;
+        for (c, column) in band.iter().enumerate() {
+            let mut y = top + (tallest - col_h[c]) / 2.0;
+            for &i in column {
+                if let Some(b) = boxes[i].as_mut() {
+                    b.x = x;
+                    b.y = y;
+                    b.w = col_w[c];
+                    b.column = column_base + c;
+                    for d in &mut b.devices {
+                        d.x += x;
+                        d.y += y;
+                    }
+                    y += b.h + NS_GAP;
                 }
-                y += b.h + NS_GAP;
             }
+            x += col_w[c] + COL_GAP;
         }
-        x += col_w[c] + COL_GAP;
+        column_base += band.len();
+        width = width.max(x - COL_GAP);
+        top += tallest + NS_GAP * 2.0;
     }
     // Room on the right for the loops of pairs within one column, and their labels.
-    let width = x - COL_GAP + MARGIN + 110.0;
+    let width = width + MARGIN + 110.0;
     Layout {
         width: width.max(2.0 * MARGIN),
-        height: tallest.max(0.0) + 2.0 * MARGIN,
+        height: (top - NS_GAP * 2.0).max(MARGIN) + MARGIN,
         namespaces: boxes.into_iter().flatten().collect(),
     }
 }

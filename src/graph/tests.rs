@@ -187,3 +187,61 @@ fn formats_by_name_and_by_extension() {
     assert_eq!(Format::of_path("out/lab.HTML"), Some(Format::Html));
     assert_eq!(Format::of_path("lab"), None);
 }
+
+/// A star: root's bridge with ports to h3, h1, h2 (in that row order), and a lone namespace.
+#[test]
+fn layout_puts_hosts_beside_their_ports_and_lone_namespaces_below() {
+    let mut root_links = vec![dev("br0", 1, Some("bridge"), true)];
+    let mut spaces = Vec::new();
+    for (k, h) in ["h3", "h1", "h2"].iter().enumerate() {
+        let mut v = dev(&format!("v{k}"), 2 + k as u32, Some("veth"), true);
+        v.master = Some("br0".into());
+        v.peer = peer(Some(h), Some("e"), 2);
+        root_links.push(v);
+    }
+    for h in ["h1", "h2", "h3"] {
+        let v = root_links
+            .iter()
+            .find(|d| d.peer.as_ref().and_then(|p| p.netns.as_deref()) == Some(h))
+            .unwrap();
+        let mut e = dev("e", 2, Some("veth"), true);
+        e.peer = peer(Some("root"), Some(&v.name), v.ifindex);
+        spaces.push(NsView {
+            name: h.into(),
+            inode: 1,
+            links: vec![e],
+        });
+    }
+    spaces.insert(
+        0,
+        NsView {
+            name: "root".into(),
+            inode: 0,
+            links: root_links,
+        },
+    );
+    spaces.push(NsView {
+        name: "lone".into(),
+        inode: 9,
+        links: vec![dev("lo", 1, None, false)],
+    });
+    let topo = Topology { namespaces: spaces };
+    let l = layout::layout(&topo);
+    let b = &l.namespaces;
+    for (i, x) in b.iter().enumerate() {
+        assert!(x.x >= 0.0 && x.y >= 0.0 && x.x + x.w <= l.width && x.y + x.h <= l.height);
+        for y in &b[i + 1..] {
+            let apart =
+                x.x + x.w <= y.x || y.x + y.w <= x.x || x.y + x.h <= y.y || y.y + y.h <= x.y;
+            assert!(apart, "boxes overlap");
+        }
+    }
+    // root (index 0) is the hub, left; the hosts right, top to bottom as their ports: h3, h1, h2.
+    assert_eq!(b[0].column, 0);
+    assert!(b[1..4]
+        .iter()
+        .all(|h| h.column == 1 && h.x > b[0].x + b[0].w));
+    assert!(b[3].y < b[1].y && b[1].y < b[2].y, "h3 above h1 above h2");
+    // The lone namespace comes below everything else.
+    assert!(b[..4].iter().all(|x| x.y + x.h < b[4].y));
+}
