@@ -104,6 +104,17 @@ pub const BUILTINS: &[Builtin] = &[
         examples: &["stats veth0"],
     },
     Builtin {
+        name: "graph",
+        summary: "the live topology of every namespace: a tree, JSON, DOT, Mermaid, SVG or HTML",
+        usage: &["graph [--all] [--format text|json|dot|mermaid|svg|html] [-o FILE]"],
+        examples: &[
+            "graph",
+            "graph --format json",
+            "graph -o lab.svg",
+            "graph --all --format html -o lab.html",
+        ],
+    },
+    Builtin {
         name: "ip",
         summary: "iproute2's spelling of the same builtins",
         usage: &["ip [-n NS] netns|link|addr|route ..."],
@@ -139,6 +150,15 @@ pub const BUILTINS: &[Builtin] = &[
         summary: "print (and save as pcap) the packets on a device while a block runs",
         usage: &["capture [-c N] [-w FILE.pcap] DEV { ... }"],
         examples: &["capture -c 4 -w veth0.pcap veth0 { ping -c 1 10.1.1.1 }"],
+    },
+    Builtin {
+        name: "trace",
+        summary: "each packet's path across every device while a block runs (and one pcapng)",
+        usage: &["trace [-w FILE.pcapng] [DEV | NS/DEV ...] { ... }"],
+        examples: &[
+            "trace { ping -c 1 10.1.1.1 }",
+            "trace -w lab.pcapng veth0 veth1 br0 { ping -c 1 -I br0 1.2.3.102 }",
+        ],
     },
     Builtin {
         name: "spawn",

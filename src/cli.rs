@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
     name = "vsh",
     version,
     about,
-    after_help = "vsh down [--name NAME | SCRIPT]   remove what the last run of SCRIPT made"
+    after_help = "vsh down [--name NAME | SCRIPT]   remove what the last run of SCRIPT made\nvsh graph [--all] [--format F] [-o FILE]   the live topology of every namespace"
 )]
 struct Cli {
     /// Run these statements instead of a script.
@@ -49,6 +49,9 @@ pub fn main() -> i32 {
     let argv: Vec<String> = std::env::args().collect();
     if argv.get(1).map(String::as_str) == Some("down") && !Path::new("down").is_file() {
         return down_command(&argv[2..]);
+    }
+    if argv.get(1).map(String::as_str) == Some("graph") && !Path::new("graph").is_file() {
+        return graph_command(&argv[1..]);
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -174,6 +177,43 @@ fn down_command(args: &[String]) -> i32 {
         }
     };
     down(&mut ev, &Journal::dir_for(&key), &what)
+}
+
+/// `vsh graph [OPTIONS]`: the `graph` statement, run on its own as with `vsh -c`.
+fn graph_command(words: &[String]) -> i32 {
+    // Each argument becomes one word of the statement, exactly as given: plain ones bare
+    // (options must be), others quoted.
+    let plain = |w: &str| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:+,=@%".contains(c))
+    };
+    let quoted: Vec<String> = words[1..]
+        .iter()
+        .map(|w| {
+            if plain(w) {
+                w.clone()
+            } else if w.contains('\'') {
+                let escaped = w
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"")
+                    .replace('$', "\\$");
+                format!("\"{escaped}\"")
+            } else {
+                format!("'{w}'")
+            }
+        })
+        .collect();
+    let text = format!("graph {}", quoted.join(" "));
+    let source = Source::new("graph", text);
+    let mut ev = match Evaluator::new("vsh", vec![], false) {
+        Ok(ev) => ev,
+        Err(e) => {
+            eprintln!("{}", render(e, &source));
+            return Outcome::Failed.code();
+        }
+    };
+    run_script(&mut ev, &source, false, "").code()
 }
 
 /// The interactive REPL: the same evaluator, fed line by line.

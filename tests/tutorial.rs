@@ -44,7 +44,8 @@ fn every_script_is_tested() {
             "02-veth.vnet",
             "03-netns-api.vnet",
             "04-veth-peer.vnet",
-            "05-bridge.vnet"
+            "05-bridge.vnet",
+            "06-graph.vnet"
         ]
     );
 }
@@ -150,6 +151,9 @@ fn veth_peer_04() {
             "method 4: peer",
             &format!("veth0: peer veth1 ifindex {veth0_iflink} netns netns1\n"),
             &format!("veth1: peer veth0 ifindex {veth1_iflink} netns root\n"),
+            "the whole picture: graph",
+            "├── veth0  veth up  ⇄ netns1/veth1\n",
+            "├── veth1  veth up  ⇄ root/veth0\n",
             "04 done",
         ],
     );
@@ -178,6 +182,71 @@ fn bridge_05() {
     assert!(first.contains("ARP, Reply 1.2.3.102 is-at "));
     assert!(second.contains("64 bytes from 1.2.3.102: icmp_seq=1"));
     assert!(second.contains("IP 1.2.3.101 > 1.2.3.102: ICMP echo request"));
+}
+
+/// The lines of the first packet described by `what` after `from` in `out`: its path, and
+/// why it stopped.
+fn traced<'a>(out: &'a str, from: &str, what: &str) -> Vec<&'a str> {
+    let start = out
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from:?} in:\n{out}"));
+    let mut lines = out[start..].lines().skip_while(|l| !l.contains(what));
+    assert!(
+        lines.next().is_some(),
+        "no {what:?} after {from:?} in:\n{out}"
+    );
+    lines
+        .take_while(|l| l.starts_with("    "))
+        .map(str::trim)
+        .collect()
+}
+
+#[test]
+fn bridge_05_traces() {
+    let out = run_script("05-bridge.vnet");
+    let (failing, working) = out
+        .split_once("from 1.2.3.101 br0")
+        .expect("the working ping");
+    assert_eq!(
+        traced(failing, "tracing ", "ARP, Reply 1.2.3.102 is-at "),
+        [
+            "root/veth1 → root/veth0 → root/br0",
+            "delivered to veth0 (a bridge port), never to its stack"
+        ]
+    );
+    assert_eq!(
+        traced(working, "tracing ", "ICMP echo request"),
+        ["root/br0 → root/veth0 → root/veth1"]
+    );
+    assert_eq!(traced(working, "tracing ", "ICMP echo reply"), ["root/lo"]);
+}
+
+#[test]
+fn graph_06() {
+    let out = run_script("06-graph.vnet");
+    in_order(
+        &out,
+        &[
+            "├── br0  bridge up  10.0.0.254/24\n",
+            "│   ├── v1  veth up  ⇄ h1/e1\n",
+            "│   └── v2  veth up  ⇄ h2/e2\n",
+            "h1  net:[",
+            "├── e1  veth up  10.0.0.1/24  ⇄ root/v1\n",
+            "h2  net:[",
+            "├── e2  veth up  10.0.0.2/24  ⇄ root/v2\n",
+            "wrote /tmp/vsh-lab.html",
+            "06 done",
+        ],
+    );
+    let page = std::fs::read_to_string("/tmp/vsh-lab.html").unwrap();
+    for cell in [
+        "<td>root</td><td>br0</td>",
+        "<td>h1</td><td>e1</td>",
+        "<td>h2</td><td>e2</td>",
+    ] {
+        assert!(page.contains(cell), "{cell}");
+    }
+    assert!(page.contains("<svg") && page.contains(">v1 ⇄ e1<"));
 }
 
 #[test]

@@ -178,6 +178,26 @@ impl Checker {
                 }
             }
             StmtKind::Peer(w) | StmtKind::Stats(w) => self.ifname(w),
+            StmtKind::Trace { file, devs, body } => {
+                file.iter().for_each(|w| self.word(w));
+                devs.iter().for_each(|w| self.word(w));
+                self.stmts(&body.stmts);
+            }
+            StmtKind::Graph(cmd) => {
+                cmd.out.iter().for_each(|w| self.word(w));
+                if let Some(w) = &cmd.format {
+                    self.word(w);
+                    if let Some(text) = w.literal() {
+                        if crate::graph::Format::parse(&text).is_none() {
+                            self.problems.push(RunError::BadValue {
+                                text,
+                                expected: crate::graph::Format::EXPECTED,
+                                span: w.span,
+                            });
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -27,9 +27,9 @@ impl Evaluator {
     /// namespace vsh started in), read from IFLA_LINK and IFLA_LINK_NETNSID.
     pub(super) fn peer(&mut self, w: &Word, span: Span) -> Result<()> {
         let l = self.link_of(w)?;
-        let peer_index = match (l.kind.as_deref(), l.link) {
-            (Some("veth"), Some(i)) if i != 0 => i,
-            _ => {
+        let peer = match l.veth_peer() {
+            Some(peer) => peer,
+            None => {
                 return Err(RunError::WrongKind {
                     name: l.name.clone(),
                     actual: kind_phrase(&l),
@@ -40,7 +40,8 @@ impl Evaluator {
             }
         };
         let here = self.ns.clone();
-        let there = match l.link_netnsid {
+        let peer_index = peer.ifindex;
+        let there = match peer.nsid {
             None => Some(here.clone()),
             Some(id) => self.ns_of_nsid(&here, id, span)?,
         };
@@ -65,7 +66,7 @@ impl Evaluator {
                 let _ = write!(
                     out,
                     " if{peer_index} ifindex {peer_index} netnsid {}",
-                    l.link_netnsid.unwrap_or(-1)
+                    peer.nsid.unwrap_or(-1)
                 );
             }
         }

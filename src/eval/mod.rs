@@ -9,6 +9,7 @@ pub mod check;
 pub mod error;
 mod exec;
 mod fuse;
+mod graph;
 mod help;
 mod ifcache;
 mod inspect;
@@ -20,6 +21,7 @@ mod process;
 mod record;
 mod route;
 mod show;
+mod trace;
 pub mod undo;
 mod words;
 
@@ -229,6 +231,8 @@ impl Evaluator {
             StmtKind::Bridge(cmd) => self.bridge_cmd(cmd, s.span),
             StmtKind::Peer(dev) => self.peer(dev, s.span),
             StmtKind::Stats(dev) => self.stats(dev, s.span),
+            StmtKind::Graph(cmd) => self.graph(cmd, s.span),
+            StmtKind::Trace { file, devs, body } => self.trace(file.as_ref(), devs, body, s.span),
         }
     }
 

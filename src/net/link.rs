@@ -78,10 +78,36 @@ pub struct LinkStats {
     pub tx_dropped: u64,
 }
 
+/// Where the other end of a veth is, as the veth's own link message says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeerRef {
+    /// The peer's ifindex, in the peer's namespace (IFLA_LINK).
+    pub ifindex: u32,
+    /// The nsid this link's namespace gave the peer's namespace (IFLA_LINK_NETNSID); `None`
+    /// when the peer is in the same namespace.
+    pub nsid: Option<i32>,
+}
+
 impl Link {
     /// Whether the administrative IFF_UP flag is set.
     pub fn is_up(&self) -> bool {
         self.flags & libc::IFF_UP as u32 != 0
+    }
+
+    /// Whether this is the loopback device (ARPHRD_LOOPBACK).
+    pub fn is_loopback(&self) -> bool {
+        self.link_type == 772
+    }
+
+    /// The other end, if this is a veth that has one (IFLA_LINK 0 means none).
+    pub fn veth_peer(&self) -> Option<PeerRef> {
+        match (self.kind.as_deref(), self.link) {
+            (Some("veth"), Some(ifindex)) if ifindex != 0 => Some(PeerRef {
+                ifindex,
+                nsid: self.link_netnsid,
+            }),
+            _ => None,
+        }
     }
 
     fn from_message(msg: LinkMessage) -> Link {

@@ -17,9 +17,11 @@ pub mod link;
 pub mod netlink;
 pub mod netns;
 pub mod packet;
+pub mod pcapng;
 mod pidns;
 pub mod route;
 pub mod sandbox;
+pub mod topology;
 
 pub use error::{NameKind, NetError, Result};
 pub use netns::{Namespaces, Ns, NsId};

@@ -100,11 +100,13 @@ fn check_name(name: &str) -> Result<()> {
     }
 }
 
-fn netns_path(name: &str) -> PathBuf {
+/// /run/netns/NAME.
+pub fn netns_path(name: &str) -> PathBuf {
     Path::new(NETNS_DIR).join(name)
 }
 
-fn open_ns(path: &Path) -> nix::Result<OwnedFd> {
+/// Opens a namespace file (/run/netns/NAME, /proc/PID/ns/net) read-only, close-on-exec.
+pub fn open_ns(path: &Path) -> nix::Result<OwnedFd> {
     open(path, OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
 }
 
@@ -150,8 +152,9 @@ fn stranded(e: Errno) -> ! {
     std::process::abort()
 }
 
-/// The nsid `sock`'s namespace assigned to the namespace behind `fd` (RTM_GETNSID, NETNSA_FD).
-fn nsid_of(sock: &mut RouteSocket, fd: BorrowedFd) -> Result<Option<i32>> {
+/// The nsid `sock`'s namespace assigned to the namespace behind `fd` (RTM_GETNSID, NETNSA_FD);
+/// asking assigns none.
+pub fn nsid_of(sock: &mut RouteSocket, fd: BorrowedFd) -> Result<Option<i32>> {
     let mut msg = NsidMessage::default();
     msg.attributes
         .push(NsidAttribute::Fd(fd.as_raw_fd() as u32));
@@ -169,7 +172,7 @@ fn nsid_of(sock: &mut RouteSocket, fd: BorrowedFd) -> Result<Option<i32>> {
 }
 
 /// The names in /run/netns, in readdir order; none if the directory is missing.
-fn netns_names() -> Result<Vec<String>> {
+pub fn netns_names() -> Result<Vec<String>> {
     let dir = match std::fs::read_dir(NETNS_DIR) {
         Ok(dir) => dir,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),

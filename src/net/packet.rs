@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use nix::errno::Errno;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use nix::sys::socket::{recvmsg, setsockopt, sockopt, ControlMessageOwned, MsgFlags};
+use nix::sys::socket::{recvmsg, setsockopt, sockopt, ControlMessageOwned, LinkAddr, MsgFlags};
 
 use super::error::{NetError, Result};
 
@@ -23,6 +23,8 @@ pub struct Frame {
     pub data: Vec<u8>,
     /// The frame's length on the wire.
     pub len: usize,
+    /// Whether the device sent it (PACKET_OUTGOING) rather than received it.
+    pub outgoing: bool,
 }
 
 /// What the kernel counted for a capture socket (PACKET_STATISTICS).
@@ -88,7 +90,17 @@ impl Capture {
             fd,
             buf: vec![0; SNAPLEN],
         };
-        while capture.try_next()?.is_some() {}
+        // Bound to a device that is down, the socket reports ENETDOWN once: not a failure,
+        // the device may come up while we capture.
+        let mut reported = false;
+        loop {
+            match capture.try_next() {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) if e.errno() == Some(Errno::ENETDOWN) && !reported => reported = true,
+                Err(e) => return Err(e),
+            }
+        }
         capture.stats()?;
         Ok(capture)
     }
@@ -112,7 +124,7 @@ impl Capture {
         let mut cmsg = nix::cmsg_space!(libc::timespec);
         let mut iov = [IoSliceMut::new(&mut self.buf)];
         // MSG_TRUNC: the answer is the frame's real length even when it was cut to SNAPLEN.
-        let msg = match recvmsg::<()>(
+        let msg = match recvmsg::<LinkAddr>(
             self.fd.as_raw_fd(),
             &mut iov,
             Some(&mut cmsg),
@@ -123,6 +135,9 @@ impl Capture {
             Err(e) => return Err(NetError::sys("recvmsg AF_PACKET", e)),
         };
         let len = msg.bytes;
+        let outgoing = msg
+            .address
+            .is_some_and(|a| a.pkttype() == libc::PACKET_OUTGOING);
         let mut time = SystemTime::now();
         if let Ok(cmsgs) = msg.cmsgs() {
             for c in cmsgs {
@@ -137,6 +152,7 @@ impl Capture {
             time,
             data: self.buf[..kept].to_vec(),
             len,
+            outgoing,
         }))
     }
 
@@ -167,9 +183,15 @@ impl Capture {
     }
 }
 
+impl AsFd for Capture {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+}
+
 /// LINKTYPE_ETHERNET: veth, bridge, macvlan, vxlan, tap, and lo (which has a zeroed Ethernet
 /// header on Linux).
-const LINKTYPE_ETHERNET: u32 = 1;
+pub const LINKTYPE_ETHERNET: u32 = 1;
 
 /// Writes frames as a classic pcap file (microsecond timestamps, host byte order).
 pub struct PcapWriter<W: Write> {
@@ -221,6 +243,7 @@ mod tests {
             time: UNIX_EPOCH + Duration::new(7, 1_500),
             data: vec![1, 2, 3],
             len: 60,
+            outgoing: false,
         };
         w.write(&frame).unwrap();
         let bytes = w.finish().unwrap();

@@ -142,6 +142,25 @@ pub enum StmtKind {
     Peer(Word),
     /// `stats DEV`: ethtool's and the link's counters.
     Stats(Word),
+    /// `graph [--all] [--format F] [-o FILE]`: the live topology.
+    Graph(GraphCmd),
+    /// `trace [-w FILE] [DEV...] { }`: each packet's path across devices while the body runs.
+    Trace {
+        file: Option<Word>,
+        devs: Vec<Word>,
+        body: Block,
+    },
+}
+
+/// `graph [--all] [--format F] [-o FILE]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct GraphCmd {
+    /// `--all`: also the namespaces only a process holds.
+    pub all: bool,
+    /// `--format F`: text (default), json, dot, mermaid, svg or html.
+    pub format: Option<Word>,
+    /// `-o FILE`: write there instead of standard output.
+    pub out: Option<Word>,
 }
 
 /// One option of `ping`.

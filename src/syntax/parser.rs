@@ -331,9 +331,52 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::bridge_block => StmtKind::Bridge(parse_bridge_block(inner)),
         Rule::peer_cmd => StmtKind::Peer(parse_word(next(&mut inner))),
         Rule::stats_cmd => StmtKind::Stats(parse_word(next(&mut inner))),
+        Rule::graph_cmd => StmtKind::Graph(parse_graph(inner)),
+        Rule::trace_cmd => {
+            let (mut file, mut devs, mut body) = (None, Vec::new(), None);
+            for p in inner {
+                match p.as_rule() {
+                    Rule::trace_flag => file = p.into_inner().nth(1).map(parse_word),
+                    Rule::word => devs.push(parse_word(p)),
+                    Rule::block => body = Some(parse_block(p)),
+                    r => unreachable_rule(r),
+                }
+            }
+            StmtKind::Trace {
+                file,
+                devs,
+                body: body.unwrap_or_else(|| unreachable_rule(Rule::trace_cmd)),
+            }
+        }
         r => unreachable_rule(r),
     };
     Stmt { kind, span: sp }
+}
+
+/// The options of `graph`, in any order (a repeated one: the last counts).
+fn parse_graph<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> GraphCmd {
+    let mut cmd = GraphCmd {
+        all: false,
+        format: None,
+        out: None,
+    };
+    for p in pairs {
+        match p.as_rule() {
+            Rule::graph_all => cmd.all = true,
+            Rule::graph_flag => {
+                let mut kv = p.into_inner();
+                let key = next(&mut kv).as_str().to_string();
+                let value = Some(parse_word(next(&mut kv)));
+                if key == "-o" {
+                    cmd.out = value;
+                } else {
+                    cmd.format = value;
+                }
+            }
+            r => unreachable_rule(r),
+        }
+    }
+    cmd
 }
 
 /// `[-n NS] PROGRAM ARGS...` of `exec` and `spawn`.
@@ -742,6 +785,10 @@ fn describe(rule: &Rule) -> String {
         Rule::ping_reachable | Rule::ping_unreachable => "`->` or `!->`".into(),
         Rule::capture_flag | Rule::capture_key => "`-c N` or `-w FILE`".into(),
         Rule::kill_signal => "a signal (`-TERM`, `-9`)".into(),
+        Rule::trace_flag | Rule::trace_key => "`-w FILE`".into(),
+        Rule::graph_all | Rule::graph_flag | Rule::graph_key => {
+            "`--all`, `--format FORMAT` or `-o FILE`".into()
+        }
         Rule::link_show | Rule::addr_show => "`show`".into(),
         Rule::link_set => "`set`".into(),
         Rule::netns_cmd => "`netns`".into(),

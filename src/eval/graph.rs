@@ -1,0 +1,64 @@
+//! `graph [--all] [--format F] [-o FILE]`: the live topology of every namespace vsh can
+//! reach, as a text tree, JSON, DOT, Mermaid, SVG or an HTML page.
+
+use super::error::{Result, RunError};
+use super::netns::fail;
+use super::Evaluator;
+use crate::graph::{render, Format};
+use crate::net::topology::{self, NsHandle, Topology};
+use crate::net::{NetError, Ns};
+use crate::syntax::ast::GraphCmd;
+use crate::syntax::Span;
+use std::io::Write;
+
+impl Evaluator {
+    pub(super) fn graph(&mut self, cmd: &GraphCmd, span: Span) -> Result<()> {
+        let out = cmd.out.as_ref().map(|w| self.word(w)).transpose()?;
+        let format = match &cmd.format {
+            Some(w) => {
+                let text = self.word(w)?;
+                Format::parse(&text).ok_or(RunError::BadValue {
+                    text,
+                    expected: Format::EXPECTED,
+                    span: w.span,
+                })?
+            }
+            // `-o lab.svg` says which format by its extension.
+            None => out
+                .as_deref()
+                .and_then(Format::of_path)
+                .unwrap_or(Format::Text),
+        };
+        let (_, topo) = self.topology(cmd.all, span)?;
+        let text = render(&topo, format);
+        match out {
+            Some(path) => std::fs::write(&path, text).map_err(|e| {
+                fail(format!("cannot write {path}"), span)(NetError::io(
+                    format!("write {path}"),
+                    &e,
+                ))
+            }),
+            None => {
+                let mut stdout = std::io::stdout();
+                // A closed pipe (`vsh graph | head`) is not the graph's failure.
+                let _ = stdout.write_all(text.as_bytes());
+                let _ = stdout.flush();
+                Ok(())
+            }
+        }
+    }
+
+    /// Every namespace vsh can reach (with `processes`, also those only a process holds),
+    /// and what is in them.
+    pub(super) fn topology(
+        &mut self,
+        processes: bool,
+        span: Span,
+    ) -> Result<(Vec<NsHandle>, Topology)> {
+        let root = self.ns_fd(&Ns::Root, span)?;
+        let what = "cannot read the topology";
+        let handles = topology::namespaces(root, processes).map_err(fail(what, span))?;
+        let topo = topology::discover(&handles).map_err(fail(what, span))?;
+        Ok((handles, topo))
+    }
+}

@@ -1,0 +1,210 @@
+//! `trace [-w FILE] [DEV...] { BODY }`: capture on every device of every namespace (or the
+//! ones named) while BODY runs, then print each packet's path hop by hop.
+
+use super::error::{Result, RunError};
+use super::netns::{fail, where_};
+use super::Evaluator;
+use crate::net::packet::Capture;
+use crate::net::pcapng::PcapngWriter;
+use crate::net::topology::{NsHandle, Topology};
+use crate::net::{netns, NetError, Ns};
+use crate::syntax::ast::{Block, Word};
+use crate::syntax::Span;
+use crate::trace::{paths, Sighting, Traced};
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::os::fd::AsFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// At most this many devices are traced at once (one socket and its buffer each).
+const MAX_DEVICES: usize = 64;
+/// How often the capture thread looks at the stop flag while every device is quiet.
+const POLL_MS: u16 = 50;
+
+impl Evaluator {
+    pub(super) fn trace(
+        &mut self,
+        file: Option<&Word>,
+        devs: &[Word],
+        body: &Block,
+        span: Span,
+    ) -> Result<()> {
+        let (handles, topo) = self.topology(false, span)?;
+        let traced = self.traced(&topo, devs)?;
+        let writer = match file {
+            None => None,
+            Some(w) => {
+                let path = self.word(w)?;
+                let made = File::create(&path).and_then(|f| PcapngWriter::new(BufWriter::new(f)));
+                let writer = made.map_err(|e| {
+                    fail(format!("cannot write {path}"), w.span)(NetError::io(
+                        format!("create {path}"),
+                        &e,
+                    ))
+                })?;
+                Some((writer, path))
+            }
+        };
+        let caps = open_captures(&handles, &topo, &traced).map_err(fail("cannot trace", span))?;
+        let label = |t: &Traced| {
+            let ns = &topo.namespaces[t.ns];
+            format!("{}/{}", ns.name, ns.links[t.dev].name)
+        };
+        let total: usize = topo.namespaces.iter().map(|n| n.links.len()).sum();
+        let names: Vec<String> = traced.iter().map(label).collect();
+        if devs.is_empty() && total > traced.len() {
+            println!(
+                "tracing the first {} of {total} devices: {}",
+                traced.len(),
+                names.join(" ")
+            );
+        } else {
+            println!("tracing {} devices: {}", traced.len(), names.join(" "));
+        }
+        let _ = std::io::stdout().flush();
+        let stop = AtomicBool::new(false);
+        let (body_result, seen) = std::thread::scope(|s| {
+            let handle = s.spawn(|| collect(caps, &stop));
+            let body_result = self.block(body);
+            stop.store(true, Ordering::SeqCst);
+            let seen = handle.join().unwrap_or_else(|_| {
+                Err(NetError::Malformed {
+                    what: "the trace thread panicked".into(),
+                })
+            });
+            (body_result, seen)
+        });
+        let seen = seen.map_err(fail("trace", span))?;
+        if let Some((mut w, path)) = writer {
+            let io = |e: std::io::Error| {
+                fail(format!("cannot write {path}"), span)(NetError::io(
+                    format!("write {path}"),
+                    &e,
+                ))
+            };
+            let mut ids = Vec::with_capacity(names.len());
+            for name in &names {
+                ids.push(w.interface(name).map_err(io)?);
+            }
+            let mut in_order: Vec<&Sighting> = seen.iter().collect();
+            in_order.sort_by_key(|s| s.frame.time);
+            for s in in_order {
+                w.write(ids[s.at], &s.frame).map_err(io)?;
+            }
+            w.finish().map_err(io)?;
+        }
+        let frames = seen.len();
+        let packets = paths(&topo, &traced, seen);
+        let mut out = std::io::stdout();
+        for p in &packets {
+            let _ = writeln!(out, "{p}");
+        }
+        let _ = writeln!(
+            out,
+            "{} packets, seen {frames} times on {} devices",
+            packets.len(),
+            traced.len()
+        );
+        let _ = out.flush();
+        body_result
+    }
+
+    /// The devices to trace: those named (`DEV` in the current namespace, or `NS/DEV`), or
+    /// the first [`MAX_DEVICES`] of all.
+    fn traced(&mut self, topo: &Topology, devs: &[Word]) -> Result<Vec<Traced>> {
+        if devs.is_empty() {
+            let all = topo
+                .namespaces
+                .iter()
+                .enumerate()
+                .flat_map(|(ns, n)| (0..n.links.len()).map(move |dev| Traced { ns, dev }));
+            return Ok(all.take(MAX_DEVICES).collect());
+        }
+        let mut out = Vec::new();
+        for w in devs {
+            let text = self.word(w)?;
+            let (ns_name, dev) = match text.split_once('/') {
+                Some((ns, dev)) => (ns.to_string(), dev.to_string()),
+                None => (self.ns.to_string(), text.clone()),
+            };
+            let found = topo.namespaces.iter().enumerate().find_map(|(i, n)| {
+                (n.name == ns_name)
+                    .then(|| n.links.iter().position(|l| l.name == dev))
+                    .flatten()
+                    .map(|k| Traced { ns: i, dev: k })
+            });
+            let place = if ns_name == "root" {
+                Ns::Root
+            } else {
+                Ns::Named(ns_name)
+            };
+            match found {
+                Some(t) if !out.contains(&t) => out.push(t),
+                Some(_) => {}
+                None => {
+                    return Err(RunError::NoDevice {
+                        name: dev,
+                        place: where_(&place),
+                        span: w.span,
+                    })
+                }
+            }
+        }
+        if out.len() > MAX_DEVICES {
+            return Err(RunError::BadValue {
+                text: format!("{} devices", out.len()),
+                expected: "at most 64 devices",
+                span: devs[MAX_DEVICES].span,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// One capture socket per traced device, each opened inside its namespace.
+fn open_captures(
+    handles: &[NsHandle],
+    topo: &Topology,
+    traced: &[Traced],
+) -> crate::net::Result<Vec<Capture>> {
+    traced
+        .iter()
+        .map(|t| {
+            let ifindex = topo.namespaces[t.ns].links[t.dev].ifindex;
+            netns::run_in(handles[t.ns].fd.as_fd(), || Capture::open(ifindex)).and_then(|r| r)
+        })
+        .collect()
+}
+
+/// Reads every socket until `stop`, then what is still queued.
+fn collect(mut caps: Vec<Capture>, stop: &AtomicBool) -> crate::net::Result<Vec<Sighting>> {
+    let mut seen = Vec::new();
+    loop {
+        let stopping = stop.load(Ordering::SeqCst);
+        if !stopping {
+            let mut fds: Vec<PollFd> = caps
+                .iter()
+                .map(|c| PollFd::new(c.as_fd(), PollFlags::POLLIN))
+                .collect();
+            match poll(&mut fds, PollTimeout::from(POLL_MS)) {
+                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                Err(e) => return Err(NetError::sys("poll AF_PACKET", e)),
+            }
+        }
+        for (at, cap) in caps.iter_mut().enumerate() {
+            loop {
+                match cap.try_next() {
+                    Ok(Some(frame)) => seen.push(Sighting { at, frame }),
+                    Ok(None) => break,
+                    // A device the body brought down (reported once): the others go on.
+                    Err(e) if e.errno() == Some(nix::errno::Errno::ENETDOWN) => break,
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        if stopping {
+            return Ok(seen);
+        }
+    }
+}
