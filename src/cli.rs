@@ -99,6 +99,13 @@ pub fn main() -> i32 {
         }
     };
     ev.deny_host_moves = cli.deny_host_moves;
+    // Relative redirection paths start where the script is.
+    if let (None, Some(path)) = (&cli.command, &cli.script) {
+        ev.dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map(Path::to_path_buf);
+    }
     // Under --isolated everything vanishes with the sandbox: only undo needs the journal.
     let script = match (&cli.command, &cli.script) {
         (None, Some(path)) if path.as_os_str() != "-" => Some(path.as_path()),

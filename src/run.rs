@@ -38,6 +38,7 @@ pub fn eval_source(ev: &mut Evaluator, source: &Source) -> Outcome {
             return Outcome::Syntax;
         }
     };
+    ev.source = Some(Source::new(source.name.clone(), source.text.clone()));
     match ev.run(&program) {
         Ok(()) => Outcome::Success,
         Err(e) => {

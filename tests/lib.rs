@@ -16,5 +16,6 @@ mod processes;
 mod repl;
 mod routes;
 mod safety;
+mod shell;
 mod syntax;
 mod tutorial;

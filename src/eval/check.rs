@@ -178,6 +178,21 @@ impl Checker {
                 }
             }
             StmtKind::Peer(w) | StmtKind::Stats(w) => self.ifname(w),
+            StmtKind::Pipeline(stages) => self.stmts(stages),
+            StmtKind::Redirected { stmt, redirects } => {
+                self.stmt(stmt);
+                for r in redirects {
+                    if let RedirectTo::Read(w) | RedirectTo::Write(w) | RedirectTo::Append(w) =
+                        &r.to
+                    {
+                        self.word(w);
+                    }
+                }
+            }
+            StmtKind::AndOr { first, rest } => {
+                self.stmt(first);
+                rest.iter().for_each(|(_, s)| self.stmt(s));
+            }
         }
     }
 
@@ -269,6 +284,7 @@ impl Checker {
                 WordPart::Lit(_) => {}
                 WordPart::Var(v) => self.var(v),
                 WordPart::Expr(e) => self.expr(e),
+                WordPart::Subst(sub) => self.stmts(&sub.stmts),
             }
         }
     }

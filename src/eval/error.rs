@@ -230,6 +230,15 @@ pub enum RunError {
         help: Option<String>,
     },
 
+    #[error("cannot open {path}: {source}")]
+    #[diagnostic(code(vsh::redirect))]
+    File {
+        path: String,
+        source: std::io::Error,
+        #[label("this file")]
+        span: Span,
+    },
+
     #[error("no spawned program has pid {pid}")]
     #[diagnostic(
         code(vsh::process::not_a_child),

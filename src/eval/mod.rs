@@ -17,7 +17,10 @@ mod netns;
 mod ping;
 mod process;
 mod route;
+mod shell;
 mod show;
+mod stdio;
+mod subst;
 mod undo;
 mod words;
 
@@ -53,6 +56,12 @@ pub struct Evaluator {
     pub(crate) ifindex: ifcache::IfCache,
     /// Namespaces `netns del` queued and the statement of each, until `settle`.
     pub(crate) deleting: HashMap<String, crate::syntax::Span>,
+    /// What each `$( )` of the statement under way printed, by its span (subst.rs).
+    pub(crate) substs: HashMap<crate::syntax::Span, String>,
+    /// The script's directory, where relative redirection paths start; None: the current one.
+    pub dir: Option<std::path::PathBuf>,
+    /// The text being run, to report a failure that does not stop it (a pipeline's stage).
+    pub(crate) source: Option<crate::diag::Source>,
 }
 
 impl Evaluator {
@@ -77,6 +86,9 @@ impl Evaluator {
             fusion: std::env::var_os("VSH_NO_FUSION").is_none_or(|v| v != "1"),
             ifindex: Default::default(),
             deleting: HashMap::new(),
+            substs: HashMap::new(),
+            dir: None,
+            source: None,
         })
     }
 
@@ -124,12 +136,15 @@ impl Evaluator {
             StmtKind::Netns(NetnsCmd::Del(_)) => Ok(()),
             _ => self.settle(),
         }
-        .and_then(|()| self.stmt_inner(s));
+        .and_then(|()| self.with_substs(s, |ev| ev.stmt_inner(s)));
         self.ifindex.after(&s.kind);
         // Control flow passes on its body's status; everything else sets its own.
         if !matches!(
             s.kind,
-            StmtKind::For { .. } | StmtKind::If { .. } | StmtKind::NetnsBlock { .. }
+            StmtKind::For { .. }
+                | StmtKind::If { .. }
+                | StmtKind::NetnsBlock { .. }
+                | StmtKind::AndOr { .. }
         ) || result.is_err()
         {
             self.status = match &result {
@@ -227,6 +242,9 @@ impl Evaluator {
             StmtKind::Bridge(cmd) => self.bridge_cmd(cmd, s.span),
             StmtKind::Peer(dev) => self.peer(dev, s.span),
             StmtKind::Stats(dev) => self.stats(dev, s.span),
+            StmtKind::Pipeline(stages) => self.pipeline(stages, s.span),
+            StmtKind::Redirected { stmt, redirects } => self.redirected(stmt, redirects),
+            StmtKind::AndOr { first, rest } => self.and_or(first, rest),
         }
     }
 
