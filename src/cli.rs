@@ -4,7 +4,7 @@ use crate::diag::{render, Source};
 use crate::eval::journal::Journal;
 use crate::eval::Evaluator;
 use crate::run::{check_source, down, run_script, Outcome};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
@@ -49,6 +49,10 @@ pub fn main() -> i32 {
     let argv: Vec<String> = std::env::args().collect();
     if argv.get(1).map(String::as_str) == Some("down") && !Path::new("down").is_file() {
         return down_command(&argv[2..]);
+    }
+    // `vsh help [NAME]`, unless a script is named help.
+    if argv.get(1).map(String::as_str) == Some("help") && !Path::new("help").is_file() {
+        return help_command(&argv[2..]);
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -155,6 +159,30 @@ fn journal_key(script: Option<&Path>, name: Option<&str>) -> Option<String> {
         .or_else(|_| std::path::absolute(script))
         .ok()?;
     Some(absolute.display().to_string())
+}
+
+/// `vsh help`: the command line's options and the builtins; `vsh help NAME`: one builtin.
+fn help_command(args: &[String]) -> i32 {
+    let statement = match args {
+        [] => {
+            let _ = Cli::command().print_help();
+            println!();
+            "help".to_string()
+        }
+        [name] => format!("help '{}'", name.replace('\'', "")),
+        _ => {
+            eprintln!("usage: vsh help [BUILTIN]");
+            return 2;
+        }
+    };
+    let source = Source::new("vsh help", statement);
+    match Evaluator::new("vsh", vec![], false) {
+        Ok(mut ev) => crate::run::eval_source(&mut ev, &source).code(),
+        Err(e) => {
+            eprintln!("{}", render(e, &source));
+            1
+        }
+    }
 }
 
 /// `vsh down [--name NAME | SCRIPT]`

@@ -106,7 +106,16 @@ impl Checker {
                 AddrCmd::Add { prefix, dev } | AddrCmd::Del { prefix, dev } => {
                     self.word(prefix);
                     if let Some(text) = prefix.literal() {
-                        self.report(parse_prefix(&text, prefix.span).map(drop));
+                        let parsed = parse_prefix(&text, prefix.span);
+                        let lone = matches!(cmd, AddrCmd::Add { .. }) && !text.contains('/');
+                        if let (Ok(p), true) = (&parsed, lone) {
+                            self.problems.push(RunError::NoPrefixLength {
+                                addr: p.addr.to_string(),
+                                len: p.len,
+                                span: prefix.span,
+                            });
+                        }
+                        self.report(parsed.map(drop));
                     }
                     self.ifname(dev);
                 }

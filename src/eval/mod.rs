@@ -19,9 +19,9 @@ mod process;
 mod route;
 mod shell;
 mod show;
-mod stdio;
 mod subst;
 mod undo;
+mod unreachable;
 mod words;
 
 pub use error::{Result, RunError};
@@ -200,7 +200,10 @@ impl Evaluator {
             }
             StmtKind::Not(inner) => match self.stmt(inner).and_then(|()| self.settle()) {
                 Ok(()) => Err(RunError::NotFailed { span: inner.span }),
-                Err(_) => Ok(()),
+                Err(e) => {
+                    self.negated_failure(inner, &e);
+                    Ok(())
+                }
             },
             StmtKind::NetnsBlock { ns, body } => {
                 let ns = self.ns_ref(ns, true)?;

@@ -16,9 +16,7 @@ impl Evaluator {
             }
             NetnsCmd::Del(w) => {
                 let name = self.netns_name(w)?;
-                self.net
-                    .del(&name)
-                    .map_err(fail(format!("cannot delete namespace \"{name}\""), span))?;
+                self.net.del(&name).map_err(del_failed(&name, span))?;
                 // The unmount finishes in the background; `settle` reports a failure here.
                 self.deleting.insert(name, span);
                 Ok(())
@@ -87,9 +85,7 @@ impl Evaluator {
             None => Ok(()),
             Some((name, error)) => {
                 let span = spans.get(&name).copied().unwrap_or_default();
-                Err(fail(format!("cannot delete namespace \"{name}\""), span)(
-                    error,
-                ))
+                Err(del_failed(&name, span)(error))
             }
         }
     }
@@ -117,7 +113,14 @@ impl Evaluator {
                     what: format!("cannot enter namespace \"{name}\""),
                     error: NetError::NoNetns { name: name.clone() },
                     span: w.span,
-                    help: Some(format!("create it first: netns add {name}")),
+                    help: Some(match crate::builtins::nearest_subcommand("netns", &name) {
+                        // `netns lst` reads as entering a namespace called lst.
+                        Some(sub) => format!(
+                            "did you mean `netns {sub}`? (to enter a namespace \"{name}\", \
+                             create it first: netns add {name})"
+                        ),
+                        None => format!("create it first: netns add {name}"),
+                    }),
                 });
             }
         }
@@ -130,6 +133,23 @@ pub(super) fn where_(ns: &Ns) -> String {
     match ns {
         Ns::Root => "in the root namespace".into(),
         Ns::Named(name) => format!("in namespace {name}"),
+    }
+}
+
+/// `netns del` failed: creating a namespace to delete it is no advice.
+fn del_failed(name: &str, span: Span) -> impl FnOnce(NetError) -> RunError {
+    let what = format!("cannot delete namespace \"{name}\"");
+    move |error| {
+        let mut e = fail(what, span)(error);
+        if let RunError::Net {
+            error: NetError::NoNetns { .. },
+            help,
+            ..
+        } = &mut e
+        {
+            *help = Some("`netns list` shows the namespaces there are".into());
+        }
+        e
     }
 }
 

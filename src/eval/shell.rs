@@ -7,8 +7,8 @@
 
 use super::error::{Result, RunError};
 use super::netns::fail;
-use super::stdio::{self, Collector, Swapped};
 use super::Evaluator;
+use crate::net::stdio::{self, Collector, Swapped};
 use crate::net::{exec, NetError, Ns};
 use crate::syntax::ast::{AndOr, NetnsCmd, Redirect, RedirectTo, Stmt, StmtKind, Word};
 use crate::syntax::Span;

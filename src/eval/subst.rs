@@ -6,8 +6,8 @@
 //! their output is kept by span until the statement is done.
 
 use super::error::{Result, RunError};
-use super::stdio::{self, Collector, Swapped};
 use super::Evaluator;
+use crate::net::stdio::{self, Collector, Swapped};
 use crate::syntax::ast::*;
 use std::os::fd::AsRawFd;
 

@@ -13,12 +13,14 @@ pub mod ethtool;
 pub mod exec;
 pub mod icmp;
 pub mod interrupt;
+pub mod kinds;
 pub mod link;
 pub mod netlink;
 pub mod netns;
 pub mod packet;
 pub mod route;
 pub mod sandbox;
+pub mod stdio;
 
 pub use error::{NameKind, NetError, Result};
 pub use netns::{Namespaces, Ns};

@@ -28,7 +28,7 @@ pub struct SyntaxError {
     pub refused: Option<Refused>,
     /// What to write instead.
     #[help]
-    pub help: Option<&'static str>,
+    pub help: Option<Box<str>>,
 }
 
 /// Input that is refused outright, whatever the grammar says.
@@ -72,7 +72,7 @@ impl SyntaxError {
             open: None,
             refused: Some(why),
             help: match why {
-                Refused::ShellForm(form) => Some(form.hint),
+                Refused::ShellForm(form) => Some(form.hint.into()),
                 _ => None,
             },
         }

@@ -882,5 +882,25 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
     };
     let mut error = SyntaxError::new(Span::new(start, end), expected);
     error.found = Some(found);
+    error.help = typo_hint(text, start).map(Into::into);
     error
+}
+
+/// `netns ad red`: a builtin's subcommand misspelled, on the line of a syntax error.
+fn typo_hint(text: &str, at: usize) -> Option<String> {
+    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let mut words = line.split_whitespace().peekable();
+    // `ip [-n NS]` before the builtin.
+    if words.peek() == Some(&"ip") {
+        words.next();
+        if matches!(words.peek(), Some(&"-n") | Some(&"-netns")) {
+            words.next();
+            words.next();
+        }
+    }
+    let builtin = words.next()?;
+    let sub = words.next()?;
+    let near = crate::builtins::nearest_subcommand(builtin, sub)?;
+    Some(format!("did you mean `{builtin} {near}`?"))
 }

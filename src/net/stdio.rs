@@ -66,6 +66,7 @@ pub fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
 pub struct Collector(JoinHandle<io::Result<Vec<u8>>>);
 
 impl Collector {
+    /// Starts reading `read` on a thread of its own.
     pub fn start(read: OwnedFd) -> Collector {
         Collector(std::thread::spawn(move || {
             let mut bytes = Vec::new();
