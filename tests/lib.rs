@@ -3,6 +3,7 @@
 mod bridges;
 mod corpus;
 mod errors;
+mod first_hour;
 mod fusion;
 mod fuzz;
 mod inspect;
