@@ -255,6 +255,20 @@ pub fn nearest(word: &str) -> Option<&'static str> {
         .map(|(_, name)| name)
 }
 
+/// The subcommand of `builtin` closest in spelling to `word` (`ad` for `netns`: `add`), if
+/// `word` is not one itself and one is close enough to be a likely typo.
+pub fn nearest_subcommand(builtin: &str, word: &str) -> Option<&'static str> {
+    let subs = subcommands(builtin);
+    if subs.contains(&word) {
+        return None;
+    }
+    subs.into_iter()
+        .map(|s| (distance(word, s), s))
+        .filter(|(d, s)| *d <= 2 && *d < s.len() && *d < word.len().max(2))
+        .min()
+        .map(|(_, s)| s)
+}
+
 /// Levenshtein distance.
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -4,7 +4,7 @@ use crate::diag::{render, Source};
 use crate::eval::journal::Journal;
 use crate::eval::Evaluator;
 use crate::run::{check_source, down, run_script, Outcome};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
@@ -52,6 +52,10 @@ pub fn main() -> i32 {
     }
     if argv.get(1).map(String::as_str) == Some("graph") && !Path::new("graph").is_file() {
         return graph_command(&argv[1..]);
+    }
+    // `vsh help [NAME]`, unless a script is named help.
+    if argv.get(1).map(String::as_str) == Some("help") && !Path::new("help").is_file() {
+        return help_command(&argv[2..]);
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -102,6 +106,13 @@ pub fn main() -> i32 {
         }
     };
     ev.deny_host_moves = cli.deny_host_moves;
+    // Relative redirection paths start where the script is.
+    if let (None, Some(path)) = (&cli.command, &cli.script) {
+        ev.dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map(Path::to_path_buf);
+    }
     // Under --isolated everything vanishes with the sandbox: only undo needs the journal.
     let script = match (&cli.command, &cli.script) {
         (None, Some(path)) if path.as_os_str() != "-" => Some(path.as_path()),
@@ -151,6 +162,30 @@ fn journal_key(script: Option<&Path>, name: Option<&str>) -> Option<String> {
         .or_else(|_| std::path::absolute(script))
         .ok()?;
     Some(absolute.display().to_string())
+}
+
+/// `vsh help`: the command line's options and the builtins; `vsh help NAME`: one builtin.
+fn help_command(args: &[String]) -> i32 {
+    let statement = match args {
+        [] => {
+            let _ = Cli::command().print_help();
+            println!();
+            "help".to_string()
+        }
+        [name] => format!("help '{}'", name.replace('\'', "")),
+        _ => {
+            eprintln!("usage: vsh help [BUILTIN]");
+            return 2;
+        }
+    };
+    let source = Source::new("vsh help", statement);
+    match Evaluator::new("vsh", vec![], false) {
+        Ok(mut ev) => crate::run::eval_source(&mut ev, &source).code(),
+        Err(e) => {
+            eprintln!("{}", render(e, &source));
+            1
+        }
+    }
 }
 
 /// `vsh down [--name NAME | SCRIPT]`

@@ -39,17 +39,43 @@ pub fn eval_source(ev: &mut Evaluator, source: &Source) -> Outcome {
             return Outcome::Syntax;
         }
     };
+    ev.source = Some(Source::new(source.name.clone(), source.text.clone()));
     match ev.run(&program) {
         Ok(()) => Outcome::Success,
+        // Stopping on the user's Ctrl-C is not a failure to explain: one line says where.
+        Err(RunError::Interrupted { signal, span }) => {
+            eprintln!("{}", interrupted_note(signal, span, source));
+            Outcome::Interrupted(signal)
+        }
         Err(e) => {
-            let outcome = match e {
-                RunError::Interrupted { signal, .. } => Outcome::Interrupted(signal),
-                _ => Outcome::Failed,
-            };
             eprintln!("{}", render(e, source));
-            outcome
+            Outcome::Failed
         }
     }
+}
+
+/// `vsh: interrupted by SIGINT at script.vnet:4 (sleep 30)`, on a line of its own after the
+/// `^C` a terminal echoes.
+fn interrupted_note(signal: i32, span: crate::syntax::Span, source: &Source) -> String {
+    use std::io::IsTerminal;
+    let name = nix::sys::signal::Signal::try_from(signal)
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_else(|_| format!("signal {signal}"));
+    let text = source.text.get(span.start..span.end).unwrap_or("");
+    let stmt = text.lines().next().unwrap_or("").trim();
+    let line = source.text[..span.start.min(source.text.len())]
+        .matches('\n')
+        .count()
+        + 1;
+    let fresh_line = if std::io::stderr().is_terminal() {
+        "\n"
+    } else {
+        ""
+    };
+    format!(
+        "{fresh_line}vsh: interrupted by {name} at {}:{line} ({stmt})",
+        source.name
+    )
 }
 
 /// Runs a whole script. When it fails or is interrupted, what it made is undone, newest
@@ -141,7 +167,7 @@ pub fn check_source(source: &Source) -> Outcome {
         }
     };
     let problems = check(&program);
-    let failed = !problems.is_empty();
+    let failed = problems.iter().any(|p| !p.is_note());
     for p in problems {
         eprintln!("{}", render(p, source));
     }

@@ -3,6 +3,7 @@
 mod bridges;
 mod corpus;
 mod errors;
+mod first_hour;
 mod fusion;
 mod fuzz;
 mod graph;
@@ -18,6 +19,7 @@ mod processes;
 mod repl;
 mod routes;
 mod safety;
+mod shell;
 mod state;
 mod syntax;
 mod trace;

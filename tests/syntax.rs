@@ -1,7 +1,7 @@
 //! The parser: every form, and bad input with its message and location.
 
 use vsh::syntax::ast::*;
-use vsh::syntax::parse;
+use vsh::syntax::{parse, Refused};
 
 fn stmts(src: &str) -> Vec<StmtKind> {
     match parse(src) {
@@ -437,4 +437,106 @@ fn a_long_script_parses_as_one() {
     assert_eq!(shown, "\n");
     let e = parse(&format!("{head}link set\n")).unwrap_err();
     assert_eq!(e.span.start, head.len() + "link set".len());
+}
+
+#[test]
+fn pipes_bind_tighter_than_and_or_which_go_left_to_right() {
+    let words = |s: &Stmt| match &s.kind {
+        StmtKind::External { argv } => argv.iter().map(lit).collect::<Vec<_>>().join(" "),
+        other => panic!("{other:?}"),
+    };
+    match one("a | b && c | d || e") {
+        StmtKind::AndOr { first, rest } => {
+            assert!(matches!(&first.kind, StmtKind::Pipeline(p) if p.len() == 2));
+            assert_eq!(rest.len(), 2);
+            assert_eq!(rest[0].0, AndOr::And);
+            assert!(matches!(&rest[0].1.kind, StmtKind::Pipeline(p) if words(&p[1]) == "d"));
+            assert_eq!(rest[1].0, AndOr::Or);
+            assert_eq!(words(&rest[1].1), "e");
+        }
+        other => panic!("{other:?}"),
+    }
+    // `!` negates the whole pipeline after it; a newline after an operator continues the line.
+    match one("! link show | grep -q veth &&\n  echo none") {
+        StmtKind::AndOr { first, rest } => {
+            assert!(
+                matches!(&first.kind, StmtKind::Not(p) if matches!(p.kind, StmtKind::Pipeline(_)))
+            );
+            assert_eq!(words(&rest[0].1), "echo none");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(stmts("a; b | c\nd").len(), 3);
+}
+
+#[test]
+fn redirections_bind_to_their_statement() {
+    match one("ls /x 2>err.txt >>out.txt") {
+        StmtKind::Redirected { stmt, redirects } => {
+            assert!(matches!(stmt.kind, StmtKind::External { ref argv } if argv.len() == 2));
+            assert_eq!(redirects[0].fd, 2);
+            assert!(matches!(&redirects[0].to, RedirectTo::Write(w) if lit(w) == "err.txt"));
+            assert_eq!(redirects[1].fd, 1);
+            assert!(matches!(&redirects[1].to, RedirectTo::Append(w) if lit(w) == "out.txt"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // `2 >` after a blank is the word 2; `&>` is `> FILE 2>&1`.
+    match one("echo 2 > f") {
+        StmtKind::Redirected { stmt, redirects } => {
+            assert!(matches!(stmt.kind, StmtKind::External { ref argv } if argv.len() == 2));
+            assert_eq!(redirects[0].fd, 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    match one("netns red { link show } &> all.txt") {
+        StmtKind::Redirected { stmt, redirects } => {
+            assert!(matches!(stmt.kind, StmtKind::NetnsBlock { .. }));
+            assert_eq!(redirects.len(), 2);
+            assert_eq!(redirects[1].to, RedirectTo::Dup(1));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn command_substitution_is_a_part_of_a_word() {
+    match one("let idx = \"if$(cat /sys/class/net/veth0/iflink)\"") {
+        StmtKind::Let { value, .. } => match value.parts.as_slice() {
+            [WordPart::Lit(l), WordPart::Subst(sub)] => {
+                assert_eq!(l, "if");
+                assert_eq!(sub.stmts.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn shell_forms_vsh_lacks_are_refused_where_they_stand() {
+    for (src, at) in [
+        ("sleep 30 &", "&"),
+        ("let x = `date`", "`"),
+        ("cat <<EOF", "<<"),
+        ("a;; b", ";;"),
+        ("ls *.pcap", "*"),
+        ("a |& b", "|&"),
+        ("(a; b)", "("),
+        ("echo $((1 + 2))", "(("),
+    ] {
+        let e = parse(src).expect_err(src);
+        assert!(matches!(e.refused, Some(Refused::ShellForm(_))), "{src}");
+        assert_eq!(&src[e.span.start..e.span.end], at, "{src}");
+        assert!(e.help.is_some(), "{src}");
+    }
+    // Quoted, escaped, or inside `${ }`, they are text and arithmetic.
+    for src in [
+        "echo '*' \"a&b\" \\&",
+        "echo ${2 * 3}",
+        "echo $?",
+        "a && b || c 2>&1",
+    ] {
+        assert!(parse(src).is_ok(), "{src}");
+    }
 }

@@ -93,18 +93,21 @@ fn netns_api_03() {
     // The holder's namespace is tmp; its ns file and the bind mount are the same inode.
     let inode = out
         .lines()
-        .find_map(|l| l.strip_prefix("net:["))
+        .find_map(|l| l.strip_prefix("the holder's /proc/PID/ns/net: net:["))
         .and_then(|l| l.strip_suffix(']'))
         .expect("readlink /proc/PID/ns/net");
     in_order(
         &out,
         &[
-            "tmp\n",
+            "the holder's namespace: tmp\n",
+            "the processes in tmp: ",
             &format!("the inode of /run/netns/tmp is {inode}"),
-            "kept\n",
+            "the namespaces now: kept\n",
             "1: lo: <LOOPBACK,UP,LOWER_UP>",
             "v1@if",
+            "/proc/net/dev, read from a namespace of its own:\n",
             "    lo:",
+            "the namespaces left: \n",
             "03 done",
         ],
     );
@@ -176,12 +179,32 @@ fn bridge_05() {
             "05 done",
         ],
     );
-    // The packets each capture saw (their lines interleave with ping's as they happen).
+    // The packets each capture saw: their lines interleave with ping's as they happen, and
+    // all come before the ping's summary.
     let (first, second) = out.split_once("capturing on br0").unwrap();
-    assert!(first.contains("ARP, Request who-has 1.2.3.102 tell 1.2.3.101, length 28"));
-    assert!(first.contains("ARP, Reply 1.2.3.102 is-at "));
+    in_order(
+        first,
+        &[
+            "capturing on veth1",
+            "ARP, Request who-has 1.2.3.102 tell 1.2.3.101, length 28",
+            "--- 1.2.3.102 ping statistics ---",
+        ],
+    );
+    in_order(
+        first,
+        &[
+            "ARP, Reply 1.2.3.102 is-at ",
+            "--- 1.2.3.102 ping statistics ---",
+        ],
+    );
+    in_order(
+        second,
+        &[
+            "IP 1.2.3.101 > 1.2.3.102: ICMP echo request",
+            "--- 1.2.3.102 ping statistics ---",
+        ],
+    );
     assert!(second.contains("64 bytes from 1.2.3.102: icmp_seq=1"));
-    assert!(second.contains("IP 1.2.3.101 > 1.2.3.102: ICMP echo request"));
 }
 
 /// The lines of the first packet described by `what` after `from` in `out`: its path, and

@@ -11,11 +11,38 @@ use crate::syntax::ast::{Block, Word};
 use crate::syntax::Span;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// How often the capture thread looks at the stop flag while the device is quiet.
 const POLL: Duration = Duration::from_millis(50);
+
+/// The captures running now, so that a statement in their body can let them catch up.
+static ACTIVE: Mutex<Vec<Arc<CatchUp>>> = Mutex::new(Vec::new());
+
+/// Requests to print what is queued, and how far the capture thread has answered them.
+#[derive(Default)]
+struct CatchUp {
+    asked: AtomicU64,
+    done: Mutex<u64>,
+    answered: Condvar,
+}
+
+/// Lets every running capture print the packets queued so far, so that a ping's summary comes
+/// after the packets of its exchange, as on a terminal running tcpdump beside ping. Waits at
+/// most a second.
+pub(super) fn catch_up() {
+    let active: Vec<Arc<CatchUp>> = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
+    for c in active {
+        let want = c.asked.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Ok(done) = c.done.lock() {
+            let _ = c
+                .answered
+                .wait_timeout_while(done, Duration::from_secs(1), |d| *d < want);
+        }
+    }
+}
 
 /// What the capture thread saw.
 struct Captured {
@@ -64,9 +91,16 @@ impl Evaluator {
         );
         let _ = std::io::stdout().flush();
         let stop = AtomicBool::new(false);
+        let catch = Arc::new(CatchUp::default());
+        if let Ok(mut active) = ACTIVE.lock() {
+            active.push(catch.clone());
+        }
         let (body_result, captured) = std::thread::scope(|s| {
-            let handle = s.spawn(|| capture_loop(cap, writer, count, &stop));
+            let handle = s.spawn(|| capture_loop(cap, writer, count, &stop, &catch));
             let body_result = self.block(body);
+            if let Ok(mut active) = ACTIVE.lock() {
+                active.retain(|c| !Arc::ptr_eq(c, &catch));
+            }
             stop.store(true, Ordering::SeqCst);
             let captured = handle.join().unwrap_or_else(|_| {
                 Err(NetError::Malformed {
@@ -90,14 +124,25 @@ fn capture_loop(
     mut writer: Option<(PcapWriter<BufWriter<File>>, String)>,
     count: Option<u64>,
     stop: &AtomicBool,
+    catch: &CatchUp,
 ) -> crate::net::Result<Captured> {
     let mut packets = 0u64;
     let full = |n: u64| count.is_some_and(|c| n >= c);
     let mut out = std::io::stdout();
     let mut decoder = Decoder::default();
+    // Answers every catch-up asked before the drain that follows.
+    let answer = |asked: u64| {
+        if let Ok(mut done) = catch.done.lock() {
+            *done = asked;
+            catch.answered.notify_all();
+        }
+    };
     'outer: while !full(packets) {
         let stopping = stop.load(Ordering::SeqCst);
-        if !stopping && !cap.wait(POLL)? {
+        let asked = catch.asked.load(Ordering::SeqCst);
+        // Asked to catch up: drain what is queued now instead of waiting for more.
+        let hurry = asked > catch.done.lock().map(|d| *d).unwrap_or(asked);
+        if !stopping && !hurry && !cap.wait(POLL)? {
             continue;
         }
         while let Some(frame) = cap.try_next()? {
@@ -113,11 +158,14 @@ fn capture_loop(
             }
         }
         let _ = out.flush();
+        answer(asked);
         if stopping {
             break;
         }
     }
     let _ = out.flush();
+    // A count reached ends the capture: nothing more to wait for.
+    answer(u64::MAX);
     let stats = cap.stats()?;
     if let Some((w, path)) = writer {
         w.finish()

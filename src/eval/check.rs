@@ -106,7 +106,16 @@ impl Checker {
                 AddrCmd::Add { prefix, dev } | AddrCmd::Del { prefix, dev } => {
                     self.word(prefix);
                     if let Some(text) = prefix.literal() {
-                        self.report(parse_prefix(&text, prefix.span).map(drop));
+                        let parsed = parse_prefix(&text, prefix.span);
+                        let lone = matches!(cmd, AddrCmd::Add { .. }) && !text.contains('/');
+                        if let (Ok(p), true) = (&parsed, lone) {
+                            self.problems.push(RunError::NoPrefixLength {
+                                addr: p.addr.to_string(),
+                                len: p.len,
+                                span: prefix.span,
+                            });
+                        }
+                        self.report(parsed.map(drop));
                     }
                     self.ifname(dev);
                 }
@@ -197,6 +206,21 @@ impl Checker {
                         }
                     }
                 }
+            }
+            StmtKind::Pipeline(stages) => self.stmts(stages),
+            StmtKind::Redirected { stmt, redirects } => {
+                self.stmt(stmt);
+                for r in redirects {
+                    if let RedirectTo::Read(w) | RedirectTo::Write(w) | RedirectTo::Append(w) =
+                        &r.to
+                    {
+                        self.word(w);
+                    }
+                }
+            }
+            StmtKind::AndOr { first, rest } => {
+                self.stmt(first);
+                rest.iter().for_each(|(_, s)| self.stmt(s));
             }
         }
     }
@@ -289,6 +313,7 @@ impl Checker {
                 WordPart::Lit(_) => {}
                 WordPart::Var(v) => self.var(v),
                 WordPart::Expr(e) => self.expr(e),
+                WordPart::Subst(sub) => self.stmts(&sub.stmts),
             }
         }
     }

@@ -230,6 +230,31 @@ pub enum RunError {
         help: Option<String>,
     },
 
+    /// A note of `--check`, not a failure: the kernel takes it, but it is seldom meant.
+    #[error(
+        "{addr} has no prefix length: it is {addr}/{len}, with no route to the rest of the subnet"
+    )]
+    #[diagnostic(
+        code(vsh::addr::no_prefix),
+        severity(Warning),
+        help("write the subnet's length, as in 10.9.4.1/24: a ping to a neighbour would fail with \"Network is unreachable\"")
+    )]
+    NoPrefixLength {
+        addr: String,
+        len: u8,
+        #[label("/{len}")]
+        span: Span,
+    },
+
+    #[error("cannot open {path}: {source}")]
+    #[diagnostic(code(vsh::redirect))]
+    File {
+        path: String,
+        source: std::io::Error,
+        #[label("this file")]
+        span: Span,
+    },
+
     #[error("no spawned program has pid {pid}")]
     #[diagnostic(
         code(vsh::process::not_a_child),
@@ -243,6 +268,11 @@ pub enum RunError {
 }
 
 impl RunError {
+    /// A note `--check` prints without failing.
+    pub fn is_note(&self) -> bool {
+        matches!(self, RunError::NoPrefixLength { .. })
+    }
+
     /// The exit status this failure gives `$?`: a program's own, otherwise 1.
     pub fn status(&self) -> i32 {
         match self {

@@ -53,7 +53,11 @@ impl IfCache {
             | StmtKind::RootBlock(_)
             | StmtKind::InNetns { .. }
             | StmtKind::Addr(_)
-            | StmtKind::Veth { .. } => true,
+            | StmtKind::Veth { .. }
+            // Each statement inside passes here itself.
+            | StmtKind::Pipeline(_)
+            | StmtKind::Redirected { .. }
+            | StmtKind::AndOr { .. } => true,
             StmtKind::Netns(cmd) => matches!(cmd, NetnsCmd::Add(_) | NetnsCmd::List),
             StmtKind::Link(cmd) => match cmd {
                 LinkCmd::Show { .. } | LinkCmd::Add { .. } => true,

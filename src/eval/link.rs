@@ -204,6 +204,7 @@ impl Evaluator {
         };
         let what = format!("cannot create \"{name}\" {}", where_(&ns));
         self.make_single_link(name, &kind, what, span)
+            .map_err(|e| unknown_kind(e, kind_span))
     }
 
     /// The operations of one `link set`, in order. As in iproute2's single request, those
@@ -421,6 +422,25 @@ impl Evaluator {
 }
 
 /// A link that cannot be created because its name is taken gets a hint saying so.
+/// A kind the kernel lacks: point at it, and list the kinds it has.
+fn unknown_kind(mut e: RunError, kind_span: Span) -> RunError {
+    if let RunError::Net {
+        error, help, span, ..
+    } = &mut e
+    {
+        if error.errno() == Some(nix::errno::Errno::EOPNOTSUPP) {
+            *span = kind_span;
+            let kinds = crate::net::kinds::available();
+            *help = Some(if kinds.is_empty() {
+                "this kernel lacks that kind of link (or its module)".into()
+            } else {
+                format!("this kernel has these kinds: {}", kinds.join(", "))
+            });
+        }
+    }
+    e
+}
+
 fn exists_hint(mut e: RunError) -> RunError {
     if let RunError::Net { error, help, .. } = &mut e {
         if error.errno() == Some(nix::errno::Errno::EEXIST) {

@@ -20,9 +20,12 @@ mod ping;
 mod process;
 mod record;
 mod route;
+mod shell;
 mod show;
+mod subst;
 mod trace;
 pub mod undo;
+mod unreachable;
 mod words;
 
 pub use error::{Result, RunError};
@@ -57,6 +60,12 @@ pub struct Evaluator {
     pub(crate) ifindex: ifcache::IfCache,
     /// Namespaces `netns del` queued and the statement of each, until `settle`.
     pub(crate) deleting: HashMap<String, crate::syntax::Span>,
+    /// What each `$( )` of the statement under way printed, by its span (subst.rs).
+    pub(crate) substs: HashMap<crate::syntax::Span, String>,
+    /// The script's directory, where relative redirection paths start; None: the current one.
+    pub dir: Option<std::path::PathBuf>,
+    /// The text being run, to report a failure that does not stop it (a pipeline's stage).
+    pub(crate) source: Option<crate::diag::Source>,
 }
 
 impl Evaluator {
@@ -81,6 +90,9 @@ impl Evaluator {
             fusion: std::env::var_os("VSH_NO_FUSION").is_none_or(|v| v != "1"),
             ifindex: Default::default(),
             deleting: HashMap::new(),
+            substs: HashMap::new(),
+            dir: None,
+            source: None,
         })
     }
 
@@ -128,12 +140,15 @@ impl Evaluator {
             StmtKind::Netns(NetnsCmd::Del(_)) => Ok(()),
             _ => self.settle(),
         }
-        .and_then(|()| self.stmt_inner(s));
+        .and_then(|()| self.with_substs(s, |ev| ev.stmt_inner(s)));
         self.ifindex.after(&s.kind);
         // Control flow passes on its body's status; everything else sets its own.
         if !matches!(
             s.kind,
-            StmtKind::For { .. } | StmtKind::If { .. } | StmtKind::NetnsBlock { .. }
+            StmtKind::For { .. }
+                | StmtKind::If { .. }
+                | StmtKind::NetnsBlock { .. }
+                | StmtKind::AndOr { .. }
         ) || result.is_err()
         {
             self.status = match &result {
@@ -189,7 +204,10 @@ impl Evaluator {
             }
             StmtKind::Not(inner) => match self.stmt(inner).and_then(|()| self.settle()) {
                 Ok(()) => Err(RunError::NotFailed { span: inner.span }),
-                Err(_) => Ok(()),
+                Err(e) => {
+                    self.negated_failure(inner, &e);
+                    Ok(())
+                }
             },
             StmtKind::NetnsBlock { ns, body } => {
                 let ns = self.ns_ref(ns, true)?;
@@ -233,6 +251,9 @@ impl Evaluator {
             StmtKind::Stats(dev) => self.stats(dev, s.span),
             StmtKind::Graph(cmd) => self.graph(cmd, s.span),
             StmtKind::Trace { file, devs, body } => self.trace(file.as_ref(), devs, body, s.span),
+            StmtKind::Pipeline(stages) => self.pipeline(stages, s.span),
+            StmtKind::Redirected { stmt, redirects } => self.redirected(stmt, redirects),
+            StmtKind::AndOr { first, rest } => self.and_or(first, rest),
         }
     }
 

@@ -26,9 +26,7 @@ impl Evaluator {
                     _ => vec![],
                 };
                 self.journaled(gone, |ev| {
-                    ev.net
-                        .del(&name)
-                        .map_err(fail(format!("cannot delete namespace \"{name}\""), span))
+                    ev.net.del(&name).map_err(del_failed(&name, span))
                 })?;
                 // The unmount finishes in the background; `settle` reports a failure here.
                 self.deleting.insert(name, span);
@@ -97,9 +95,7 @@ impl Evaluator {
             None => Ok(()),
             Some((name, error)) => {
                 let span = spans.get(&name).copied().unwrap_or_default();
-                Err(fail(format!("cannot delete namespace \"{name}\""), span)(
-                    error,
-                ))
+                Err(del_failed(&name, span)(error))
             }
         }
     }
@@ -126,7 +122,14 @@ impl Evaluator {
                     what: format!("cannot enter namespace \"{name}\""),
                     error: NetError::NoNetns { name: name.clone() },
                     span: w.span,
-                    help: Some(format!("create it first: netns add {name}")),
+                    help: Some(match crate::builtins::nearest_subcommand("netns", &name) {
+                        // `netns lst` reads as entering a namespace called lst.
+                        Some(sub) => format!(
+                            "did you mean `netns {sub}`? (to enter a namespace \"{name}\", \
+                             create it first: netns add {name})"
+                        ),
+                        None => format!("create it first: netns add {name}"),
+                    }),
                 });
             }
         }
@@ -139,6 +142,23 @@ pub(super) fn where_(ns: &Ns) -> String {
     match ns {
         Ns::Root => "in the root namespace".into(),
         Ns::Named(name) => format!("in namespace {name}"),
+    }
+}
+
+/// `netns del` failed: creating a namespace to delete it is no advice.
+fn del_failed(name: &str, span: Span) -> impl FnOnce(NetError) -> RunError {
+    let what = format!("cannot delete namespace \"{name}\"");
+    move |error| {
+        let mut e = fail(what, span)(error);
+        if let RunError::Net {
+            error: NetError::NoNetns { .. },
+            help,
+            ..
+        } = &mut e
+        {
+            *help = Some("`netns list` shows the namespaces there are".into());
+        }
+        e
     }
 }
 

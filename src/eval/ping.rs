@@ -125,7 +125,8 @@ impl Evaluator {
         if crate::net::interrupt::pending() == Some(libc::SIGINT) {
             crate::net::interrupt::clear();
         }
-        let tally = tally?;
+        let tally = tally.map_err(|e| self.unreachable_hint(e, addr))?;
+        super::capture::catch_up();
         print!("{}", summary(&dest_text, &tally));
         let _ = std::io::stdout().flush();
         let short = o.deadline.is_some() && o.count.is_some_and(|c| tally.received < c);

@@ -16,6 +16,7 @@ impl Evaluator {
                 WordPart::Lit(s) => out.push_str(s),
                 WordPart::Var(v) => out.push_str(&self.var(v)?),
                 WordPart::Expr(e) => out.push_str(&self.expr(e)?.to_string()),
+                WordPart::Subst(sub) => out.push_str(self.subst_output(sub)?),
             }
         }
         Ok(out)

@@ -13,6 +13,7 @@ pub mod ethtool;
 pub mod exec;
 pub mod icmp;
 pub mod interrupt;
+pub mod kinds;
 pub mod link;
 pub mod netlink;
 pub mod netns;
@@ -21,6 +22,7 @@ pub mod pcapng;
 mod pidns;
 pub mod route;
 pub mod sandbox;
+pub mod stdio;
 pub mod topology;
 
 pub use error::{NameKind, NetError, Result};

@@ -67,6 +67,10 @@ pub fn run(ev: Evaluator) -> i32 {
         if entry.trim().is_empty() {
             continue;
         }
+        if let Some(code) = exit_request(&entry) {
+            status = code.unwrap_or(status);
+            break;
+        }
         let _ = rl.add_history_entry(entry.as_str());
         if let Some(path) = &history {
             let _ = rl.append_history(path);
@@ -80,6 +84,16 @@ pub fn run(ev: Evaluator) -> i32 {
         };
     }
     status
+}
+
+/// `exit`, `quit` or `exit N` alone on a line: leave, with N or the last status.
+fn exit_request(entry: &str) -> Option<Option<i32>> {
+    let words: Vec<&str> = entry.split_whitespace().collect();
+    match words.as_slice() {
+        ["exit" | "quit"] => Some(None),
+        ["exit" | "quit", code] => code.parse().ok().map(Some),
+        _ => None,
+    }
 }
 
 fn prompt(ns: &Ns) -> String {

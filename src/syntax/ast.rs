@@ -150,6 +150,20 @@ pub enum StmtKind {
         devs: Vec<Word>,
         body: Block,
     },
+    /// `A | B | C`: each stage's standard output is the next one's input; the status is the
+    /// last stage's.
+    Pipeline(Vec<Stmt>),
+    /// `STMT > FILE`, `STMT 2>&1`, ...: the statement with its standard streams redirected.
+    Redirected {
+        stmt: Box<Stmt>,
+        redirects: Vec<Redirect>,
+    },
+    /// `A && B || C`: each next statement runs if the status so far is a success (`&&`) or a
+    /// failure (`||`); left to right, as in sh.
+    AndOr {
+        first: Box<Stmt>,
+        rest: Vec<(AndOr, Stmt)>,
+    },
 }
 
 /// `graph [--all] [--format F] [-o FILE]`
@@ -161,6 +175,34 @@ pub struct GraphCmd {
     pub format: Option<Word>,
     /// `-o FILE`: write there instead of standard output.
     pub out: Option<Word>,
+}
+
+/// `&&` or `||`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AndOr {
+    And,
+    Or,
+}
+
+/// One redirection: `N> FILE`, `N>> FILE`, `N< FILE` or `N>&M`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Redirect {
+    /// The descriptor redirected: 0, 1 or 2.
+    pub fd: i32,
+    pub to: RedirectTo,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RedirectTo {
+    /// `< FILE`
+    Read(Word),
+    /// `> FILE`: truncated first.
+    Write(Word),
+    /// `>> FILE`
+    Append(Word),
+    /// `>&M`: a copy of descriptor M.
+    Dup(i32),
 }
 
 /// One option of `ping`.
@@ -299,6 +341,15 @@ pub enum WordPart {
     Lit(String),
     Var(Var),
     Expr(Expr),
+    /// `$( STATEMENTS )`: what they print, trailing newlines removed.
+    Subst(Subst),
+}
+
+/// `$( STATEMENTS )` in a word.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subst {
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
 }
 
 /// `$name`, `$1`, `$?`, `$!`.

@@ -1,8 +1,10 @@
 //! Text to a typed AST with spans. Knows nothing of the kernel.
 
 pub mod ast;
+mod forms;
 mod parser;
 mod prescan;
+mod shell;
 
 pub use ast::Span;
 pub use parser::parse;
@@ -24,6 +26,9 @@ pub struct SyntaxError {
     pub open: Option<Span>,
     /// Input refused before parsing, for a limit that keeps vsh from exhausting the stack.
     pub refused: Option<Refused>,
+    /// What to write instead.
+    #[help]
+    pub help: Option<Box<str>>,
 }
 
 /// Input that is refused outright, whatever the grammar says.
@@ -35,6 +40,16 @@ pub enum Refused {
     LineTooLong(usize),
     /// A control character: the input is not a script.
     ControlChar(char),
+    /// A shell form vsh does not have (`&`, backticks, `<<`, ...), refused where it stands
+    /// instead of passed on as a word.
+    ShellForm(&'static ShellForm),
+}
+
+/// A shell form vsh does not have: what it is, and what to write instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShellForm {
+    pub what: &'static str,
+    pub hint: &'static str,
 }
 
 impl SyntaxError {
@@ -45,6 +60,7 @@ impl SyntaxError {
             found: None,
             open: None,
             refused: None,
+            help: None,
         }
     }
 
@@ -55,6 +71,10 @@ impl SyntaxError {
             found: None,
             open: None,
             refused: Some(why),
+            help: match why {
+                Refused::ShellForm(form) => Some(form.hint.into()),
+                _ => None,
+            },
         }
     }
 
@@ -70,6 +90,7 @@ impl SyntaxError {
             Some(Refused::ControlChar(c)) => {
                 return format!("control character U+{:04X}: this is not a script", c as u32)
             }
+            Some(Refused::ShellForm(form)) => return form.what.to_string(),
             None => {}
         }
         match &self.found {

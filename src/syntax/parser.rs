@@ -2,6 +2,7 @@
 
 use super::ast::*;
 use super::prescan::prescan;
+use super::shell::{self, Item};
 use super::SyntaxError;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
@@ -119,7 +120,57 @@ fn span(pair: &Pair<Rule>) -> Span {
 }
 
 fn parse_stmts(pair: Pair<Rule>) -> Vec<Stmt> {
-    pair.into_inner().map(parse_stmt).collect()
+    group_stmts(pair.into_inner())
+}
+
+/// Statements, redirections and operators in a flat run, grouped as sh groups them.
+fn group_stmts<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> Vec<Stmt> {
+    shell::group(pairs.map(|p| match p.as_rule() {
+        Rule::pipe_op => Item::Pipe,
+        Rule::and_op => Item::AndOr(AndOr::And),
+        Rule::or_op => Item::AndOr(AndOr::Or),
+        Rule::redirect | Rule::redir_dup => Item::Redirect(parse_redirect(p)),
+        _ => Item::Stmt(Box::new(parse_stmt(p))),
+    }))
+}
+
+/// `> FILE`, `2>> FILE`, `< FILE`, `2>&1`; `&> FILE` is `> FILE 2>&1`.
+fn parse_redirect(pair: Pair<Rule>) -> Vec<Redirect> {
+    let sp = span(&pair);
+    let text = pair.as_str();
+    let fd_of = |t: &str, default| {
+        t.chars()
+            .next()
+            .and_then(|c| c.to_digit(10))
+            .map_or(default, |d| d as i32)
+    };
+    if pair.as_rule() == Rule::redir_dup {
+        let target = fd_of(&text[text.len() - 1..], 1);
+        return vec![Redirect {
+            fd: fd_of(text, 1),
+            to: RedirectTo::Dup(target),
+            span: sp,
+        }];
+    }
+    let mut inner = pair.into_inner();
+    let op = next(&mut inner).as_str().to_string();
+    let file = parse_word(next(&mut inner));
+    let (fd, to) = if op.ends_with(">>") {
+        (fd_of(&op, 1), RedirectTo::Append(file))
+    } else if op.ends_with('>') {
+        (fd_of(&op, 1), RedirectTo::Write(file))
+    } else {
+        (fd_of(&op, 0), RedirectTo::Read(file))
+    };
+    let mut redirects = vec![Redirect { fd, to, span: sp }];
+    if op.starts_with('&') {
+        redirects.push(Redirect {
+            fd: 2,
+            to: RedirectTo::Dup(1),
+            span: sp,
+        });
+    }
+    redirects
 }
 
 fn parse_block(pair: Pair<Rule>) -> Block {
@@ -137,7 +188,7 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
     let rule = pair.as_rule();
     let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
     let kind = match rule {
-        Rule::not_stmt => StmtKind::Not(Box::new(parse_stmt(next(&mut inner)))),
+        Rule::not_stmt => StmtKind::Not(Box::new(next(&mut group_stmts(inner).into_iter()))),
         Rule::let_stmt => {
             let name = parse_ident(next(&mut inner));
             StmtKind::Let {
@@ -488,6 +539,9 @@ fn parse_cond(pair: Pair<Rule>) -> Cond {
         Rule::cond_not => Cond::Not(Box::new(parse_cond(next(&mut pair.into_inner()))), sp),
         Rule::netns_exists => Cond::NetnsExists(parse_word(last_word(pair))),
         Rule::link_exists => Cond::LinkExists(parse_word(last_word(pair))),
+        Rule::cond_shell => Cond::Stmt(Box::new(next(
+            &mut group_stmts(pair.into_inner()).into_iter(),
+        ))),
         _ => Cond::Stmt(Box::new(parse_stmt(pair))),
     }
 }
@@ -637,6 +691,10 @@ fn push_parts(pair: Pair<Rule>, parts: &mut Vec<WordPart>) {
             Rule::dq_escape => push_lit(parts, &unescape(p.as_str())),
             Rule::var => parts.push(WordPart::Var(parse_var(p))),
             Rule::interp => parts.push(WordPart::Expr(parse_expr(next(&mut p.into_inner())))),
+            Rule::subst => parts.push(WordPart::Subst(Subst {
+                span: span(&p),
+                stmts: parse_stmts(next(&mut p.into_inner())),
+            })),
             Rule::dq_string | Rule::sq_string => {
                 // An empty string is still a word: `""`.
                 push_lit(parts, "");
@@ -821,6 +879,11 @@ fn describe(rule: &Rule) -> String {
         Rule::bridge_link => "`link`".into(),
         Rule::bridge_port => "`port`".into(),
         Rule::bridge_addr => "`addr`".into(),
+        Rule::and_op => "`&&`".into(),
+        Rule::or_op => "`||`".into(),
+        Rule::pipe_op => "`|`".into(),
+        Rule::redirect | Rule::redir_dup | Rule::redir_op => "a redirection".into(),
+        Rule::subst => "`$(`".into(),
         _ => name.replace('_', " "),
     }
 }
@@ -837,6 +900,12 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
             // Keywords first, alphabetically, then the rest: a stable, readable order.
             names.sort_by_key(|n| (!n.starts_with('`'), n.clone()));
             names.dedup();
+            // After any whole statement a pipe, `&&` or a redirection may follow: saying so
+            // each time is noise.
+            let shell = ["`&&`", "`||`", "`|`", "a redirection"];
+            if names.iter().any(|n| !shell.contains(&n.as_str())) {
+                names.retain(|n| !shell.contains(&n.as_str()));
+            }
             // Where any statement may start, listing every builtin says less than this.
             if names.iter().any(|n| n == "`let`") {
                 names.retain(|n| !n.starts_with('`') && n != "a word");
@@ -860,5 +929,25 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
     };
     let mut error = SyntaxError::new(Span::new(start, end), expected);
     error.found = Some(found);
+    error.help = typo_hint(text, start).map(Into::into);
     error
+}
+
+/// `netns ad red`: a builtin's subcommand misspelled, on the line of a syntax error.
+fn typo_hint(text: &str, at: usize) -> Option<String> {
+    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let mut words = line.split_whitespace().peekable();
+    // `ip [-n NS]` before the builtin.
+    if words.peek() == Some(&"ip") {
+        words.next();
+        if matches!(words.peek(), Some(&"-n") | Some(&"-netns")) {
+            words.next();
+            words.next();
+        }
+    }
+    let builtin = words.next()?;
+    let sub = words.next()?;
+    let near = crate::builtins::nearest_subcommand(builtin, sub)?;
+    Some(format!("did you mean `{builtin} {near}`?"))
 }

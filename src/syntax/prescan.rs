@@ -7,6 +7,7 @@
 //! nests as deep as it has operators).
 
 use super::ast::Span;
+use super::forms;
 use super::{Refused, SyntaxError};
 
 /// How deep blocks, parentheses, `!`, `else if` and operators may nest together; deeper input
@@ -40,6 +41,8 @@ struct Level {
     /// Inside `${ }`: arithmetic, where operators nest.
     expr: bool,
     extra: usize,
+    /// A `$(` inside a double-quoted string: the string goes on after its `)`.
+    in_string: bool,
 }
 
 /// Refuses control characters, huge lines and absurd nesting.
@@ -49,6 +52,7 @@ pub(super) fn prescan(text: &str) -> Result<Scan, SyntaxError> {
         at: Span::default(),
         expr: false,
         extra: 0,
+        in_string: false,
     }];
     // Open brackets plus every level's extra.
     let mut depth = 0;
@@ -116,6 +120,11 @@ pub(super) fn prescan(text: &str) -> Result<Scan, SyntaxError> {
                 (state, prev) = (In::Code, c);
                 continue;
             }
+            In::Double => {
+                if let Some(refused) = forms::refused_in_string(c) {
+                    return Err(shell_form(here.start, refused));
+                }
+            }
             _ => {}
         }
         if c == '\\' {
@@ -126,10 +135,17 @@ pub(super) fn prescan(text: &str) -> Result<Scan, SyntaxError> {
             continue;
         }
         if state == In::Code {
+            if !levels.last().is_some_and(|l| l.expr) {
+                if let Some(refused) = forms::refused(c, prev, &text[i..]) {
+                    return Err(shell_form(here.start, refused));
+                }
+            }
             if matches!(c, '\n' | ';') {
                 // `\` CR LF continues the line too: the CR hid the `\` above.
                 let continued = c == '\n' && text[..here.start].ends_with("\\\r");
-                if !continued && !levels.last().is_some_and(|l| l.expr) {
+                // A line ending in `|`, `&&` or `||` goes on on the next.
+                let chain = c == '\n' && text[..here.start].trim_end().ends_with(['|', '&']);
+                if !continued && !chain && !levels.last().is_some_and(|l| l.expr) {
                     let top = (c == '\n' && levels.len() == 1).then_some(here.start);
                     boundary = Some(boundary.flatten().or(top));
                 }
@@ -174,16 +190,25 @@ pub(super) fn prescan(text: &str) -> Result<Scan, SyntaxError> {
             // In a string only `${ }` and what it holds are code; other brackets are text.
             '{' | '(' if state == In::Code || in_expr || text[..here.start].ends_with('$') => {
                 let expr = (c == '{' && text[..here.start].ends_with('$')) || (c == '(' && in_expr);
+                // `"... $( STATEMENTS ) ..."`: code until the `)`.
+                let in_string = state == In::Double && c == '(' && !in_expr;
+                if in_string {
+                    (state, prev) = (In::Code, c);
+                }
                 levels.push(Level {
                     at: here,
                     expr,
                     extra: 0,
+                    in_string,
                 });
                 depth += 1;
             }
             '}' | ')' if levels.len() > 1 && (state == In::Code || in_expr) => {
                 if let Some(level) = levels.pop() {
                     depth -= 1 + level.extra;
+                    if level.in_string {
+                        state = In::Double;
+                    }
                 }
             }
             _ => {}
@@ -200,6 +225,10 @@ pub(super) fn prescan(text: &str) -> Result<Scan, SyntaxError> {
         _ => levels.last().filter(|_| levels.len() > 1).map(|l| l.at),
     };
     Ok(Scan { open, stmt_ends })
+}
+
+fn shell_form(start: usize, (len, form): (usize, &'static super::ShellForm)) -> SyntaxError {
+    SyntaxError::refused(Span::new(start, start + len), Refused::ShellForm(form))
 }
 
 /// True if the text starts with `else if`, as one statement nested in another.

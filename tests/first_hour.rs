@@ -1,0 +1,162 @@
+//! What a newcomer meets in the first hour: leaving the REPL, `vsh help`, Ctrl-C, typos,
+//! and failures that say what to do.
+
+use crate::lab::{Lab, VSH};
+use rexpect::reader::Options;
+use rexpect::session::spawn_with_options;
+use std::process::Command;
+
+/// The REPL on a pseudo-terminal in a throwaway sandbox; `line` typed after the prompt.
+fn repl_exits_on(line: &str) -> rexpect::process::WaitStatus {
+    let mut cmd = Command::new("unshare");
+    cmd.args(["--net", "--mount", "--propagation", "private", "sh", "-c"])
+        .arg("mount -t tmpfs vsh-repl /run && exec \"$VSH\"")
+        .env("VSH", VSH)
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join("vsh-first-hour"),
+        )
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let options = Options::new()
+        .timeout_ms(Some(15_000))
+        .strip_ansi_escape_codes(true);
+    let mut p = spawn_with_options(cmd, options).expect("vsh starts on a pty");
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("netns add red; echo made").unwrap();
+    p.exp_string("made").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    p.send_line(line).unwrap();
+    p.exp_eof().unwrap();
+    p.process().wait().unwrap()
+}
+
+#[test]
+fn exit_and_quit_leave_the_repl() {
+    use rexpect::process::WaitStatus::Exited;
+    assert!(matches!(repl_exits_on("exit"), Exited(_, 0)));
+    assert!(matches!(repl_exits_on("quit"), Exited(_, 0)));
+    assert!(matches!(repl_exits_on("exit 3"), Exited(_, 3)));
+}
+
+#[test]
+fn vsh_help_prints_the_options_and_the_builtins() {
+    let out = Command::new(VSH).arg("help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Usage: vsh"), "{text}");
+    assert!(text.contains("--isolated"), "{text}");
+    assert!(text.contains("netns    make, list"), "{text}");
+    let out = Command::new(VSH).args(["help", "veth"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("veth NAME peer PEER [netns NS]"));
+}
+
+#[test]
+fn ctrl_c_at_a_running_program_is_one_line() {
+    let run = Lab::new("netns add red\nsleep 30\necho never\n")
+        .shell(
+            "set -m
+             \"$VSH\" script.vnet 2>err & pid=$!
+             for i in $(seq 100); do pgrep -P $pid sleep >/dev/null && break; sleep 0.05; done
+             kill -INT $pid; wait $pid; echo \"status $?\"; cat err",
+        )
+        .run()
+        .success()
+        .stdout_has("status 130")
+        .stdout_has("vsh: interrupted by SIGINT at script.vnet:2 (sleep 30)\n");
+    // No report box: the one line, then what was undone.
+    assert!(!run.stdout.contains('╭'), "{}", run.stdout);
+}
+
+#[test]
+fn a_misspelt_subcommand_is_suggested() {
+    let out = Command::new(VSH)
+        .args(["--check", "-c", "netns ad red"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `netns add`?"));
+    // `netns lst` reads as entering a namespace called lst: the run says what was meant.
+    Lab::new("netns lst\n")
+        .run()
+        .failure(1)
+        .stderr_has("did you mean `netns list`?");
+}
+
+#[test]
+fn an_unknown_kind_is_pointed_at_with_the_kinds_this_kernel_has() {
+    let run = Lab::new("link add x type nosuchkind\n")
+        .oracle("ip -o link show | wc -l")
+        .run()
+        .failure(1)
+        .stderr_has("╭─[script.vnet:1:17]")
+        .stderr_has("this kernel has these kinds:");
+    // The kernel's own list, asked in a throwaway namespace: veth and bridge are always there.
+    let kinds = run
+        .stderr
+        .split("these kinds:")
+        .nth(1)
+        .unwrap()
+        .replace('\n', " ");
+    assert!(
+        kinds.contains("bridge") && kinds.contains("veth"),
+        "{kinds}"
+    );
+    assert_eq!(
+        run.oracle(0).trim(),
+        "1",
+        "only lo: the probe made nothing here"
+    );
+}
+
+#[test]
+fn an_address_without_prefix_is_a_check_note_and_its_missing_route_is_named() {
+    let out = Command::new(VSH)
+        .args(["--check", "-c", "addr add 10.9.4.1 dev v0"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "a note, not a failure");
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("10.9.4.1 has no prefix length: it is 10.9.4.1/32"));
+    Lab::new(
+        "veth v0 peer v1\nlink set v0 up\naddr add 10.9.4.1 dev v0\nping -c 1 -W 1 10.9.4.2\n",
+    )
+    .run()
+    .failure(1)
+    .stderr_has("Network is unreachable")
+    .stderr_has("10.9.4.1 was added as 10.9.4.1/32")
+    .stderr_has("`route add 10.9.4.0/24 dev DEV`");
+}
+
+#[test]
+fn a_negated_ping_still_says_why_it_failed() {
+    Lab::new("! ping -c 1 -W 1 10.9.9.9\necho fine\n")
+        .run()
+        .success()
+        .stdout_has("fine")
+        .stderr_has("ping: sendto 10.9.9.9: Network is unreachable");
+}
+
+#[test]
+fn deleting_a_missing_namespace_does_not_advise_creating_it() {
+    let run = Lab::new("netns del nosuch\n")
+        .run()
+        .failure(1)
+        .stderr_has("`netns list` shows the namespaces there are");
+    assert!(!run.stderr.contains("create it first"), "{}", run.stderr);
+}
+
+#[test]
+fn a_rootless_isolated_script_prints_no_journal_warning() {
+    let run = Lab::new("netns add red\nnetns list\n")
+        .shell(
+            "cp \"$VSH\" /run/vsh-bin && chmod 755 /run/vsh-bin && chmod 755 . && chmod 644 script.vnet
+             setpriv --reuid=65534 --regid=65534 --clear-groups /run/vsh-bin --isolated script.vnet",
+        )
+        .run()
+        .success()
+        .stdout_has("red\n");
+    assert_eq!(run.stderr, "");
+}
