@@ -18,7 +18,6 @@ mod link;
 mod netns;
 mod ping;
 mod process;
-mod record;
 mod route;
 mod shell;
 mod show;

@@ -1,292 +1,129 @@
-//! The journal: what a run made and what it changed, by identity, so that a failed or
-//! interrupted run can be undone exactly, and `vsh down SCRIPT` can remove what the runs of
-//! SCRIPT left, and nothing else.
-//!
-//! Objects are named by what they are, not what they are called: a namespace by its kernel
-//! cookie ([`NsId`]), a link by its namespace and ifindex. A value a change overwrites is
-//! recorded before the change (and cancelled with a `forget` line if the kernel refuses it);
-//! an object the run made is recorded once the kernel has made it, with its identity.
-//!
-//! One directory a script under /run/vsh, one file a run, one line an entry. A live run holds
-//! an exclusive lock on its file, so `vsh down` never touches it.
+//! A journal entry as one line of text: a kind, then `key=value` words. Values are
+//! `%`-escaped so that names with spaces (namespace names may hold them) keep a line one
+//! entry of words; `forget` lines cancel the entry before them.
 
-use super::record::{Fields, Line};
-use crate::net::addr::{Address, Prefix};
+use super::{At, Attrs, Entry, LinkAt};
+use crate::net::addr::Address;
 use crate::net::route::{Family, Route, RouteSpec};
-use crate::net::{Ns, NsId};
-use nix::fcntl::{Flock, FlockArg};
-use std::collections::HashSet;
-use std::fs::{File, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use crate::net::Ns;
+use crate::net::NsId;
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::str::FromStr;
 
-/// Where journals live, like iproute2's /run/netns.
-pub const JOURNAL_DIR: &str = "/run/vsh";
+/// A line being written.
+struct Line(String);
 
-/// A namespace by name (to reach it) and identity (to be sure it is still the same one).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct At {
-    pub ns: Ns,
-    pub id: NsId,
-}
-
-/// A link by identity: its namespace and ifindex. `name` is what it was called then.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LinkAt {
-    pub at: At,
-    pub index: u32,
-    pub name: String,
-}
-
-impl LinkAt {
-    /// What identifies the link while it stays in its namespace.
-    pub fn key(&self) -> (NsId, u32) {
-        (self.at.id, self.index)
+impl Line {
+    fn new(kind: &str) -> Self {
+        Line(kind.to_string())
     }
-}
 
-/// A link's attributes before a change: only those the change touches.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Attrs {
-    pub up: Option<bool>,
-    pub mtu: Option<u32>,
-    /// The bridge's ifindex; 0 for none.
-    pub master: Option<u32>,
-}
+    fn text(&mut self, key: &str, value: &str) {
+        self.0.push_str(&format!(" {key}={}", esc(value)));
+    }
 
-/// One thing a run made or changed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Entry {
-    /// A namespace the run made, or pinned with `netns attach`.
-    Netns { name: String, id: NsId },
-    /// A namespace the run deleted, whoever made it.
-    NetnsDeleted { name: String, id: NsId },
-    /// A link the run made.
-    Link(LinkAt),
-    /// The peer of a veth the run made: it goes with the pair, but undo must know it is the
-    /// run's when it follows it through moves and renames.
-    Peer(LinkAt),
-    /// A link the run deleted, whoever made it.
-    LinkDeleted(LinkAt),
-    /// An address the run added.
-    Addr { link: LinkAt, prefix: Prefix },
-    /// An address as it was before a change that removes it (`addr del`, down, a move).
-    AddrSaved { link: LinkAt, addr: Address },
-    /// A route the run added; `spec.oif` is an ifindex in `at`.
-    Route { at: At, spec: RouteSpec },
-    /// A route as it was before a change that may remove it.
-    RouteSaved { at: At, route: Route },
-    /// A link's attributes before the run changed them.
-    Attrs { link: LinkAt, before: Attrs },
-    /// A link moved to another namespace, where it has index `to_index`.
-    Move { link: LinkAt, to: At, to_index: u32 },
-    /// A link renamed.
-    Rename { link: LinkAt, to: String },
-}
+    fn num(&mut self, key: &str, value: impl Display) {
+        self.text(key, &value.to_string());
+    }
 
-/// The journal of one run.
-pub struct Journal {
-    /// This run's file, locked while the run lives, if it is kept on disk.
-    file: Option<(PathBuf, Flock<File>)>,
-    /// This run's entries, oldest first.
-    entries: Vec<Entry>,
-    /// What this run made and still has, for telling its own objects from older ones.
-    made_ns: HashSet<NsId>,
-    made_links: HashSet<(NsId, u32)>,
-}
-
-impl Journal {
-    /// A journal kept only in memory: undo works, `vsh down` cannot find it later.
-    pub fn in_memory() -> Self {
-        Journal {
-            file: None,
-            entries: vec![],
-            made_ns: HashSet::new(),
-            made_links: HashSet::new(),
+    /// A value that may be absent: absent values are left out.
+    fn opt(&mut self, key: &str, value: Option<impl Display>) {
+        if let Some(v) = value {
+            self.num(key, v);
         }
     }
 
-    /// The journal directory of `key` (a script's absolute path, or a `--name`).
-    pub fn dir_for(key: &str) -> PathBuf {
-        // A readable stem and a hash of the whole key, within NAME_MAX.
-        let stem: String = Path::new(key)
-            .file_name()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_default()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .take(64)
-            .collect();
-        let hash = key.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
-        });
-        Path::new(JOURNAL_DIR).join(format!("{stem}-{hash:016x}"))
+    fn ns(&mut self, key: &str, ns: &Ns) {
+        match ns {
+            // Bare: a name's '@' is always escaped, so this cannot be a name.
+            Ns::Root => self.0.push_str(&format!(" {key}=@root")),
+            Ns::Named(n) => self.text(key, n),
+        }
     }
 
-    /// Starts this run's file in `dir`, named so that files sort in the order runs started,
-    /// and locks it for the life of the run.
-    pub fn open(dir: &Path) -> std::io::Result<Self> {
-        let started = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos();
-        let path = dir.join(format!("{started:024}-{}.journal", std::process::id()));
-        // Another run's `close_run` may remove the directory between our mkdir and create.
-        let mut attempts = 0;
-        let file = loop {
-            std::fs::create_dir_all(dir)?;
-            match OpenOptions::new().create_new(true).append(true).open(&path) {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempts < 10 => {
-                    attempts += 1
-                }
-                other => break other?,
-            }
-        };
-        let file = Flock::lock(file, FlockArg::LockExclusiveNonblock)
-            .map_err(|(_, e)| std::io::Error::from(e))?;
-        Ok(Journal {
-            file: Some((path, file)),
-            ..Journal::in_memory()
+    fn finish(self) -> String {
+        self.0
+    }
+}
+
+/// A line read back; values are kept as written, unescaped when read.
+struct Fields {
+    raw: HashMap<String, String>,
+}
+
+impl Fields {
+    /// The kind and the fields of `line`; `None` if it is not a line of this form.
+    fn parse(line: &str) -> Option<(String, Fields)> {
+        let mut words = line.split(' ');
+        let kind = words.next()?.to_string();
+        let mut map = HashMap::new();
+        for w in words {
+            let (k, v) = w.split_once('=')?;
+            map.insert(k.to_string(), v.to_string());
+        }
+        Some((kind, Fields { raw: map }))
+    }
+
+    fn text(&self, key: &str) -> Option<String> {
+        self.raw.get(key).map(|v| unesc(v))
+    }
+
+    /// A field that must be there and parse.
+    pub fn get<T: FromStr>(&self, key: &str) -> Option<T> {
+        self.text(key)?.parse().ok()
+    }
+
+    /// A field that may be absent (`Some(None)`), but must parse when present.
+    pub fn opt<T: FromStr>(&self, key: &str) -> Option<Option<T>> {
+        match self.text(key) {
+            None => Some(None),
+            Some(v) => v.parse().ok().map(Some),
+        }
+    }
+
+    fn ns(&self, key: &str) -> Option<Ns> {
+        let v = self.raw.get(key)?;
+        Some(if v == "@root" {
+            Ns::Root
+        } else {
+            Ns::Named(unesc(v))
         })
     }
+}
 
-    /// Records entries: values before a change, or an object just made.
-    pub fn record(&mut self, entries: Vec<Entry>) {
-        for entry in entries {
-            if let Some((_, f)) = &mut self.file {
-                // A journal that cannot be written only weakens `down`; the run goes on.
-                let _ = writeln!(f, "{}", encode(&entry));
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' | ' ' | '\n' | '\t' | '@' | '=' => out.push_str(&format!("%{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unesc(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len());
+    let mut bytes = s.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let hex: Vec<u8> = bytes.by_ref().take(2).collect();
+            if let Some(n) = std::str::from_utf8(&hex)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(n);
             }
-            match &entry {
-                Entry::Netns { id, .. } => {
-                    self.made_ns.insert(*id);
-                }
-                Entry::Link(l) | Entry::Peer(l) => {
-                    self.made_links.insert(l.key());
-                }
-                Entry::Move { link, to, to_index } if self.made_links.remove(&link.key()) => {
-                    self.made_links.insert((to.id, *to_index));
-                }
-                _ => {}
-            }
-            self.entries.push(entry);
+        } else {
+            out.push(b);
         }
     }
-
-    /// The last `n` entries recorded describe a change the kernel refused: forget them.
-    pub fn forget(&mut self, n: usize) {
-        for _ in 0..n {
-            if self.entries.pop().is_some() {
-                if let Some((_, f)) = &mut self.file {
-                    let _ = writeln!(f, "forget");
-                }
-            }
-        }
-    }
-
-    /// Whether this run made the namespace `ns`, or the link `index` in it: then undo
-    /// removes it whole, and changes to it need no journal entry.
-    pub fn made(&self, ns: NsId, index: Option<u32>) -> bool {
-        self.made_ns.contains(&ns) || index.is_some_and(|i| self.made_links.contains(&(ns, i)))
-    }
-
-    /// This run's entries, oldest first.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
-    }
-
-    /// Undo is over: `remaining` are the entries it could not undo. With none, this run's
-    /// file goes; otherwise it holds just them, for a later `vsh down` to retry.
-    pub fn close_run(&mut self, remaining: &[Entry]) {
-        self.entries.clear();
-        self.made_ns.clear();
-        self.made_links.clear();
-        if let Some((path, file)) = self.file.take() {
-            finish_file(&path, file, remaining);
-        }
-    }
-}
-
-/// One run's journal file, locked for `vsh down`.
-pub struct RunFile {
-    pub path: PathBuf,
-    lock: Flock<File>,
-    pub entries: Vec<Entry>,
-}
-
-impl RunFile {
-    /// Rewrites the file with `remaining`, or removes it if there are none.
-    pub fn finish(self, remaining: &[Entry]) {
-        finish_file(&self.path, self.lock, remaining);
-    }
-}
-
-/// What `vsh down` finds in a script's directory.
-pub struct Runs {
-    /// The runs that are over, newest first.
-    pub done: Vec<RunFile>,
-    /// The files of runs still going (locked by them).
-    pub live: Vec<PathBuf>,
-}
-
-/// Every run journaled in `dir`: the finished ones read and locked, the live ones named.
-pub fn runs(dir: &Path) -> std::io::Result<Runs> {
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.flatten().map(|e| e.path()).collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => vec![],
-        Err(e) => return Err(e),
-    };
-    files.retain(|f| f.extension().is_some_and(|e| e == "journal"));
-    files.sort();
-    files.reverse();
-    let mut runs = Runs {
-        done: vec![],
-        live: vec![],
-    };
-    for path in files {
-        let file = match OpenOptions::new().read(true).append(true).open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e),
-        };
-        match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
-            Ok(lock) => {
-                let text = std::fs::read_to_string(&path)?;
-                runs.done.push(RunFile {
-                    path,
-                    lock,
-                    entries: parse(&text),
-                });
-            }
-            Err((_, nix::errno::Errno::EWOULDBLOCK)) => runs.live.push(path),
-            Err((_, e)) => return Err(e.into()),
-        }
-    }
-    Ok(runs)
-}
-
-fn finish_file(path: &Path, mut file: Flock<File>, remaining: &[Entry]) {
-    if remaining.is_empty() {
-        let _ = std::fs::remove_file(path);
-        // The script's directory goes with its last run (not while another run has one).
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::remove_dir(dir);
-        }
-        return;
-    }
-    let text: String = remaining.iter().map(|e| encode(e) + "\n").collect();
-    let _ = file.set_len(0);
-    let _ = file.write_all(text.as_bytes());
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A journal file's entries, with its `forget` lines applied.
-fn parse(text: &str) -> Vec<Entry> {
+pub(super) fn parse(text: &str) -> Vec<Entry> {
     let mut entries = Vec::new();
     for line in text.lines() {
         if line == "forget" {
@@ -309,7 +146,7 @@ fn put_link(line: &mut Line, l: &LinkAt) {
     line.text("name", &l.name);
 }
 
-fn encode(e: &Entry) -> String {
+pub(super) fn encode(e: &Entry) -> String {
     let mut line;
     match e {
         Entry::Netns { name, id } | Entry::NetnsDeleted { name, id } => {
@@ -510,6 +347,7 @@ fn family_of(n: u8) -> Option<Family> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::Ns;
 
     fn at(ns: &str, id: u64) -> At {
         At {

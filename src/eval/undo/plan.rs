@@ -1,0 +1,359 @@
+//! What undo does, worked out from the journal before anything is touched: one step per
+//! entry still to undo, newest first, with what the run made followed through its moves and
+//! renames, and what lies inside something the run made left to go with it.
+
+use super::super::journal::{At, Attrs, Entry, LinkAt};
+use crate::net::addr::{Address, Prefix};
+use crate::net::route::{Route, RouteSpec};
+use crate::net::NsId;
+use std::collections::HashMap;
+
+/// One step of undoing.
+#[derive(Debug)]
+pub(super) enum Step {
+    DelNetns {
+        name: String,
+        id: NsId,
+    },
+    /// A link this run made, where it is now.
+    DelLink(LinkAt),
+    DelAddr {
+        link: LinkAt,
+        prefix: Prefix,
+    },
+    DelRoute {
+        at: At,
+        spec: RouteSpec,
+    },
+    RestoreAddr {
+        link: LinkAt,
+        addr: Address,
+    },
+    RestoreRoute {
+        at: At,
+        route: Route,
+    },
+    RestoreAttrs {
+        link: LinkAt,
+        before: Attrs,
+    },
+    /// An older link the run moved: `now` is where it went, `back` where it came from.
+    /// `was`: its index where it came from (the kernel gives it another if that is taken).
+    MoveBack {
+        now: LinkAt,
+        back: At,
+        was: u32,
+    },
+    RenameBack {
+        now: LinkAt,
+        back: String,
+    },
+}
+
+impl Step {
+    /// Follows links that came back from a move under another index.
+    pub(super) fn remap(&mut self, moved: &HashMap<(NsId, u32), u32>) {
+        let fix = |id: NsId, index: &mut u32| {
+            if let Some(&now) = moved.get(&(id, *index)) {
+                *index = now;
+            }
+        };
+        match self {
+            Step::DelNetns { .. } => {}
+            Step::DelLink(l)
+            | Step::DelAddr { link: l, .. }
+            | Step::RestoreAddr { link: l, .. }
+            | Step::RestoreAttrs { link: l, .. }
+            | Step::MoveBack { now: l, .. }
+            | Step::RenameBack { now: l, .. } => fix(l.at.id, &mut l.index),
+            Step::RestoreRoute { route, at } => {
+                if let Some(oif) = &mut route.oif {
+                    fix(at.id, oif)
+                }
+            }
+            Step::DelRoute { spec, at } => {
+                if let Some(oif) = &mut spec.oif {
+                    fix(at.id, oif)
+                }
+            }
+        }
+    }
+
+    /// The namespace the step acts in.
+    fn ns_id(&self) -> NsId {
+        match self {
+            Step::DelNetns { id, .. } => *id,
+            Step::DelLink(l)
+            | Step::DelAddr { link: l, .. }
+            | Step::RestoreAddr { link: l, .. }
+            | Step::RestoreAttrs { link: l, .. }
+            | Step::MoveBack { now: l, .. }
+            | Step::RenameBack { now: l, .. } => l.at.id,
+            Step::DelRoute { at, .. } | Step::RestoreRoute { at, .. } => at.id,
+        }
+    }
+
+    /// The link the step acts on, by identity.
+    fn link_key(&self) -> Option<(NsId, u32)> {
+        match self {
+            Step::DelLink(l)
+            | Step::DelAddr { link: l, .. }
+            | Step::RestoreAddr { link: l, .. }
+            | Step::RestoreAttrs { link: l, .. }
+            | Step::MoveBack { now: l, .. }
+            | Step::RenameBack { now: l, .. } => Some(l.key()),
+            Step::RestoreRoute { route, at } => route.oif.map(|i| (at.id, i)),
+            Step::DelRoute { spec, at } => spec.oif.map(|i| (at.id, i)),
+            Step::DelNetns { .. } => None,
+        }
+    }
+}
+
+/// Works out the steps from entries given oldest first, each with the index of the entry it
+/// undoes, newest first. A link made and then moved or renamed is deleted where it ended up;
+/// whatever is inside something the run made goes with it and needs no step of its own.
+pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
+    let mut steps: Vec<Option<(usize, Step)>> = Vec::new();
+    // Namespaces this run made, and links it made: by identity, to the index of their step.
+    let mut made_ns: HashMap<NsId, usize> = HashMap::new();
+    // A veth's peer has no step of its own: it goes with the pair.
+    let mut made_links: HashMap<(NsId, u32), Option<usize>> = HashMap::new();
+    let inside_made = |made_ns: &HashMap<NsId, usize>,
+                       made_links: &HashMap<(NsId, u32), Option<usize>>,
+                       step: &Step| {
+        made_ns.contains_key(&step.ns_id())
+            || step.link_key().is_some_and(|k| made_links.contains_key(&k))
+    };
+    for (i, e) in entries.iter().enumerate() {
+        let step = match e {
+            Entry::Netns { name, id } => {
+                made_ns.insert(*id, steps.len());
+                Step::DelNetns {
+                    name: name.clone(),
+                    id: *id,
+                }
+            }
+            Entry::NetnsDeleted { id, .. } => {
+                // Gone with all it held: nothing in it is left to undo.
+                if let Some(s) = made_ns.remove(id) {
+                    steps[s] = None;
+                }
+                for s in steps.iter_mut() {
+                    if s.as_ref().is_some_and(|(_, st)| st.ns_id() == *id) {
+                        *s = None;
+                    }
+                }
+                continue;
+            }
+            Entry::Link(l) => {
+                made_links.insert(l.key(), Some(steps.len()));
+                Step::DelLink(l.clone())
+            }
+            Entry::Peer(l) => {
+                made_links.insert(l.key(), None);
+                continue;
+            }
+            Entry::LinkDeleted(l) => {
+                made_links.remove(&l.key());
+                for s in steps.iter_mut() {
+                    if s.as_ref()
+                        .is_some_and(|(_, st)| st.link_key() == Some(l.key()))
+                    {
+                        *s = None;
+                    }
+                }
+                continue;
+            }
+            Entry::Addr { link, prefix } => Step::DelAddr {
+                link: link.clone(),
+                prefix: *prefix,
+            },
+            Entry::AddrSaved { link, addr } => Step::RestoreAddr {
+                link: link.clone(),
+                addr: addr.clone(),
+            },
+            Entry::Route { at, spec } => Step::DelRoute {
+                at: at.clone(),
+                spec: spec.clone(),
+            },
+            Entry::RouteSaved { at, route } => Step::RestoreRoute {
+                at: at.clone(),
+                route: route.clone(),
+            },
+            Entry::Attrs { link, before } => Step::RestoreAttrs {
+                link: link.clone(),
+                before: *before,
+            },
+            Entry::Move { link, to, to_index } => {
+                let now = LinkAt {
+                    at: to.clone(),
+                    index: *to_index,
+                    name: link.name.clone(),
+                };
+                if let Some(s) = made_links.remove(&link.key()) {
+                    // Ours: follow it, and delete it where it ends up.
+                    if let Some((_, Step::DelLink(l))) = s.and_then(|s| steps[s].as_mut()) {
+                        *l = now.clone();
+                    }
+                    made_links.insert(now.key(), s);
+                    continue;
+                }
+                Step::MoveBack {
+                    now,
+                    back: link.at.clone(),
+                    was: link.index,
+                }
+            }
+            Entry::Rename { link, to } => {
+                if let Some(&s) = made_links.get(&link.key()) {
+                    if let Some((_, Step::DelLink(l))) = s.and_then(|s| steps[s].as_mut()) {
+                        l.name = to.clone();
+                    }
+                    continue;
+                }
+                Step::RenameBack {
+                    now: LinkAt {
+                        name: to.clone(),
+                        ..link.clone()
+                    },
+                    back: link.name.clone(),
+                }
+            }
+        };
+        steps.push(Some((i, step)));
+    }
+    let mut out: Vec<(usize, Step)> = Vec::new();
+    for (pos, s) in steps.into_iter().enumerate() {
+        let Some((i, step)) = s else { continue };
+        let own = match &step {
+            Step::DelNetns { id, .. } => made_ns.get(id) == Some(&pos),
+            Step::DelLink(l) => made_links.get(&l.key()) == Some(&Some(pos)),
+            _ => false,
+        };
+        // A step inside what the run made goes with it; moving an older link back out of a
+        // namespace the run made still has to happen before that namespace goes.
+        let redundant = match &step {
+            Step::DelNetns { .. } => false,
+            Step::DelLink(_) => !own || made_ns.contains_key(&step.ns_id()),
+            Step::MoveBack { .. } => false,
+            _ => inside_made(&made_ns, &made_links, &step),
+        };
+        if !redundant {
+            out.push((i, step));
+        }
+    }
+    out.reverse();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::Ns;
+
+    fn at(ns: &str, id: u64) -> At {
+        At {
+            ns: if ns == "root" {
+                Ns::Root
+            } else {
+                Ns::Named(ns.into())
+            },
+            id: NsId(id),
+        }
+    }
+
+    fn link(ns: &str, id: u64, index: u32, name: &str) -> LinkAt {
+        LinkAt {
+            at: at(ns, id),
+            index,
+            name: name.into(),
+        }
+    }
+
+    fn names(entries: &[Entry]) -> Vec<String> {
+        plan(entries)
+            .iter()
+            .map(|(_, s)| match s {
+                Step::MoveBack { now, .. } => format!("back {}", now.name),
+                Step::DelLink(l) => format!("del {} in {}", l.name, l.at.ns),
+                Step::DelNetns { name, .. } => format!("del ns {name}"),
+                Step::RestoreAttrs { link, .. } => format!("attrs {}", link.name),
+                Step::RenameBack { back, .. } => format!("rename to {back}"),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_made_link_is_deleted_where_it_ended_up_and_an_older_one_goes_back() {
+        let entries = [
+            Entry::Netns {
+                name: "red".into(),
+                id: NsId(2),
+            },
+            Entry::Link(link("root", 1, 5, "a")),
+            Entry::Move {
+                link: link("root", 1, 5, "a"),
+                to: at("red", 2),
+                to_index: 3,
+            },
+            Entry::Rename {
+                link: link("red", 2, 3, "a"),
+                to: "b".into(),
+            },
+            Entry::Attrs {
+                link: link("root", 1, 4, "old"),
+                before: Attrs::default(),
+            },
+            Entry::Move {
+                link: link("root", 1, 4, "old"),
+                to: at("red", 2),
+                to_index: 4,
+            },
+            Entry::Attrs {
+                link: link("red", 2, 4, "old"),
+                before: Attrs::default(),
+            },
+        ];
+        // The made link went with red; the older one comes back out before red goes, and its
+        // attributes in red need no undoing (red goes), those before the move do.
+        assert_eq!(names(&entries), ["back old", "attrs old", "del ns red"]);
+    }
+
+    #[test]
+    fn what_the_run_made_and_deleted_is_not_undone() {
+        let entries = [
+            Entry::Netns {
+                name: "ncj".into(),
+                id: NsId(9),
+            },
+            Entry::NetnsDeleted {
+                name: "ncj".into(),
+                id: NsId(9),
+            },
+            Entry::Link(link("root", 1, 7, "v")),
+            Entry::LinkDeleted(link("root", 1, 7, "v")),
+        ];
+        assert!(names(&entries).is_empty());
+    }
+
+    #[test]
+    fn changes_to_a_made_link_need_no_step() {
+        let entries = [
+            Entry::Link(link("root", 1, 7, "v")),
+            Entry::Attrs {
+                link: link("root", 1, 7, "v"),
+                before: Attrs::default(),
+            },
+            Entry::Rename {
+                link: link("root", 1, 7, "v"),
+                to: "w".into(),
+            },
+            Entry::Rename {
+                link: link("root", 1, 8, "x"),
+                to: "y".into(),
+            },
+        ];
+        assert_eq!(names(&entries), ["rename to x", "del w in root"]);
+    }
+}
