@@ -390,3 +390,27 @@ fn all_sees_a_namespace_only_a_process_holds() {
     assert_eq!(p1["peer"]["netns"], "root");
     assert_eq!(p1["peer"]["name"], "p0");
 }
+
+#[test]
+fn all_under_isolated_sees_only_the_sandbox_s_processes() {
+    let run = Lab::new(
+        "netns add x\n\
+         spawn x sleep 30\n\
+         netns del x\n\
+         graph --all --format json\n\
+         kill\n",
+    )
+    .flag("--isolated")
+    .run()
+    .success();
+    let graph: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let names: Vec<&str> = graph["namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0], "root");
+    assert!(names[1].starts_with("sleep["), "{names:?}");
+}
