@@ -283,10 +283,10 @@ fn html_page_opens_in_chromium_with_every_device() {
     let _ = std::fs::remove_file(&shot);
     let run = lab("graph --format html -o lab.html\n")
         .oracle(&format!(
-            "{CHROMIUM} --user-data-dir=$(mktemp -d) --dump-dom file://$LAB/lab.html 2>/dev/null"
+            "{CHROMIUM} --user-data-dir=$LAB/profile1 --dump-dom file://$LAB/lab.html 2>/dev/null"
         ))
         .oracle(&format!(
-            "{CHROMIUM} --user-data-dir=$(mktemp -d) --window-size=1000,700 --screenshot={} file://$LAB/lab.html",
+            "{CHROMIUM} --user-data-dir=$LAB/profile2 --window-size=1000,700 --screenshot={} file://$LAB/lab.html",
             shot.display()
         ))
         .run()
