@@ -254,22 +254,27 @@ pub fn discover(handles: &[NsHandle]) -> Result<Topology> {
             Err(e) => return Err(e),
         }
     }
-    // Per namespace that has a veth into another: the nsid it gave each of the others.
+    // Per namespace that has a veth into another: which namespace each of its veths' nsids
+    // names, asked of the others in order until all are found (in a star of N namespaces,
+    // about 2N questions rather than N²).
     let mut nsids: HashMap<usize, HashMap<i32, usize>> = HashMap::new();
     for (i, s) in seen.iter_mut().enumerate() {
         let Some(s) = s.as_mut() else { continue };
-        if !s
+        let mut wanted: HashSet<i32> = s
             .links
             .iter()
-            .any(|l| l.veth_peer().is_some_and(|p| p.nsid.is_some()))
-        {
-            continue;
-        }
+            .filter_map(|l| l.veth_peer().and_then(|p| p.nsid))
+            .collect();
         let map = nsids.entry(i).or_default();
         for (j, other) in handles.iter().enumerate() {
+            if wanted.is_empty() {
+                break;
+            }
             if j != i {
                 if let Some(id) = nsid_of(&mut s.sock, other.fd.as_fd())? {
-                    map.insert(id, j);
+                    if wanted.remove(&id) {
+                        map.insert(id, j);
+                    }
                 }
             }
         }
