@@ -271,7 +271,9 @@ pub fn discover(handles: &[NsHandle]) -> Result<Topology> {
                 break;
             }
             if j != i {
-                if let Some(id) = nsid_of(&mut s.sock, other.fd.as_fd())? {
+                // A namespace that cannot be asked about (another user namespace's) names
+                // no peer: its veths' ends stay unnamed rather than failing the whole picture.
+                if let Ok(Some(id)) = nsid_of(&mut s.sock, other.fd.as_fd()) {
                     if wanted.remove(&id) {
                         map.insert(id, j);
                     }
