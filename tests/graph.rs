@@ -283,10 +283,10 @@ fn html_page_opens_in_chromium_with_every_device() {
     let _ = std::fs::remove_file(&shot);
     let run = lab("graph --format html -o lab.html\n")
         .oracle(&format!(
-            "{CHROMIUM} --user-data-dir=$(mktemp -d) --dump-dom file://$LAB/lab.html 2>/dev/null"
+            "{CHROMIUM} --user-data-dir=$LAB/profile1 --dump-dom file://$LAB/lab.html 2>/dev/null"
         ))
         .oracle(&format!(
-            "{CHROMIUM} --user-data-dir=$(mktemp -d) --window-size=1000,700 --screenshot={} file://$LAB/lab.html",
+            "{CHROMIUM} --user-data-dir=$LAB/profile2 --window-size=1000,700 --screenshot={} file://$LAB/lab.html",
             shot.display()
         ))
         .run()
@@ -335,6 +335,7 @@ fn all_sees_a_namespace_only_a_process_holds() {
              unshare -n sleep 30 & pid=$!\n\
              until [ \"$(readlink /proc/$pid/ns/net)\" != \"$netns\" ]; do sleep 0.01; done\n\
              echo \"pid $pid inode $(stat -L -c %i /proc/$pid/ns/net)\"\n\
+             ip link add p0 type veth peer name p1 netns $pid\n\
              \"$VSH\" graph --all --format json > all.json || echo failed all\n\
              \"$VSH\" graph --format json > plain.json || echo failed plain\n\
              kill $pid\n\
@@ -362,4 +363,54 @@ fn all_sees_a_namespace_only_a_process_holds() {
         .iter()
         .all(|n| n["id"] != inode));
     assert_eq!(all["namespaces"][0]["name"], "root");
+    // p0's peer is p1 in the process's namespace: named with --all, only its ifindex without.
+    let p1 = held["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "p1")
+        .expect("p1 in the process's namespace");
+    let p0 = |g: &Value| {
+        g["namespaces"][0]["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == "p0")
+            .cloned()
+            .expect("p0 in root")
+    };
+    assert_eq!(
+        p0(&all)["peer"],
+        serde_json::json!({"netns": format!("sleep[{pid}]"), "name": "p1", "ifindex": p1["ifindex"]})
+    );
+    assert_eq!(
+        p0(&plain)["peer"],
+        serde_json::json!({"netns": null, "name": null, "ifindex": p1["ifindex"]})
+    );
+    assert_eq!(p1["peer"]["netns"], "root");
+    assert_eq!(p1["peer"]["name"], "p0");
+}
+
+#[test]
+fn all_under_isolated_sees_only_the_sandbox_s_processes() {
+    let run = Lab::new(
+        "netns add x\n\
+         spawn x sleep 30\n\
+         netns del x\n\
+         graph --all --format json\n\
+         kill\n",
+    )
+    .flag("--isolated")
+    .run()
+    .success();
+    let graph: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let names: Vec<&str> = graph["namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0], "root");
+    assert!(names[1].starts_with("sleep["), "{names:?}");
 }

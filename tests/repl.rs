@@ -164,3 +164,21 @@ fn ctrl_c_stops_a_running_ping_with_its_summary() {
     p.exp_string("after-ping-0").unwrap();
     quit(&mut p);
 }
+
+#[test]
+fn graph_prints_the_tree_and_writes_a_picture_from_the_repl() {
+    let svg = std::env::temp_dir().join(format!("vsh-repl-graph-{}.svg", std::process::id()));
+    let mut p = repl();
+    run(&mut p, "veth a peer b");
+    run(&mut p, &format!("graph -o {}", svg.display()));
+    p.send_line("graph").unwrap();
+    // (rexpect reads bytes one a char: match the ASCII parts of the tree's lines.)
+    p.exp_string(" b  veth down").unwrap();
+    p.exp_string(" a  veth down").unwrap();
+    p.exp_string(" lo  loopback down").unwrap();
+    quit(&mut p);
+    let text = std::fs::read_to_string(&svg).expect("graph -o wrote the picture");
+    let _ = std::fs::remove_file(&svg);
+    assert!(text.starts_with("<svg "), "{text}");
+    assert!(text.contains(">a  veth down<") && text.contains(">b  veth down<"));
+}

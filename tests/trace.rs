@@ -179,3 +179,13 @@ fn w_writes_one_pcapng_with_an_interface_per_device_that_tcpdump_reads() {
     assert_eq!(names, ["root/lo", "root/br0", "root/veth1", "root/veth0"]);
     assert_eq!(blocks.iter().filter(|(k, _)| *k == 6).count(), seen);
 }
+
+#[test]
+fn a_device_that_does_not_exist_is_named_before_anything_runs() {
+    let run = Lab::new("trace eth9 { echo ran }\n")
+        .run()
+        .failure(1)
+        .stderr_has("cannot find device \"eth9\" in the root namespace")
+        .stderr_has("script.vnet:1:7");
+    assert!(!run.stdout.contains("ran"), "{}", run.stdout);
+}

@@ -5,7 +5,7 @@ use super::error::{Result, RunError};
 use super::netns::fail;
 use super::Evaluator;
 use crate::graph::{render, Format};
-use crate::net::topology::{self, NsHandle, Topology};
+use crate::net::topology::{self, NsHandle, Processes, Topology};
 use crate::net::{NetError, Ns};
 use crate::syntax::ast::GraphCmd;
 use crate::syntax::Span;
@@ -57,6 +57,12 @@ impl Evaluator {
     ) -> Result<(Vec<NsHandle>, Topology)> {
         let root = self.ns_fd(&Ns::Root, span)?;
         let what = "cannot read the topology";
+        // Under --isolated, the host's processes are no part of the picture.
+        let processes = match (processes, self.isolated) {
+            (false, _) => Processes::None,
+            (true, false) => Processes::All,
+            (true, true) => Processes::DescendantsOf(std::process::id()),
+        };
         let handles = topology::namespaces(root, processes).map_err(fail(what, span))?;
         let topo = topology::discover(&handles).map_err(fail(what, span))?;
         Ok((handles, topo))

@@ -6,7 +6,7 @@ use super::netns::{fail, where_};
 use super::Evaluator;
 use crate::net::packet::Capture;
 use crate::net::pcapng::PcapngWriter;
-use crate::net::topology::{NsHandle, Topology};
+use crate::net::topology::Topology;
 use crate::net::{netns, NetError, Ns};
 use crate::syntax::ast::{Block, Word};
 use crate::syntax::Span;
@@ -46,11 +46,18 @@ impl Evaluator {
                 Some((writer, path))
             }
         };
-        let caps = open_captures(&handles, &topo, &traced).map_err(fail("cannot trace", span))?;
         let label = |t: &Traced| {
             let ns = &topo.namespaces[t.ns];
             format!("{}/{}", ns.name, ns.links[t.dev].name)
         };
+        let mut caps = Vec::with_capacity(traced.len());
+        for t in &traced {
+            let ifindex = topo.namespaces[t.ns].links[t.dev].ifindex;
+            let cap = netns::run_in(handles[t.ns].fd.as_fd(), || Capture::open(ifindex))
+                .and_then(|r| r)
+                .map_err(fail(format!("cannot capture on {}", label(t)), span))?;
+            caps.push(cap);
+        }
         let total: usize = topo.namespaces.iter().map(|n| n.links.len()).sum();
         let names: Vec<String> = traced.iter().map(label).collect();
         if devs.is_empty() && total > traced.len() {
@@ -76,23 +83,13 @@ impl Evaluator {
             (body_result, seen)
         });
         let seen = seen.map_err(fail("trace", span))?;
-        if let Some((mut w, path)) = writer {
-            let io = |e: std::io::Error| {
+        if let Some((w, path)) = writer {
+            write_pcapng(w, &names, &seen).map_err(|e| {
                 fail(format!("cannot write {path}"), span)(NetError::io(
                     format!("write {path}"),
                     &e,
                 ))
-            };
-            let mut ids = Vec::with_capacity(names.len());
-            for name in &names {
-                ids.push(w.interface(name).map_err(io)?);
-            }
-            let mut in_order: Vec<&Sighting> = seen.iter().collect();
-            in_order.sort_by_key(|s| s.frame.time);
-            for s in in_order {
-                w.write(ids[s.at], &s.frame).map_err(io)?;
-            }
-            w.finish().map_err(io)?;
+            })?;
         }
         let frames = seen.len();
         let packets = paths(&topo, &traced, seen);
@@ -162,19 +159,22 @@ impl Evaluator {
     }
 }
 
-/// One capture socket per traced device, each opened inside its namespace.
-fn open_captures(
-    handles: &[NsHandle],
-    topo: &Topology,
-    traced: &[Traced],
-) -> crate::net::Result<Vec<Capture>> {
-    traced
+/// One interface per traced device, then every sighting in time order.
+fn write_pcapng(
+    mut w: PcapngWriter<BufWriter<File>>,
+    names: &[String],
+    seen: &[Sighting],
+) -> std::io::Result<()> {
+    let ids = names
         .iter()
-        .map(|t| {
-            let ifindex = topo.namespaces[t.ns].links[t.dev].ifindex;
-            netns::run_in(handles[t.ns].fd.as_fd(), || Capture::open(ifindex)).and_then(|r| r)
-        })
-        .collect()
+        .map(|name| w.interface(name))
+        .collect::<std::io::Result<Vec<u32>>>()?;
+    let mut in_order: Vec<&Sighting> = seen.iter().collect();
+    in_order.sort_by_key(|s| s.frame.time);
+    for s in in_order {
+        w.write(ids[s.at], &s.frame)?;
+    }
+    w.finish().map(drop)
 }
 
 /// Reads every socket until `stop`, then what is still queued.

@@ -114,12 +114,24 @@ fn inode_of(fd: &OwnedFd) -> Result<u64> {
         .map_err(|e| NetError::sys("fstat namespace", e))
 }
 
+/// Which processes' namespaces [`namespaces`] also looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Processes {
+    /// None: only the root and /run/netns.
+    None,
+    /// Every process's.
+    All,
+    /// Those of this process's descendants only (a sandbox's view: other processes share
+    /// /proc but not the sandbox).
+    DescendantsOf(u32),
+}
+
 /// The namespaces to look at: `root` (the handle given), every namespace of /run/netns (by
-/// name; a namespace under two names is shown once, by the first), and with `processes`
+/// name; a namespace under two names is shown once, by the first), and as `processes` says
 /// every other namespace a process is in (/proc/PID/ns/net, the lowest pid's, labelled
 /// `COMM[PID]`). Namespaces that cannot be opened (a stale file, a process gone, one we may
 /// not read) are left out.
-pub fn namespaces(root: OwnedFd, processes: bool) -> Result<Vec<NsHandle>> {
+pub fn namespaces(root: OwnedFd, processes: Processes) -> Result<Vec<NsHandle>> {
     let mut seen = HashSet::new();
     let root_inode = inode_of(&root)?;
     seen.insert(root_inode);
@@ -149,13 +161,31 @@ pub fn namespaces(root: OwnedFd, processes: bool) -> Result<Vec<NsHandle>> {
             });
         }
     }
-    if processes {
+    if processes != Processes::None {
         let mut pids: Vec<u32> = std::fs::read_dir("/proc")
             .map_err(|e| NetError::io("opendir /proc", &e))?
             .flatten()
             .filter_map(|e| e.file_name().to_str()?.parse().ok())
             .collect();
         pids.sort_unstable();
+        if let Processes::DescendantsOf(ancestor) = processes {
+            let parents: HashMap<u32, u32> = pids
+                .iter()
+                .filter_map(|&p| Some((p, parent_of(p)?)))
+                .collect();
+            pids.retain(|&p| {
+                let mut at = p;
+                // Bounded: a pid reused while we read could make a loop.
+                for _ in 0..parents.len() {
+                    match parents.get(&at) {
+                        Some(&up) if up == ancestor => return true,
+                        Some(&up) if up > 0 => at = up,
+                        _ => return false,
+                    }
+                }
+                false
+            });
+        }
         for pid in pids {
             let proc = Path::new("/proc").join(pid.to_string());
             let Ok(fd) = open_ns(&proc.join("ns/net")) else {
@@ -174,6 +204,13 @@ pub fn namespaces(root: OwnedFd, processes: bool) -> Result<Vec<NsHandle>> {
         }
     }
     Ok(out)
+}
+
+/// The parent pid of `pid`, from /proc/PID/stat (the field after the parenthesised name).
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Whether an fd is a network namespace (NS_GET_NSTYPE says CLONE_NEWNET).
@@ -217,22 +254,29 @@ pub fn discover(handles: &[NsHandle]) -> Result<Topology> {
             Err(e) => return Err(e),
         }
     }
-    // Per namespace that has a veth into another: the nsid it gave each of the others.
+    // Per namespace that has a veth into another: which namespace each of its veths' nsids
+    // names, asked of the others in order until all are found (in a star of N namespaces,
+    // about 2N questions rather than N²).
     let mut nsids: HashMap<usize, HashMap<i32, usize>> = HashMap::new();
     for (i, s) in seen.iter_mut().enumerate() {
         let Some(s) = s.as_mut() else { continue };
-        if !s
+        let mut wanted: HashSet<i32> = s
             .links
             .iter()
-            .any(|l| l.veth_peer().is_some_and(|p| p.nsid.is_some()))
-        {
-            continue;
-        }
+            .filter_map(|l| l.veth_peer().and_then(|p| p.nsid))
+            .collect();
         let map = nsids.entry(i).or_default();
         for (j, other) in handles.iter().enumerate() {
+            if wanted.is_empty() {
+                break;
+            }
             if j != i {
-                if let Some(id) = nsid_of(&mut s.sock, other.fd.as_fd())? {
-                    map.insert(id, j);
+                // A namespace that cannot be asked about (another user namespace's) names
+                // no peer: its veths' ends stay unnamed rather than failing the whole picture.
+                if let Ok(Some(id)) = nsid_of(&mut s.sock, other.fd.as_fd()) {
+                    if wanted.remove(&id) {
+                        map.insert(id, j);
+                    }
                 }
             }
         }
