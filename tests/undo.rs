@@ -172,3 +172,16 @@ fn down_leaves_a_run_that_is_still_going_alone() {
         .stdout_has("down 0\nlive\n");
     assert_eq!(run.oracle(0).trim(), "", "the interrupted run undid itself");
 }
+
+#[test]
+fn a_veth_whose_other_end_went_with_a_deleted_namespace_needs_no_undo() {
+    let run = Lab::new(
+        "netns add red\nveth a peer b netns red\nnetns del red\nlink add x type bridge\nlink add x type bridge\n",
+    )
+    .snapshot()
+    .run()
+    .failure(1)
+    .stderr_has("vsh: undoing what this run made and changed:\n  removed link x in root\n");
+    assert!(!run.stderr.contains("gone already"), "{}", run.stderr);
+    run.same_state();
+}

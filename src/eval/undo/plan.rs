@@ -118,6 +118,9 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
     let mut made_ns: HashMap<NsId, usize> = HashMap::new();
     // A veth's peer has no step of its own: it goes with the pair.
     let mut made_links: HashMap<(NsId, u32), Option<usize>> = HashMap::new();
+    // The two ends of each veth the run made, both ways, wherever they are now.
+    let mut pairs: HashMap<(NsId, u32), (NsId, u32)> = HashMap::new();
+    let mut last_made = None;
     let inside_made = |made_ns: &HashMap<NsId, usize>,
                        made_links: &HashMap<(NsId, u32), Option<usize>>,
                        step: &Step| {
@@ -134,9 +137,16 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
                 }
             }
             Entry::NetnsDeleted { id, .. } => {
-                // Gone with all it held: nothing in it is left to undo.
+                // Gone with all it held, and the veths whose other end it held: nothing of
+                // them is left to undo.
                 if let Some(s) = made_ns.remove(id) {
                     steps[s] = None;
+                }
+                let inside: Vec<_> = pairs.keys().filter(|k| k.0 == *id).copied().collect();
+                for key in inside {
+                    if let Some(other) = pairs.get(&key).copied() {
+                        gone(&mut steps, &mut made_links, other);
+                    }
                 }
                 for s in steps.iter_mut() {
                     if s.as_ref().is_some_and(|(_, st)| st.ns_id() == *id) {
@@ -147,21 +157,24 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
             }
             Entry::Link(l) => {
                 made_links.insert(l.key(), Some(steps.len()));
+                last_made = Some(l.key());
                 Step::DelLink(l.clone())
             }
             Entry::Peer(l) => {
                 made_links.insert(l.key(), None);
+                // Journaled right after the veth it is the other end of.
+                if let Some(end) = last_made {
+                    pairs.insert(end, l.key());
+                    pairs.insert(l.key(), end);
+                }
                 continue;
             }
             Entry::LinkDeleted(l) => {
-                made_links.remove(&l.key());
-                for s in steps.iter_mut() {
-                    if s.as_ref()
-                        .is_some_and(|(_, st)| st.link_key() == Some(l.key()))
-                    {
-                        *s = None;
-                    }
+                // A veth takes its other end with it.
+                if let Some(other) = pairs.get(&l.key()).copied() {
+                    gone(&mut steps, &mut made_links, other);
                 }
+                gone(&mut steps, &mut made_links, l.key());
                 continue;
             }
             Entry::Addr { link, prefix } => Step::DelAddr {
@@ -190,6 +203,10 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
                     index: *to_index,
                     name: link.name.clone(),
                 };
+                if let Some(other) = pairs.remove(&link.key()) {
+                    pairs.insert(other, now.key());
+                    pairs.insert(now.key(), other);
+                }
                 if let Some(s) = made_links.remove(&link.key()) {
                     // Ours: follow it, and delete it where it ends up.
                     if let Some((_, Step::DelLink(l))) = s.and_then(|s| steps[s].as_mut()) {
@@ -244,6 +261,20 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
     }
     out.reverse();
     out
+}
+
+/// A link the run made is gone (deleted, or with its namespace): nothing of it to undo.
+fn gone(
+    steps: &mut [Option<(usize, Step)>],
+    made_links: &mut HashMap<(NsId, u32), Option<usize>>,
+    key: (NsId, u32),
+) {
+    made_links.remove(&key);
+    for s in steps.iter_mut() {
+        if s.as_ref().is_some_and(|(_, st)| st.link_key() == Some(key)) {
+            *s = None;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -335,6 +366,30 @@ mod tests {
             Entry::LinkDeleted(link("root", 1, 7, "v")),
         ];
         assert!(names(&entries).is_empty());
+    }
+
+    #[test]
+    fn a_veth_goes_with_the_namespace_its_other_end_was_in() {
+        let entries = [
+            Entry::Netns {
+                name: "red".into(),
+                id: NsId(2),
+            },
+            Entry::Link(link("root", 1, 5, "a")),
+            Entry::Peer(link("red", 2, 2, "b")),
+            Entry::Link(link("root", 1, 6, "c")),
+            Entry::Peer(link("root", 1, 7, "d")),
+            Entry::Move {
+                link: link("root", 1, 7, "d"),
+                to: at("red", 2),
+                to_index: 3,
+            },
+            Entry::NetnsDeleted {
+                name: "red".into(),
+                id: NsId(2),
+            },
+        ];
+        assert!(names(&entries).is_empty(), "{:?}", names(&entries));
     }
 
     #[test]
