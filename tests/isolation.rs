@@ -234,3 +234,70 @@ fn a_signal_reaches_vsh_inside_the_isolated_sandbox() {
         );
     }
 }
+
+/// Twenty namespaces, each with a veth whose host end is a port of one bridge, all deleted
+/// at the end.
+const TWENTY: &str = "bridge br0 { }
+for i in 1..20 {
+    netns add h$i
+    veth p$i peer e$i netns h$i
+    link set p$i master br0 up
+}
+for i in 1..20 { netns del h$i }
+link del br0
+";
+
+#[test]
+fn a_script_that_deletes_its_namespaces_runs_again_at_once() {
+    // The host ends die with their namespaces, a little later: each run waits for that, so
+    // the next one finds the names free.
+    let run = Lab::new(TWENTY)
+        .shell(
+            "for r in 1 2 3 4 5 6 7 8 9 10; do
+                 \"$VSH\" script.vnet || echo \"run $r failed\"
+                 # iproute2 does not wait: the names must be free when vsh exits.
+                 ip link add p20 type veth peer e20 && ip link del p20 ||
+                     echo \"p20 still taken after run $r failed\"
+             done
+             echo ten-runs",
+        )
+        .oracle("ip -j link show")
+        .oracle("ip netns list && echo listed")
+        .run()
+        .success()
+        .stdout_has("ten-runs");
+    assert!(
+        !run.stdout.contains("failed"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let names: Vec<String> = run
+        .json(0)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["lo"]);
+    assert_eq!(run.oracle(1), "listed\n");
+}
+
+#[test]
+fn making_a_link_waits_for_a_device_the_kernel_is_destroying() {
+    // iproute2 deletes the namespaces and does not wait: the host ends are still there when
+    // vsh starts, and `veth` waits for each instead of failing with "File exists".
+    let run = Lab::new("for i in 1..20 { veth p$i peer e$i }\necho made\n")
+        .before(
+            "for i in $(seq 20); do
+                 ip netns add d$i && ip link add p$i type veth peer e$i netns d$i || exit 1
+             done
+             for i in $(seq 20); do ip netns del d$i || exit 1; done",
+        )
+        .oracle("ip -j link show p20")
+        .run()
+        .success()
+        .stdout_has("made");
+    assert_eq!(run.json(0)[0]["link"], "e20", "{}", run.oracle(0));
+}

@@ -70,6 +70,19 @@ pub struct Namespaces {
     dir_shared: bool,
     /// Deleted namespaces whose mount point is still being removed.
     reaper: Reaper,
+    /// Devices in other namespaces that die with the deleted ones (veth peers): `settle`
+    /// waits until the kernel has destroyed them, so their names are free again.
+    releasing: Vec<Releasing>,
+}
+
+/// A device that dies with a deleted namespace: its veth peer lived there.
+struct Releasing {
+    /// The deleted namespace.
+    deleted: String,
+    /// Where the device lives.
+    ns: Ns,
+    /// Its ifindex there.
+    index: u32,
 }
 
 /// Whether `name` can name a namespace: a plain file name in /run/netns.
@@ -272,6 +285,7 @@ impl Namespaces {
             nsids: HashMap::new(),
             dir_shared: false,
             reaper: Reaper::new(),
+            releasing: Vec::new(),
         })
     }
 
@@ -413,29 +427,140 @@ impl Namespaces {
     pub fn del(&mut self, name: &str) -> Result<()> {
         check_name(name)?;
         let path = netns_path(name);
-        // Dropping our fd and socket first, so they do not keep the namespace alive.
-        self.fds.remove(name);
-        self.routes.remove(&Ns::Named(name.to_owned()));
-        self.nsids.clear();
         let missing = || NetError::NoNetns {
             name: name.to_owned(),
         };
-        if self.reaper.pending.contains(name) {
-            return Err(missing());
+        let checked = if self.reaper.pending.contains(name) {
+            Err(missing())
+        } else {
+            match nix::sys::stat::lstat(&path) {
+                Ok(_) => Ok(()),
+                Err(Errno::ENOENT) => Err(missing()),
+                Err(e) => Err(NetError::sys(format!("stat {}", path.display()), e)),
+            }
+        };
+        // What dies with it elsewhere, asked while we can still look inside; a namespace
+        // that cannot be looked into has nothing to wait for.
+        if checked.is_ok() {
+            let peers = self.peers_outside(name).unwrap_or_default();
+            self.releasing.extend(peers);
         }
-        match nix::sys::stat::lstat(&path) {
-            Ok(_) => {}
-            Err(Errno::ENOENT) => return Err(missing()),
-            Err(e) => return Err(NetError::sys(format!("stat {}", path.display()), e)),
-        }
+        // Dropping our fd and socket, so they do not keep the namespace alive.
+        self.fds.remove(name);
+        self.routes.remove(&Ns::Named(name.to_owned()));
+        self.nsids.clear();
+        checked?;
         self.reaper.queue(name);
         Ok(())
     }
 
-    /// Wait until every namespace [`Namespaces::del`] queued is unmounted and unlinked; return
-    /// the deletes that failed, in the order they were queued.
+    /// The devices outside namespace `name` that die with it: the veth peers (and other
+    /// links with their lower end, IFLA_LINK, there) of its links, where vsh can name their
+    /// namespace. Peers in namespaces being deleted too are left out: their names go with them.
+    fn peers_outside(&mut self, name: &str) -> Result<Vec<Releasing>> {
+        let inside = Ns::Named(name.to_owned());
+        let links = super::link::list(self.route(&inside)?)?;
+        let mut found = Vec::new();
+        let mut places: HashMap<i32, Option<Ns>> = HashMap::new();
+        for link in links {
+            let (Some(index), Some(nsid)) = (link.link, link.link_netnsid) else {
+                continue;
+            };
+            if nsid < 0 {
+                continue;
+            }
+            let place = match places.get(&nsid) {
+                Some(place) => place.clone(),
+                None => {
+                    let place = self.ns_with_nsid(&inside, nsid)?;
+                    places.insert(nsid, place.clone());
+                    place
+                }
+            };
+            if let Some(ns) = place {
+                found.push(Releasing {
+                    deleted: name.to_owned(),
+                    ns,
+                    index,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// The namespace `from` knows as `nsid`: root, or one in /run/netns that is not being
+    /// deleted; `None` if it is neither.
+    fn ns_with_nsid(&mut self, from: &Ns, nsid: i32) -> Result<Option<Ns>> {
+        if self.nsid(from, &Ns::Root)? == Some(nsid) {
+            return Ok(Some(Ns::Root));
+        }
+        for name in netns_names()? {
+            let other = Ns::Named(name.clone());
+            if other == *from || self.reaper.pending.contains(&name) {
+                continue;
+            }
+            // Opened for this question only: a cached fd would keep it alive.
+            let Ok(fd) = open_ns(&netns_path(&name)) else {
+                continue;
+            };
+            if nsid_of(self.route(from)?, fd.as_fd())? == Some(nsid) {
+                return Ok(Some(other));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Wait until every namespace [`Namespaces::del`] queued is unmounted and unlinked, and
+    /// until the kernel has destroyed the devices that die with them elsewhere (veth peers),
+    /// so that their names can be used again at once (for at most
+    /// [`super::release::RELEASE_TIMEOUT`]: then [`NetError::StillReleasing`]). Returns the
+    /// deletes that failed, in the order they were queued.
     pub fn settle(&mut self) -> Vec<(String, NetError)> {
-        self.reaper.settle()
+        let mut failed = self.reaper.settle();
+        let releasing = std::mem::take(&mut self.releasing);
+        // A namespace that could not be deleted keeps its devices.
+        let releasing: Vec<Releasing> = releasing
+            .into_iter()
+            .filter(|r| !failed.iter().any(|(name, _)| *name == r.deleted))
+            .collect();
+        failed.extend(self.await_released(&releasing));
+        failed
+    }
+
+    /// Waits, all within one [`super::release::RELEASE_TIMEOUT`], until each device of
+    /// `releasing` is gone; returns those still there, by deleted namespace.
+    fn await_released(&mut self, releasing: &[Releasing]) -> Vec<(String, NetError)> {
+        use super::release::{await_gone, link_by_index, RELEASE_TIMEOUT};
+        let deadline = std::time::Instant::now() + RELEASE_TIMEOUT;
+        let mut lingering: Vec<(String, NetError)> = Vec::new();
+        for r in releasing {
+            // A namespace deleted too (or gone) took the device with it.
+            if matches!(&r.ns, Ns::Named(n) if !self.exists(n)) {
+                continue;
+            }
+            let Ok(sock) = self.route(&r.ns) else {
+                continue;
+            };
+            if !matches!(await_gone(sock, r.index, deadline), Ok(false)) {
+                continue;
+            }
+            let name = match link_by_index(sock, r.index) {
+                Ok(Some(link)) => link.name,
+                _ => format!("if{}", r.index),
+            };
+            let device = format!("{name} in {}", r.ns);
+            match lingering.iter_mut().find(|(n, _)| *n == r.deleted) {
+                Some((_, NetError::StillReleasing { devices, .. })) => devices.push(device),
+                _ => lingering.push((
+                    r.deleted.clone(),
+                    NetError::StillReleasing {
+                        devices: vec![device],
+                        after: RELEASE_TIMEOUT,
+                    },
+                )),
+            }
+        }
+        lingering
     }
 
     /// The namespaces of /run/netns in readdir order (the order `ip netns list` prints),
