@@ -80,11 +80,11 @@ pub enum NetError {
         /// Why it could not be started.
         source: std::io::Error,
     },
-    /// A namespace was deleted, but the kernel had not destroyed the devices that went with
-    /// it (veth peers in other namespaces) within [`super::release::RELEASE_TIMEOUT`]: their
-    /// names are still taken.
+    /// A namespace was deleted, but the kernel destroyed none of the devices that go with it
+    /// (veth peers in other namespaces) for [`super::release::RELEASE_TIMEOUT`]: their names
+    /// are still taken.
     #[error(
-        "the kernel has not finished destroying {} after {}s; making {} again may fail with \"File exists\"",
+        "the kernel has not finished destroying {} (none went in {}s); making {} again may fail with \"File exists\"",
         devices.join(", "),
         after.as_secs(),
         if devices.len() == 1 { "it" } else { "them" }

@@ -79,6 +79,8 @@ pub struct Namespaces {
 struct Releasing {
     /// The deleted namespace.
     deleted: String,
+    /// Its identity, to tell whether something else keeps it alive.
+    id: super::release::NsId,
     /// Where the device lives.
     ns: Ns,
     /// Its ifindex there.
@@ -459,6 +461,9 @@ impl Namespaces {
     /// namespace. Peers in namespaces being deleted too are left out: their names go with them.
     fn peers_outside(&mut self, name: &str) -> Result<Vec<Releasing>> {
         let inside = Ns::Named(name.to_owned());
+        let Some(id) = ns_id(&netns_path(name)) else {
+            return Ok(Vec::new());
+        };
         let links = super::link::list(self.route(&inside)?)?;
         let mut found = Vec::new();
         let mut places: HashMap<i32, Option<Ns>> = HashMap::new();
@@ -480,6 +485,7 @@ impl Namespaces {
             if let Some(ns) = place {
                 found.push(Releasing {
                     deleted: name.to_owned(),
+                    id,
                     ns,
                     index,
                 });
@@ -512,8 +518,8 @@ impl Namespaces {
 
     /// Wait until every namespace [`Namespaces::del`] queued is unmounted and unlinked, and
     /// until the kernel has destroyed the devices that die with them elsewhere (veth peers),
-    /// so that their names can be used again at once (for at most
-    /// [`super::release::RELEASE_TIMEOUT`]: then [`NetError::StillReleasing`]). Returns the
+    /// so that their names can be used again at once (while one goes at least every
+    /// [`super::release::RELEASE_TIMEOUT`]; then [`NetError::StillReleasing`]). Returns the
     /// deletes that failed, in the order they were queued.
     pub fn settle(&mut self) -> Vec<(String, NetError)> {
         let mut failed = self.reaper.settle();
@@ -527,24 +533,46 @@ impl Namespaces {
         failed
     }
 
-    /// Waits, all within one [`super::release::RELEASE_TIMEOUT`], until each device of
-    /// `releasing` is gone; returns those still there, by deleted namespace.
+    /// Waits until each device of `releasing` is gone, as long as one goes at least every
+    /// [`super::release::RELEASE_TIMEOUT`] (a thousand namespaces take the kernel seconds);
+    /// returns those still there then, by deleted namespace. A namespace that something
+    /// else keeps alive ([`super::release::held`]) keeps its devices: they are not waited for.
     fn await_released(&mut self, releasing: &[Releasing]) -> Vec<(String, NetError)> {
-        use super::release::{await_gone, link_by_index, RELEASE_TIMEOUT};
-        let deadline = std::time::Instant::now() + RELEASE_TIMEOUT;
+        use super::release::{held, link_by_index, POLL, RELEASE_TIMEOUT};
+        use std::time::Instant;
+        // A namespace deleted too (or gone) took its devices with it.
+        let mut waiting: Vec<&Releasing> = releasing
+            .iter()
+            .filter(|r| !matches!(&r.ns, Ns::Named(n) if !self.exists(n)))
+            .collect();
+        if waiting.is_empty() {
+            return Vec::new();
+        }
+        let kept = held(&waiting.iter().map(|r| r.id).collect());
+        waiting.retain(|r| !kept.contains(&r.id));
+        let mut deadline = Instant::now() + RELEASE_TIMEOUT;
+        loop {
+            let before = waiting.len();
+            // A device that cannot be looked at is not waited for. (Our own sockets release
+            // the namespace only after an RCU grace period: until then its devices are not
+            // yet dying, but they will be.)
+            waiting.retain(|r| {
+                self.route(&r.ns)
+                    .and_then(|sock| link_by_index(sock, r.index))
+                    .is_ok_and(|link| link.is_some())
+            });
+            let now = Instant::now();
+            if waiting.len() < before {
+                deadline = now + RELEASE_TIMEOUT;
+            }
+            if waiting.is_empty() || now >= deadline {
+                break;
+            }
+            std::thread::sleep(POLL);
+        }
         let mut lingering: Vec<(String, NetError)> = Vec::new();
-        for r in releasing {
-            // A namespace deleted too (or gone) took the device with it.
-            if matches!(&r.ns, Ns::Named(n) if !self.exists(n)) {
-                continue;
-            }
-            let Ok(sock) = self.route(&r.ns) else {
-                continue;
-            };
-            if !matches!(await_gone(sock, r.index, deadline), Ok(false)) {
-                continue;
-            }
-            let name = match link_by_index(sock, r.index) {
+        for r in waiting {
+            let name = match self.route(&r.ns).and_then(|s| link_by_index(s, r.index)) {
                 Ok(Some(link)) => link.name,
                 _ => format!("if{}", r.index),
             };
