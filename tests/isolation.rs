@@ -301,3 +301,16 @@ fn making_a_link_waits_for_a_device_the_kernel_is_destroying() {
         .stdout_has("made");
     assert_eq!(run.json(0)[0]["link"], "e20", "{}", run.oracle(0));
 }
+
+#[test]
+fn no_statement_swallows_a_signal() {
+    // `!` and `if` turn a failure into success, and ping ends with its summary: a signal
+    // during them still stops the run, even at its last statement.
+    for script in [
+        "netns add held\nveth h0 peer h1 netns held\nspawn held sleep 100\necho waiting\n! wait $!\n",
+        "netns add held\nveth h0 peer h1 netns held\nspawn held sleep 100\necho waiting\nif wait $! { echo no }\n",
+        "netns add held\nveth h0 peer h1 netns held\nlink set lo up\necho waiting\nping -i 0.2 127.0.0.1\n",
+    ] {
+        assert_stopped_and_undone(&stopped_by("TERM", "", script), 143, "SIGTERM");
+    }
+}
