@@ -42,6 +42,7 @@ fn isolated_programs_die_with_the_sandbox_and_see_only_its_processes() {
                exec sh -c \"echo procs \\$(ls /proc | grep -c ^[0-9])\"
                exec sh -c \"echo sleeps \\$(pgrep -x sleep | wc -l)\"
                ! kill -0 '$$'
+               ! netns attach host '$$'
                echo status $?
                kill -0 1
                echo init-is-ours
@@ -313,4 +314,49 @@ fn no_statement_swallows_a_signal() {
     ] {
         assert_stopped_and_undone(&stopped_by("TERM", "", script), 143, "SIGTERM");
     }
+}
+
+#[test]
+fn killing_the_isolated_vsh_with_sigkill_kills_the_sandbox() {
+    // SIGKILL cannot be passed on: the sandbox's init dies with the process outside, and
+    // the kernel then kills everything in the sandbox.
+    let run = Lab::new("spawn sleep 301737\necho waiting\nexec sleep 301738\n")
+        .shell(
+            "\"$VSH\" --isolated script.vnet >out 2>err &
+             vsh=$!
+             for i in $(seq 200); do grep -q waiting out && break; sleep 0.05; done
+             sleep 0.3
+             pgrep -f '^sleep 30173[78]$' | wc -l
+             kill -KILL $vsh
+             wait $vsh
+             echo status $?",
+        )
+        .run()
+        .success();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let left: Vec<String> = ["sleep 301737", "sleep 301738"]
+        .iter()
+        .flat_map(|c| host_pids(c))
+        .collect();
+    kill_all(&left);
+    assert!(run.stdout.starts_with("2\n"), "both ran: {}", run.stdout);
+    assert!(run.stdout.contains("status 137"), "{}", run.stdout);
+    assert!(left.is_empty(), "left on the host: {left:?}");
+}
+
+#[test]
+fn a_signal_during_wait_reaches_every_program_it_waits_for() {
+    let run = stopped_by(
+        "TERM",
+        "",
+        "spawn sleep 301740\nspawn sleep 301741\necho waiting\nwait\n",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let left: Vec<String> = ["sleep 301740", "sleep 301741"]
+        .iter()
+        .flat_map(|c| host_pids(c))
+        .collect();
+    kill_all(&left);
+    assert_eq!(status_and_ms(&run).0, 143, "{}", run.stderr);
+    assert!(left.is_empty(), "still running: {left:?}");
 }
