@@ -360,3 +360,24 @@ fn a_signal_during_wait_reaches_every_program_it_waits_for() {
     assert_eq!(status_and_ms(&run).0, 143, "{}", run.stderr);
     assert!(left.is_empty(), "still running: {left:?}");
 }
+
+#[test]
+fn under_isolated_a_pid_in_a_namespace_without_a_name_is_the_sandbox_own() {
+    // tmp's name is gone, but the sleep inside keeps it: a move by pid reaches it.
+    let run = Lab::new(
+        "netns add tmp\n\
+         spawn tmp sleep 301742\n\
+         netns del tmp\n\
+         veth a peer b\n\
+         link set b netns $!\n\
+         netns attach kept $!\n\
+         ip -n kept link show b\n\
+         kill $!\n\
+         ! wait $!\n",
+    )
+    .flag("--isolated")
+    .run()
+    .success()
+    .stdout_has("b@if");
+    assert!(!run.stderr.contains("outside"), "{}", run.stderr);
+}
