@@ -18,6 +18,7 @@ pub mod netlink;
 pub mod netns;
 pub mod packet;
 mod pidns;
+mod reaper;
 pub mod release;
 pub mod route;
 pub mod sandbox;
