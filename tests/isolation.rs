@@ -381,3 +381,31 @@ fn under_isolated_a_pid_in_a_namespace_without_a_name_is_the_sandbox_own() {
     .stdout_has("b@if");
     assert!(!run.stderr.contains("outside"), "{}", run.stderr);
 }
+
+#[test]
+fn a_namespace_that_does_not_die_stops_the_wait_after_5_s_with_a_clear_error() {
+    // A program holds an fd of the namespace: vsh cannot see that, waits for the host end of
+    // the veth to go, and after 5 s without progress says so at the `netns del`.
+    let run = Lab::new(
+        "netns add x\n\
+         veth a peer b netns x\n\
+         spawn sh -c 'exec 3</run/netns/x; touch /run/holding; exec sleep 100'\n\
+         exec sh -c 'while ! test -e /run/holding; do sleep 0.01; done'\n\
+         netns del x\n\
+         echo never\n",
+    )
+    .shell(
+        "start=$(date +%s%N)
+         \"$VSH\" --isolated script.vnet
+         echo \"status $? ms $(( ($(date +%s%N) - start) / 1000000 ))\"",
+    )
+    .run()
+    .success()
+    .stderr_has("cannot delete namespace \"x\"")
+    .stderr_has("the kernel has not finished destroying a in")
+    .stderr_has("root (none went in 5s)");
+    let (status, ms) = status_and_ms(&run);
+    assert_eq!(status, 1, "{}", run.stderr);
+    assert!((5000..15000).contains(&ms), "{ms} ms");
+    assert!(!run.stdout.contains("never"), "{}", run.stdout);
+}
