@@ -42,6 +42,7 @@ fn isolated_programs_die_with_the_sandbox_and_see_only_its_processes() {
                exec sh -c \"echo procs \\$(ls /proc | grep -c ^[0-9])\"
                exec sh -c \"echo sleeps \\$(pgrep -x sleep | wc -l)\"
                ! kill -0 '$$'
+               ! netns attach host '$$'
                echo status $?
                kill -0 1
                echo init-is-ours
@@ -233,4 +234,178 @@ fn a_signal_reaches_vsh_inside_the_isolated_sandbox() {
             run.stderr
         );
     }
+}
+
+/// Twenty namespaces, each with a veth whose host end is a port of one bridge, all deleted
+/// at the end.
+const TWENTY: &str = "bridge br0 { }
+for i in 1..20 {
+    netns add h$i
+    veth p$i peer e$i netns h$i
+    link set p$i master br0 up
+}
+for i in 1..20 { netns del h$i }
+link del br0
+";
+
+#[test]
+fn a_script_that_deletes_its_namespaces_runs_again_at_once() {
+    // The host ends die with their namespaces, a little later: each run waits for that, so
+    // the next one finds the names free.
+    let run = Lab::new(TWENTY)
+        .shell(
+            "for r in 1 2 3 4 5 6 7 8 9 10; do
+                 \"$VSH\" script.vnet || echo \"run $r failed\"
+                 # iproute2 does not wait: the names must be free when vsh exits.
+                 ip link add p20 type veth peer e20 && ip link del p20 ||
+                     echo \"p20 still taken after run $r failed\"
+             done
+             echo ten-runs",
+        )
+        .oracle("ip -j link show")
+        .oracle("ip netns list && echo listed")
+        .run()
+        .success()
+        .stdout_has("ten-runs");
+    assert!(
+        !run.stdout.contains("failed"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let names: Vec<String> = run
+        .json(0)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["lo"]);
+    assert_eq!(run.oracle(1), "listed\n");
+}
+
+#[test]
+fn making_a_link_waits_for_a_device_the_kernel_is_destroying() {
+    // iproute2 deletes the namespaces and does not wait: the host ends are still there when
+    // vsh starts, and `veth` waits for each instead of failing with "File exists".
+    let run = Lab::new("for i in 1..20 { veth p$i peer e$i }\necho made\n")
+        .before(
+            "for i in $(seq 20); do
+                 ip netns add d$i && ip link add p$i type veth peer e$i netns d$i || exit 1
+             done
+             for i in $(seq 20); do ip netns del d$i || exit 1; done",
+        )
+        .oracle("ip -j link show p20")
+        .run()
+        .success()
+        .stdout_has("made");
+    assert_eq!(run.json(0)[0]["link"], "e20", "{}", run.oracle(0));
+}
+
+#[test]
+fn no_statement_swallows_a_signal() {
+    // `!` and `if` turn a failure into success, and ping ends with its summary: a signal
+    // during them still stops the run, even at its last statement.
+    for script in [
+        "netns add held\nveth h0 peer h1 netns held\nspawn held sleep 100\necho waiting\n! wait $!\n",
+        "netns add held\nveth h0 peer h1 netns held\nspawn held sleep 100\necho waiting\nif wait $! { echo no }\n",
+        "netns add held\nveth h0 peer h1 netns held\nlink set lo up\necho waiting\nping -i 0.2 127.0.0.1\n",
+    ] {
+        assert_stopped_and_undone(&stopped_by("TERM", "", script), 143, "SIGTERM");
+    }
+}
+
+#[test]
+fn killing_the_isolated_vsh_with_sigkill_kills_the_sandbox() {
+    // SIGKILL cannot be passed on: the sandbox's init dies with the process outside, and
+    // the kernel then kills everything in the sandbox.
+    let run = Lab::new("spawn sleep 301737\necho waiting\nexec sleep 301738\n")
+        .shell(
+            "\"$VSH\" --isolated script.vnet >out 2>err &
+             vsh=$!
+             for i in $(seq 200); do grep -q waiting out && break; sleep 0.05; done
+             sleep 0.3
+             pgrep -f '^sleep 30173[78]$' | wc -l
+             kill -KILL $vsh
+             wait $vsh
+             echo status $?",
+        )
+        .run()
+        .success();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let left: Vec<String> = ["sleep 301737", "sleep 301738"]
+        .iter()
+        .flat_map(|c| host_pids(c))
+        .collect();
+    kill_all(&left);
+    assert!(run.stdout.starts_with("2\n"), "both ran: {}", run.stdout);
+    assert!(run.stdout.contains("status 137"), "{}", run.stdout);
+    assert!(left.is_empty(), "left on the host: {left:?}");
+}
+
+#[test]
+fn a_signal_during_wait_reaches_every_program_it_waits_for() {
+    let run = stopped_by(
+        "TERM",
+        "",
+        "spawn sleep 301740\nspawn sleep 301741\necho waiting\nwait\n",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let left: Vec<String> = ["sleep 301740", "sleep 301741"]
+        .iter()
+        .flat_map(|c| host_pids(c))
+        .collect();
+    kill_all(&left);
+    assert_eq!(status_and_ms(&run).0, 143, "{}", run.stderr);
+    assert!(left.is_empty(), "still running: {left:?}");
+}
+
+#[test]
+fn under_isolated_a_pid_in_a_namespace_without_a_name_is_the_sandbox_own() {
+    // tmp's name is gone, but the sleep inside keeps it: a move by pid reaches it.
+    let run = Lab::new(
+        "netns add tmp\n\
+         spawn tmp sleep 301742\n\
+         netns del tmp\n\
+         veth a peer b\n\
+         link set b netns $!\n\
+         netns attach kept $!\n\
+         ip -n kept link show b\n\
+         kill $!\n\
+         ! wait $!\n",
+    )
+    .flag("--isolated")
+    .run()
+    .success()
+    .stdout_has("b@if");
+    assert!(!run.stderr.contains("outside"), "{}", run.stderr);
+}
+
+#[test]
+fn a_namespace_that_does_not_die_stops_the_wait_after_5_s_with_a_clear_error() {
+    // A program holds an fd of the namespace: vsh cannot see that, waits for the host end of
+    // the veth to go, and after 5 s without progress says so at the `netns del`.
+    let run = Lab::new(
+        "netns add x\n\
+         veth a peer b netns x\n\
+         spawn sh -c 'exec 3</run/netns/x; touch /run/holding; exec sleep 100'\n\
+         exec sh -c 'while ! test -e /run/holding; do sleep 0.01; done'\n\
+         netns del x\n\
+         echo never\n",
+    )
+    .shell(
+        "start=$(date +%s%N)
+         \"$VSH\" --isolated script.vnet
+         echo \"status $? ms $(( ($(date +%s%N) - start) / 1000000 ))\"",
+    )
+    .run()
+    .success()
+    .stderr_has("cannot delete namespace \"x\"")
+    .stderr_has("the kernel has not finished destroying a in")
+    .stderr_has("root (none went in 5s)");
+    let (status, ms) = status_and_ms(&run);
+    assert_eq!(status, 1, "{}", run.stderr);
+    assert!((5000..15000).contains(&ms), "{ms} ms");
+    assert!(!run.stdout.contains("never"), "{}", run.stdout);
 }

@@ -177,6 +177,8 @@ fn namespaces_are_shared_with_iproute2() {
         assert_eq!(names, ["lo"]);
 
         ns.del("blue").expect("del blue");
+        // The unmount runs in the background until settled.
+        assert!(ns.settle().is_empty());
         run("ip", &["netns", "del", "green"]);
         assert_eq!(ip_netns_names(), ["red"]);
         assert_eq!(ns.list().expect("list").len(), 1);

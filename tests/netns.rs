@@ -15,13 +15,17 @@ fn add_list_delete_as_ip_netns_sees_it() {
 
 #[test]
 fn vsh_sees_namespaces_made_by_ip() {
-    Lab::new(
+    // vsh lists and deletes what ip made; ip then sees it gone, and the name free again.
+    let run = Lab::new(
         "exec ip netns add made-by-ip\nnetns list\nnetns del made-by-ip\n! netns del made-by-ip\n",
     )
-    .oracle("ip netns list")
+    .oracle("ip netns list && echo listed")
+    .oracle("ip netns add made-by-ip && ip netns list")
     .run()
     .success()
     .stdout_has("made-by-ip");
+    assert_eq!(run.oracle(0), "listed\n");
+    assert_eq!(run.oracle(1), "made-by-ip\n");
 }
 
 #[test]

@@ -124,10 +124,37 @@ fn ctrl_c_cancels_a_line_and_interrupts_a_running_program() {
 fn help_lists_builtins_and_shows_one() {
     let mut p = repl();
     p.send_line("help").unwrap();
-    p.exp_string("netns").unwrap();
+    // The table, line by line, in its order: each builtin with what it does.
+    for line in [
+        "vsh builtins (help NAME for one; any other line runs as a program):",
+        "  netns    make, list, delete and enter network namespaces",
+        "  link     list, create, change and delete network devices",
+        "  veth     a veth pair, the peer optionally created inside a namespace",
+        "  ping     ICMP echo with iputils' flags and summary; reachability blocks",
+        "  capture  print (and save as pcap) the packets on a device while a block runs",
+        "  spawn    start a program in the background, in a namespace; $! is its pid",
+        "  wait     wait for spawned programs (default: all of them)",
+        "  help     list the builtins, or show one with examples",
+    ] {
+        p.exp_string(line).unwrap();
+    }
     p.exp_string("vsh> ").unwrap();
+    // One builtin: its summary, usage and examples.
     p.send_line("help veth").unwrap();
-    p.exp_string("veth veth0 peer veth1 netns netns1").unwrap();
+    for line in [
+        "veth: a veth pair, the peer optionally created inside a namespace",
+        "usage:",
+        "  veth NAME peer PEER [netns NS]",
+        "examples:",
+        "  veth veth0 peer veth1 netns netns1",
+    ] {
+        p.exp_string(line).unwrap();
+    }
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("help nosuch").unwrap();
+    p.exp_string("\"nosuch\" is not a builtin (`help` lists them)")
+        .unwrap();
+    p.exp_string("vsh> ").unwrap();
     quit(&mut p);
 }
 

@@ -180,10 +180,20 @@ fn refusals_before_the_kernel_and_from_it() {
 
 #[test]
 fn other_route_lines_still_run_programs() {
-    // `route -n` (net-tools) and `bridge fdb` (iproute2) are not vsh forms: they run.
-    Lab::new("bridge fdb show\nexec sh -c 'exit 0'\n")
+    // `route -n` (net-tools) and `bridge fdb` (iproute2) are not vsh forms: they run the
+    // programs of those names, found on PATH (stand-ins here, which say how they were run).
+    Lab::new("route -n\nbridge fdb show dev br0\n")
+        .shell(
+            "mkdir bin
+             for p in route bridge; do
+                 printf '#!/bin/sh\\necho \"ran %s $*\"\\n' $p > bin/$p
+                 chmod +x bin/$p
+             done
+             PATH=$PWD/bin:$PATH \"$VSH\" script.vnet",
+        )
         .run()
-        .success();
+        .success()
+        .stdout_has("ran route -n\nran bridge fdb show dev br0\n");
     // A line that starts like a vsh form is one: a mistake in it is a syntax error.
     Lab::new("route add 10.0.0.0/8 vai 10.1.1.1\n")
         .run()

@@ -320,11 +320,12 @@ impl Evaluator {
         let place = where_(&ns);
         let text = self.word(w)?;
         let (target_ns, pid) = match text.parse::<u32>() {
-            // In the sandbox's own PID namespace, PID 1 is its init, in its root namespace;
-            // a pid must be in one of the sandbox's namespaces.
+            // The sandbox has its own PID namespace: PID 1 is its init, in its root namespace,
+            // and a pid it cannot see is not its own.
             Ok(pid) if self.isolated => match self.net.ns_of_pid(pid) {
                 Ok(Some(ns)) => (Some(ns), None),
-                _ => return Err(RunError::OutsideSandbox { pid, span: w.span }),
+                Ok(None) => (None, Some(pid)),
+                Err(_) => return Err(RunError::OutsideSandbox { pid, span: w.span }),
             },
             Ok(pid) => (None, Some(pid)),
             Err(_) => (Some(self.ns_ref(w, false)?), None),

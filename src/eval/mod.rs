@@ -97,7 +97,9 @@ impl Evaluator {
 
     /// Runs a program; the first failing statement stops it.
     pub fn run(&mut self, program: &Program) -> Result<()> {
-        let result = self.stmts(&program.stmts);
+        // A signal that a statement let pass (`! wait`, a ping's summary) still stops the run.
+        let last = program.stmts.last().map(|s| s.span).unwrap_or_default();
+        let result = self.stmts(&program.stmts).and_then(|()| interrupted(last));
         // Queued deletes precede the failure in the script, so theirs comes first; a signal
         // still says why the run stopped.
         match (result, self.settle()) {
@@ -202,6 +204,7 @@ impl Evaluator {
                 }
             }
             StmtKind::Not(inner) => match self.stmt(inner).and_then(|()| self.settle()) {
+                Err(e @ RunError::Interrupted { .. }) => Err(e),
                 Ok(()) => Err(RunError::NotFailed { span: inner.span }),
                 Err(e) => {
                     self.negated_failure(inner, &e);
@@ -268,7 +271,10 @@ impl Evaluator {
                 self.find_link(&name, w.span)?.is_some()
             }
             // A condition's failure is an answer, not an error.
-            Cond::Stmt(s) => self.stmt(s).and_then(|()| self.settle()).is_ok(),
+            Cond::Stmt(s) => match self.stmt(s).and_then(|()| self.settle()) {
+                Err(e @ RunError::Interrupted { .. }) => return Err(e),
+                done => done.is_ok(),
+            },
         })
     }
 
@@ -300,5 +306,13 @@ impl Evaluator {
         let result = f(self);
         self.ns = saved;
         result
+    }
+}
+
+/// `Interrupted` at `span` if SIGINT or SIGTERM arrived and was not dealt with.
+fn interrupted(span: crate::syntax::Span) -> Result<()> {
+    match crate::net::interrupt::pending() {
+        Some(signal) => Err(RunError::Interrupted { signal, span }),
+        None => Ok(()),
     }
 }

@@ -129,6 +129,9 @@ impl Evaluator {
         super::capture::catch_up();
         print!("{}", summary(&dest_text, &tally));
         let _ = std::io::stdout().flush();
+        if let Some(signal) = crate::net::interrupt::pending() {
+            return Err(RunError::Interrupted { signal, span });
+        }
         let short = o.deadline.is_some() && o.count.is_some_and(|c| tally.received < c);
         if tally.received == 0 || short {
             return Err(RunError::NoReply {

@@ -75,8 +75,12 @@ impl Evaluator {
             match waited {
                 Ok(Waited::Exited(code)) => last = code,
                 Ok(Waited::Interrupted(signal)) => {
-                    for &other in &wanted[i + 1..] {
-                        let _ = exec::signal(other, signal);
+                    let others = &wanted[i + 1..];
+                    for child in self.jobs.children.iter_mut() {
+                        // Only one not reaped yet: its pid is still its own.
+                        if others.contains(&child.id()) && matches!(child.try_wait(), Ok(None)) {
+                            let _ = exec::signal(child.id(), signal);
+                        }
                     }
                     return Err(RunError::Interrupted { signal, span });
                 }

@@ -80,6 +80,21 @@ pub enum NetError {
         /// Why it could not be started.
         source: std::io::Error,
     },
+    /// A namespace was deleted, but the kernel destroyed none of the devices that go with it
+    /// (veth peers in other namespaces) for [`super::release::RELEASE_TIMEOUT`]: their names
+    /// are still taken.
+    #[error(
+        "the kernel has not finished destroying {} (none went in {}s); making {} again may fail with \"File exists\"",
+        devices.join(", "),
+        after.as_secs(),
+        if devices.len() == 1 { "it" } else { "them" }
+    )]
+    StillReleasing {
+        /// The devices still there, as "NAME in NS".
+        devices: Vec<String>,
+        /// How long vsh waited.
+        after: std::time::Duration,
+    },
     /// The kernel sent a netlink message we could not decode (a bug here or a new kernel).
     #[error("malformed netlink reply: {what}")]
     Malformed {
@@ -102,6 +117,7 @@ impl NetError {
             NetError::InvalidName { .. } => Some(Errno::EINVAL),
             NetError::Spawn { source, .. } => source.raw_os_error().map(Errno::from_raw),
             NetError::Malformed { .. } => None,
+            NetError::StillReleasing { .. } => Some(Errno::EBUSY),
         }
     }
 

@@ -75,8 +75,9 @@ fn wait_for(child: &mut Child, pid: i32) -> Result<Waited> {
     let pidfd = pidfd_open(pid);
     loop {
         if let Some(signal) = super::interrupt::pending() {
-            if FORWARDED.load(Ordering::SeqCst) != pid {
-                // Sound: kill(2) with plain integers; the child is not reaped yet.
+            // Not reaped yet, so the pid is still the child's.
+            if FORWARDED.load(Ordering::SeqCst) != pid && exited(child)?.is_none() {
+                // Sound: kill(2) with plain integers.
                 unsafe { libc::kill(pid, signal) };
             }
             let deadline = Instant::now() + GRACE;

@@ -13,6 +13,7 @@ use nix::errno::Errno;
 use super::error::{NameKind, NetError, Result};
 use super::netlink::RouteSocket;
 use super::netns::Ns;
+use super::release;
 
 /// IFLA_BRPORT_STATE, IFLA_BRPORT_PRIORITY and IFLA_BRPORT_COST inside a bridge port's
 /// IFLA_PROTINFO (the crate leaves them undecoded).
@@ -110,7 +111,7 @@ impl Link {
         }
     }
 
-    fn from_message(msg: LinkMessage) -> Link {
+    pub(crate) fn from_message(msg: LinkMessage) -> Link {
         let mut link = Link {
             index: msg.header.index,
             name: String::new(),
@@ -343,8 +344,44 @@ pub fn require(sock: &mut RouteSocket, name: &str, ns: &Ns) -> Result<Link> {
 }
 
 /// Create link `name` of `kind`; an existing name is a [`NetError::Kernel`] with EEXIST, a
-/// kind the kernel lacks one with EOPNOTSUPP and "Unknown device type".
+/// kind the kernel lacks one with EOPNOTSUPP and "Unknown device type". A name (or veth peer
+/// name) still held by a device the kernel is destroying is waited for, then tried again.
 pub fn add(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<()> {
+    match add_once(sock, name, kind) {
+        // A failed look is no reason to hide the kernel's own answer.
+        Err(e)
+            if e.errno() == Some(Errno::EEXIST)
+                && name_freed(sock, name, kind).unwrap_or(false) =>
+        {
+            add_once(sock, name, kind)
+        }
+        done => done,
+    }
+}
+
+/// Whether the name `add` found taken (the link's, or its veth peer's) belonged to a device
+/// being destroyed, and is free now.
+fn name_freed(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<bool> {
+    if release::await_name_free(sock, name)? {
+        return Ok(true);
+    }
+    match *kind {
+        LinkKind::Veth {
+            peer,
+            peer_ns: None,
+        } => release::await_name_free(sock, peer),
+        LinkKind::Veth {
+            peer,
+            peer_ns: Some(fd),
+        } => {
+            let mut there = super::netns::run_in(fd, RouteSocket::open)??;
+            release::await_name_free(&mut there, peer)
+        }
+        _ => Ok(false),
+    }
+}
+
+fn add_once(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<()> {
     check_ifname(name)?;
     let mut msg = message(0);
     msg.attributes.push(LinkAttribute::IfName(name.to_owned()));

@@ -20,6 +20,8 @@ pub mod netns;
 pub mod packet;
 pub mod pcapng;
 mod pidns;
+mod reaper;
+pub mod release;
 pub mod route;
 pub mod sandbox;
 pub mod stdio;

@@ -1,11 +1,10 @@
 //! Network namespaces kept in /run/netns the way iproute2 keeps them, and the per-namespace
 //! handles (an fd and one netlink route socket) vsh reuses for a whole run.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc, Mutex};
 
 use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
 use netlink_packet_route::RouteNetlinkMessage;
@@ -75,9 +74,24 @@ pub struct Namespaces {
     /// for every `netns add`, and with MS_REC that walks every namespace mounted there.
     dir_shared: bool,
     /// Deleted namespaces whose mount point is still being removed.
-    reaper: Reaper,
+    reaper: super::reaper::Reaper,
     /// setns is per thread and every method assumes the thread that made this: not `Send`.
     _thread: std::marker::PhantomData<*const ()>,
+    /// Devices in other namespaces that die with the deleted ones (veth peers): `settle`
+    /// waits until the kernel has destroyed them, so their names are free again.
+    releasing: Vec<Releasing>,
+}
+
+/// A device that dies with a deleted namespace: its veth peer lived there.
+struct Releasing {
+    /// The deleted namespace.
+    deleted: String,
+    /// Its identity, to tell whether something else keeps it alive.
+    id: super::release::NsInode,
+    /// Where the device lives.
+    ns: Ns,
+    /// Its ifindex there.
+    index: u32,
 }
 
 /// Whether `name` can name a namespace: a plain file name in /run/netns.
@@ -297,7 +311,8 @@ impl Namespaces {
             routes: HashMap::new(),
             nsids: HashMap::new(),
             dir_shared: false,
-            reaper: Reaper::new(),
+            reaper: super::reaper::Reaper::new(),
+            releasing: Vec::new(),
             _thread: std::marker::PhantomData,
         })
     }
@@ -440,29 +455,166 @@ impl Namespaces {
     pub fn del(&mut self, name: &str) -> Result<()> {
         check_name(name)?;
         let path = netns_path(name);
-        // Dropping our fd and socket first, so they do not keep the namespace alive.
-        self.fds.remove(name);
-        self.routes.remove(&Ns::Named(name.to_owned()));
-        self.nsids.clear();
         let missing = || NetError::NoNetns {
             name: name.to_owned(),
         };
-        if self.reaper.pending.contains(name) {
-            return Err(missing());
+        let checked = if self.reaper.pending.contains(name) {
+            Err(missing())
+        } else {
+            match nix::sys::stat::lstat(&path) {
+                Ok(_) => Ok(()),
+                Err(Errno::ENOENT) => Err(missing()),
+                Err(e) => Err(NetError::sys(format!("stat {}", path.display()), e)),
+            }
+        };
+        // What dies with it elsewhere, asked while we can still look inside; a namespace
+        // that cannot be looked into has nothing to wait for.
+        if checked.is_ok() {
+            let peers = self.peers_outside(name).unwrap_or_default();
+            self.releasing.extend(peers);
         }
-        match nix::sys::stat::lstat(&path) {
-            Ok(_) => {}
-            Err(Errno::ENOENT) => return Err(missing()),
-            Err(e) => return Err(NetError::sys(format!("stat {}", path.display()), e)),
-        }
+        // Dropping our fd and socket, so they do not keep the namespace alive.
+        self.fds.remove(name);
+        self.routes.remove(&Ns::Named(name.to_owned()));
+        self.nsids.clear();
+        checked?;
         self.reaper.queue(name);
         Ok(())
     }
 
-    /// Wait until every namespace [`Namespaces::del`] queued is unmounted and unlinked; return
-    /// the deletes that failed, in the order they were queued.
+    /// The devices outside namespace `name` that die with it: the veth peers (and other
+    /// links with their lower end, IFLA_LINK, there) of its links, where vsh can name their
+    /// namespace. Peers in namespaces being deleted too are left out: their names go with them.
+    fn peers_outside(&mut self, name: &str) -> Result<Vec<Releasing>> {
+        let inside = Ns::Named(name.to_owned());
+        let Some(id) = ns_id(&netns_path(name)) else {
+            return Ok(Vec::new());
+        };
+        let links = super::link::list(self.route(&inside)?)?;
+        let mut found = Vec::new();
+        let mut places: HashMap<i32, Option<Ns>> = HashMap::new();
+        for link in links {
+            let (Some(index), Some(nsid)) = (link.link, link.link_netnsid) else {
+                continue;
+            };
+            if nsid < 0 {
+                continue;
+            }
+            let place = match places.get(&nsid) {
+                Some(place) => place.clone(),
+                None => {
+                    let place = self.ns_with_nsid(&inside, nsid)?;
+                    places.insert(nsid, place.clone());
+                    place
+                }
+            };
+            if let Some(ns) = place {
+                found.push(Releasing {
+                    deleted: name.to_owned(),
+                    id,
+                    ns,
+                    index,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// The namespace `from` knows as `nsid`: root, or one in /run/netns that is not being
+    /// deleted; `None` if it is neither.
+    fn ns_with_nsid(&mut self, from: &Ns, nsid: i32) -> Result<Option<Ns>> {
+        if self.nsid(from, &Ns::Root)? == Some(nsid) {
+            return Ok(Some(Ns::Root));
+        }
+        for name in netns_names()? {
+            let other = Ns::Named(name.clone());
+            if other == *from || self.reaper.pending.contains(&name) {
+                continue;
+            }
+            // Opened for this question only: a cached fd would keep it alive.
+            let Ok(fd) = open_ns(&netns_path(&name)) else {
+                continue;
+            };
+            if nsid_of(self.route(from)?, fd.as_fd())? == Some(nsid) {
+                return Ok(Some(other));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Wait until every namespace [`Namespaces::del`] queued is unmounted and unlinked, and
+    /// until the kernel has destroyed the devices that die with them elsewhere (veth peers),
+    /// so that their names can be used again at once (while one goes at least every
+    /// [`super::release::RELEASE_TIMEOUT`]; then [`NetError::StillReleasing`]). Returns the
+    /// deletes that failed, in the order they were queued.
     pub fn settle(&mut self) -> Vec<(String, NetError)> {
-        self.reaper.settle()
+        let mut failed = self.reaper.settle();
+        let releasing = std::mem::take(&mut self.releasing);
+        // A namespace that could not be deleted keeps its devices.
+        let releasing: Vec<Releasing> = releasing
+            .into_iter()
+            .filter(|r| !failed.iter().any(|(name, _)| *name == r.deleted))
+            .collect();
+        failed.extend(self.await_released(&releasing));
+        failed
+    }
+
+    /// Waits until each device of `releasing` is gone, as long as one goes at least every
+    /// [`super::release::RELEASE_TIMEOUT`] (a thousand namespaces take the kernel seconds);
+    /// returns those still there then, by deleted namespace. A namespace that something
+    /// else keeps alive ([`super::release::held`]) keeps its devices: they are not waited for.
+    fn await_released(&mut self, releasing: &[Releasing]) -> Vec<(String, NetError)> {
+        use super::release::{held, link_by_index, POLL, RELEASE_TIMEOUT};
+        use std::time::Instant;
+        // A namespace deleted too (or gone) took its devices with it.
+        let mut waiting: Vec<&Releasing> = releasing
+            .iter()
+            .filter(|r| !matches!(&r.ns, Ns::Named(n) if !self.exists(n)))
+            .collect();
+        if waiting.is_empty() {
+            return Vec::new();
+        }
+        let kept = held(&waiting.iter().map(|r| r.id).collect());
+        waiting.retain(|r| !kept.contains(&r.id));
+        let mut deadline = Instant::now() + RELEASE_TIMEOUT;
+        loop {
+            let before = waiting.len();
+            // A device that cannot be looked at is not waited for. (Our own sockets release
+            // the namespace only after an RCU grace period: until then its devices are not
+            // yet dying, but they will be.)
+            waiting.retain(|r| {
+                self.route(&r.ns)
+                    .and_then(|sock| link_by_index(sock, r.index))
+                    .is_ok_and(|link| link.is_some())
+            });
+            let now = Instant::now();
+            if waiting.len() < before {
+                deadline = now + RELEASE_TIMEOUT;
+            }
+            if waiting.is_empty() || now >= deadline {
+                break;
+            }
+            std::thread::sleep(POLL);
+        }
+        let mut lingering: Vec<(String, NetError)> = Vec::new();
+        for r in waiting {
+            let name = match self.route(&r.ns).and_then(|s| link_by_index(s, r.index)) {
+                Ok(Some(link)) => link.name,
+                _ => format!("if{}", r.index),
+            };
+            let device = format!("{name} in {}", r.ns);
+            match lingering.iter_mut().find(|(n, _)| *n == r.deleted) {
+                Some((_, NetError::StillReleasing { devices, .. })) => devices.push(device),
+                _ => lingering.push((
+                    r.deleted.clone(),
+                    NetError::StillReleasing {
+                        devices: vec![device],
+                        after: RELEASE_TIMEOUT,
+                    },
+                )),
+            }
+        }
+        lingering
     }
 
     /// The identity of the namespace `ns` names now; `None` if no namespace has that name.
@@ -673,133 +825,6 @@ impl Namespaces {
     pub fn nsid(&mut self, from: &Ns, target: &Ns) -> Result<Option<i32>> {
         let (sock, fd) = self.route_with_fd(from, target)?;
         nsid_of(sock, fd)
-    }
-}
-
-/// At most this many threads unmount deleted namespaces at once. Measured with 1000
-/// namespaces: 8 threads take vsh's deletes to ~0.4 s, 32 to ~0.25 s, 64 to ~0.15 s (from ~2 s).
-const REAPERS: usize = 64;
-
-/// A job for a worker: its number (failures are returned in queue order) and the name.
-type Job = (u64, String);
-/// What a worker reports: the job and how its delete went.
-type Reaped = (u64, String, Result<()>);
-
-/// Worker threads that unmount and unlink deleted namespaces, started lazily, up to
-/// [`REAPERS`]. `umount2` of a namespace's bind mount mostly waits for RCU grace periods
-/// (~2 ms each with 1000 namespaces mounted, little CPU): many can wait at once.
-struct Reaper {
-    jobs: mpsc::Sender<Job>,
-    /// The workers' shared end of `jobs`.
-    queue: Arc<Mutex<mpsc::Receiver<Job>>>,
-    done_tx: mpsc::Sender<Reaped>,
-    done: mpsc::Receiver<Reaped>,
-    workers: usize,
-    /// Names queued and not yet settled.
-    pending: HashSet<String>,
-    next: u64,
-}
-
-impl Reaper {
-    /// Channels only: the first worker starts with the first job.
-    fn new() -> Self {
-        let (jobs, queue) = mpsc::channel();
-        let (done_tx, done) = mpsc::channel();
-        Reaper {
-            jobs,
-            queue: Arc::new(Mutex::new(queue)),
-            done_tx,
-            done,
-            workers: 0,
-            pending: HashSet::new(),
-            next: 0,
-        }
-    }
-
-    /// Queue the unmount and unlink of /run/netns/NAME, starting a worker if all are busy.
-    fn queue(&mut self, name: &str) {
-        let seq = self.next;
-        self.next += 1;
-        self.pending.insert(name.to_owned());
-        if self.workers < REAPERS.min(self.pending.len()) {
-            let queue = Arc::clone(&self.queue);
-            let done = self.done_tx.clone();
-            let started = std::thread::Builder::new()
-                .name("vsh-netns-del".into())
-                // A worker holds one path: a small stack is plenty.
-                .stack_size(64 * 1024)
-                .spawn(move || reap(&queue, &done));
-            // Not started: the workers there are (or this thread, below) do the job.
-            if started.is_ok() {
-                self.workers += 1;
-            }
-        }
-        let job = (seq, name.to_owned());
-        let job = if self.workers == 0 {
-            Err(job)
-        } else {
-            // `self.queue` keeps the receiving end, so this cannot fail; if it did, do it here.
-            self.jobs.send(job).map_err(|e| e.0)
-        };
-        if let Err((seq, name)) = job {
-            let result = remove_mount_point(&name);
-            let _ = self.done_tx.send((seq, name, result));
-        }
-    }
-
-    /// Wait for every queued job; the failed ones in queue order.
-    fn settle(&mut self) -> Vec<(String, NetError)> {
-        let mut failed = Vec::new();
-        while !self.pending.is_empty() {
-            // `self` holds a sender, so this only waits: every job reports once.
-            let Ok((seq, name, result)) = self.done.recv() else {
-                break;
-            };
-            self.pending.remove(&name);
-            if let Err(e) = result {
-                failed.push((seq, name, e));
-            }
-        }
-        self.pending.clear();
-        failed.sort_by_key(|(seq, ..)| *seq);
-        failed.into_iter().map(|(_, name, e)| (name, e)).collect()
-    }
-}
-
-impl Drop for Reaper {
-    fn drop(&mut self) {
-        // For an owner that did not settle: no delete is cut short while the process goes on.
-        self.settle();
-    }
-}
-
-/// A worker: take jobs until the queue closes.
-fn reap(queue: &Mutex<mpsc::Receiver<Job>>, done: &mpsc::Sender<Reaped>) {
-    loop {
-        // The lock is held while waiting for a job, not while doing it.
-        let job = match queue.lock() {
-            Ok(jobs) => jobs.recv(),
-            Err(_) => return,
-        };
-        let Ok((seq, name)) = job else { return };
-        let result = remove_mount_point(&name);
-        if done.send((seq, name, result)).is_err() {
-            return;
-        }
-    }
-}
-
-/// The two steps of `ip netns del`: lazily unmount /run/netns/NAME, then unlink it.
-fn remove_mount_point(name: &str) -> Result<()> {
-    let path = netns_path(name);
-    // EINVAL (not mounted) is fine: the file may be a stale mount point.
-    let _ = umount2(&path, MntFlags::MNT_DETACH);
-    match unlink(&path) {
-        Ok(()) => Ok(()),
-        Err(Errno::ENOENT) => Err(NetError::NoNetns {
-            name: name.to_owned(),
-        }),
-        Err(e) => Err(NetError::sys(format!("unlink {}", path.display()), e)),
     }
 }
 
