@@ -23,8 +23,8 @@ struct Cli {
     /// Parse and check only; touch nothing.
     #[arg(long)]
     check: bool,
-    /// Run in a fresh network and mount namespace with a private /run/netns: the host is
-    /// never touched, and everything vanishes when vsh exits.
+    /// Run in a fresh network, mount and PID namespace with a private /run: the host is never
+    /// touched, and everything (programs too) vanishes when vsh exits.
     #[arg(long)]
     isolated: bool,
     /// When the run fails, leave what it made for debugging (remove it with `vsh down`).

@@ -60,7 +60,7 @@ fn isolated_programs_die_with_the_sandbox_and_see_only_its_processes() {
     assert!(out.contains("vsh-pid 2\n"), "{out}");
     let procs: usize = field(out, "procs").parse().unwrap();
     assert!(
-        (4..=8).contains(&procs),
+        (4..=12).contains(&procs),
         "{procs} processes in /proc\n{out}"
     );
     assert_eq!(field(out, "sleeps"), "2", "{out}");
@@ -408,4 +408,30 @@ fn a_namespace_that_does_not_die_stops_the_wait_after_5_s_with_a_clear_error() {
     assert_eq!(status, 1, "{}", run.stderr);
     assert!((5000..15000).contains(&ms), "{ms} ms");
     assert!(!run.stdout.contains("never"), "{}", run.stdout);
+}
+
+#[test]
+fn rootless_isolated_has_its_own_processes_too() {
+    let run = Lab::new("")
+        .shell(
+            "cp \"$VSH\" /run/vsh-bin && chmod 755 /run/vsh-bin
+             setpriv --reuid=65534 --regid=65534 --clear-groups /run/vsh-bin --isolated -c '
+               spawn sleep 301743
+               exec sh -c \"echo vsh-pid \\$PPID uid \\$(id -u)\"
+               ! kill -0 '$$'
+             '
+             echo \"exit $?\"",
+        )
+        .run()
+        .success();
+    let left = host_pids("sleep 301743");
+    kill_all(&left);
+    assert!(
+        run.stdout.contains("vsh-pid 2 uid 0\n"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stdout.contains("exit 0"), "{}", run.stderr);
+    assert!(left.is_empty(), "left on the host: {left:?}");
 }

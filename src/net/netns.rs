@@ -563,6 +563,7 @@ impl Namespaces {
     /// [`super::release::RELEASE_TIMEOUT`] (a thousand namespaces take the kernel seconds);
     /// returns those still there then, by deleted namespace. A namespace that something
     /// else keeps alive ([`super::release::held`]) keeps its devices: they are not waited for.
+    /// SIGINT or SIGTERM ([`super::interrupt::pending`]) ends the wait.
     fn await_released(&mut self, releasing: &[Releasing]) -> Vec<(String, NetError)> {
         use super::release::{held, link_by_index, POLL, RELEASE_TIMEOUT};
         use std::time::Instant;
@@ -593,6 +594,10 @@ impl Namespaces {
             }
             if waiting.is_empty() || now >= deadline {
                 break;
+            }
+            // SIGINT or SIGTERM: stop at once; the kernel finishes on its own.
+            if super::interrupt::pending().is_some() {
+                return Vec::new();
             }
             std::thread::sleep(POLL);
         }
