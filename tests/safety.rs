@@ -206,7 +206,7 @@ fn deny_host_moves_refuses_moves_into_the_host() {
 
 #[test]
 fn under_isolated_no_pid_reaches_outside_the_sandbox() {
-    // PID 1 is the host's init: under --isolated it stands for the sandbox's root.
+    // Under --isolated, PID 1 is the sandbox's own init, in the sandbox's root namespace.
     Lab::new("netns add red\nveth a peer b netns red\nip -n red link set b netns 1\nlink show b\n")
         .flag("--isolated")
         .run()
