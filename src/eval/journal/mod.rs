@@ -40,7 +40,28 @@ pub struct LinkAt {
     pub name: String,
 }
 
+#[cfg(test)]
+impl At {
+    /// `root`, or a named namespace, with a made-up identity.
+    pub fn test(ns: &str, id: u64) -> At {
+        let ns = match ns {
+            "root" => Ns::Root,
+            name => Ns::Named(name.into()),
+        };
+        At { ns, id: NsId(id) }
+    }
+}
+
 impl LinkAt {
+    #[cfg(test)]
+    pub fn test(ns: &str, id: u64, index: u32, name: &str) -> LinkAt {
+        LinkAt {
+            at: At::test(ns, id),
+            index,
+            name: name.into(),
+        }
+    }
+
     /// What identifies the link while it stays in its namespace.
     pub fn key(&self) -> (NsId, u32) {
         (self.at.id, self.index)

@@ -347,25 +347,13 @@ fn family_of(n: u8) -> Option<Family> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::Ns;
 
     fn at(ns: &str, id: u64) -> At {
-        At {
-            ns: if ns == "root" {
-                Ns::Root
-            } else {
-                Ns::Named(ns.into())
-            },
-            id: NsId(id),
-        }
+        At::test(ns, id)
     }
 
     fn link(ns: &str, index: u32, name: &str) -> LinkAt {
-        LinkAt {
-            at: at(ns, 7),
-            index,
-            name: name.into(),
-        }
+        LinkAt::test(ns, 7, index, name)
     }
 
     #[test]

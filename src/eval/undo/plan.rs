@@ -280,25 +280,13 @@ fn gone(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::Ns;
 
     fn at(ns: &str, id: u64) -> At {
-        At {
-            ns: if ns == "root" {
-                Ns::Root
-            } else {
-                Ns::Named(ns.into())
-            },
-            id: NsId(id),
-        }
+        At::test(ns, id)
     }
 
     fn link(ns: &str, id: u64, index: u32, name: &str) -> LinkAt {
-        LinkAt {
-            at: at(ns, id),
-            index,
-            name: name.into(),
-        }
+        LinkAt::test(ns, id, index, name)
     }
 
     fn names(entries: &[Entry]) -> Vec<String> {
