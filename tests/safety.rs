@@ -39,8 +39,7 @@ fn a_failed_run_undoes_what_it_made_and_nothing_else() {
         .stderr_has("renamed link renamed0 back to old0 in root")
         .stderr_has("moved link old1 back to root")
         .stderr_has("removed address 10.0.0.9/24 from old0 in root")
-        .stderr_has("removed link a in root")
-        .stderr_has("removed namespace red");
+        .stderr_has("removed namespace red, and with it veth a in root");
     // Every namespace as before: links, state, mtu, master, addresses, routes.
     run.same_state();
     assert_eq!(
@@ -73,7 +72,7 @@ fn keep_leaves_the_network_and_down_removes_it_once() {
             "vsh: kept what this run made and changed (3 journal entries); undo it with: vsh down script.vnet",
         )
         .stdout_has("status 1\nkeep red \n")
-        .stdout_has("removed link a in root\nremoved namespace red\nstatus 0\n")
+        .stdout_has("removed namespace red, and with it veth a in root\nstatus 0\n")
         .stdout_has("vsh down: nothing to remove for script.vnet\nstatus 0\n")
         // The names were released at once: the same script fails at the same line again.
         .stdout_has("rerun 1");
@@ -128,7 +127,7 @@ fn sigkill_then_down_removes_exactly_what_the_run_made() {
         .run()
         .success()
         .stdout_has("status 137")
-        .stdout_has("removed address 10.0.0.1/24 from old0 in root\nremoved link a in root\nremoved namespace red\n")
+        .stdout_has("removed address 10.0.0.1/24 from old0 in root\nremoved namespace red, and with it veth a in root\n")
         .stdout_has("nothing to remove");
     // Every namespace as before: links, state, mtu, master, addresses, routes.
     run.same_state();
@@ -147,7 +146,7 @@ fn a_named_c_run_is_journaled_under_its_name() {
         .oracle("ip -j addr show")
         .run()
         .success()
-        .stdout_has("removed link x0 in root\nremoved namespace n1");
+        .stdout_has("removed namespace n1, and with it veth x0 in root");
     // Every namespace as before: links, state, mtu, master, addresses, routes.
     run.same_state();
 }
@@ -255,8 +254,7 @@ fn a_pair_made_in_place_by_look_ahead_is_undone_and_denied_like_the_two_statemen
         .oracle("ip -j addr show")
         .run()
         .failure(1)
-        .stderr_has("removed link a in root")
-        .stderr_has("removed namespace red");
+        .stderr_has("removed namespace red, and with it veth a in root");
     // Every namespace as before: links, state, mtu, master, addresses, routes.
     run.same_state();
     Lab::new("deny host-moves\nnetns red {\n  veth a peer b\n  link set b netns root\n}\n")

@@ -90,7 +90,9 @@ impl Evaluator {
                 // Deleted, but the kernel is slow to destroy its devices elsewhere: not a step
                 // to retry, only a reason a rerun may find a name still taken.
                 if matches!(error, NetError::StillReleasing { .. }) {
-                    report.steps[*at] = Done::Undone(format!("removed namespace {name} ({error})"));
+                    if let Done::Undone(line) = &mut report.steps[*at] {
+                        line.push_str(&format!(" ({error})"));
+                    }
                     continue;
                 }
                 report.steps[*at] =
@@ -112,13 +114,16 @@ impl Evaluator {
     /// `Err` carries how the step ended; every path ends there but a queued namespace delete.
     fn try_step(&mut self, step: Step) -> Checked<Done> {
         match step {
-            Step::DelNetns { name, id } => {
+            Step::DelNetns { name, id, with } => {
                 let ns = Ns::Named(name.clone());
                 self.same_ns(&At { ns, id }, &format!("namespace {name}"))?;
                 self.net
                     .del(&name)
                     .map_err(|e| refused(format!("cannot remove namespace {name}"), e))?;
-                Ok(Done::Undone(format!("removed namespace {name}")))
+                Ok(Done::Undone(match with.as_slice() {
+                    [] => format!("removed namespace {name}"),
+                    w => format!("removed namespace {name}, and with it {}", w.join(", ")),
+                }))
             }
             Step::DelLink(l) => {
                 let what = format!("link {} in {}", l.name, place(&l.at.ns));

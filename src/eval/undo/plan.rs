@@ -11,9 +11,11 @@ use std::collections::HashMap;
 /// One step of undoing.
 #[derive(Debug)]
 pub(super) enum Step {
+    /// `with`: veths elsewhere whose other end is inside, which go with it.
     DelNetns {
         name: String,
         id: NsId,
+        with: Vec<String>,
     },
     /// A link this run made, where it is now.
     DelLink(LinkAt),
@@ -134,6 +136,7 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
                 Step::DelNetns {
                     name: name.clone(),
                     id: *id,
+                    with: vec![],
                 }
             }
             Entry::NetnsDeleted { id, .. } => {
@@ -240,6 +243,7 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
         steps.push(Some((i, step)));
     }
     let mut out: Vec<(usize, Step)> = Vec::new();
+    let mut with: HashMap<NsId, Vec<String>> = HashMap::new();
     for (pos, s) in steps.into_iter().enumerate() {
         let Some((i, step)) = s else { continue };
         let own = match &step {
@@ -251,12 +255,27 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
         // namespace the run made still has to happen before that namespace goes.
         let redundant = match &step {
             Step::DelNetns { .. } => false,
-            Step::DelLink(_) => !own || made_ns.contains_key(&step.ns_id()),
+            // A veth whose other end is in a namespace the run made goes with it: the
+            // kernel destroys namespaces in batches, far faster than links one by one.
+            Step::DelLink(l) => {
+                let other_end = pairs.get(&l.key()).filter(|p| made_ns.contains_key(&p.0));
+                if let (true, false, Some(p)) = (own, made_ns.contains_key(&l.at.id), other_end) {
+                    with.entry(p.0)
+                        .or_default()
+                        .push(format!("veth {} in {}", l.name, l.at.ns));
+                }
+                !own || made_ns.contains_key(&step.ns_id()) || other_end.is_some()
+            }
             Step::MoveBack { .. } => false,
             _ => inside_made(&made_ns, &made_links, &step),
         };
         if !redundant {
             out.push((i, step));
+        }
+    }
+    for (_, step) in out.iter_mut() {
+        if let Step::DelNetns { id, with: w, .. } = step {
+            *w = with.remove(id).unwrap_or_default();
         }
     }
     out.reverse();
@@ -337,6 +356,21 @@ mod tests {
         // The made link went with red; the older one comes back out before red goes, and its
         // attributes in red need no undoing (red goes), those before the move do.
         assert_eq!(names(&entries), ["back old", "attrs old", "del ns red"]);
+        // A pair with one end in red goes with red, wherever its other end is.
+        let pair = [
+            Entry::Netns {
+                name: "red".into(),
+                id: NsId(2),
+            },
+            Entry::Link(link("root", 1, 5, "v1")),
+            Entry::Peer(link("root", 1, 6, "e1")),
+            Entry::Move {
+                link: link("root", 1, 6, "e1"),
+                to: at("red", 2),
+                to_index: 2,
+            },
+        ];
+        assert_eq!(names(&pair), ["del ns red"]);
     }
 
     #[test]
