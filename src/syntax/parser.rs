@@ -125,42 +125,38 @@ fn parse_stmts(pair: Pair<Rule>) -> Vec<Stmt> {
 
 /// Statements, redirections and operators in a flat run, grouped as sh groups them.
 fn group_stmts<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> Vec<Stmt> {
-    shell::group(pairs.map(|p| match p.as_rule() {
-        Rule::pipe_op => Item::Pipe,
-        Rule::and_op => Item::AndOr(AndOr::And),
-        Rule::or_op => Item::AndOr(AndOr::Or),
-        Rule::redirect | Rule::redir_dup => Item::Redirect(parse_redirect(p)),
-        _ => Item::Stmt(Box::new(parse_stmt(p))),
+    shell::group(pairs.map(|p| match (p.as_rule(), p.as_str()) {
+        (Rule::chain_op, "&&") => Item::AndOr(AndOr::And),
+        (Rule::chain_op, "||") => Item::AndOr(AndOr::Or),
+        (Rule::chain_op | Rule::pipe_op, _) => Item::Pipe,
+        (Rule::redirect, _) => Item::Redirect(parse_redirect(p)),
+        _ => Item::Stmt(parse_stmt(p)),
     }))
 }
 
 /// `> FILE`, `2>> FILE`, `< FILE`, `2>&1`; `&> FILE` is `> FILE 2>&1`.
 fn parse_redirect(pair: Pair<Rule>) -> Vec<Redirect> {
     let sp = span(&pair);
-    let text = pair.as_str();
     let fd_of = |t: &str, default| {
         t.chars()
             .next()
             .and_then(|c| c.to_digit(10))
             .map_or(default, |d| d as i32)
     };
-    if pair.as_rule() == Rule::redir_dup {
-        let target = fd_of(&text[text.len() - 1..], 1);
-        return vec![Redirect {
-            fd: fd_of(text, 1),
-            to: RedirectTo::Dup(target),
-            span: sp,
-        }];
-    }
     let mut inner = pair.into_inner();
     let op = next(&mut inner).as_str().to_string();
-    let file = parse_word(next(&mut inner));
-    let (fd, to) = if op.ends_with(">>") {
-        (fd_of(&op, 1), RedirectTo::Append(file))
-    } else if op.ends_with('>') {
-        (fd_of(&op, 1), RedirectTo::Write(file))
+    let target = next(&mut inner);
+    let (fd, to) = if target.as_rule() == Rule::redir_fd {
+        (fd_of(&op, 1), RedirectTo::Dup(fd_of(target.as_str(), 1)))
     } else {
-        (fd_of(&op, 0), RedirectTo::Read(file))
+        let file = parse_word(target);
+        if op.ends_with(">>") {
+            (fd_of(&op, 1), RedirectTo::Append(file))
+        } else if op.ends_with('>') {
+            (fd_of(&op, 1), RedirectTo::Write(file))
+        } else {
+            (fd_of(&op, 0), RedirectTo::Read(file))
+        }
     };
     let mut redirects = vec![Redirect { fd, to, span: sp }];
     if op.starts_with('&') {
@@ -832,10 +828,10 @@ fn describe(rule: &Rule) -> String {
         Rule::bridge_link => "`link`".into(),
         Rule::bridge_port => "`port`".into(),
         Rule::bridge_addr => "`addr`".into(),
-        Rule::and_op => "`&&`".into(),
-        Rule::or_op => "`||`".into(),
+        Rule::chain_op => "`|`, `&&` or `||`".into(),
         Rule::pipe_op => "`|`".into(),
-        Rule::redirect | Rule::redir_dup | Rule::redir_op => "a redirection".into(),
+        Rule::redirect | Rule::redir_op | Rule::redir_dup => "a redirection".into(),
+        Rule::redir_fd => "a descriptor (0, 1 or 2)".into(),
         Rule::subst => "`$(`".into(),
         _ => name.replace('_', " "),
     }
@@ -855,7 +851,7 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
             names.dedup();
             // After any whole statement a pipe, `&&` or a redirection may follow: saying so
             // each time is noise.
-            let shell = ["`&&`", "`||`", "`|`", "a redirection"];
+            let shell = ["`|`, `&&` or `||`", "`|`", "a redirection"];
             if names.iter().any(|n| !shell.contains(&n.as_str())) {
                 names.retain(|n| !shell.contains(&n.as_str()));
             }

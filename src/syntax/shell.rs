@@ -6,8 +6,10 @@
 use super::ast::{AndOr, Redirect, Stmt, StmtKind};
 
 /// One element of the flat run the grammar produces.
+// Items are moved straight into place: boxing the statement would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Item {
-    Stmt(Box<Stmt>),
+    Stmt(Stmt),
     Redirect(Vec<Redirect>),
     Pipe,
     AndOr(AndOr),
@@ -23,7 +25,7 @@ pub(super) fn group(items: impl IntoIterator<Item = Item>) -> Vec<Stmt> {
                 if g.stage.is_some() {
                     g.flush();
                 }
-                g.stage = Some((*s, Vec::new()));
+                g.stage = Some((s, Vec::new()));
             }
             Item::Redirect(r) => {
                 if let Some((_, redirects)) = &mut g.stage {
@@ -72,11 +74,12 @@ impl Grouper {
     }
 
     fn end_pipeline(&mut self) {
-        let mut stages = std::mem::take(&mut self.pipe);
-        match stages.len() {
+        match self.pipe.len() {
             0 => {}
-            1 => self.chain.extend(stages.pop()),
+            // The common case, a statement alone: the vector keeps its room for the next.
+            1 => self.chain.extend(self.pipe.pop()),
             _ => {
+                let stages = std::mem::take(&mut self.pipe);
                 let span = stages[0].span.to(stages[stages.len() - 1].span);
                 self.chain.push(Stmt {
                     kind: StmtKind::Pipeline(stages),
@@ -87,17 +90,25 @@ impl Grouper {
     }
 
     fn flush(&mut self) {
+        // The common case, a statement alone: straight out, one move of it fewer.
+        if self.pipe.is_empty() && self.chain.is_empty() {
+            if let Some((stmt, _)) = self.stage.take_if(|(_, r)| r.is_empty()) {
+                self.out.push(stmt);
+                return;
+            }
+        }
         self.end_stage();
         self.end_pipeline();
+        if self.ops.is_empty() {
+            // No `&&` or `||`: at most one pipeline.
+            self.out.extend(self.chain.pop());
+            return;
+        }
         let mut pipelines = std::mem::take(&mut self.chain).into_iter();
         let ops = std::mem::take(&mut self.ops);
         let Some(first) = pipelines.next() else {
             return;
         };
-        if ops.is_empty() {
-            self.out.push(first);
-            return;
-        }
         let rest: Vec<(AndOr, Stmt)> = ops.into_iter().zip(pipelines).collect();
         let span = rest
             .last()
