@@ -189,3 +189,36 @@ fn a_failing_substitution_stops_the_run_at_its_statement() {
         run.stderr
     );
 }
+
+#[test]
+fn any_mix_of_builtin_block_and_program_stages_streams_through() {
+    let run = Lab::new(
+        "netns red { link set lo up }\n\
+         netns red { ping -c 2 -i 0.2 127.0.0.1 | grep -c 'bytes from 127.0.0.1' }\n\
+         echo hello | netns red { tr a-z A-Z } | sed s/^/got-/\n\
+         netns add blue\n\
+         netns list | link show lo | grep -o LOOPBACK\n\
+         ! ping -c 1 -W 1 127.0.0.2 | grep -q 'bytes from'\n",
+    )
+    .run()
+    .success();
+    assert_eq!(run.stdout, "2\ngot-HELLO\nLOOPBACK\n");
+}
+
+#[test]
+fn sigterm_stops_every_stage_of_a_pipeline() {
+    // Durations no other test uses: pgrep sees every process of the machine.
+    let run = Lab::new("sleep 30.1 | sleep 31.2 | sleep 32.3\necho never\n")
+        .shell(
+            "\"$VSH\" script.vnet 2>err & pid=$!
+             for i in $(seq 100); do pgrep -x -f 'sleep 32.3' >/dev/null && break; sleep 0.05; done
+             kill -TERM $pid; wait $pid; echo \"status $?\"; cat err
+             pgrep -f 'sleep 3[012][.][123]' || echo no-sleep-left",
+        )
+        .run()
+        .success()
+        .stdout_has("status 143")
+        .stdout_has("interrupted by SIGTERM")
+        .stdout_has("no-sleep-left");
+    assert!(!run.stdout.contains("never"));
+}

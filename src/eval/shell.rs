@@ -74,7 +74,7 @@ impl Evaluator {
         let mut last = Ok(());
         for (i, child) in children.into_iter().enumerate() {
             let result = match child {
-                Some((program, child)) => match exec::wait(child) {
+                Some((program, child)) => match self.wait_stage(child) {
                     Ok(0) => Ok(()),
                     Ok(code) => Err(RunError::ProgramFailed {
                         program,
@@ -102,6 +102,15 @@ impl Evaluator {
             return Err(RunError::Interrupted { signal, span });
         }
         last
+    }
+
+    /// Waits for a program stage. A signal vsh took while waiting for an earlier stage was
+    /// passed on to that stage only: the later ones get it here.
+    fn wait_stage(&self, child: Child) -> crate::net::Result<i32> {
+        if let Some(signal) = crate::net::interrupt::pending() {
+            let _ = exec::signal(child.id(), signal);
+        }
+        exec::wait(child)
     }
 
     /// Starts a program stage with its pipes on descriptors 0 and 1.
