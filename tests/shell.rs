@@ -222,3 +222,35 @@ fn sigterm_stops_every_stage_of_a_pipeline() {
         .stdout_has("no-sleep-left");
     assert!(!run.stdout.contains("never"));
 }
+
+#[test]
+fn set_takes_the_options_sh_scripts_start_with() {
+    // -e and -u are how vsh runs anyway; pipefail makes any failing stage fail the pipeline.
+    let run = Lab::new(
+        "set -euo pipefail\n\
+         set +o pipefail\n\
+         false | true\n\
+         echo without=$?\n\
+         set -o pipefail\n\
+         false | true || echo with=$?\n\
+         ls /no/such | cat\n\
+         echo not-reached\n",
+    )
+    .run()
+    .failure(1);
+    assert_eq!(run.stdout, "without=0\nwith=1\n");
+    assert!(
+        run.stderr.contains("ls exited with status 2"),
+        "{}",
+        run.stderr
+    );
+    for (line, says) in [
+        (
+            "set +e",
+            "vsh always stops at the first statement that fails",
+        ),
+        ("set -x", "vsh has no `set` option \"x\""),
+    ] {
+        Lab::new(line).run().failure(1).stderr_has(says);
+    }
+}

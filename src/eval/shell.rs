@@ -10,7 +10,7 @@ use super::netns::fail;
 use super::Evaluator;
 use crate::net::stdio::{self, Collector, Swapped};
 use crate::net::{exec, NetError, Ns};
-use crate::syntax::ast::{AndOr, NetnsCmd, Redirect, RedirectTo, Stmt, StmtKind, Word};
+use crate::syntax::ast::{AndOr, NetnsCmd, Redirect, RedirectTo, SetOpt, Stmt, StmtKind, Word};
 use crate::syntax::Span;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::PathBuf;
@@ -72,6 +72,8 @@ impl Evaluator {
             let _ = relay.join();
         }
         let mut last = Ok(());
+        // Under pipefail, the rightmost stage that failed, as bash's pipefail.
+        let mut failed = None;
         for (i, child) in children.into_iter().enumerate() {
             let result = match child {
                 Some((program, child)) => match self.wait_stage(child) {
@@ -93,10 +95,15 @@ impl Evaluator {
                     last = Err(e);
                     break;
                 }
-                if !matches!(e, RunError::ProgramFailed { .. }) {
+                if self.pipefail {
+                    failed = Some(e);
+                } else if !matches!(e, RunError::ProgramFailed { .. }) {
                     self.report(e);
                 }
             }
+        }
+        if let (Ok(()), Some(e)) = (&last, failed) {
+            last = Err(e);
         }
         if let Some(signal) = crate::net::interrupt::pending() {
             return Err(RunError::Interrupted { signal, span });
@@ -236,6 +243,43 @@ impl Evaluator {
                 Ok(())
             }
         }
+    }
+
+    /// `set -e`, `set -u` (vsh's way already), `set [+-]o pipefail`; other options are refused
+    /// with what vsh does instead.
+    pub(super) fn set_options(&mut self, opts: &[SetOpt]) -> Result<()> {
+        for o in opts {
+            let name = self.word(&o.name)?;
+            let refuse = |what: String, help: &str| RunError::Usage {
+                what,
+                span: o.span,
+                help: Some(help.to_string()),
+            };
+            match (name.as_str(), o.on) {
+                ("errexit" | "nounset", true) => {}
+                ("pipefail", on) => self.pipefail = on,
+                ("errexit", false) => {
+                    return Err(refuse(
+                        "vsh always stops at the first statement that fails".into(),
+                        "let a failure be an answer: `STATEMENT || true`, `if STATEMENT { }`, \
+                         or `! STATEMENT`",
+                    ))
+                }
+                ("nounset", false) => {
+                    return Err(refuse(
+                        "a variable that is not set is always an error in vsh".into(),
+                        "set it first: let NAME = ...",
+                    ))
+                }
+                (other, _) => {
+                    return Err(refuse(
+                        format!("vsh has no `set` option \"{other}\""),
+                        "vsh knows -e and -u (always on, its way) and -o pipefail",
+                    ))
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `STMT > FILE`, `STMT 2>&1`, ...: applied left to right, undone when it has run.

@@ -245,6 +245,7 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         },
         Rule::netns_enter => StmtKind::NetnsEnter(parse_word(next(&mut inner))),
         Rule::deny_stmt => StmtKind::Deny(parse_word(next(&mut inner))),
+        Rule::set_stmt => StmtKind::Set(inner.flat_map(parse_set_opt).collect()),
         Rule::help_cmd => StmtKind::Help(inner.next().map(parse_word)),
         Rule::root_block => StmtKind::RootBlock(parse_block(next(&mut inner))),
         Rule::ip_cmd => {
@@ -381,6 +382,40 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         r => unreachable_rule(r),
     };
     Stmt { kind, span: sp }
+}
+
+/// `-eu` (one option a letter), `-o pipefail`, or both: `-euo pipefail`.
+fn parse_set_opt(pair: Pair<Rule>) -> Vec<SetOpt> {
+    let sp = span(&pair);
+    let mut inner = pair.into_inner();
+    let flags = next(&mut inner);
+    let text = flags.as_str();
+    let on = text.starts_with('-');
+    let named = inner.next().map(parse_word);
+    let letters = match named {
+        Some(_) => &text[1..text.len() - 1],
+        None => &text[1..],
+    };
+    let mut opts: Vec<SetOpt> = letters
+        .chars()
+        .map(|c| {
+            let name = match c {
+                'e' => "errexit".to_string(),
+                'u' => "nounset".to_string(),
+                other => other.to_string(),
+            };
+            SetOpt {
+                on,
+                name: Word {
+                    parts: vec![WordPart::Lit(name)],
+                    span: sp,
+                },
+                span: sp,
+            }
+        })
+        .collect();
+    opts.extend(named.map(|name| SetOpt { on, name, span: sp }));
+    opts
 }
 
 /// `[-n NS] PROGRAM ARGS...` of `exec` and `spawn`.
@@ -829,6 +864,7 @@ fn describe(rule: &Rule) -> String {
         Rule::bridge_port => "`port`".into(),
         Rule::bridge_addr => "`addr`".into(),
         Rule::chain_op => "`|`, `&&` or `||`".into(),
+        Rule::set_opt | Rule::set_flags | Rule::set_o => "an option (`-e`, `-o pipefail`)".into(),
         Rule::pipe_op => "`|`".into(),
         Rule::redirect | Rule::redir_op | Rule::redir_dup => "a redirection".into(),
         Rule::redir_fd => "a descriptor (0, 1 or 2)".into(),
