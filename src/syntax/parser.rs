@@ -2,7 +2,7 @@
 
 use super::ast::*;
 use super::prescan::prescan;
-use super::shell::{self, Item};
+use super::shell::{group_stmts, parse_set_opt};
 use super::SyntaxError;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
@@ -113,7 +113,7 @@ thread_local! {
     static OFFSET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-fn span(pair: &Pair<Rule>) -> Span {
+pub(super) fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
     let offset = OFFSET.get();
     Span::new(offset + s.start(), offset + s.end())
@@ -121,52 +121,6 @@ fn span(pair: &Pair<Rule>) -> Span {
 
 fn parse_stmts(pair: Pair<Rule>) -> Vec<Stmt> {
     group_stmts(pair.into_inner())
-}
-
-/// Statements, redirections and operators in a flat run, grouped as sh groups them.
-fn group_stmts<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> Vec<Stmt> {
-    shell::group(pairs.map(|p| match (p.as_rule(), p.as_str()) {
-        (Rule::chain_op, "&&") => Item::AndOr(AndOr::And),
-        (Rule::chain_op, "||") => Item::AndOr(AndOr::Or),
-        (Rule::chain_op | Rule::pipe_op, _) => Item::Pipe,
-        (Rule::redirect, _) => Item::Redirect(parse_redirect(p)),
-        _ => Item::Stmt(parse_stmt(p)),
-    }))
-}
-
-/// `> FILE`, `2>> FILE`, `< FILE`, `2>&1`; `&> FILE` is `> FILE 2>&1`.
-fn parse_redirect(pair: Pair<Rule>) -> Vec<Redirect> {
-    let sp = span(&pair);
-    let fd_of = |t: &str, default| {
-        t.chars()
-            .next()
-            .and_then(|c| c.to_digit(10))
-            .map_or(default, |d| d as i32)
-    };
-    let mut inner = pair.into_inner();
-    let op = next(&mut inner).as_str().to_string();
-    let target = next(&mut inner);
-    let (fd, to) = if target.as_rule() == Rule::redir_fd {
-        (fd_of(&op, 1), RedirectTo::Dup(fd_of(target.as_str(), 1)))
-    } else {
-        let file = parse_word(target);
-        if op.ends_with(">>") {
-            (fd_of(&op, 1), RedirectTo::Append(file))
-        } else if op.ends_with('>') {
-            (fd_of(&op, 1), RedirectTo::Write(file))
-        } else {
-            (fd_of(&op, 0), RedirectTo::Read(file))
-        }
-    };
-    let mut redirects = vec![Redirect { fd, to, span: sp }];
-    if op.starts_with('&') {
-        redirects.push(Redirect {
-            fd: 2,
-            to: RedirectTo::Dup(1),
-            span: sp,
-        });
-    }
-    redirects
 }
 
 fn parse_block(pair: Pair<Rule>) -> Block {
@@ -179,7 +133,7 @@ fn parse_block(pair: Pair<Rule>) -> Block {
     Block { stmts, span: sp }
 }
 
-fn parse_stmt(pair: Pair<Rule>) -> Stmt {
+pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
     let sp = span(&pair);
     let rule = pair.as_rule();
     let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
@@ -382,40 +336,6 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         r => unreachable_rule(r),
     };
     Stmt { kind, span: sp }
-}
-
-/// `-eu` (one option a letter), `-o pipefail`, or both: `-euo pipefail`.
-fn parse_set_opt(pair: Pair<Rule>) -> Vec<SetOpt> {
-    let sp = span(&pair);
-    let mut inner = pair.into_inner();
-    let flags = next(&mut inner);
-    let text = flags.as_str();
-    let on = text.starts_with('-');
-    let named = inner.next().map(parse_word);
-    let letters = match named {
-        Some(_) => &text[1..text.len() - 1],
-        None => &text[1..],
-    };
-    let mut opts: Vec<SetOpt> = letters
-        .chars()
-        .map(|c| {
-            let name = match c {
-                'e' => "errexit".to_string(),
-                'u' => "nounset".to_string(),
-                other => other.to_string(),
-            };
-            SetOpt {
-                on,
-                name: Word {
-                    parts: vec![WordPart::Lit(name)],
-                    span: sp,
-                },
-                span: sp,
-            }
-        })
-        .collect();
-    opts.extend(named.map(|name| SetOpt { on, name, span: sp }));
-    opts
 }
 
 /// `[-n NS] PROGRAM ARGS...` of `exec` and `spawn`.
@@ -659,7 +579,7 @@ fn parse_ident(pair: Pair<Rule>) -> Ident {
     }
 }
 
-fn parse_word(pair: Pair<Rule>) -> Word {
+pub(super) fn parse_word(pair: Pair<Rule>) -> Word {
     parse_word_parts(pair)
 }
 
@@ -785,7 +705,7 @@ fn last_word(pair: Pair<Rule>) -> Pair<Rule> {
 }
 
 /// The grammar guarantees the child; a missing one is a bug in this file, not the user's error.
-fn next<T>(it: &mut impl Iterator<Item = T>) -> T {
+pub(super) fn next<T>(it: &mut impl Iterator<Item = T>) -> T {
     it.next().expect("the grammar guarantees this child")
 }
 
