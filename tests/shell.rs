@@ -254,3 +254,16 @@ fn set_takes_the_options_sh_scripts_start_with() {
         Lab::new(line).run().failure(1).stderr_has(says);
     }
 }
+
+#[test]
+fn a_program_between_two_builtin_stages_never_waits_on_a_full_pipe() {
+    // Half a megabyte through `cat`, between a block that prints it and one that reads it:
+    // the second block starts only when the first is done.
+    let run =
+        Lab::new("root { for i in 1..3000 { link show lo } } | cat | root { wc -l }\necho done\n")
+            .shell("timeout 30 \"$VSH\" script.vnet; echo \"status $?\"")
+            .run()
+            .success()
+            .stdout_has("status 0");
+    assert_eq!(run.stdout, "6000\ndone\nstatus 0\n");
+}

@@ -57,6 +57,19 @@ impl Evaluator {
                 }
             }
         }
+        // A program's output for a stage here that runs after another stage here is kept as
+        // it comes: the program must not wait on a full pipe for a reader that is not yet
+        // running (in `A | PROGRAM | B`, B runs once A is done).
+        if let Some(first_here) = programs.iter().position(|p| !p) {
+            for (i, link) in links.iter_mut().enumerate().skip(first_here) {
+                if let Link::Pipe(r @ Some(_), None) = link {
+                    if programs[i] && !programs[i + 1] {
+                        let read = r.take().expect("matched Some");
+                        *link = Link::Kept(Some(Collector::start(read)));
+                    }
+                }
+            }
+        }
         let mut results: Vec<Option<Result<()>>> = Vec::new();
         let mut relays = Vec::new();
         for (i, stage) in stages.iter().enumerate() {
