@@ -100,6 +100,9 @@ pub fn run_script(ev: &mut Evaluator, source: &Source, keep: bool, down_hint: &s
         return outcome;
     }
     eprintln!("vsh: undoing what this run made and changed:");
+    // The signal that stopped the run has been dealt with; undo must still wait for the
+    // kernel to free the run's names. A second signal stops that wait.
+    crate::net::interrupt::clear();
     let report = ev.undo(&made);
     print_report(&report, |line| eprintln!("  {line}"));
     if !report.remaining.is_empty() {

@@ -189,3 +189,81 @@ fn a_failing_substitution_stops_the_run_at_its_statement() {
         run.stderr
     );
 }
+
+#[test]
+fn any_mix_of_builtin_block_and_program_stages_streams_through() {
+    let run = Lab::new(
+        "netns red { link set lo up }\n\
+         netns red { ping -c 2 -i 0.2 127.0.0.1 | grep -c 'bytes from 127.0.0.1' }\n\
+         echo hello | netns red { tr a-z A-Z } | sed s/^/got-/\n\
+         netns add blue\n\
+         netns list | link show lo | grep -o LOOPBACK\n\
+         ! ping -c 1 -W 1 127.0.0.2 | grep -q 'bytes from'\n",
+    )
+    .run()
+    .success();
+    assert_eq!(run.stdout, "2\ngot-HELLO\nLOOPBACK\n");
+}
+
+#[test]
+fn sigterm_stops_every_stage_of_a_pipeline() {
+    // Durations no other test uses: pgrep sees every process of the machine.
+    let run = Lab::new("sleep 30.1 | sleep 31.2 | sleep 32.3\necho never\n")
+        .shell(
+            "\"$VSH\" script.vnet 2>err & pid=$!
+             for i in $(seq 100); do pgrep -x -f 'sleep 32.3' >/dev/null && break; sleep 0.05; done
+             kill -TERM $pid; wait $pid; echo \"status $?\"; cat err
+             pgrep -f 'sleep 3[012][.][123]' || echo no-sleep-left",
+        )
+        .run()
+        .success()
+        .stdout_has("status 143")
+        .stdout_has("interrupted by SIGTERM")
+        .stdout_has("no-sleep-left");
+    assert!(!run.stdout.contains("never"));
+}
+
+#[test]
+fn set_takes_the_options_sh_scripts_start_with() {
+    // -e and -u are how vsh runs anyway; pipefail makes any failing stage fail the pipeline.
+    let run = Lab::new(
+        "set -euo pipefail\n\
+         set +o pipefail\n\
+         false | true\n\
+         echo without=$?\n\
+         set -o pipefail\n\
+         false | true || echo with=$?\n\
+         ls /no/such | cat\n\
+         echo not-reached\n",
+    )
+    .run()
+    .failure(1);
+    assert_eq!(run.stdout, "without=0\nwith=1\n");
+    assert!(
+        run.stderr.contains("ls exited with status 2"),
+        "{}",
+        run.stderr
+    );
+    for (line, says) in [
+        (
+            "set +e",
+            "vsh always stops at the first statement that fails",
+        ),
+        ("set -x", "vsh has no `set` option \"x\""),
+    ] {
+        Lab::new(line).run().failure(1).stderr_has(says);
+    }
+}
+
+#[test]
+fn a_program_between_two_builtin_stages_never_waits_on_a_full_pipe() {
+    // Half a megabyte through `cat`, between a block that prints it and one that reads it:
+    // the second block starts only when the first is done.
+    let run =
+        Lab::new("root { for i in 1..3000 { link show lo } } | cat | root { wc -l }\necho done\n")
+            .shell("timeout 30 \"$VSH\" script.vnet; echo \"status $?\"")
+            .run()
+            .success()
+            .stdout_has("status 0");
+    assert_eq!(run.stdout, "6000\ndone\nstatus 0\n");
+}

@@ -489,6 +489,17 @@ fn redirections_bind_to_their_statement() {
         }
         other => panic!("{other:?}"),
     }
+    // After `>&` a descriptor; after `>` a file, even one named 2.
+    match one("ls 2>&1 >2") {
+        StmtKind::Redirected { redirects, .. } => {
+            assert_eq!(
+                (redirects[0].fd, &redirects[0].to),
+                (2, &RedirectTo::Dup(1))
+            );
+            assert!(matches!(&redirects[1].to, RedirectTo::Write(w) if lit(w) == "2"));
+        }
+        other => panic!("{other:?}"),
+    }
     match one("netns red { link show } &> all.txt") {
         StmtKind::Redirected { stmt, redirects } => {
             assert!(matches!(stmt.kind, StmtKind::NetnsBlock { .. }));

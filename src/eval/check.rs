@@ -222,6 +222,7 @@ impl Checker {
                 self.stmt(first);
                 rest.iter().for_each(|(_, s)| self.stmt(s));
             }
+            StmtKind::Set(opts) => opts.iter().for_each(|o| self.word(&o.name)),
         }
     }
 

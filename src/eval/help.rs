@@ -12,6 +12,8 @@ impl Evaluator {
             for b in BUILTINS {
                 println!("  {:<8} {}", b.name, b.summary);
             }
+            println!("as in sh: A | B, > FILE, >> FILE, < FILE, 2>&1, A && B, A || B, $( ... ),");
+            println!("          set -o pipefail; `spawn` starts a program in the background");
             return Ok(());
         };
         let name = self.word(w)?;

@@ -63,6 +63,8 @@ pub struct Evaluator {
     pub(crate) substs: HashMap<crate::syntax::Span, String>,
     /// The script's directory, where relative redirection paths start; None: the current one.
     pub dir: Option<std::path::PathBuf>,
+    /// `set -o pipefail`: a pipeline fails when any stage does, not only the last.
+    pub(crate) pipefail: bool,
     /// The text being run, to report a failure that does not stop it (a pipeline's stage).
     pub(crate) source: Option<crate::diag::Source>,
 }
@@ -91,6 +93,7 @@ impl Evaluator {
             deleting: HashMap::new(),
             substs: HashMap::new(),
             dir: None,
+            pipefail: false,
             source: None,
         })
     }
@@ -256,6 +259,7 @@ impl Evaluator {
             StmtKind::Pipeline(stages) => self.pipeline(stages, s.span),
             StmtKind::Redirected { stmt, redirects } => self.redirected(stmt, redirects),
             StmtKind::AndOr { first, rest } => self.and_or(first, rest),
+            StmtKind::Set(opts) => self.set_options(opts),
         }
     }
 

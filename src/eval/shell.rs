@@ -11,7 +11,7 @@ use super::Evaluator;
 use crate::net::exec::Waited;
 use crate::net::stdio::{self, Collector, Swapped};
 use crate::net::{exec, NetError, Ns};
-use crate::syntax::ast::{AndOr, NetnsCmd, Redirect, RedirectTo, Stmt, StmtKind, Word};
+use crate::syntax::ast::{AndOr, NetnsCmd, Redirect, RedirectTo, SetOpt, Stmt, StmtKind, Word};
 use crate::syntax::Span;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::PathBuf;
@@ -58,6 +58,19 @@ impl Evaluator {
                 }
             }
         }
+        // A program's output for a stage here that runs after another stage here is kept as
+        // it comes: the program must not wait on a full pipe for a reader that is not yet
+        // running (in `A | PROGRAM | B`, B runs once A is done).
+        if let Some(first_here) = programs.iter().position(|p| !p) {
+            for (i, link) in links.iter_mut().enumerate().skip(first_here) {
+                if let Link::Pipe(r @ Some(_), None) = link {
+                    if programs[i] && !programs[i + 1] {
+                        let read = r.take().expect("matched Some");
+                        *link = Link::Kept(Some(Collector::start(read)));
+                    }
+                }
+            }
+        }
         let mut results: Vec<Option<Result<()>>> = Vec::new();
         let mut relays = Vec::new();
         for (i, stage) in stages.iter().enumerate() {
@@ -73,6 +86,9 @@ impl Evaluator {
             let _ = relay.join();
         }
         let mut last = Ok(());
+        // Under pipefail, the rightmost stage that failed, as bash's pipefail.
+        let mut failed = None;
+        let mut interrupted = None;
         for (i, child) in children.into_iter().enumerate() {
             let result = match child {
                 Some((program, mut child)) => match exec::wait(&mut child) {
@@ -95,13 +111,22 @@ impl Evaluator {
             } else if let Err(e) = result {
                 // As in sh, an earlier stage's failure is reported but the last one decides.
                 if matches!(e, RunError::Interrupted { .. }) {
-                    last = Err(e);
-                    break;
+                    // The later stages are still waited for: each wait passes the signal on.
+                    interrupted.get_or_insert(e);
+                    continue;
                 }
-                if !matches!(e, RunError::ProgramFailed { .. }) {
+                if self.pipefail {
+                    failed = Some(e);
+                } else if !matches!(e, RunError::ProgramFailed { .. }) {
                     self.report(e);
                 }
             }
+        }
+        if let (Ok(()), Some(e)) = (&last, failed) {
+            last = Err(e);
+        }
+        if let Some(e) = interrupted {
+            last = Err(e);
         }
         if let Some(signal) = crate::net::interrupt::pending() {
             return Err(RunError::Interrupted { signal, span });
@@ -232,6 +257,43 @@ impl Evaluator {
                 Ok(())
             }
         }
+    }
+
+    /// `set -e`, `set -u` (vsh's way already), `set [+-]o pipefail`; other options are refused
+    /// with what vsh does instead.
+    pub(super) fn set_options(&mut self, opts: &[SetOpt]) -> Result<()> {
+        for o in opts {
+            let name = self.word(&o.name)?;
+            let refuse = |what: String, help: &str| RunError::Usage {
+                what,
+                span: o.span,
+                help: Some(help.to_string()),
+            };
+            match (name.as_str(), o.on) {
+                ("errexit" | "nounset", true) => {}
+                ("pipefail", on) => self.pipefail = on,
+                ("errexit", false) => {
+                    return Err(refuse(
+                        "vsh always stops at the first statement that fails".into(),
+                        "let a failure be an answer: `STATEMENT || true`, `if STATEMENT { }`, \
+                         or `! STATEMENT`",
+                    ))
+                }
+                ("nounset", false) => {
+                    return Err(refuse(
+                        "a variable that is not set is always an error in vsh".into(),
+                        "set it first: let NAME = ...",
+                    ))
+                }
+                (other, _) => {
+                    return Err(refuse(
+                        format!("vsh has no `set` option \"{other}\""),
+                        "vsh knows -e and -u (always on, its way) and -o pipefail",
+                    ))
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `STMT > FILE`, `STMT 2>&1`, ...: applied left to right, undone when it has run.

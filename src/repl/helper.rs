@@ -107,8 +107,9 @@ impl Completer for VshHelper {
         let is_break = |c: char| c.is_whitespace() || ";{}".contains(c);
         let start = before.rfind(is_break).map_or(0, |i| i + 1);
         let word = &before[start..];
+        // A pipe, `&&`, `||` and `$(` start a statement too.
         let stmt_start = before[..start]
-            .rfind(|c: char| ";{}\n".contains(c))
+            .rfind(|c: char| ";{}\n|&(".contains(c))
             .map_or(0, |i| i + 1);
         let prev: Vec<&str> = before[stmt_start..start].split_whitespace().collect();
         let names: Vec<String> = match expect(&prev, word) {

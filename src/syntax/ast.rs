@@ -164,6 +164,17 @@ pub enum StmtKind {
         first: Box<Stmt>,
         rest: Vec<(AndOr, Stmt)>,
     },
+    /// `set -eu -o pipefail`: sh's options, each on (`-`) or off (`+`).
+    Set(Vec<SetOpt>),
+}
+
+/// One option of `set`: `-e` is errexit, `-u` nounset, `-o NAME` any by name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetOpt {
+    pub on: bool,
+    /// The long name: `errexit`, `nounset`, `pipefail`, or as written (`x`, `vi`).
+    pub name: Word,
+    pub span: Span,
 }
 
 /// `graph [--all] [--format F] [-o FILE]`

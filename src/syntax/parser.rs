@@ -2,7 +2,7 @@
 
 use super::ast::*;
 use super::prescan::prescan;
-use super::shell::{self, Item};
+use super::shell::{group_stmts, parse_set_opt};
 use super::SyntaxError;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
@@ -113,7 +113,7 @@ thread_local! {
     static OFFSET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-fn span(pair: &Pair<Rule>) -> Span {
+pub(super) fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
     let offset = OFFSET.get();
     Span::new(offset + s.start(), offset + s.end())
@@ -121,56 +121,6 @@ fn span(pair: &Pair<Rule>) -> Span {
 
 fn parse_stmts(pair: Pair<Rule>) -> Vec<Stmt> {
     group_stmts(pair.into_inner())
-}
-
-/// Statements, redirections and operators in a flat run, grouped as sh groups them.
-fn group_stmts<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> Vec<Stmt> {
-    shell::group(pairs.map(|p| match p.as_rule() {
-        Rule::pipe_op => Item::Pipe,
-        Rule::and_op => Item::AndOr(AndOr::And),
-        Rule::or_op => Item::AndOr(AndOr::Or),
-        Rule::redirect | Rule::redir_dup => Item::Redirect(parse_redirect(p)),
-        _ => Item::Stmt(Box::new(parse_stmt(p))),
-    }))
-}
-
-/// `> FILE`, `2>> FILE`, `< FILE`, `2>&1`; `&> FILE` is `> FILE 2>&1`.
-fn parse_redirect(pair: Pair<Rule>) -> Vec<Redirect> {
-    let sp = span(&pair);
-    let text = pair.as_str();
-    let fd_of = |t: &str, default| {
-        t.chars()
-            .next()
-            .and_then(|c| c.to_digit(10))
-            .map_or(default, |d| d as i32)
-    };
-    if pair.as_rule() == Rule::redir_dup {
-        let target = fd_of(&text[text.len() - 1..], 1);
-        return vec![Redirect {
-            fd: fd_of(text, 1),
-            to: RedirectTo::Dup(target),
-            span: sp,
-        }];
-    }
-    let mut inner = pair.into_inner();
-    let op = next(&mut inner).as_str().to_string();
-    let file = parse_word(next(&mut inner));
-    let (fd, to) = if op.ends_with(">>") {
-        (fd_of(&op, 1), RedirectTo::Append(file))
-    } else if op.ends_with('>') {
-        (fd_of(&op, 1), RedirectTo::Write(file))
-    } else {
-        (fd_of(&op, 0), RedirectTo::Read(file))
-    };
-    let mut redirects = vec![Redirect { fd, to, span: sp }];
-    if op.starts_with('&') {
-        redirects.push(Redirect {
-            fd: 2,
-            to: RedirectTo::Dup(1),
-            span: sp,
-        });
-    }
-    redirects
 }
 
 fn parse_block(pair: Pair<Rule>) -> Block {
@@ -183,7 +133,7 @@ fn parse_block(pair: Pair<Rule>) -> Block {
     Block { stmts, span: sp }
 }
 
-fn parse_stmt(pair: Pair<Rule>) -> Stmt {
+pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
     let sp = span(&pair);
     let rule = pair.as_rule();
     let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
@@ -249,6 +199,7 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         },
         Rule::netns_enter => StmtKind::NetnsEnter(parse_word(next(&mut inner))),
         Rule::deny_stmt => StmtKind::Deny(parse_word(next(&mut inner))),
+        Rule::set_stmt => StmtKind::Set(inner.flat_map(parse_set_opt).collect()),
         Rule::help_cmd => StmtKind::Help(inner.next().map(parse_word)),
         Rule::root_block => StmtKind::RootBlock(parse_block(next(&mut inner))),
         Rule::ip_cmd => {
@@ -671,7 +622,7 @@ fn parse_ident(pair: Pair<Rule>) -> Ident {
     }
 }
 
-fn parse_word(pair: Pair<Rule>) -> Word {
+pub(super) fn parse_word(pair: Pair<Rule>) -> Word {
     parse_word_parts(pair)
 }
 
@@ -797,7 +748,7 @@ fn last_word(pair: Pair<Rule>) -> Pair<Rule> {
 }
 
 /// The grammar guarantees the child; a missing one is a bug in this file, not the user's error.
-fn next<T>(it: &mut impl Iterator<Item = T>) -> T {
+pub(super) fn next<T>(it: &mut impl Iterator<Item = T>) -> T {
     it.next().expect("the grammar guarantees this child")
 }
 
@@ -879,10 +830,11 @@ fn describe(rule: &Rule) -> String {
         Rule::bridge_link => "`link`".into(),
         Rule::bridge_port => "`port`".into(),
         Rule::bridge_addr => "`addr`".into(),
-        Rule::and_op => "`&&`".into(),
-        Rule::or_op => "`||`".into(),
+        Rule::chain_op => "`|`, `&&` or `||`".into(),
+        Rule::set_opt | Rule::set_flags | Rule::set_o => "an option (`-e`, `-o pipefail`)".into(),
         Rule::pipe_op => "`|`".into(),
-        Rule::redirect | Rule::redir_dup | Rule::redir_op => "a redirection".into(),
+        Rule::redirect | Rule::redir_op | Rule::redir_dup => "a redirection".into(),
+        Rule::redir_fd => "a descriptor (0, 1 or 2)".into(),
         Rule::subst => "`$(`".into(),
         _ => name.replace('_', " "),
     }
@@ -902,7 +854,7 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
             names.dedup();
             // After any whole statement a pipe, `&&` or a redirection may follow: saying so
             // each time is noise.
-            let shell = ["`&&`", "`||`", "`|`", "a redirection"];
+            let shell = ["`|`, `&&` or `||`", "`|`", "a redirection"];
             if names.iter().any(|n| !shell.contains(&n.as_str())) {
                 names.retain(|n| !shell.contains(&n.as_str()));
             }
