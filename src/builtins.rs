@@ -126,7 +126,7 @@ pub const BUILTINS: &[Builtin] = &[
         summary: "ICMP echo with iputils' flags and summary; reachability blocks",
         usage: &[
             "ping [-c N] [-i SECS] [-W SECS] [-w SECS] [-s SIZE] [-I DEV|ADDR] [-q] DEST",
-            "ping [-W SECS] { SRC -> DEST; SRC !-> DEST }",
+            "ping [-W SECS] [-v] { SRC -> DEST; SRC !-> DEST; for ... { ... } }",
         ],
         examples: &[
             "ping -c 3 10.1.1.1",

@@ -38,6 +38,7 @@ pub fn eval_source(ev: &mut Evaluator, source: &Source) -> Outcome {
             return Outcome::Syntax;
         }
     };
+    ev.set_source(&source.text);
     match ev.run(&program) {
         Ok(()) => Outcome::Success,
         Err(e) => {

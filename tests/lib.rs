@@ -13,6 +13,7 @@ mod netns;
 mod netns_del;
 mod packets;
 mod processes;
+mod reach;
 mod repl;
 mod routes;
 mod safety;

@@ -16,6 +16,7 @@ mod link;
 mod netns;
 mod ping;
 mod process;
+pub mod reach;
 mod route;
 mod show;
 mod undo;
@@ -24,7 +25,7 @@ mod words;
 pub use error::{Result, RunError};
 
 use crate::net::{Namespaces, Ns};
-use crate::syntax::ast::{Block, Cond, ForItems, NetnsCmd, Program, Stmt, StmtKind};
+use crate::syntax::ast::{Block, Cond, NetnsCmd, Program, Stmt, StmtKind};
 use journal::{Entry, Journal};
 use std::collections::HashMap;
 
@@ -53,6 +54,10 @@ pub struct Evaluator {
     pub(crate) ifindex: ifcache::IfCache,
     /// Namespaces `netns del` queued and the statement of each, until `settle`.
     pub(crate) deleting: HashMap<String, crate::syntax::Span>,
+    /// Where each line of the text being run starts, for reports that name a line.
+    pub(crate) line_starts: Vec<usize>,
+    /// The ping-block checks made so far, kept when a JUnit report was asked for.
+    pub checks_log: Option<Vec<reach::CheckResult>>,
 }
 
 impl Evaluator {
@@ -77,7 +82,16 @@ impl Evaluator {
             fusion: std::env::var_os("VSH_NO_FUSION").is_none_or(|v| v != "1"),
             ifindex: Default::default(),
             deleting: HashMap::new(),
+            line_starts: vec![0],
+            checks_log: None,
         })
+    }
+
+    /// Tells the evaluator the text its spans point into, to name lines in reports.
+    pub fn set_source(&mut self, text: &str) {
+        self.line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
     }
 
     /// Runs a program; the first failing statement stops it.
@@ -148,23 +162,7 @@ impl Evaluator {
                 Ok(())
             }
             StmtKind::For { var, items, body } => {
-                let values: Vec<String> = match items {
-                    ForItems::Range { from, to } => {
-                        let from: i64 = self.number(from, "an integer")?;
-                        let to: i64 = self.number(to, "an integer")?;
-                        (from..=to).map(|i| i.to_string()).collect()
-                    }
-                    ForItems::List(words) => {
-                        // One word with `..` that is not a range of integers is a typo, not a list.
-                        if let [w] = words.as_slice() {
-                            if self.word(w)?.contains("..") {
-                                words::not_a_range(w)?;
-                            }
-                        }
-                        self.words(words)?
-                    }
-                };
-                for value in values {
+                for value in self.for_values(items)? {
                     self.vars.insert(var.name.clone(), value);
                     self.block(body)?;
                 }
@@ -213,7 +211,7 @@ impl Evaluator {
             StmtKind::Exec { ns, argv } => self.exec(ns.as_ref(), argv, s.span),
             StmtKind::External { argv } => self.external(argv, s.span),
             StmtKind::Ping { opts, dest } => self.ping(opts, dest, s.span),
-            StmtKind::PingBlock { opts, lines } => self.ping_block(opts, lines, s.span),
+            StmtKind::PingBlock { opts, items } => self.ping_block(opts, items, s.span),
             StmtKind::Capture {
                 count,
                 file,

@@ -14,9 +14,11 @@ pub mod exec;
 pub mod icmp;
 pub mod interrupt;
 pub mod link;
+pub mod neigh;
 pub mod netlink;
 pub mod netns;
 pub mod packet;
+pub mod reach;
 pub mod route;
 pub mod sandbox;
 

@@ -108,10 +108,11 @@ pub enum StmtKind {
         opts: Vec<PingOpt>,
         dest: Word,
     },
-    /// `ping [-W SECS] { SRC -> DEST; SRC !-> DEST }`: a reachability matrix.
+    /// `ping [-W SECS] [-v] { SRC -> DEST; SRC !-> DEST }`: a reachability matrix, whose
+    /// lines loops may generate.
     PingBlock {
         opts: Vec<PingOpt>,
-        lines: Vec<PingLine>,
+        items: Vec<PingItem>,
     },
     /// `capture [-c N] [-w FILE] DEV { }`: packets on DEV while the body runs.
     Capture {
@@ -154,7 +155,31 @@ pub struct PingOpt {
     pub span: Span,
 }
 
-/// `SRC -> DEST` (must answer) or `SRC !-> DEST` (must not) in a ping block.
+/// What a ping block holds: lines, and the `let`, `for` and `if` that generate them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PingItem {
+    Line(PingLine),
+    /// `let NAME = WORD`
+    Let {
+        name: Ident,
+        value: Word,
+    },
+    /// `for VAR in ITEMS { ... }`
+    For {
+        var: Ident,
+        items: ForItems,
+        body: Vec<PingItem>,
+    },
+    /// `if COND { ... } else { ... }`
+    If {
+        cond: Cond,
+        then: Vec<PingItem>,
+        otherwise: Option<Vec<PingItem>>,
+    },
+}
+
+/// `SRC -> DEST` (must answer) or `SRC !-> DEST` (must not) in a ping block. DEST is an
+/// address, or a namespace: then each of its global addresses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PingLine {
     pub src: Word,
