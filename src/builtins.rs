@@ -92,6 +92,12 @@ pub const BUILTINS: &[Builtin] = &[
         ],
     },
     Builtin {
+        name: "build",
+        summary: "a block whose links come up together when it ends, leaves first",
+        usage: &["build { ... }"],
+        examples: &["build { for i in 1..100 { veth v$i peer e$i netns h$i; link set v$i up } }"],
+    },
+    Builtin {
         name: "peer",
         summary: "the other end of a veth: its name, ifindex and namespace",
         usage: &["peer DEV"],

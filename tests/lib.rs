@@ -1,6 +1,7 @@
 //! vsh's integration tests: one module per area, over a small sandbox harness (lab.rs).
 
 mod bridges;
+mod build;
 mod corpus;
 mod errors;
 mod fusion;

@@ -75,14 +75,18 @@ impl Evaluator {
                 self.device(name)?.0
             }
         };
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
-        link::set_up(sock, index, true)
-            .map_err(fail(format!("cannot set \"{br}\" up {place}"), name.span))?;
+        // Inside `build { }`, ups wait for the block's end (build.rs).
+        if !self.defer_up(index, &br, name.span) {
+            let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+            link::set_up(sock, index, true)
+                .map_err(fail(format!("cannot set \"{br}\" up {place}"), name.span))?;
+        }
         for (port, port_name) in &ports {
+            let up = (!self.defer_up(*port, port_name, span)).then_some(true);
             let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
             // One request, as `ip link set PORT master BR up`.
             let change = LinkChange {
-                up: Some(true),
+                up,
                 master: Some(index),
                 mtu: None,
             };

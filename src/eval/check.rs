@@ -76,7 +76,7 @@ impl Checker {
                 self.netns(ns);
                 self.stmts(&body.stmts);
             }
-            StmtKind::RootBlock(body) => self.stmts(&body.stmts),
+            StmtKind::RootBlock(body) | StmtKind::Build(body) => self.stmts(&body.stmts),
             StmtKind::NetnsEnter(w) => self.netns(w),
             StmtKind::Help(topic) => topic.iter().for_each(|w| self.word(w)),
             StmtKind::Deny(what) => {

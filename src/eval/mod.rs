@@ -3,6 +3,7 @@
 
 mod addr;
 mod bridge;
+mod build;
 mod capture;
 pub mod check;
 pub mod error;
@@ -56,6 +57,8 @@ pub struct Evaluator {
     pub(crate) deleting: HashMap<String, crate::syntax::Span>,
     /// Where each line of the text being run starts, for reports that name a line.
     pub(crate) line_starts: Vec<usize>,
+    /// Inside `build { }`: the links whose bring-up waits for its end.
+    pub(crate) deferred: Option<build::Deferred>,
     /// The ping-block checks made so far, kept when a JUnit report was asked for.
     pub checks_log: Option<Vec<reach::CheckResult>>,
 }
@@ -83,6 +86,7 @@ impl Evaluator {
             ifindex: Default::default(),
             deleting: HashMap::new(),
             line_starts: vec![0],
+            deferred: None,
             checks_log: None,
         })
     }
@@ -138,6 +142,7 @@ impl Evaluator {
             StmtKind::Netns(NetnsCmd::Del(_)) => Ok(()),
             _ => self.settle(),
         }
+        .and_then(|()| self.before_observing(&s.kind))
         .and_then(|()| self.stmt_inner(s));
         self.ifindex.after(&s.kind);
         // Control flow passes on its body's status; everything else sets its own.
@@ -200,6 +205,7 @@ impl Evaluator {
                 Ok(())
             }
             StmtKind::RootBlock(body) => self.within(Ns::Root, |ev| ev.block(body)),
+            StmtKind::Build(body) => self.build_block(body),
             StmtKind::InNetns { ns, cmd } => {
                 let ns = self.ns_ref(ns, false)?;
                 self.within(ns, |ev| ev.stmt(cmd))

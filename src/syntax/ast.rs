@@ -80,6 +80,9 @@ pub enum StmtKind {
     Help(Option<Word>),
     /// `root { }`: the body runs in the namespace vsh started in.
     RootBlock(Block),
+    /// `build { }`: links the body brings up stay down until it ends, then come up leaves
+    /// first.
+    Build(Block),
     /// `ip -n NAME CMD`: one builtin inside NAME.
     InNetns {
         ns: Word,

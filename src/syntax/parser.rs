@@ -196,6 +196,7 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
             ns: parse_word(next(&mut inner)),
             body: parse_block(next(&mut inner)),
         },
+        Rule::build_block => StmtKind::Build(parse_block(next(&mut inner))),
         Rule::netns_enter => StmtKind::NetnsEnter(parse_word(next(&mut inner))),
         Rule::deny_stmt => StmtKind::Deny(parse_word(next(&mut inner))),
         Rule::help_cmd => StmtKind::Help(inner.next().map(parse_word)),
