@@ -10,6 +10,7 @@ pub mod builtins;
 pub mod cli;
 pub mod diag;
 pub mod eval;
+pub mod junit;
 pub mod net;
 pub mod repl;
 pub mod run;

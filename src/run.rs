@@ -34,6 +34,7 @@ pub fn eval_source(ev: &mut Evaluator, source: &Source) -> Outcome {
     let program = match parse(&source.text) {
         Ok(p) => p,
         Err(e) => {
+            ev.failure = Some(e.to_string());
             eprintln!("{}", render(e, source));
             return Outcome::Syntax;
         }
@@ -46,6 +47,10 @@ pub fn eval_source(ev: &mut Evaluator, source: &Source) -> Outcome {
                 RunError::Interrupted { signal, .. } => Outcome::Interrupted(signal),
                 _ => Outcome::Failed,
             };
+            // A ping block's failures are its checks': the JUnit report has them already.
+            if !matches!(e, RunError::PingBlock { .. }) {
+                ev.failure = Some(e.to_string());
+            }
             eprintln!("{}", render(e, source));
             outcome
         }

@@ -7,6 +7,7 @@ mod errors;
 mod fusion;
 mod fuzz;
 mod inspect;
+mod junit;
 mod lab;
 mod links;
 mod net;

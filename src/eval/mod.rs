@@ -61,6 +61,8 @@ pub struct Evaluator {
     pub(crate) deferred: Option<build::Deferred>,
     /// The ping-block checks made so far, kept when a JUnit report was asked for.
     pub checks_log: Option<Vec<reach::CheckResult>>,
+    /// Why the last run failed, if it did (not counting a ping block's checks).
+    pub failure: Option<String>,
 }
 
 impl Evaluator {
@@ -88,6 +90,7 @@ impl Evaluator {
             line_starts: vec![0],
             deferred: None,
             checks_log: None,
+            failure: None,
         })
     }
 
