@@ -118,7 +118,8 @@ fn past_a_few_dozen_checks_the_report_is_a_line_per_source() {
 /// A hundred hosts behind the root namespace, which routes between them: each host needs
 /// one neighbour (its gateway) and root a hundred. (On one shared link, all pairs would need
 /// ~10,000 neighbour entries, past the 1024 the kernel keeps for the whole machine.)
-const ROUTED_STAR: &str = "sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0\n\
+const ROUTED_STAR: &str = "sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 \
+    net.ipv4.conf.default.send_redirects=0\n\
     link add br0 type bridge\n\
     addr add 10.0.255.254/16 dev br0\n\
     link set br0 up\n\
