@@ -148,19 +148,16 @@ impl Evaluator {
     }
 
     fn bring_up(&mut self, pending: Vec<Pending>) -> Result<()> {
-        // Each link's place, from one dump per namespace: 0 a leaf, 1 a bridge port, 2 a
-        // bridge. A link the dump does not show is left to the request to report.
+        // Each link's place: 0 a leaf, 1 a bridge port, 2 a bridge. Asked link by link: a
+        // dump of a namespace with thousands of ports would hold them all at once. A link
+        // not found under its name (renamed since) comes up with the leaves.
         let mut rank: HashMap<(Ns, u32), u8> = HashMap::new();
-        let mut seen: Vec<Ns> = Vec::new();
         for p in &pending {
-            if seen.contains(&p.ns) {
-                continue;
-            }
-            seen.push(p.ns.clone());
             let Ok(sock) = self.net.route(&p.ns) else {
                 continue;
             };
-            for l in link::list(sock).unwrap_or_default() {
+            if let Ok(Some(l)) = link::get(sock, &p.name).map(|l| l.filter(|l| l.index == p.index))
+            {
                 let r = if l.kind.as_deref() == Some("bridge") {
                     2
                 } else if l.master.is_some_and(|m| m != 0) {
@@ -168,7 +165,7 @@ impl Evaluator {
                 } else {
                     0
                 };
-                rank.insert((p.ns.clone(), l.index), r);
+                rank.insert((p.ns.clone(), p.index), r);
             }
         }
         let mut order: Vec<&Pending> = pending.iter().collect();
