@@ -522,3 +522,38 @@ fn overflowed(before: &[neigh::Table], after: &[neigh::Table]) -> Option<String>
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(name: &str, fulls: u64) -> neigh::Table {
+        neigh::Table {
+            name: name.into(),
+            thresh3: 1024,
+            entries: 1000,
+            table_fulls: fulls,
+        }
+    }
+
+    #[test]
+    fn a_neighbour_table_that_overflowed_during_the_block_is_named() {
+        let before = [table("arp_cache", 5), table("ndisc_cache", 0)];
+        assert_eq!(overflowed(&before, &before), None);
+        let after = [table("arp_cache", 5), table("ndisc_cache", 3)];
+        let hint = overflowed(&before, &after).unwrap();
+        assert!(
+            hint.starts_with("the kernel's ndisc_cache was full 3 times"),
+            "{hint}"
+        );
+        assert!(hint.contains("net.ipv6.neigh.default.gc_thresh3"), "{hint}");
+    }
+
+    #[test]
+    fn addresses_mistyped_are_not_namespaces() {
+        assert!(looks_like_address("10.0.0.300"));
+        assert!(looks_like_address("2001:db8::"));
+        assert!(!looks_like_address("h1"));
+        assert!(!looks_like_address("red"));
+    }
+}
