@@ -155,3 +155,31 @@ fn a_hundred_hosts_reach_each_other_in_one_block() {
     }
     assert_eq!(run.stdout.lines().count(), 101, "{}", run.stdout);
 }
+
+#[test]
+fn a_namespace_target_takes_both_families_and_each_socket_its_own() {
+    // DAD off on the hosts' ends: their IPv6 addresses answer at once.
+    let script = "link add br0 type bridge\n\
+        link set br0 up\n\
+        for i in 1..3 {\n\
+            netns add h$i\n\
+            veth v$i peer e$i netns h$i\n\
+            link set v$i master br0\n\
+            link set v$i up\n\
+            netns h$i {\n\
+                sysctl -qw net.ipv6.conf.e$i.accept_dad=0\n\
+                addr add 10.0.0.$i/24 dev e$i; addr add 2001:db8::$i/64 dev e$i\n\
+                link set e$i up\n\
+            }\n\
+        }\n\
+        ping { h1 -> h2; h3 -> 2001:db8::1; h3 -> 10.0.0.1; h1 !-> 2001:db8::9 }\n";
+    Lab::new(script)
+        .run()
+        .success()
+        .stdout_has("h1 -> h2: ok, 10.0.0.2: reply in ")
+        .stdout_has(", 2001:db8::2: reply in ")
+        .stdout_has("h3 -> 2001:db8::1: ok, reply in ")
+        .stdout_has("h3 -> 10.0.0.1: ok, reply in ")
+        .stdout_has("h1 !-> 2001:db8::9: ok, no reply in 2s")
+        .stdout_has("4 checks, 4 held, 0 failed in ");
+}

@@ -79,6 +79,10 @@ impl Pacing {
 struct State {
     first: Option<Instant>,
     last: Instant,
+    /// Whether an echo went out at all.
+    sent: bool,
+    /// Why the last send did not go out, when it is worth repeating.
+    held_back: Option<Errno>,
     done: Option<Reach>,
 }
 
@@ -138,6 +142,8 @@ impl<'a> Run<'a> {
                 .map(|_| State {
                     first: None,
                     last: now,
+                    sent: false,
+                    held_back: None,
                     done: None,
                 })
                 .collect(),
@@ -164,7 +170,12 @@ impl<'a> Run<'a> {
                 }
                 let first = st.first.unwrap_or(now);
                 if now >= first + pacing.wait {
-                    self.states[p].done = Some(Reach::Silent);
+                    // Never sent: say why, rather than that nobody answered.
+                    let end = match (st.sent, st.held_back) {
+                        (false, Some(errno)) => Reach::Unreachable(errno),
+                        _ => Reach::Silent,
+                    };
+                    self.states[p].done = Some(end);
                     return false;
                 }
                 if now >= st.last + pacing.retry {
@@ -222,14 +233,18 @@ impl<'a> Run<'a> {
         self.next_seq[port] = seq.wrapping_add(1);
         match sock.send(probe.dest, seq, &self.payload, true) {
             Ok(()) => {
+                st.sent = true;
                 self.sent.insert((port, seq), (p, now));
             }
             Err(e) => match e.errno() {
                 Some(errno @ (Errno::ENETUNREACH | Errno::EHOSTUNREACH | Errno::ENETDOWN)) => {
                     st.done = Some(Reach::Unreachable(errno));
                 }
-                // A full send buffer (echoes queued behind neighbour resolution): repeat later.
-                Some(Errno::EAGAIN | Errno::ENOBUFS) => {}
+                // A full send buffer (echoes queued behind neighbour resolution), or a source
+                // address still tentative on a link that just came up: repeat later.
+                Some(errno @ (Errno::EAGAIN | Errno::ENOBUFS | Errno::EADDRNOTAVAIL)) => {
+                    st.held_back = Some(errno);
+                }
                 _ => st.done = Some(Reach::Failed(Arc::new(e))),
             },
         }
