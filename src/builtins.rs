@@ -92,6 +92,12 @@ pub const BUILTINS: &[Builtin] = &[
         ],
     },
     Builtin {
+        name: "build",
+        summary: "a block whose links come up together when it ends, leaves first",
+        usage: &["build { ... }"],
+        examples: &["build { for i in 1..100 { veth v$i peer e$i netns h$i; link set v$i up } }"],
+    },
+    Builtin {
         name: "peer",
         summary: "the other end of a veth: its name, ifindex and namespace",
         usage: &["peer DEV"],
@@ -137,7 +143,7 @@ pub const BUILTINS: &[Builtin] = &[
         summary: "ICMP echo with iputils' flags and summary; reachability blocks",
         usage: &[
             "ping [-c N] [-i SECS] [-W SECS] [-w SECS] [-s SIZE] [-I DEV|ADDR] [-q] DEST",
-            "ping [-W SECS] { SRC -> DEST; SRC !-> DEST }",
+            "ping [-W SECS] [-v] { SRC -> DEST; SRC !-> DEST; for ... { ... } }",
         ],
         examples: &[
             "ping -c 3 10.1.1.1",

@@ -33,6 +33,10 @@ struct Cli {
     /// Refuse to move any device into the host's namespace (as `deny host-moves`).
     #[arg(long)]
     deny_host_moves: bool,
+    /// Write the checks of the run's ping blocks to FILE as a JUnit XML report (also when
+    /// the run fails or is interrupted).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
     /// The name a `-c` or standard-input run is journaled under, for `vsh down --name`.
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
@@ -133,7 +137,29 @@ pub fn main() -> i32 {
             ),
         }
     }
-    run_script(&mut ev, &source, cli.keep, &down_hint).code()
+    if cli.junit.is_some() {
+        ev.checks_log = Some(Vec::new());
+    }
+    let started = std::time::SystemTime::now();
+    let clock = std::time::Instant::now();
+    let code = run_script(&mut ev, &source, cli.keep, &down_hint).code();
+    let Some(path) = cli.junit else {
+        return code;
+    };
+    let end = crate::junit::RunEnd {
+        script: &source.name,
+        time: clock.elapsed(),
+        started,
+        error: ev.failure.take(),
+    };
+    let xml = crate::junit::report(ev.checks_log.as_deref().unwrap_or_default(), &end);
+    match std::fs::write(&path, xml) {
+        Ok(()) => code,
+        Err(e) => {
+            eprintln!("vsh: cannot write the JUnit report {}: {e}", path.display());
+            code.max(1)
+        }
+    }
 }
 
 fn read_script(path: &Path) -> Result<Source, i32> {

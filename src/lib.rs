@@ -11,6 +11,7 @@ pub mod cli;
 pub mod diag;
 pub mod eval;
 pub mod graph;
+pub mod junit;
 pub mod net;
 pub mod repl;
 pub mod run;

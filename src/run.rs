@@ -35,11 +35,13 @@ pub fn eval_source(ev: &mut Evaluator, source: &Source) -> Outcome {
     let program = match parse(&source.text) {
         Ok(p) => p,
         Err(e) => {
+            ev.failure = Some(e.to_string());
             eprintln!("{}", render(e, source));
             return Outcome::Syntax;
         }
     };
     ev.source = Some(Source::new(source.name.clone(), source.text.clone()));
+    ev.set_source(&source.text);
     match ev.run(&program) {
         Ok(()) => Outcome::Success,
         // Stopping on the user's Ctrl-C is not a failure to explain: one line says where.
@@ -48,6 +50,10 @@ pub fn eval_source(ev: &mut Evaluator, source: &Source) -> Outcome {
             Outcome::Interrupted(signal)
         }
         Err(e) => {
+            // A ping block's failures are its checks': the JUnit report has them already.
+            if !matches!(e, RunError::PingBlock { .. }) {
+                ev.failure = Some(e.to_string());
+            }
             eprintln!("{}", render(e, source));
             Outcome::Failed
         }

@@ -1,6 +1,7 @@
 //! vsh's integration tests: one module per area, over a small sandbox harness (lab.rs).
 
 mod bridges;
+mod build;
 mod corpus;
 mod errors;
 mod first_hour;
@@ -9,6 +10,7 @@ mod fuzz;
 mod graph;
 mod inspect;
 mod isolation;
+mod junit;
 mod lab;
 mod links;
 mod net;
@@ -16,6 +18,7 @@ mod netns;
 mod netns_del;
 mod packets;
 mod processes;
+mod reach;
 mod repl;
 mod routes;
 mod safety;

@@ -788,3 +788,31 @@ fn master(index: u32) -> LinkChange {
         ..Default::default()
     }
 }
+
+/// The kernel's neighbour tables as `ip -s ntable` shows them: limit, size, overflows.
+#[test]
+fn neighbour_tables_read_as_iproute2_shows_them() {
+    sandbox(|| {
+        let mut ns = Namespaces::new().expect("root");
+        let sock = ns.route(&Ns::Root).expect("route socket");
+        let tables = vsh::net::neigh::tables(sock).expect("tables");
+        let text = run("ip", &["-s", "ntable", "show", "name", "arp_cache"]);
+        let arp = tables
+            .iter()
+            .find(|t| t.name == "arp_cache")
+            .unwrap_or_else(|| panic!("{tables:?}"));
+        assert!(
+            text.contains(&format!("thresh3 {} ", arp.thresh3)),
+            "{arp:?}\n{text}"
+        );
+        assert!(tables.iter().any(|t| t.name == "ndisc_cache"), "{tables:?}");
+        // Overflows only grow, and are global: iproute2's later reading is not smaller.
+        let fulls: u64 = text
+            .split("table_fulls ")
+            .nth(1)
+            .and_then(|t| t.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(fulls >= arp.table_fulls, "{fulls} < {arp:?}");
+    });
+}

@@ -136,7 +136,7 @@ fn a_ping_block_reports_every_line_and_fails_on_the_one_that_does_not_hold() {
         .stdout_has("root -> 10.1.1.1: ok, reply in ")
         .stdout_has("root -> 10.99.0.9: FAILED, no reply in 2s")
         .stdout_has("netns1 !-> 10.99.0.9: ok, ")
-        .stderr_has("1 of 4 lines of the ping block do not hold")
+        .stderr_has("1 of 4 checks of the ping block do not hold")
         .stderr_has("does not hold: no reply in 2s");
     assert!(!run.stdout.contains("never"));
     // The report points at the failing line (line 13 of the script).

@@ -551,3 +551,51 @@ fn shell_forms_vsh_lacks_are_refused_where_they_stand() {
         assert!(parse(src).is_ok(), "{src}");
     }
 }
+
+#[test]
+fn ping_blocks_hold_loops_lets_and_ifs() {
+    let src = "ping -v -W 1 {\n\
+        let far = 9\n\
+        for i in 1..3 {\n\
+            if netns exists h$i { h$i -> 10.0.0.$i } else { h1 !-> h$i }\n\
+        }\n\
+        for n in red blue { $n -> 10.0.0.$far }\n\
+    }";
+    let StmtKind::PingBlock { opts, items } = one(src) else {
+        panic!("not a ping block")
+    };
+    let flags: Vec<_> = opts.iter().map(|o| o.flag.as_str()).collect();
+    assert_eq!(flags, ["-v", "-W"]);
+    assert!(matches!(&items[0], PingItem::Let { name, .. } if name.name == "far"));
+    let PingItem::For {
+        var,
+        items: ForItems::Range { .. },
+        body,
+    } = &items[1]
+    else {
+        panic!("{:?}", items[1])
+    };
+    assert_eq!(var.name, "i");
+    let PingItem::If {
+        then, otherwise, ..
+    } = &body[0]
+    else {
+        panic!("{body:?}")
+    };
+    assert!(matches!(&then[0], PingItem::Line(l) if l.reachable));
+    assert!(matches!(&otherwise.as_ref().unwrap()[0], PingItem::Line(l) if !l.reachable));
+    assert!(matches!(&items[2], PingItem::For { items: ForItems::List(w), .. } if w.len() == 2));
+    // A line still needs its arrow.
+    assert!(parse("ping { for i in 1..2 { h$i 10.0.0.1 } }").is_err());
+}
+
+#[test]
+fn build_blocks() {
+    let StmtKind::Build(body) = one("build {\n  link set br0 up\n  netns h1 { link set e1 up }\n}")
+    else {
+        panic!("not a build block")
+    };
+    assert_eq!(body.stmts.len(), 2);
+    // `build` alone is still a program's name.
+    assert!(matches!(one("build --release"), StmtKind::External { .. }));
+}

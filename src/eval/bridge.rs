@@ -75,20 +75,24 @@ impl Evaluator {
                 self.device(name)?.0
             }
         };
-        let up = LinkChange {
-            up: Some(true),
-            ..LinkChange::default()
-        };
-        let before = self.before_change(&ns, index, &br, &up, span)?;
-        self.journaled(before, |ev| {
-            let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
-            link::change(sock, index, up)
-                .map_err(fail(format!("cannot set \"{br}\" up {place}"), name.span))
-        })?;
+        // Inside `build { }`, ups wait for the block's end (build.rs).
+        if !self.defer_up(index, &br, name.span) {
+            let up = LinkChange {
+                up: Some(true),
+                ..LinkChange::default()
+            };
+            let before = self.before_change(&ns, index, &br, &up, span)?;
+            self.journaled(before, |ev| {
+                let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                link::change(sock, index, up)
+                    .map_err(fail(format!("cannot set \"{br}\" up {place}"), name.span))
+            })?;
+        }
         for (port, port_name) in &ports {
+            let up = (!self.defer_up(*port, port_name, span)).then_some(true);
             // One request, as `ip link set PORT master BR up`.
             let change = LinkChange {
-                up: Some(true),
+                up,
                 master: Some(index),
                 mtu: None,
             };

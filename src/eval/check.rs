@@ -26,6 +26,23 @@ impl Checker {
         }
     }
 
+    fn for_items(&mut self, items: &ForItems) {
+        match items {
+            ForItems::Range { from, to } => {
+                self.number::<i64>(from, "an integer");
+                self.number::<i64>(to, "an integer");
+            }
+            ForItems::List(words) => {
+                words.iter().for_each(|w| self.word(w));
+                if let [w] = words.as_slice() {
+                    if w.literal().is_some_and(|t| t.contains("..")) {
+                        self.report(super::words::not_a_range(w));
+                    }
+                }
+            }
+        }
+    }
+
     fn report(&mut self, r: Result<()>) {
         if let Err(e) = r {
             self.problems.push(e);
@@ -39,20 +56,7 @@ impl Checker {
                 self.defined.insert(name.name.clone());
             }
             StmtKind::For { var, items, body } => {
-                match items {
-                    ForItems::Range { from, to } => {
-                        self.number::<i64>(from, "an integer");
-                        self.number::<i64>(to, "an integer");
-                    }
-                    ForItems::List(words) => {
-                        words.iter().for_each(|w| self.word(w));
-                        if let [w] = words.as_slice() {
-                            if w.literal().is_some_and(|t| t.contains("..")) {
-                                self.report(super::words::not_a_range(w));
-                            }
-                        }
-                    }
-                }
+                self.for_items(items);
                 self.defined.insert(var.name.clone());
                 self.stmts(&body.stmts);
             }
@@ -72,7 +76,7 @@ impl Checker {
                 self.netns(ns);
                 self.stmts(&body.stmts);
             }
-            StmtKind::RootBlock(body) => self.stmts(&body.stmts),
+            StmtKind::RootBlock(body) | StmtKind::Build(body) => self.stmts(&body.stmts),
             StmtKind::NetnsEnter(w) => self.netns(w),
             StmtKind::Help(topic) => topic.iter().for_each(|w| self.word(w)),
             StmtKind::Deny(what) => {
@@ -146,14 +150,11 @@ impl Checker {
                     }
                 }
             }
-            StmtKind::PingBlock { opts, lines } => {
+            StmtKind::PingBlock { opts, items } => {
                 opts.iter()
                     .flat_map(|o| &o.value)
                     .for_each(|w| self.word(w));
-                for line in lines {
-                    self.netns(&line.src);
-                    self.word(&line.dest);
-                }
+                self.ping_items(items);
             }
             StmtKind::Capture {
                 count,
@@ -223,6 +224,38 @@ impl Checker {
                 rest.iter().for_each(|(_, s)| self.stmt(s));
             }
             StmtKind::Set(opts) => opts.iter().for_each(|o| self.word(&o.name)),
+        }
+    }
+
+    /// A ping block's body: lines name namespaces; lets and loops define variables.
+    fn ping_items(&mut self, items: &[PingItem]) {
+        for item in items {
+            match item {
+                PingItem::Line(line) => {
+                    self.netns(&line.src);
+                    self.word(&line.dest);
+                }
+                PingItem::Let { name, value } => {
+                    self.word(value);
+                    self.defined.insert(name.name.clone());
+                }
+                PingItem::For { var, items, body } => {
+                    self.for_items(items);
+                    self.defined.insert(var.name.clone());
+                    self.ping_items(body);
+                }
+                PingItem::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => {
+                    self.cond(cond);
+                    self.ping_items(then);
+                    if let Some(b) = otherwise {
+                        self.ping_items(b);
+                    }
+                }
+            }
         }
     }
 

@@ -211,13 +211,15 @@ pub enum RunError {
         span: Span,
     },
 
-    #[error("{failed} of {total} lines of the ping block do not hold")]
+    #[error("{failed} of {total} checks of the ping block do not hold")]
     #[diagnostic(code(vsh::ping::block))]
     PingBlock {
         failed: usize,
         total: usize,
         #[label(collection, "does not hold")]
         lines: Vec<miette::LabeledSpan>,
+        #[help]
+        help: Option<String>,
     },
 
     #[error("{what}")]

@@ -246,7 +246,13 @@ impl Evaluator {
     }
 
     /// State, master and MTU changes to a link, in one request (none: no request).
-    fn change_link(&mut self, index: u32, name: &str, ops: &[&LinkOp], span: Span) -> Result<()> {
+    pub(super) fn change_link(
+        &mut self,
+        index: u32,
+        name: &str,
+        ops: &[&LinkOp],
+        span: Span,
+    ) -> Result<()> {
         if ops.is_empty() {
             return Ok(());
         }
@@ -259,6 +265,13 @@ impl Evaluator {
             match op {
                 LinkOp::Up(_) | LinkOp::Down(_) => {
                     let up = matches!(op, LinkOp::Up(_));
+                    // Inside `build { }`, an up waits for the block's end (build.rs).
+                    if up && self.defer_up(index, name, span) {
+                        continue;
+                    }
+                    if !up {
+                        self.forget_up(&ns, Some(index));
+                    }
                     change.up = Some(up);
                     words.push(if up { "up" } else { "down" }.to_string());
                 }
@@ -279,6 +292,9 @@ impl Evaluator {
                 }
                 LinkOp::Name(_) | LinkOp::Netns(_) => {}
             }
+        }
+        if change == LinkChange::default() {
+            return Ok(());
         }
         let what = match ops {
             [LinkOp::Up(_) | LinkOp::Down(_)] => {
@@ -353,6 +369,8 @@ impl Evaluator {
             (None, Some(pid)) => NsTarget::Pid(pid),
             (None, None) => unreachable!("a namespace or a pid"),
         };
+        // It arrives down: an up that waits for a `build` block's end is void.
+        self.forget_up(&ns, Some(index));
         // A move to a pid's namespace cannot be named again later: not undone.
         let link = self.link_at(&ns, index, name, span)?;
         let before = match &target_ns {

@@ -3,6 +3,7 @@
 
 mod addr;
 mod bridge;
+mod build;
 mod capture;
 mod changes;
 pub mod check;
@@ -18,6 +19,7 @@ mod link;
 mod netns;
 mod ping;
 mod process;
+pub mod reach;
 mod route;
 mod shell;
 mod show;
@@ -30,7 +32,7 @@ mod words;
 pub use error::{Result, RunError};
 
 use crate::net::{Namespaces, Ns};
-use crate::syntax::ast::{Block, Cond, ForItems, NetnsCmd, Program, Stmt, StmtKind};
+use crate::syntax::ast::{Block, Cond, NetnsCmd, Program, Stmt, StmtKind};
 use journal::Journal;
 use std::collections::HashMap;
 
@@ -67,6 +69,14 @@ pub struct Evaluator {
     pub(crate) pipefail: bool,
     /// The text being run, to report a failure that does not stop it (a pipeline's stage).
     pub(crate) source: Option<crate::diag::Source>,
+    /// Where each line of the text being run starts, for reports that name a line.
+    pub(crate) line_starts: Vec<usize>,
+    /// Inside `build { }`: the links whose bring-up waits for its end.
+    pub(crate) deferred: Option<build::Deferred>,
+    /// The ping-block checks made so far, kept when a JUnit report was asked for.
+    pub checks_log: Option<Vec<reach::CheckResult>>,
+    /// Why the last run failed, if it did (not counting a ping block's checks).
+    pub failure: Option<String>,
 }
 
 impl Evaluator {
@@ -95,7 +105,18 @@ impl Evaluator {
             dir: None,
             pipefail: false,
             source: None,
+            line_starts: vec![0],
+            deferred: None,
+            checks_log: None,
+            failure: None,
         })
+    }
+
+    /// Tells the evaluator the text its spans point into, to name lines in reports.
+    pub fn set_source(&mut self, text: &str) {
+        self.line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
     }
 
     /// Runs a program; the first failing statement stops it.
@@ -144,6 +165,7 @@ impl Evaluator {
             StmtKind::Netns(NetnsCmd::Del(_)) => Ok(()),
             _ => self.settle(),
         }
+        .and_then(|()| self.before_observing(&s.kind))
         .and_then(|()| self.with_substs(s, |ev| ev.stmt_inner(s)));
         self.ifindex.after(&s.kind);
         // Control flow passes on its body's status; everything else sets its own.
@@ -171,23 +193,7 @@ impl Evaluator {
                 Ok(())
             }
             StmtKind::For { var, items, body } => {
-                let values: Vec<String> = match items {
-                    ForItems::Range { from, to } => {
-                        let from: i64 = self.number(from, "an integer")?;
-                        let to: i64 = self.number(to, "an integer")?;
-                        (from..=to).map(|i| i.to_string()).collect()
-                    }
-                    ForItems::List(words) => {
-                        // One word with `..` that is not a range of integers is a typo, not a list.
-                        if let [w] = words.as_slice() {
-                            if self.word(w)?.contains("..") {
-                                words::not_a_range(w)?;
-                            }
-                        }
-                        self.words(words)?
-                    }
-                };
-                for value in values {
+                for value in self.for_values(items)? {
                     self.vars.insert(var.name.clone(), value);
                     self.block(body)?;
                 }
@@ -229,6 +235,7 @@ impl Evaluator {
                 Ok(())
             }
             StmtKind::RootBlock(body) => self.within(Ns::Root, |ev| ev.block(body)),
+            StmtKind::Build(body) => self.build_block(body),
             StmtKind::InNetns { ns, cmd } => {
                 let ns = self.ns_ref(ns, false)?;
                 self.within(ns, |ev| ev.stmt(cmd))
@@ -240,7 +247,7 @@ impl Evaluator {
             StmtKind::Exec { ns, argv } => self.exec(ns.as_ref(), argv, s.span),
             StmtKind::External { argv } => self.external(argv, s.span),
             StmtKind::Ping { opts, dest } => self.ping(opts, dest, s.span),
-            StmtKind::PingBlock { opts, lines } => self.ping_block(opts, lines, s.span),
+            StmtKind::PingBlock { opts, items } => self.ping_block(opts, items, s.span),
             StmtKind::Capture {
                 count,
                 file,

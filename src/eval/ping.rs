@@ -1,32 +1,23 @@
-//! `ping`: ICMP echo with iputils' flags, reply lines and summary; and `ping { }` blocks that
-//! check a reachability matrix, one thread a line.
+//! `ping`: ICMP echo with iputils' flags, reply lines and summary. (`ping { }` blocks are
+//! reach.rs.)
 
 use super::error::{Result, RunError};
 use super::netns::fail;
 use super::Evaluator;
 use crate::net::icmp::{Answer, EchoSocket, Quiet, Via};
 use crate::net::interrupt::{interrupted, InterruptGuard};
-use crate::net::{netns, NetError, Ns};
-use crate::syntax::ast::{PingLine, PingOpt, Word};
+use crate::syntax::ast::{PingOpt, Word};
 use crate::syntax::Span;
-use nix::errno::Errno;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::net::IpAddr;
-use std::os::fd::{AsFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 /// iputils' wait for late replies when none came at all and no -W was given (MAXWAIT).
 const LINGER: Duration = Duration::from_secs(10);
 /// The largest ICMP payload that fits an IPv4 packet.
 const MAX_SIZE: usize = 65507;
-/// How long a ping block waits for each line by default (its `-W`). Over a second: a link
-/// just brought up drops packets until the kernel's link watch activates it (up to a
-/// second), and the neighbour then retries ARP after a second.
-const BLOCK_WAIT: Duration = Duration::from_secs(2);
-/// How often a ping block line repeats its echo while it waits.
-const BLOCK_RETRY: Duration = Duration::from_millis(200);
 
 /// The options of one `ping`, with iputils' defaults.
 struct PingOptions {
@@ -199,7 +190,7 @@ impl Evaluator {
     }
 
     /// Seconds as iputils takes them: `1`, `0.2`, `0`.
-    fn seconds(&self, w: &Word) -> Result<Duration> {
+    pub(super) fn seconds(&self, w: &Word) -> Result<Duration> {
         let text = self.word(w)?;
         text.parse::<f64>()
             .ok()
@@ -210,137 +201,6 @@ impl Evaluator {
                 span: w.span,
             })
     }
-
-    /// `ping [-W SECS] { SRC -> DEST; SRC !-> DEST }`: every line checked at once, one report
-    /// line each, in order; fails if any line does not hold.
-    pub(super) fn ping_block(
-        &mut self,
-        opts: &[PingOpt],
-        lines: &[PingLine],
-        span: Span,
-    ) -> Result<()> {
-        let mut wait = BLOCK_WAIT;
-        for opt in opts {
-            match (&opt.value, opt.flag.as_str()) {
-                (Some(w), "-W") => wait = self.seconds(w)?,
-                _ => {
-                    return Err(RunError::Usage {
-                        what: format!("`{}` is not an option of a ping block", opt.flag),
-                        span: opt.span,
-                        help: Some("a ping block takes `-W SECS`: how long each line waits".into()),
-                    })
-                }
-            }
-        }
-        // Resolved on this thread: names, addresses and namespace handles.
-        let mut probes: Vec<(String, IpAddr, Option<OwnedFd>)> = Vec::new();
-        for line in lines {
-            let src = self.ns_ref(&line.src, false)?;
-            let dest = parse_addr(&self.word(&line.dest)?, line.dest.span)?;
-            let fd = match &src {
-                Ns::Root => None,
-                named => Some(self.ns_fd(named, line.src.span)?),
-            };
-            probes.push((src.to_string(), dest, fd));
-        }
-        let results: Vec<std::result::Result<Reach, NetError>> = std::thread::scope(|s| {
-            let handles: Vec<_> = probes
-                .iter()
-                .map(|(_, dest, fd)| s.spawn(move || probe(fd.as_ref(), *dest, wait)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(NetError::Malformed {
-                            what: "a ping block thread panicked".into(),
-                        })
-                    })
-                })
-                .collect()
-        });
-        // Ctrl-C stops every line within BLOCK_RETRY: a block cut short proves nothing, so
-        // the run stops, as at any statement.
-        if let Some(signal) = crate::net::interrupt::pending() {
-            return Err(RunError::Interrupted { signal, span });
-        }
-        let mut failed = Vec::new();
-        for ((line, (src, dest, _)), result) in lines.iter().zip(&probes).zip(results) {
-            let arrow = if line.reachable { "->" } else { "!->" };
-            let (holds, how) = match result {
-                Ok(Reach::Reply(rtt)) => (line.reachable, format!("reply in {}", rtt_text(rtt))),
-                Ok(Reach::Unreachable(errno)) => (!line.reachable, errno.desc().to_lowercase()),
-                Ok(Reach::Silent) => (
-                    !line.reachable,
-                    format!("no reply in {}s", fmt_g(wait.as_secs_f64())),
-                ),
-                Err(e) => (false, format!("error: {e}")),
-            };
-            let verdict = if holds { "ok" } else { "FAILED" };
-            println!("{src} {arrow} {dest}: {verdict}, {how}");
-            if !holds {
-                failed.push(miette::LabeledSpan::new_with_span(
-                    Some(format!("does not hold: {how}")),
-                    line.span,
-                ));
-            }
-        }
-        if failed.is_empty() {
-            Ok(())
-        } else {
-            Err(RunError::PingBlock {
-                failed: failed.len(),
-                total: lines.len(),
-                lines: failed,
-            })
-        }
-    }
-}
-
-/// How one line of a ping block ended.
-enum Reach {
-    /// A reply came, after this long.
-    Reply(Duration),
-    /// No reply within the wait.
-    Silent,
-    /// The kernel refused to send: no route, network down.
-    Unreachable(Errno),
-}
-
-/// One line of a ping block, on its own thread: an echo every BLOCK_RETRY until a reply or
-/// `wait` passes. The socket is opened inside the line's namespace.
-fn probe(ns: Option<&OwnedFd>, dest: IpAddr, wait: Duration) -> crate::net::Result<Reach> {
-    let sock = match ns {
-        Some(fd) => netns::run_in(fd.as_fd(), || EchoSocket::open(dest, None))??,
-        None => EchoSocket::open(dest, None)?,
-    };
-    let start = Instant::now();
-    let end = start + wait;
-    let payload = pattern(56);
-    let mut sent_at = Vec::new();
-    while Instant::now() < end && !interrupted() {
-        let seq = sent_at.len() as u16 + 1;
-        sent_at.push(Instant::now());
-        if let Err(e) = sock.send(seq, &payload) {
-            return match e.errno() {
-                Some(errno @ (Errno::ENETUNREACH | Errno::EHOSTUNREACH | Errno::ENETDOWN)) => {
-                    Ok(Reach::Unreachable(errno))
-                }
-                _ => Err(e),
-            };
-        }
-        let until = (Instant::now() + BLOCK_RETRY).min(end);
-        while Instant::now() < until && !interrupted() {
-            if let Ok(Answer::Reply { seq, .. }) =
-                sock.recv(until.saturating_duration_since(Instant::now()))?
-            {
-                if let Some(t) = sent_at.get(usize::from(seq).wrapping_sub(1)) {
-                    return Ok(Reach::Reply(t.elapsed()));
-                }
-            }
-        }
-    }
-    Ok(Reach::Silent)
 }
 
 fn parse_addr(text: &str, span: Span) -> Result<IpAddr> {
@@ -467,7 +327,9 @@ fn record(
                 );
             }
         }
-        Answer::Error { seq, from, text } => {
+        Answer::Error {
+            seq, from, text, ..
+        } => {
             t.errors += 1;
             if !o.quiet {
                 let _ = writeln!(out, "From {from} icmp_seq={seq} {text}");
@@ -477,7 +339,7 @@ fn record(
 }
 
 /// A round-trip time as iputils prints it: fewer decimals as it grows.
-fn rtt_text(rtt: Duration) -> String {
+pub(super) fn rtt_text(rtt: Duration) -> String {
     let us = rtt.as_micros() as u64;
     if us >= 100_000 - 50 {
         format!("{} ms", (us + 500) / 1000)
@@ -533,7 +395,7 @@ fn summary(dest: &str, t: &Tally) -> String {
 }
 
 /// printf's `%g`: six significant digits, trailing zeros dropped.
-fn fmt_g(x: f64) -> String {
+pub(super) fn fmt_g(x: f64) -> String {
     if x == 0.0 {
         return "0".into();
     }

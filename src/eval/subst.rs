@@ -168,10 +168,20 @@ fn own_substs<'a>(kind: &'a StmtKind, out: &mut Vec<&'a Subst>) {
             words.extend(opts.iter().filter_map(|o| o.value.as_ref()));
             words.push(dest);
         }
-        StmtKind::PingBlock { opts, lines } => {
+        StmtKind::PingBlock { opts, items } => {
             words.extend(opts.iter().filter_map(|o| o.value.as_ref()));
-            for line in lines {
-                words.extend([&line.src, &line.dest]);
+            // The block's own lines; those a loop generates read its variables, which are
+            // not set yet here.
+            for item in items {
+                match item {
+                    PingItem::Line(line) => words.extend([&line.src, &line.dest]),
+                    PingItem::Let { value, .. } => words.push(value),
+                    PingItem::For { items, .. } => match items {
+                        ForItems::Range { from, to } => words.extend([from, to]),
+                        ForItems::List(list) => words.extend(list),
+                    },
+                    PingItem::If { cond, .. } => cond_words(cond, &mut words),
+                }
             }
         }
         StmtKind::Capture {
@@ -216,6 +226,7 @@ fn own_substs<'a>(kind: &'a StmtKind, out: &mut Vec<&'a Subst>) {
         }
         // Their statements run through `stmt`, each with its own.
         StmtKind::Not(_)
+        | StmtKind::Build(_)
         | StmtKind::RootBlock(_)
         | StmtKind::Pipeline(_)
         | StmtKind::AndOr { .. } => {}

@@ -8,7 +8,7 @@
 
 use std::io::IoSliceMut;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::time::Duration;
 
 use nix::errno::Errno;
@@ -28,17 +28,29 @@ const ICMP6_DEST_UNREACH: u8 = 1;
 const ICMP6_TIME_EXCEEDED: u8 = 3;
 const ICMP6_ECHO: u8 = 128;
 const ICMP6_ECHOREPLY: u8 = 129;
+/// linux/icmp.h: the raw ICMP socket option level and its type filter.
+const SOL_RAW: libc::c_int = 255;
+const ICMP_FILTER: libc::c_int = 1;
+/// linux/icmpv6.h: the ICMPv6 type filter.
+const ICMP6_FILTER: libc::c_int = 1;
 /// The ICMP header: type, code, checksum, id, sequence.
 const HEADER: usize = 8;
 
-/// An echo socket for one destination.
-pub struct EchoSocket {
+/// An echo socket of one family that sends to any destination: a ping block keeps one per
+/// source namespace and family, and matches replies to probes by sequence number.
+pub struct EchoPort {
     fd: OwnedFd,
-    dest: IpAddr,
+    v6: bool,
     /// A raw socket: it sees every ICMP packet of the namespace, so replies are matched on id.
     raw: bool,
     /// Our echo id (on a datagram socket the kernel replaces it with the socket's own).
     id: u16,
+}
+
+/// An echo socket for one destination, as `ping DEST` uses it.
+pub struct EchoSocket {
+    port: EchoPort,
+    dest: IpAddr,
 }
 
 /// What came back for one of our echoes.
@@ -59,6 +71,8 @@ pub enum Answer {
     Error {
         /// The sequence number of the echo it is about.
         seq: u16,
+        /// The destination of that echo.
+        to: IpAddr,
         /// Who sent the error.
         from: IpAddr,
         /// iputils' text for it.
@@ -84,13 +98,14 @@ pub enum Via<'a> {
     Source(IpAddr),
 }
 
-impl EchoSocket {
-    /// Opens an echo socket for `dest` in the calling thread's namespace, bound to a device or
-    /// a source address if given (as `ping -I DEV|ADDR`).
-    pub fn open(dest: IpAddr, via: Option<Via>) -> Result<Self> {
-        let (family, proto) = match dest {
-            IpAddr::V4(_) => (AddressFamily::Inet, SockProtocol::Icmp),
-            IpAddr::V6(_) => (AddressFamily::Inet6, SockProtocol::IcmpV6),
+impl EchoPort {
+    /// Opens an echo socket for IPv6 (`v6`) or IPv4 in the calling thread's namespace, bound
+    /// to a device or a source address if given (as `ping -I DEV|ADDR`).
+    pub fn open(v6: bool, via: Option<Via>) -> Result<Self> {
+        let (family, proto) = if v6 {
+            (AddressFamily::Inet6, SockProtocol::IcmpV6)
+        } else {
+            (AddressFamily::Inet, SockProtocol::Icmp)
         };
         let flags = SockFlag::SOCK_CLOEXEC;
         let (fd, raw) = match socket(family, SockType::Datagram, flags, proto) {
@@ -113,38 +128,29 @@ impl EchoSocket {
             None => {}
         }
         // The TTL (hop limit) of replies arrives as a control message when the header does not.
-        let ttl = match dest {
-            IpAddr::V4(_) => setsockopt(&fd, sockopt::Ipv4RecvTtl, &true),
-            IpAddr::V6(_) => setsockopt(&fd, sockopt::Ipv6RecvHopLimit, &true),
+        let ttl = if v6 {
+            setsockopt(&fd, sockopt::Ipv6RecvHopLimit, &true)
+        } else {
+            setsockopt(&fd, sockopt::Ipv4RecvTtl, &true)
         };
         ttl.map_err(|e| NetError::sys("setsockopt RECVTTL", e))?;
         // A big receive buffer: a flood (`-i 0`) must not lose replies in the socket.
         let _ = setsockopt(&fd, sockopt::RcvBuf, &(1 << 20));
-        Ok(EchoSocket {
+        if raw {
+            // Only replies and errors: not the echo requests others send to this namespace.
+            filter_raw(&fd, v6);
+        }
+        Ok(EchoPort {
             fd,
-            dest,
+            v6,
             raw,
             id: (std::process::id() as u16) ^ (next_salt() << 8),
         })
     }
 
-    /// The source address the kernel would use for this destination through `dev`: a UDP
-    /// socket connected to it, never sending, as iputils finds it.
-    pub fn source_for(dest: IpAddr, dev: &str) -> Result<IpAddr> {
-        let family = match dest {
-            IpAddr::V4(_) => AddressFamily::Inet,
-            IpAddr::V6(_) => AddressFamily::Inet6,
-        };
-        let fd = socket(family, SockType::Datagram, SockFlag::SOCK_CLOEXEC, None)
-            .map_err(|e| NetError::sys("socket(SOCK_DGRAM)", e))?;
-        bind_device(&fd, dev)?;
-        connect(fd.as_raw_fd(), &sockaddr(dest, 1025))
-            .map_err(|e| NetError::sys(format!("connect {dest}"), e))?;
-        let local: SockaddrStorage =
-            getsockname(fd.as_raw_fd()).map_err(|e| NetError::sys("getsockname", e))?;
-        sock_ip(&local).ok_or_else(|| NetError::Malformed {
-            what: "getsockname gave no IP address".into(),
-        })
+    /// The socket, to poll it.
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
     }
 
     /// Whether this is a raw socket (the datagram one was refused).
@@ -152,57 +158,35 @@ impl EchoSocket {
         self.raw
     }
 
-    /// Sends echo request `seq` with `payload` after the 8-byte header.
-    pub fn send(&self, seq: u16, payload: &[u8]) -> Result<()> {
-        let v6 = self.dest.is_ipv6();
+    /// Sends echo request `seq` to `dest` with `payload` after the 8-byte header; with
+    /// `nonblocking`, a full send buffer is EAGAIN instead of a wait.
+    pub fn send(&self, dest: IpAddr, seq: u16, payload: &[u8], nonblocking: bool) -> Result<()> {
         let mut packet = Vec::with_capacity(HEADER + payload.len());
-        packet.push(if v6 { ICMP6_ECHO } else { ICMP_ECHO });
+        packet.push(if self.v6 { ICMP6_ECHO } else { ICMP_ECHO });
         packet.push(0);
         packet.extend_from_slice(&[0, 0]);
         packet.extend_from_slice(&self.id.to_be_bytes());
         packet.extend_from_slice(&seq.to_be_bytes());
         packet.extend_from_slice(payload);
         // The kernel sums ICMPv6 (always) and datagram ICMP; a raw ICMP socket leaves it to us.
-        if self.raw && !v6 {
+        if self.raw && !self.v6 {
             let sum = checksum(&packet);
             packet[2..4].copy_from_slice(&sum.to_be_bytes());
         }
-        let to = sockaddr(self.dest, 0);
-        sendto(self.fd.as_raw_fd(), &packet, &to, MsgFlags::empty())
+        let to = sockaddr(dest, 0);
+        let flags = if nonblocking {
+            MsgFlags::MSG_DONTWAIT
+        } else {
+            MsgFlags::empty()
+        };
+        sendto(self.fd.as_raw_fd(), &packet, &to, flags)
             .map(drop)
-            .map_err(|e| NetError::sys(format!("sendto {}", self.dest), e))
+            .map_err(|e| NetError::sys(format!("sendto {dest}"), e))
     }
 
-    /// Waits up to `timeout` for an answer to one of our echoes; other ICMP is skipped.
-    pub fn recv(&self, timeout: Duration) -> Result<std::result::Result<Answer, Quiet>> {
-        let deadline = std::time::Instant::now() + timeout;
-        let mut buf = vec![0u8; 65536 + 60];
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            let ms = left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
-            let mut fds = [PollFd::new(self.fd.as_fd(), PollFlags::POLLIN)];
-            match poll(
-                &mut fds,
-                PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
-            ) {
-                Ok(0) => return Ok(Err(Quiet::Timeout)),
-                Ok(_) => {}
-                Err(Errno::EINTR) => return Ok(Err(Quiet::Interrupted)),
-                Err(e) => return Err(NetError::sys("poll", e)),
-            }
-            // Drain everything readable before waiting again.
-            loop {
-                match self.recv_one(&mut buf)? {
-                    Some(Some(answer)) => return Ok(Ok(answer)),
-                    Some(None) => continue,
-                    None => break,
-                }
-            }
-        }
-    }
-
-    /// One packet: `None` when nothing is left to read, `Some(None)` for someone else's.
-    fn recv_one(&self, buf: &mut [u8]) -> Result<Option<Option<Answer>>> {
+    /// Reads one packet without waiting: `None` when nothing is left to read, `Some(None)` for
+    /// a packet that is not an answer to one of this socket's echoes. `buf` holds a packet.
+    pub fn try_recv(&self, buf: &mut [u8]) -> Result<Option<Option<Answer>>> {
         let mut cmsg = nix::cmsg_space!(libc::c_int, libc::c_int);
         let mut iov = [IoSliceMut::new(buf)];
         let msg = match recvmsg::<SockaddrStorage>(
@@ -233,7 +217,7 @@ impl EchoSocket {
         };
         let mut icmp = &iov[0][..len.min(iov[0].len())];
         // A raw IPv4 socket hands over the IP header too.
-        if self.raw && self.dest.is_ipv4() {
+        if self.raw && !self.v6 {
             let Some(ihl) = icmp.first().map(|b| usize::from(b & 0x0f) * 4) else {
                 return Ok(Some(None));
             };
@@ -253,14 +237,14 @@ impl EchoSocket {
         let (kind, code) = (icmp[0], icmp[1]);
         let id = u16::from_be_bytes([icmp[4], icmp[5]]);
         let seq = u16::from_be_bytes([icmp[6], icmp[7]]);
-        let reply = if self.dest.is_ipv6() {
+        let reply = if self.v6 {
             ICMP6_ECHOREPLY
         } else {
             ICMP_ECHOREPLY
         };
         if kind == reply {
             // A raw socket sees everyone's replies; a datagram socket only ours.
-            if self.raw && (id != self.id || from != self.dest) {
+            if self.raw && id != self.id {
                 return None;
             }
             return Some(Answer::Reply {
@@ -271,7 +255,7 @@ impl EchoSocket {
             });
         }
         // An error quotes our packet: the IP header, then our ICMP header.
-        let (text, quoted) = if self.dest.is_ipv6() {
+        let (text, to, quoted) = if self.v6 {
             let text = match (kind, code) {
                 (ICMP6_DEST_UNREACH, 0) => "Destination unreachable: No route",
                 (ICMP6_DEST_UNREACH, 1) => "Destination unreachable: Administratively prohibited",
@@ -281,7 +265,9 @@ impl EchoSocket {
                 (ICMP6_TIME_EXCEEDED, _) => "Time exceeded: Hop limit",
                 _ => return None,
             };
-            (text, icmp.get(HEADER + 40..)?)
+            let inner = icmp.get(HEADER..)?;
+            let dst: [u8; 16] = inner.get(24..40)?.try_into().ok()?;
+            (text, IpAddr::from(dst), inner.get(40..)?)
         } else {
             let text = match (kind, code) {
                 (ICMP_DEST_UNREACH, 0) => "Destination Net Unreachable",
@@ -300,10 +286,7 @@ impl EchoSocket {
                 *inner.get(18)?,
                 *inner.get(19)?,
             );
-            if IpAddr::V4(dst) != self.dest {
-                return None;
-            }
-            (text, inner.get(ihl..)?)
+            (text, IpAddr::V4(dst), inner.get(ihl..)?)
         };
         if quoted.len() < HEADER {
             return None;
@@ -315,9 +298,119 @@ impl EchoSocket {
         }
         Some(Answer::Error {
             seq: u16::from_be_bytes([quoted[6], quoted[7]]),
+            to,
             from,
             text,
         })
+    }
+}
+
+impl EchoSocket {
+    /// Opens an echo socket for `dest` in the calling thread's namespace, bound to a device or
+    /// a source address if given (as `ping -I DEV|ADDR`).
+    pub fn open(dest: IpAddr, via: Option<Via>) -> Result<Self> {
+        Ok(EchoSocket {
+            port: EchoPort::open(dest.is_ipv6(), via)?,
+            dest,
+        })
+    }
+
+    /// The source address the kernel would use for this destination through `dev`: a UDP
+    /// socket connected to it, never sending, as iputils finds it.
+    pub fn source_for(dest: IpAddr, dev: &str) -> Result<IpAddr> {
+        let family = match dest {
+            IpAddr::V4(_) => AddressFamily::Inet,
+            IpAddr::V6(_) => AddressFamily::Inet6,
+        };
+        let fd = socket(family, SockType::Datagram, SockFlag::SOCK_CLOEXEC, None)
+            .map_err(|e| NetError::sys("socket(SOCK_DGRAM)", e))?;
+        bind_device(&fd, dev)?;
+        connect(fd.as_raw_fd(), &sockaddr(dest, 1025))
+            .map_err(|e| NetError::sys(format!("connect {dest}"), e))?;
+        let local: SockaddrStorage =
+            getsockname(fd.as_raw_fd()).map_err(|e| NetError::sys("getsockname", e))?;
+        sock_ip(&local).ok_or_else(|| NetError::Malformed {
+            what: "getsockname gave no IP address".into(),
+        })
+    }
+
+    /// Whether this is a raw socket (the datagram one was refused).
+    pub fn is_raw(&self) -> bool {
+        self.port.raw
+    }
+
+    /// Sends echo request `seq` with `payload` after the 8-byte header.
+    pub fn send(&self, seq: u16, payload: &[u8]) -> Result<()> {
+        self.port.send(self.dest, seq, payload, false)
+    }
+
+    /// Waits up to `timeout` for an answer to one of our echoes; other ICMP is skipped.
+    pub fn recv(&self, timeout: Duration) -> Result<std::result::Result<Answer, Quiet>> {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut buf = vec![0u8; RECV_BUF];
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let ms = left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
+            let mut fds = [PollFd::new(self.port.fd(), PollFlags::POLLIN)];
+            match poll(
+                &mut fds,
+                PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
+            ) {
+                Ok(0) => return Ok(Err(Quiet::Timeout)),
+                Ok(_) => {}
+                Err(Errno::EINTR) => return Ok(Err(Quiet::Interrupted)),
+                Err(e) => return Err(NetError::sys("poll", e)),
+            }
+            // Drain everything readable before waiting again.
+            while let Some(answer) = self.port.try_recv(&mut buf)? {
+                match answer {
+                    // A raw socket sees replies from anyone to our id; only dest's count.
+                    Some(Answer::Reply { from, .. }) if self.port.raw && from != self.dest => {}
+                    Some(Answer::Error { to, .. }) if to != self.dest => {}
+                    Some(answer) => return Ok(Ok(answer)),
+                    None => {}
+                }
+            }
+        }
+    }
+}
+
+/// The largest packet a socket hands over: 64 KiB of ICMP and an IP header.
+pub const RECV_BUF: usize = 65536 + 60;
+
+/// ICMP_FILTER (IPv4) and ICMP6_FILTER (IPv6): a raw socket gets echo replies and the errors
+/// that quote an echo, not the requests others send here. Best effort: without it, parsing
+/// skips them anyway.
+fn filter_raw(fd: &OwnedFd, v6: bool) {
+    if v6 {
+        // struct icmp6_filter: a set bit blocks the type.
+        let mut blocked = [u32::MAX; 8];
+        for t in [ICMP6_ECHOREPLY, ICMP6_DEST_UNREACH, ICMP6_TIME_EXCEEDED] {
+            blocked[usize::from(t >> 5)] &= !(1 << (t & 31));
+        }
+        // SAFETY: a valid fd, and a pointer to 32 bytes, the size given.
+        unsafe {
+            libc::setsockopt(
+                fd.as_raw_fd(),
+                libc::IPPROTO_ICMPV6,
+                ICMP6_FILTER,
+                blocked.as_ptr().cast(),
+                std::mem::size_of_val(&blocked) as libc::socklen_t,
+            )
+        };
+    } else {
+        let blocked: u32 =
+            !((1 << ICMP_ECHOREPLY) | (1 << ICMP_DEST_UNREACH) | (1 << ICMP_TIME_EXCEEDED));
+        // SAFETY: a valid fd, and a pointer to a u32, the size given.
+        unsafe {
+            libc::setsockopt(
+                fd.as_raw_fd(),
+                SOL_RAW,
+                ICMP_FILTER,
+                (&blocked as *const u32).cast(),
+                std::mem::size_of::<u32>() as libc::socklen_t,
+            )
+        };
     }
 }
 

@@ -80,6 +80,9 @@ pub enum StmtKind {
     Help(Option<Word>),
     /// `root { }`: the body runs in the namespace vsh started in.
     RootBlock(Block),
+    /// `build { }`: links the body brings up stay down until it ends, then come up leaves
+    /// first.
+    Build(Block),
     /// `ip -n NAME CMD`: one builtin inside NAME.
     InNetns {
         ns: Word,
@@ -108,10 +111,11 @@ pub enum StmtKind {
         opts: Vec<PingOpt>,
         dest: Word,
     },
-    /// `ping [-W SECS] { SRC -> DEST; SRC !-> DEST }`: a reachability matrix.
+    /// `ping [-W SECS] [-v] { SRC -> DEST; SRC !-> DEST }`: a reachability matrix, whose
+    /// lines loops may generate.
     PingBlock {
         opts: Vec<PingOpt>,
-        lines: Vec<PingLine>,
+        items: Vec<PingItem>,
     },
     /// `capture [-c N] [-w FILE] DEV { }`: packets on DEV while the body runs.
     Capture {
@@ -226,7 +230,31 @@ pub struct PingOpt {
     pub span: Span,
 }
 
-/// `SRC -> DEST` (must answer) or `SRC !-> DEST` (must not) in a ping block.
+/// What a ping block holds: lines, and the `let`, `for` and `if` that generate them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PingItem {
+    Line(PingLine),
+    /// `let NAME = WORD`
+    Let {
+        name: Ident,
+        value: Word,
+    },
+    /// `for VAR in ITEMS { ... }`
+    For {
+        var: Ident,
+        items: ForItems,
+        body: Vec<PingItem>,
+    },
+    /// `if COND { ... } else { ... }`
+    If {
+        cond: Cond,
+        then: Vec<PingItem>,
+        otherwise: Option<Vec<PingItem>>,
+    },
+}
+
+/// `SRC -> DEST` (must answer) or `SRC !-> DEST` (must not) in a ping block. DEST is an
+/// address, or a namespace: then each of its global addresses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PingLine {
     pub src: Word,

@@ -197,6 +197,7 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
             ns: parse_word(next(&mut inner)),
             body: parse_block(next(&mut inner)),
         },
+        Rule::build_block => StmtKind::Build(parse_block(next(&mut inner))),
         Rule::netns_enter => StmtKind::NetnsEnter(parse_word(next(&mut inner))),
         Rule::deny_stmt => StmtKind::Deny(parse_word(next(&mut inner))),
         Rule::set_stmt => StmtKind::Set(inner.flat_map(parse_set_opt).collect()),
@@ -247,14 +248,14 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
             }
         }
         Rule::ping_block => {
-            let (mut opts, mut lines) = (Vec::new(), Vec::new());
+            let (mut opts, mut items) = (Vec::new(), Vec::new());
             for p in inner {
                 match p.as_rule() {
-                    Rule::ping_line => lines.push(parse_ping_line(p)),
+                    Rule::ping_body => items = parse_ping_body(p),
                     _ => opts.push(parse_ping_opt(p)),
                 }
             }
-            StmtKind::PingBlock { opts, lines }
+            StmtKind::PingBlock { opts, items }
         }
         Rule::capture_cmd => {
             let (mut count, mut file, mut dev, mut body) = (None, None, None, None);
@@ -584,7 +585,7 @@ fn parse_addr(pair: Pair<Rule>) -> AddrCmd {
 fn parse_ping_opt(pair: Pair<Rule>) -> PingOpt {
     let sp = span(&pair);
     match pair.as_rule() {
-        Rule::ping_quiet => PingOpt {
+        Rule::ping_quiet | Rule::ping_verbose => PingOpt {
             flag: pair.as_str().to_string(),
             value: None,
             span: sp,
@@ -602,16 +603,67 @@ fn parse_ping_opt(pair: Pair<Rule>) -> PingOpt {
     }
 }
 
-fn parse_ping_line(pair: Pair<Rule>) -> PingLine {
+/// `{ ... }` of a ping block: its lines and the loops, lets and ifs around them.
+fn parse_ping_body(pair: Pair<Rule>) -> Vec<PingItem> {
+    pair.into_inner().map(parse_ping_item).collect()
+}
+
+fn parse_ping_item(pair: Pair<Rule>) -> PingItem {
     let sp = span(&pair);
-    let mut inner = pair.into_inner();
-    let src = parse_word(next(&mut inner));
-    let arrow = next(&mut inner);
-    PingLine {
-        src,
-        reachable: arrow.as_rule() == Rule::ping_reachable,
-        dest: parse_word(next(&mut inner)),
-        span: sp,
+    let rule = pair.as_rule();
+    let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    match rule {
+        Rule::ping_line => {
+            let src = parse_word(next(&mut inner));
+            let arrow = next(&mut inner);
+            PingItem::Line(PingLine {
+                src,
+                reachable: arrow.as_rule() == Rule::ping_reachable,
+                dest: parse_word(next(&mut inner)),
+                span: sp,
+            })
+        }
+        Rule::ping_let => PingItem::Let {
+            name: parse_ident(next(&mut inner)),
+            value: parse_word(next(&mut inner)),
+        },
+        Rule::ping_for => {
+            let var = parse_ident(next(&mut inner));
+            let (mut words, mut range, mut body) = (Vec::new(), None, Vec::new());
+            for p in inner {
+                match p.as_rule() {
+                    Rule::range => {
+                        let mut parts = p.into_inner();
+                        let from = parse_word_parts(next(&mut parts));
+                        let to = parse_word_parts(next(&mut parts));
+                        range = Some(ForItems::Range { from, to });
+                    }
+                    Rule::word => words.push(parse_word(p)),
+                    Rule::ping_body => body = parse_ping_body(p),
+                    r => unreachable_rule(r),
+                }
+            }
+            PingItem::For {
+                var,
+                items: range.unwrap_or(ForItems::List(words)),
+                body,
+            }
+        }
+        Rule::ping_if => {
+            let cond = parse_cond(next(&mut inner));
+            let then = parse_ping_body(next(&mut inner));
+            let otherwise = inner.next().map(|p| match p.as_rule() {
+                Rule::ping_body => parse_ping_body(p),
+                // `else if` is an else body holding one if.
+                _ => vec![parse_ping_item(p)],
+            });
+            PingItem::If {
+                cond,
+                then,
+                otherwise,
+            }
+        }
+        r => unreachable_rule(r),
     }
 }
 
@@ -791,6 +843,8 @@ fn describe(rule: &Rule) -> String {
         Rule::ping_flag | Rule::ping_key => "`-c`, `-i`, `-W`, `-w`, `-s`, `-I`".into(),
         Rule::ping_quiet => "`-q`".into(),
         Rule::ping_line => "`SRC -> DEST`".into(),
+        Rule::ping_verbose => "`-v`".into(),
+        Rule::ping_for | Rule::ping_let | Rule::ping_if => "`for`, `let` or `if`".into(),
         Rule::ping_reachable | Rule::ping_unreachable => "`->` or `!->`".into(),
         Rule::capture_flag | Rule::capture_key => "`-c N` or `-w FILE`".into(),
         Rule::kill_signal => "a signal (`-TERM`, `-9`)".into(),
