@@ -67,6 +67,35 @@ fn missing_devices_and_namespaces_are_named() {
 }
 
 #[test]
+fn a_kernel_failure_has_a_code_by_its_cause() {
+    let run = Lab::new("veth a peer b\nveth a peer c\n").run().failure(1);
+    assert!(
+        run.stderr.starts_with("vsh::kernel::exists\n"),
+        "{}",
+        run.stderr
+    );
+    let run = Lab::new("veth a peer b\naddr del 10.9.9.9/24 dev a\n")
+        .run()
+        .failure(1);
+    assert!(
+        run.stderr.starts_with("vsh::kernel::not_found\n"),
+        "{}",
+        run.stderr
+    );
+    let run = Lab::new("ip -n nothere link\n").run().failure(1);
+    assert!(
+        run.stderr.starts_with("vsh::kernel::not_found\n"),
+        "{}",
+        run.stderr
+    );
+    let run = Lab::new("link add br0 type bridge\nlink set br0 master br0\n")
+        .run()
+        .failure(1);
+    // ELOOP has no cause of its own: the plain code.
+    assert!(run.stderr.starts_with("vsh::kernel\n"), "{}", run.stderr);
+}
+
+#[test]
 fn bad_values_are_refused_before_the_kernel() {
     let cases = [
         (

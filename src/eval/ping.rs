@@ -251,11 +251,8 @@ impl Evaluator {
             handles
                 .into_iter()
                 .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(NetError::Malformed {
-                            what: "a ping block thread panicked".into(),
-                        })
-                    })
+                    h.join()
+                        .unwrap_or_else(|p| Err(NetError::panicked("a ping block thread", p)))
                 })
                 .collect()
         });
