@@ -80,6 +80,30 @@ fn tab_completes_a_keyword_and_a_device_name() {
 }
 
 #[test]
+fn tab_after_netns_offers_namespaces_and_after_netns_del_not_root() {
+    let mut p = repl();
+    run(&mut p, "netns add zebra");
+    // `netns NAME {` is the common form: the name completes as a subcommand would.
+    p.send("netns zeb\t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("zebra").unwrap();
+    p.send_line("{ echo inside-$(netns identify) }").unwrap();
+    p.exp_string("inside-zebra").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    // `root` cannot be deleted, so the one namespace there is completes alone.
+    p.send("netns del \t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("zebra").unwrap();
+    p.send_line("; echo deleted-$?-${7 * 6}").unwrap();
+    p.exp_string("deleted-0-42").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("netns list; echo listed").unwrap();
+    let listed = p.exp_string("listed").unwrap();
+    assert!(!listed.contains("zebra\r\n"), "{listed}");
+    quit(&mut p);
+}
+
+#[test]
 fn an_error_then_a_successful_line_and_history_with_up() {
     let mut p = repl();
     p.send_line("link show nothere").unwrap();
@@ -150,6 +174,11 @@ fn help_lists_builtins_and_shows_one() {
     ] {
         p.exp_string(line).unwrap();
     }
+    p.exp_string("vsh> ").unwrap();
+    // iproute2's name of a builtin shows that builtin.
+    p.send_line("help address").unwrap();
+    p.exp_string("addr: IPv4 and IPv6 addresses").unwrap();
+    p.exp_string("  addr add CIDR dev DEV").unwrap();
     p.exp_string("vsh> ").unwrap();
     p.send_line("help nosuch").unwrap();
     p.exp_string("\"nosuch\" is not a builtin (`help` lists them)")
