@@ -1,25 +1,9 @@
 //! Why a statement failed: one variant per kind of failure, each pointing at its span.
 
-use crate::net::NetError;
+use crate::net::{NameKind, NetError};
 use crate::syntax::Span;
 
 pub type Result<T> = std::result::Result<T, RunError>;
-
-/// What kind of name a value was meant to be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NameKind {
-    Interface,
-    Namespace,
-}
-
-impl std::fmt::Display for NameKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            NameKind::Interface => "interface name",
-            NameKind::Namespace => "namespace name",
-        })
-    }
-}
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum RunError {
@@ -48,7 +32,7 @@ pub enum RunError {
         span: Span,
     },
 
-    #[error("invalid {kind} \"{name}\": {reason}")]
+    #[error("invalid {kind} name \"{name}\": {reason}")]
     #[diagnostic(code(vsh::bad_name))]
     BadName {
         kind: NameKind,

@@ -1,29 +1,10 @@
 //! Typed errors of the net layer. The errno is kept as [`Errno`] so callers can match on it;
 //! it becomes text only when displayed.
 
-use std::fmt;
-
 use nix::errno::Errno;
 
+use super::names::NameKind;
 use super::netns::Ns;
-
-/// Which kind of name was refused by [`NetError::InvalidName`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NameKind {
-    /// A network namespace name (a file name in /run/netns).
-    Netns,
-    /// A network interface name (IFNAMSIZ rules).
-    Interface,
-}
-
-impl fmt::Display for NameKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            NameKind::Netns => "namespace",
-            NameKind::Interface => "interface",
-        })
-    }
-}
 
 /// Everything the net layer can fail with.
 #[derive(Debug, thiserror::Error)]
