@@ -222,9 +222,74 @@ pub const BUILTINS: &[Builtin] = &[
     },
 ];
 
-/// The builtin called `name`.
+/// Other names of builtins, as iproute2 spells them: (alias, builtin).
+pub const ALIASES: &[(&str, &str)] = &[("address", "addr")];
+
+/// Other names of subcommands, any builtin's: (alias, subcommand).
+pub const SUBCOMMAND_ALIASES: &[(&str, &str)] =
+    &[("delete", "del"), ("list", "show"), ("ls", "show")];
+
+/// Words of the language that are neither builtins nor their subcommands.
+pub const CONTROL: &[&str] = &["else", "in"];
+
+/// The keywords inside statements, by where they stand: completion offers each list there,
+/// highlighting marks every word of every list.
+pub mod words {
+    /// After `ip`.
+    pub const IP: &[&str] = &["-n", "addr", "link", "netns", "route"];
+    /// After `if`.
+    pub const IF: &[&str] = &["link", "netns"];
+    /// After `if link` or `if netns`.
+    pub const IF_OBJECT: &[&str] = &["exists"];
+    /// After `link set DEV`, as often as wanted.
+    pub const LINK_SET: &[&str] = &["down", "master", "mtu", "name", "netns", "nomaster", "up"];
+    /// In `link add [name] NAME type veth peer [name] PEER [netns NS]`.
+    pub const LINK_ADD: &[&str] = &["name", "type", "veth", "peer", "netns"];
+    /// After `addr add|del CIDR`, and before a device elsewhere.
+    pub const DEV: &[&str] = &["dev"];
+    /// After `veth NAME`.
+    pub const VETH: &[&str] = &["peer"];
+    /// In `route add|del`: the destination `default`, then options.
+    pub const ROUTE: &[&str] = &["default", "via", "dev", "src", "metric", "priority"];
+    /// Inside `bridge NAME { }`.
+    pub const BRIDGE_BLOCK: &[&str] = &["port", "addr", "address"];
+
+    /// Every list above.
+    pub const ALL: &[&[&str]] = &[
+        IP,
+        IF,
+        IF_OBJECT,
+        LINK_SET,
+        LINK_ADD,
+        DEV,
+        VETH,
+        ROUTE,
+        BRIDGE_BLOCK,
+    ];
+}
+
+/// The builtin called `name`, or that `name` is another name of (`address`: `addr`).
 pub fn find(name: &str) -> Option<&'static Builtin> {
+    let name = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map_or(name, |(_, builtin)| builtin);
     BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// Every keyword of the language: builtins, their subcommands, other names of both, control
+/// words and the words inside statements (not flags such as `-n`). The grammar's keyword
+/// rules are the same set (a test reads grammar/vsh.pest to hold them to it).
+pub fn keywords() -> std::collections::BTreeSet<&'static str> {
+    let mut all: std::collections::BTreeSet<&'static str> =
+        BUILTINS.iter().map(|b| b.name).collect();
+    all.extend(BUILTINS.iter().flat_map(|b| subcommands(b.name)));
+    all.extend(ALIASES.iter().map(|(alias, _)| *alias));
+    all.extend(SUBCOMMAND_ALIASES.iter().map(|(alias, _)| *alias));
+    all.extend(CONTROL);
+    all.extend(words::ALL.iter().flat_map(|list| list.iter()));
+    all.retain(|w| !w.starts_with('-'));
+    all
 }
 
 /// The subcommands of a builtin (`add`, `del`, ... for `netns`), read from its usage lines.
@@ -294,6 +359,7 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     #[test]
     fn subcommands_come_from_usage() {
@@ -304,5 +370,91 @@ mod tests {
         assert_eq!(subcommands("link"), ["add", "del", "list", "set", "show"]);
         assert_eq!(nearest("lnik"), Some("link"));
         assert_eq!(nearest("tcpdump"), None);
+    }
+
+    /// The body of the grammar rule `name`, up to its closing brace alone on a line.
+    fn rule<'g>(grammar: &'g str, name: &str) -> &'g str {
+        let start = grammar
+            .find(&format!("\n{name} "))
+            .unwrap_or_else(|| panic!("no rule {name} in grammar/vsh.pest"));
+        let body = &grammar[start..];
+        &body[..body
+            .find("\n}")
+            .expect("a rule ends with `}` alone on a line")]
+    }
+
+    /// The quoted words (not flags, not symbols) of `text`.
+    fn quoted(text: &str) -> BTreeSet<String> {
+        text.split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
+            .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            .map(String::from)
+            .collect()
+    }
+
+    fn same(what: &str, grammar: &BTreeSet<String>, table: &BTreeSet<&str>) {
+        let table: BTreeSet<String> = table.iter().map(|w| w.to_string()).collect();
+        let only_grammar: Vec<_> = grammar.difference(&table).collect();
+        let only_table: Vec<_> = table.difference(grammar).collect();
+        assert!(
+            only_grammar.is_empty() && only_table.is_empty(),
+            "{what}: only in grammar/vsh.pest: {only_grammar:?}; only in src/builtins.rs: {only_table:?}"
+        );
+    }
+
+    #[test]
+    fn the_grammar_and_the_table_have_the_same_keywords() {
+        let grammar =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/grammar/vsh.pest"))
+                .expect("grammar/vsh.pest");
+        let reserved = quoted(rule(&grammar, "reserved"));
+        let forms = quoted(rule(&grammar, "vsh_form"));
+        let names: BTreeSet<&str> = BUILTINS.iter().map(|b| b.name).collect();
+
+        // What starts a statement: `reserved`, and the builtins `vsh_form` recognises.
+        let heads: BTreeSet<String> = reserved
+            .iter()
+            .chain(forms.iter().filter(|w| names.contains(w.as_str())))
+            .cloned()
+            .collect();
+        let mut table_heads = names.clone();
+        table_heads.extend(ALIASES.iter().map(|(alias, _)| *alias));
+        table_heads.extend(CONTROL);
+        same("statement heads", &heads, &table_heads);
+
+        // `route` and its subcommands under every name.
+        let route_subs = subcommands("route");
+        let mut table_route: BTreeSet<&str> = route_subs.iter().copied().collect();
+        table_route.extend(
+            SUBCOMMAND_ALIASES
+                .iter()
+                .filter(|(_, sub)| route_subs.contains(sub))
+                .map(|(alias, _)| *alias),
+        );
+        table_route.insert("route");
+        let grammar_route: BTreeSet<String> = rule(&grammar, "vsh_form")
+            .split("\n  |")
+            .filter(|alt| alt.trim_start().starts_with("\"route\""))
+            .flat_map(quoted)
+            .collect();
+        same("`route` forms", &grammar_route, &table_route);
+
+        // Every keyword, anywhere.
+        let mut all: BTreeSet<String> = grammar
+            .lines()
+            .filter(|l| l.starts_with("k_"))
+            .flat_map(quoted)
+            .collect();
+        all.extend(reserved);
+        all.extend(forms);
+        same("keywords", &all, &keywords());
+    }
+
+    #[test]
+    fn aliases_resolve() {
+        assert_eq!(find("address").map(|b| b.name), Some("addr"));
+        assert!(find("adress").is_none());
     }
 }

@@ -13,6 +13,7 @@ fn port<'a>(ports: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
 
 #[test]
 fn the_block_makes_the_bridge_enslaves_brings_up_and_addresses() {
+    needs_root!();
     let run = Lab::new(
         "veth veth0 peer veth1\n\
          veth veth2 peer veth3\n\
@@ -44,6 +45,7 @@ fn the_block_makes_the_bridge_enslaves_brings_up_and_addresses() {
 
 #[test]
 fn the_block_is_idempotent_when_the_bridge_exists() {
+    needs_root!();
     let run = Lab::new(
         "veth veth0 peer veth1\n\
          link add br0 type bridge\n\
@@ -71,6 +73,7 @@ fn the_block_is_idempotent_when_the_bridge_exists() {
 
 #[test]
 fn a_port_leaves_with_nomaster_and_an_address_moves_to_the_bridge() {
+    needs_root!();
     // The document's section 3.6: the IP moves from veth0 to br0.
     let run = Lab::new(
         "link add name br0 type bridge\n\
@@ -103,6 +106,7 @@ fn a_port_leaves_with_nomaster_and_an_address_moves_to_the_bridge() {
 
 #[test]
 fn bridge_link_prints_what_bridge_link_prints() {
+    needs_root!();
     // The kernel moves a port to forwarding when its carrier comes, a little later: wait for
     // that (a condition, not a time), so that vsh and `bridge` read the same state.
     let run = Lab::new(
@@ -133,6 +137,7 @@ fn bridge_link_prints_what_bridge_link_prints() {
 
 #[test]
 fn a_port_with_its_peer_in_another_namespace() {
+    needs_root!();
     let run = Lab::new(
         "netns add n1\n\
          veth veth0 peer veth1 netns n1\n\
@@ -155,6 +160,7 @@ fn a_port_with_its_peer_in_another_namespace() {
 
 #[test]
 fn a_missing_port_is_named_and_pointed_at_and_nothing_changes() {
+    needs_root!();
     // --keep: what the run made before failing stays, so the oracle can see it was untouched.
     let run = Lab::new("veth veth0 peer veth1\nbridge br0 {\n    port veth0 nothere\n}\n")
         .flag("--keep")
@@ -186,6 +192,7 @@ vsh: kept what this run made and changed (2 journal entries); undo it with: vsh 
 
 #[test]
 fn a_block_over_a_device_that_is_not_a_bridge() {
+    needs_root!();
     Lab::new("veth br0 peer x1\nbridge br0 { addr 10.0.0.1/24 }\n")
         .run()
         .failure(1)

@@ -4,6 +4,7 @@ use crate::lab::Lab;
 
 #[test]
 fn syntax_error_exit_2_with_line_and_expectation() {
+    needs_root!();
     let run = Lab::new("netns add a\nlink frob veth0\n").run().failure(2);
     assert_eq!(
         run.stderr,
@@ -23,6 +24,7 @@ fn syntax_error_exit_2_with_line_and_expectation() {
 
 #[test]
 fn an_existing_link_gives_the_kernels_answer_and_the_line() {
+    needs_root!();
     let run = Lab::new(
         "veth veth0 peer veth1\n\nlink add veth0 type veth peer name veth9\necho not-reached\n",
     )
@@ -36,6 +38,7 @@ fn an_existing_link_gives_the_kernels_answer_and_the_line() {
 
 #[test]
 fn the_kernels_extended_ack_message_is_shown() {
+    needs_root!();
     Lab::new("veth a peer b\naddr add 10.1.1.1/24 dev a\naddr add 10.1.1.1/24 dev a\n")
         .run()
         .failure(1)
@@ -50,6 +53,7 @@ fn the_kernels_extended_ack_message_is_shown() {
 
 #[test]
 fn missing_devices_and_namespaces_are_named() {
+    needs_root!();
     Lab::new("netns add red\nip -n red link set veth7 up\n")
         .run()
         .failure(1)
@@ -67,7 +71,38 @@ fn missing_devices_and_namespaces_are_named() {
 }
 
 #[test]
+fn a_kernel_failure_has_a_code_by_its_cause() {
+    needs_root!();
+    let run = Lab::new("veth a peer b\nveth a peer c\n").run().failure(1);
+    assert!(
+        run.stderr.starts_with("vsh::kernel::exists\n"),
+        "{}",
+        run.stderr
+    );
+    let run = Lab::new("veth a peer b\naddr del 10.9.9.9/24 dev a\n")
+        .run()
+        .failure(1);
+    assert!(
+        run.stderr.starts_with("vsh::kernel::not_found\n"),
+        "{}",
+        run.stderr
+    );
+    let run = Lab::new("ip -n nothere link\n").run().failure(1);
+    assert!(
+        run.stderr.starts_with("vsh::kernel::not_found\n"),
+        "{}",
+        run.stderr
+    );
+    let run = Lab::new("link add br0 type bridge\nlink set br0 master br0\n")
+        .run()
+        .failure(1);
+    // ELOOP has no cause of its own: the plain code.
+    assert!(run.stderr.starts_with("vsh::kernel\n"), "{}", run.stderr);
+}
+
+#[test]
 fn bad_values_are_refused_before_the_kernel() {
+    needs_root!();
     let cases = [
         (
             "link add abcdefghijklmnop type bridge",
@@ -97,6 +132,7 @@ fn bad_values_are_refused_before_the_kernel() {
 
 #[test]
 fn a_missing_program_is_named_with_the_nearest_builtin() {
+    needs_root!();
     Lab::new("lnik show\n")
         .run()
         .failure(1)
@@ -106,6 +142,7 @@ fn a_missing_program_is_named_with_the_nearest_builtin() {
 
 #[test]
 fn undefined_variables_and_arithmetic() {
+    needs_root!();
     Lab::new("netns add h$i\n")
         .run()
         .failure(1)
@@ -124,6 +161,7 @@ fn undefined_variables_and_arithmetic() {
 
 #[test]
 fn check_touches_nothing_and_reports_every_problem() {
+    needs_root!();
     let run = Lab::new("netns add made\nlink add abcdefghijklmnop type bridge\nnetns add x$undefined\naddr add 10.1.1.1/33 dev lo\n")
         .flag("--check")
         .oracle("ls /run/netns 2>/dev/null | wc -l")

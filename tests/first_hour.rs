@@ -33,6 +33,7 @@ fn repl_exits_on(line: &str) -> rexpect::process::WaitStatus {
 
 #[test]
 fn exit_and_quit_leave_the_repl() {
+    needs_root!();
     use rexpect::process::WaitStatus::Exited;
     assert!(matches!(repl_exits_on("exit"), Exited(_, 0)));
     assert!(matches!(repl_exits_on("quit"), Exited(_, 0)));
@@ -53,6 +54,7 @@ fn vsh_help_prints_the_options_and_the_builtins() {
 
 #[test]
 fn ctrl_c_at_a_running_program_is_one_line() {
+    needs_root!();
     let run = Lab::new("netns add red\nsleep 30\necho never\n")
         .shell(
             "set -m
@@ -70,6 +72,7 @@ fn ctrl_c_at_a_running_program_is_one_line() {
 
 #[test]
 fn a_misspelt_subcommand_is_suggested() {
+    needs_root!();
     let out = Command::new(VSH)
         .args(["--check", "-c", "netns ad red"])
         .env("NO_COLOR", "1")
@@ -86,6 +89,7 @@ fn a_misspelt_subcommand_is_suggested() {
 
 #[test]
 fn an_unknown_kind_is_pointed_at_with_the_kinds_this_kernel_has() {
+    needs_root!();
     let run = Lab::new("link add x type nosuchkind\n")
         .oracle("ip -o link show | wc -l")
         .run()
@@ -112,6 +116,7 @@ fn an_unknown_kind_is_pointed_at_with_the_kinds_this_kernel_has() {
 
 #[test]
 fn an_address_without_prefix_is_a_check_note_and_its_missing_route_is_named() {
+    needs_root!();
     let out = Command::new(VSH)
         .args(["--check", "-c", "addr add 10.9.4.1 dev v0"])
         .env("NO_COLOR", "1")
@@ -132,6 +137,7 @@ fn an_address_without_prefix_is_a_check_note_and_its_missing_route_is_named() {
 
 #[test]
 fn a_negated_ping_still_says_why_it_failed() {
+    needs_root!();
     Lab::new("! ping -c 1 -W 1 10.9.9.9\necho fine\n")
         .run()
         .success()
@@ -141,6 +147,7 @@ fn a_negated_ping_still_says_why_it_failed() {
 
 #[test]
 fn deleting_a_missing_namespace_does_not_advise_creating_it() {
+    needs_root!();
     let run = Lab::new("netns del nosuch\n")
         .run()
         .failure(1)
@@ -150,6 +157,7 @@ fn deleting_a_missing_namespace_does_not_advise_creating_it() {
 
 #[test]
 fn a_rootless_isolated_script_prints_no_journal_warning() {
+    needs_root!();
     let run = Lab::new("netns add red\nnetns list\n")
         .shell(
             "cp \"$VSH\" /run/vsh-bin && chmod 755 /run/vsh-bin && chmod 755 . && chmod 644 script.vnet

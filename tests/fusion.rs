@@ -70,6 +70,7 @@ const BRIDGE_FIRST: &str = "link add br0 type bridge\nnetns add h1\n";
 
 #[test]
 fn a_pair_made_then_moved_is_made_in_place_with_the_same_result() {
+    needs_root!();
     let script = format!(
         "{BRIDGE_FIRST}\
          link add v1 type veth peer name e1\n\
@@ -101,6 +102,7 @@ fn a_pair_made_then_moved_is_made_in_place_with_the_same_result() {
 
 #[test]
 fn a_statement_in_between_prevents_fusion_and_changes_nothing_else() {
+    needs_root!();
     let adjacent = lab(
         &format!("{BRIDGE_FIRST}link add v1 type veth peer name e1\nlink set e1 netns h1\n"),
         true,
@@ -123,6 +125,7 @@ fn a_statement_in_between_prevents_fusion_and_changes_nothing_else() {
 
 #[test]
 fn a_missing_namespace_is_still_reported_at_the_move() {
+    needs_root!();
     let (fused, _) = same_both_ways(
         "netns add h1\n\
          link add v1 type veth peer name e1\n\
@@ -140,6 +143,7 @@ fn a_missing_namespace_is_still_reported_at_the_move() {
 
 #[test]
 fn a_peer_name_taken_in_the_target_fails_at_the_move() {
+    needs_root!();
     let (fused, _) = same_both_ways(
         "netns add h1\n\
          ip -n h1 link add e1 type bridge\n\
@@ -151,6 +155,7 @@ fn a_peer_name_taken_in_the_target_fails_at_the_move() {
 
 #[test]
 fn a_peer_name_taken_here_fails_at_the_pair() {
+    needs_root!();
     let (fused, _) = same_both_ways(
         "netns add h1\n\
          link add e1 type bridge\n\
@@ -165,6 +170,7 @@ fn a_peer_name_taken_here_fails_at_the_pair() {
 
 #[test]
 fn a_name_taken_by_the_pair_itself_fails_at_the_pair() {
+    needs_root!();
     let (fused, _) = same_both_ways(
         "netns add h1\n\
          link add v1 type bridge\n\
@@ -176,6 +182,7 @@ fn a_name_taken_by_the_pair_itself_fails_at_the_pair() {
 
 #[test]
 fn the_move_reads_dollar_question_as_after_the_pair() {
+    needs_root!();
     let (fused, _) = same_both_ways(
         "netns add h0\n\
          netns add h1\n\
@@ -189,6 +196,7 @@ fn the_move_reads_dollar_question_as_after_the_pair() {
 
 #[test]
 fn moving_the_other_end_or_moving_and_more_is_not_fused() {
+    needs_root!();
     let (fused, _) = same_both_ways(
         "netns add h1\n\
          link add v1 type veth peer name e1\n\
@@ -204,6 +212,7 @@ fn moving_the_other_end_or_moving_and_more_is_not_fused() {
 
 #[test]
 fn a_renamed_name_reaches_the_new_link() {
+    needs_root!();
     let run = Lab::new(
         "link add a type bridge\n\
          link set a mtu 1400\n\
@@ -222,6 +231,7 @@ fn a_renamed_name_reaches_the_new_link() {
 
 #[test]
 fn a_deleted_name_is_not_found_then_reaches_its_new_link() {
+    needs_root!();
     Lab::new(
         "link add a type bridge\n\
          link set a up\n\
@@ -250,6 +260,7 @@ fn a_deleted_name_is_not_found_then_reaches_its_new_link() {
 
 #[test]
 fn a_moved_name_reaches_the_link_left_behind_and_the_one_that_moved() {
+    needs_root!();
     let run = Lab::new(
         "netns add h1\n\
          link add a type veth peer name pa\n\
@@ -269,6 +280,7 @@ fn a_moved_name_reaches_the_link_left_behind_and_the_one_that_moved() {
 
 #[test]
 fn a_name_a_program_deleted_and_made_again_reaches_the_new_link() {
+    needs_root!();
     let run = Lab::new(
         "link add a type bridge\n\
          link set a mtu 1400\n\
@@ -287,6 +299,7 @@ fn a_name_a_program_deleted_and_made_again_reaches_the_new_link() {
 
 #[test]
 fn names_in_a_deleted_and_remade_namespace_reach_the_new_links() {
+    needs_root!();
     let run = Lab::new(
         "netns h1 { link add a type bridge; link set a mtu 1400 }\n\
          netns del h1\n\
@@ -302,6 +315,7 @@ fn names_in_a_deleted_and_remade_namespace_reach_the_new_links() {
 
 #[test]
 fn a_veth_deleted_from_the_other_side_takes_its_cached_peer_along() {
+    needs_root!();
     let run = Lab::new(
         "netns add h1\n\
          link add v type veth peer name e netns h1\n\
@@ -319,6 +333,7 @@ fn a_veth_deleted_from_the_other_side_takes_its_cached_peer_along() {
 
 #[test]
 fn ends_that_would_share_an_index_are_made_as_written() {
+    needs_root!();
     // In a fresh sandbox both ends would take index 2, and the kernel would then report no
     // peer (IFLA_LINK) for either: fusion undoes that pair and makes it as written.
     let (fused, _) = same_both_ways(

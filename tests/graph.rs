@@ -58,6 +58,7 @@ fn devices(run: &crate::lab::Run) -> Vec<(String, Vec<String>)> {
 
 #[test]
 fn json_agrees_with_ip_and_bridge_in_every_namespace() {
+    needs_root!();
     let run = lab("graph --format json\n")
         .oracle("bridge -j link show")
         .oracle("stat -L -c %i /proc/self/ns/net /run/netns/h1 /run/netns/h2 /run/netns/h3")
@@ -201,6 +202,7 @@ fn json_agrees_with_ip_and_bridge_in_every_namespace() {
 
 #[test]
 fn text_tree_shows_ports_under_the_bridge_and_peers() {
+    needs_root!();
     let run = lab("graph\n").run().success();
     for line in [
         "├── br0  bridge up  10.0.0.254/24\n",
@@ -223,6 +225,7 @@ fn text_tree_shows_ports_under_the_bridge_and_peers() {
 
 #[test]
 fn dot_is_accepted_by_graphviz() {
+    needs_root!();
     let run = lab("graph --format dot -o lab.dot\n")
         .oracle("dot -Tplain lab.dot")
         .run()
@@ -251,6 +254,7 @@ fn dot_is_accepted_by_graphviz() {
 
 #[test]
 fn svg_is_well_formed_xml_naming_every_namespace_and_device() {
+    needs_root!();
     let run = lab("graph -o lab.svg\n")
         .oracle("cat lab.svg")
         .run()
@@ -279,6 +283,7 @@ const CHROMIUM: &str = "chromium --headless --no-sandbox --disable-gpu --disable
 
 #[test]
 fn html_page_opens_in_chromium_with_every_device() {
+    needs_root!();
     let shot = std::env::temp_dir().join(format!("vsh-graph-{}.png", std::process::id()));
     let _ = std::fs::remove_file(&shot);
     let run = lab("graph --format html -o lab.html\n")
@@ -329,6 +334,7 @@ fn html_page_opens_in_chromium_with_every_device() {
 
 #[test]
 fn all_sees_a_namespace_only_a_process_holds() {
+    needs_root!();
     let run = Lab::new("")
         .shell(
             "netns=$(readlink /proc/self/ns/net)\n\
@@ -393,6 +399,7 @@ fn all_sees_a_namespace_only_a_process_holds() {
 
 #[test]
 fn all_under_isolated_sees_only_the_sandbox_s_processes() {
+    needs_root!();
     let run = Lab::new(
         "netns add x\n\
          spawn x sleep 30\n\

@@ -15,6 +15,7 @@ fn nic_block(stdout: &str) -> &str {
 
 #[test]
 fn peers_across_namespaces_agree_with_ip() {
+    needs_root!();
     let run = Lab::new(
         "netns add n1\n\
          netns add n2\n\
@@ -77,6 +78,7 @@ fn peers_across_namespaces_agree_with_ip() {
 
 #[test]
 fn link_show_names_the_peer_as_ip_does_across_namespaces() {
+    needs_root!();
     let run = Lab::new(
         "netns add n1\n\
          veth veth0 peer veth1 netns n1\n\
@@ -96,6 +98,7 @@ fn link_show_names_the_peer_as_ip_does_across_namespaces() {
 
 #[test]
 fn peer_of_something_that_is_not_a_veth() {
+    needs_root!();
     Lab::new("link add br0 type bridge\npeer br0\n")
         .run()
         .failure(1)
@@ -109,6 +112,7 @@ fn peer_of_something_that_is_not_a_veth() {
 
 #[test]
 fn stats_agrees_with_ethtool() {
+    needs_root!();
     // Devices stay down: no packet moves a counter between vsh's read and ethtool's.
     let run = Lab::new(
         "netns add n1\n\
@@ -136,6 +140,7 @@ fn stats_agrees_with_ethtool() {
 
 #[test]
 fn stats_counts_the_links_packets() {
+    needs_root!();
     // v0 stays down, so nothing moves its counters between vsh's read and ip's.
     let run = Lab::new(
         "veth v0 peer v1\n\

@@ -32,6 +32,7 @@ fn kill_all(pids: &[String]) {
 
 #[test]
 fn isolated_programs_die_with_the_sandbox_and_see_only_its_processes() {
+    needs_root!();
     let run = Lab::new("")
         .shell(
             "\"$VSH\" --isolated -c '
@@ -79,6 +80,7 @@ fn field<'a>(out: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn netns_attach_and_netns_1_name_the_sandbox_own_processes() {
+    needs_root!();
     let run = Lab::new(
         "netns add red\n\
          spawn red sleep 301735\n\
@@ -206,22 +208,26 @@ const EXEC: &str =
 
 #[test]
 fn sigterm_stops_wait_at_once_and_undoes() {
+    needs_root!();
     assert_stopped_and_undone(&stopped_by("TERM", "", WAIT), 143, "SIGTERM");
 }
 
 #[test]
 fn sigterm_stops_exec_at_once_and_undoes() {
+    needs_root!();
     assert_stopped_and_undone(&stopped_by("TERM", "", EXEC), 143, "SIGTERM");
 }
 
 #[test]
 fn sigint_stops_wait_and_exec_with_130() {
+    needs_root!();
     assert_stopped_and_undone(&stopped_by("INT", "", WAIT), 130, "SIGINT");
     assert_stopped_and_undone(&stopped_by("INT", "", EXEC), 130, "SIGINT");
 }
 
 #[test]
 fn a_signal_reaches_vsh_inside_the_isolated_sandbox() {
+    needs_root!();
     // Through the process outside and the sandbox's init, to vsh, which undoes and says so.
     for (signal, status) in [("TERM", 143), ("INT", 130)] {
         let run = stopped_by(signal, "--isolated", WAIT);
@@ -250,6 +256,7 @@ link del br0
 
 #[test]
 fn a_script_that_deletes_its_namespaces_runs_again_at_once() {
+    needs_root!();
     // The host ends die with their namespaces, a little later: each run waits for that, so
     // the next one finds the names free.
     let run = Lab::new(TWENTY)
@@ -287,6 +294,7 @@ fn a_script_that_deletes_its_namespaces_runs_again_at_once() {
 
 #[test]
 fn making_a_link_waits_for_a_device_the_kernel_is_destroying() {
+    needs_root!();
     // iproute2 deletes the namespaces and does not wait: the host ends are still there when
     // vsh starts, and `veth` waits for each instead of failing with "File exists".
     let run = Lab::new("for i in 1..20 { veth p$i peer e$i }\necho made\n")
@@ -305,6 +313,7 @@ fn making_a_link_waits_for_a_device_the_kernel_is_destroying() {
 
 #[test]
 fn no_statement_swallows_a_signal() {
+    needs_root!();
     // `!` and `if` turn a failure into success, and ping ends with its summary: a signal
     // during them still stops the run, even at its last statement.
     for script in [
@@ -318,6 +327,7 @@ fn no_statement_swallows_a_signal() {
 
 #[test]
 fn killing_the_isolated_vsh_with_sigkill_kills_the_sandbox() {
+    needs_root!();
     // SIGKILL cannot be passed on: the sandbox's init dies with the process outside, and
     // the kernel then kills everything in the sandbox.
     let run = Lab::new("spawn sleep 301737\necho waiting\nexec sleep 301738\n")
@@ -346,6 +356,7 @@ fn killing_the_isolated_vsh_with_sigkill_kills_the_sandbox() {
 
 #[test]
 fn a_signal_during_wait_reaches_every_program_it_waits_for() {
+    needs_root!();
     let run = stopped_by(
         "TERM",
         "",
@@ -363,6 +374,7 @@ fn a_signal_during_wait_reaches_every_program_it_waits_for() {
 
 #[test]
 fn under_isolated_a_pid_in_a_namespace_without_a_name_is_the_sandbox_own() {
+    needs_root!();
     // tmp's name is gone, but the sleep inside keeps it: a move by pid reaches it.
     let run = Lab::new(
         "netns add tmp\n\
@@ -384,6 +396,7 @@ fn under_isolated_a_pid_in_a_namespace_without_a_name_is_the_sandbox_own() {
 
 #[test]
 fn a_namespace_that_does_not_die_stops_the_wait_after_5_s_with_a_clear_error() {
+    needs_root!();
     // A program holds an fd of the namespace: vsh cannot see that, waits for the host end of
     // the veth to go, and after 5 s without progress says so at the `netns del`.
     let run = Lab::new(

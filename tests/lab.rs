@@ -12,6 +12,27 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const VSH: &str = env!("CARGO_BIN_EXE_vsh");
 
+/// Whether the test calling it must be skipped: it needs root (network and mount namespaces)
+/// and this is not root. Says so on the terminal, not in the output libtest captures (shown
+/// only for failures), so a skip is never mistaken for a pass. Under VSH_TESTS_NEED_ROOT=1
+/// (CI) a skip fails instead.
+pub fn skip_without_root() -> bool {
+    use std::io::Write;
+    if nix::unistd::geteuid().is_root() {
+        return false;
+    }
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    if std::env::var_os("VSH_TESTS_NEED_ROOT").is_some() {
+        panic!("{test} needs root, and VSH_TESTS_NEED_ROOT is set");
+    }
+    // Straight to fd 2: `eprintln!` would be captured.
+    let _ = writeln!(std::io::stderr(), "skipped: needs root: {test}");
+    true
+}
+
 #[must_use]
 pub struct Lab {
     script: String,

@@ -1,4 +1,17 @@
 //! vsh's integration tests: one module per area, over a small sandbox harness (lab.rs).
+//!
+//! Tests that make namespaces start with `needs_root!()`: without root they print
+//! "skipped: needs root: TEST" on stderr and pass without running. CI runs as root with
+//! VSH_TESTS_NEED_ROOT=1, which turns a skip into a failure.
+
+/// The first line of a test that needs root: skips it, saying so, when not root.
+macro_rules! needs_root {
+    () => {
+        if crate::lab::skip_without_root() {
+            return;
+        }
+    };
+}
 
 mod bridges;
 mod build;

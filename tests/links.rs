@@ -4,6 +4,7 @@ use crate::lab::{addrs, flags, link, Lab};
 
 #[test]
 fn the_documents_veth_pair_with_one_end_moved() {
+    needs_root!();
     let run = Lab::new(
         "netns add netns1\n\
          ip link add veth0 type veth peer name veth1\n\
@@ -33,6 +34,7 @@ fn the_documents_veth_pair_with_one_end_moved() {
 
 #[test]
 fn a_peer_created_in_place() {
+    needs_root!();
     let run = Lab::new(
         "netns add h1\n\
          veth v0 peer v1 netns h1\n\
@@ -57,6 +59,7 @@ fn a_peer_created_in_place() {
 
 #[test]
 fn addresses_v4_and_v6_on_both_ends_and_delete() {
+    needs_root!();
     let run = Lab::new(
         "veth a peer b\n\
          addr add 10.9.0.1/24 dev a\n\
@@ -80,6 +83,7 @@ fn addresses_v4_and_v6_on_both_ends_and_delete() {
 
 #[test]
 fn link_show_matches_ip_link_show() {
+    needs_root!();
     let run = Lab::new("veth veth0 peer veth1\nlink set veth0 up\nlink show\n")
         .oracle("ip link show")
         .run()
@@ -90,6 +94,7 @@ fn link_show_matches_ip_link_show() {
 
 #[test]
 fn addr_show_matches_ip_addr_show() {
+    needs_root!();
     let run = Lab::new(
         "link set lo up\nveth veth0 peer veth1\naddr add 10.7.0.1/24 dev veth0\naddr add 10.7.1.1/16 dev veth0\naddr show dev veth0\n",
     )
@@ -101,6 +106,7 @@ fn addr_show_matches_ip_addr_show() {
 
 #[test]
 fn bridge_master_nomaster_down_and_delete() {
+    needs_root!();
     let run = Lab::new(
         "link add name br0 type bridge\n\
          link set br0 up\n\
@@ -133,6 +139,7 @@ fn bridge_master_nomaster_down_and_delete() {
 
 #[test]
 fn other_link_kinds_the_kernel_has() {
+    needs_root!();
     let run = Lab::new(
         "link add br9 type bridge\n\
          link add ifb9 type ifb\n\
@@ -156,6 +163,7 @@ fn other_link_kinds_the_kernel_has() {
 
 #[test]
 fn moving_back_with_netns_1_under_isolated_stays_in_the_sandbox() {
+    needs_root!();
     // Under --isolated, PID 1's namespace means the sandbox's own root, never the host's.
     let run = Lab::new(
         "netns add n1\nveth v0 peer v1 netns n1\nip -n n1 link set v1 netns 1\nlink show v1\n",
@@ -175,6 +183,7 @@ fn moving_back_with_netns_1_under_isolated_stays_in_the_sandbox() {
 
 #[test]
 fn operations_after_netns_apply_where_the_device_went() {
+    needs_root!();
     // As iproute2's one request: `link set b netns red mtu 1400 up` sets b's MTU in red.
     let run = Lab::new("netns add red\nveth a peer b\nlink set b netns red mtu 1400 up\n")
         .oracle("ip -n red -j link show b")
@@ -187,6 +196,7 @@ fn operations_after_netns_apply_where_the_device_went() {
 
 #[test]
 fn a_lines_changes_are_one_request_as_iproute2_sends_them() {
+    needs_root!();
     // State, master and MTU go to the kernel together, as `ip link set` sends them: a line
     // that works sets them all, and one the kernel refuses sets none, whatever their order.
     let run = Lab::new(

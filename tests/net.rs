@@ -138,6 +138,7 @@ fn prefixes_parse_validated() {
 
 #[test]
 fn namespaces_are_shared_with_iproute2() {
+    needs_root!();
     sandbox(|| {
         let mut ns = Namespaces::new().expect("new");
         assert!(ns.list().expect("list").is_empty());
@@ -194,6 +195,7 @@ fn namespaces_are_shared_with_iproute2() {
 
 #[test]
 fn veth_peer_created_in_place() {
+    needs_root!();
     sandbox(|| {
         let mut ns = Namespaces::new().expect("new");
         ns.add("red").expect("add red");
@@ -264,6 +266,7 @@ fn veth_peer_created_in_place() {
 
 #[test]
 fn veth_peer_moved_to_namespace() {
+    needs_root!();
     sandbox(|| {
         let mut ns = Namespaces::new().expect("new");
         ns.add("red").expect("add red");
@@ -324,6 +327,7 @@ fn veth_peer_moved_to_namespace() {
 
 #[test]
 fn bridge_master_and_nomaster() {
+    needs_root!();
     sandbox(|| {
         let mut ns = Namespaces::new().expect("new");
         let sock = ns.route(&Ns::Root).expect("route");
@@ -405,6 +409,7 @@ fn bridge_master_and_nomaster() {
 
 #[test]
 fn links_match_ip_link_show() {
+    needs_root!();
     sandbox(|| {
         let mut ns = Namespaces::new().expect("new");
         let sock = ns.route(&Ns::Root).expect("route");
@@ -470,6 +475,7 @@ fn links_match_ip_link_show() {
 
 #[test]
 fn other_link_kinds() {
+    needs_root!();
     sandbox(|| {
         let mut ns = Namespaces::new().expect("new");
         let sock = ns.route(&Ns::Root).expect("route");
@@ -518,6 +524,7 @@ fn other_link_kinds() {
 
 #[test]
 fn kernel_errors_are_typed() {
+    needs_root!();
     sandbox(|| {
         let mut ns = Namespaces::new().expect("new");
         ns.add("red").expect("add red");
@@ -578,6 +585,7 @@ fn kernel_errors_are_typed() {
 
 #[test]
 fn addresses_v4_and_v6() {
+    needs_root!();
     sandbox(|| {
         let mut ns = Namespaces::new().expect("new");
         ns.add("red").expect("add red");
@@ -679,6 +687,7 @@ fn addresses_v4_and_v6() {
 
 #[test]
 fn exec_runs_inside_the_namespace() {
+    needs_root!();
     sandbox(|| {
         let mut ns = Namespaces::new().expect("new");
         ns.add("red").expect("add red");
@@ -734,6 +743,7 @@ fn exec_runs_inside_the_namespace() {
 
 #[test]
 fn isolate_gives_a_private_world() {
+    needs_root!();
     sandbox(|| {
         // On a sandbox thread, isolate() unshares that thread only.
         run("ip", &["netns", "add", "outside"]);
@@ -755,6 +765,7 @@ fn isolate_gives_a_private_world() {
 
 #[test]
 fn exec_binds_etc_netns_files() {
+    needs_root!();
     sandbox(|| {
         // A private /etc for this sandbox only: the host has no /etc/netns to test with.
         let none: Option<&str> = None;

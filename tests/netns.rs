@@ -4,6 +4,7 @@ use crate::lab::Lab;
 
 #[test]
 fn add_list_delete_as_ip_netns_sees_it() {
+    needs_root!();
     let run = Lab::new("netns add netns1\nnetns add netns2\nnetns list\nnetns del netns2\n")
         .oracle("ip netns list")
         .run()
@@ -15,6 +16,7 @@ fn add_list_delete_as_ip_netns_sees_it() {
 
 #[test]
 fn vsh_sees_namespaces_made_by_ip() {
+    needs_root!();
     // vsh lists and deletes what ip made; ip then sees it gone, and the name free again.
     let run = Lab::new(
         "exec ip netns add made-by-ip\nnetns list\nnetns del made-by-ip\n! netns del made-by-ip\n",
@@ -30,6 +32,7 @@ fn vsh_sees_namespaces_made_by_ip() {
 
 #[test]
 fn blocks_create_the_namespace_and_act_inside_it() {
+    needs_root!();
     let run = Lab::new("netns red {\n  link set lo up\n}\nip -n red link show lo\n")
         .oracle("ip netns list")
         .oracle("ip -n red -j link show lo")
@@ -43,6 +46,7 @@ fn blocks_create_the_namespace_and_act_inside_it() {
 
 #[test]
 fn a_loop_builds_twenty_namespaces() {
+    needs_root!();
     let run =
         Lab::new("let n = 20\nfor i in 1..$n {\n  netns add h$i\n  ip -n h$i link set lo up\n}\n")
             .oracle("ip netns list | wc -l")
@@ -58,6 +62,7 @@ fn a_loop_builds_twenty_namespaces() {
 
 #[test]
 fn if_netns_exists_and_not() {
+    needs_root!();
     Lab::new(
         "netns add red\n\
          if netns exists red { echo red-is-here } else { echo red-is-missing }\n\
@@ -74,6 +79,7 @@ fn if_netns_exists_and_not() {
 
 #[test]
 fn programs_run_inside_with_ip_netns_exec_semantics() {
+    needs_root!();
     // /sys is remounted inside, so the namespace's own devices show; /etc/netns/NAME is bound.
     let run = Lab::new(
         "netns add netns1\n\
@@ -107,6 +113,7 @@ fn programs_run_inside_with_ip_netns_exec_semantics() {
 
 #[test]
 fn a_program_status_is_the_statement_status() {
+    needs_root!();
     Lab::new("! false\nsh -c 'exit 3'\necho never\n")
         .run()
         .failure(1)
@@ -119,6 +126,7 @@ fn a_program_status_is_the_statement_status() {
 
 #[test]
 fn netns_alone_switches_the_current_namespace() {
+    needs_root!();
     let run = Lab::new("netns add red\nnetns red\nveth in-red peer also-red\nnetns root\nveth in-root peer also-root\n")
         .oracle("ip -n red -j link show")
         .oracle("ip -j link show")

@@ -32,6 +32,7 @@ fn made_by_ip(n: u32) -> String {
 
 #[test]
 fn two_hundred_deletes_in_a_loop_leave_nothing() {
+    needs_root!();
     let run = Lab::new(
         "for i in 1..200 { netns add h$i }\n\
          for i in 1..200 {\n  netns del h$i\n}\n\
@@ -48,6 +49,7 @@ fn two_hundred_deletes_in_a_loop_leave_nothing() {
 
 #[test]
 fn names_deleted_and_added_again_are_fresh_namespaces() {
+    needs_root!();
     // A bridge inside each first namespace: the second of the same name must not have it.
     let run = Lab::new(
         "for i in 1..50 {\n  netns add h$i\n  ip -n h$i link add br$i type bridge\n}\n\
@@ -82,6 +84,7 @@ fn names_deleted_and_added_again_are_fresh_namespaces() {
 
 #[test]
 fn a_missing_name_after_a_loop_of_deletes_fails_at_its_line() {
+    needs_root!();
     let run = Lab::new(
         "for i in 1..50 {\n  netns del h$i\n}\n\
          netns del nosuch\n\
@@ -100,6 +103,7 @@ fn a_missing_name_after_a_loop_of_deletes_fails_at_its_line() {
 
 #[test]
 fn a_missing_name_inside_a_loop_of_deletes_stops_the_loop_there() {
+    needs_root!();
     let run = Lab::new("for n in h1 h2 nosuch h3 {\n  netns del $n\n}\n")
         .before(&made_by_ip(3))
         .oracle("ip -j netns list")
@@ -112,6 +116,7 @@ fn a_missing_name_inside_a_loop_of_deletes_stops_the_loop_there() {
 
 #[test]
 fn the_statement_after_a_delete_sees_it_done() {
+    needs_root!();
     let run = Lab::new(
         "for i in 1..100 { netns add h$i }\n\
          netns add a\n\
@@ -134,6 +139,7 @@ fn the_statement_after_a_delete_sees_it_done() {
 
 #[test]
 fn a_delete_that_fails_once_queued_is_reported_at_its_line() {
+    needs_root!();
     // A second mount stacked on /run/netns/stacked: it exists, but after one lazy unmount the
     // file is still a mount point, and unlink fails (as `ip netns del` does) with EBUSY.
     let run = Lab::new(

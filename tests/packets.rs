@@ -30,6 +30,7 @@ fn shapes(text: &str) -> Vec<String> {
 
 #[test]
 fn ping_answers_where_iputils_does_in_its_format() {
+    needs_root!();
     let script = format!(
         "{SETUP}ping -c 2 -i 0.2 10.1.1.1\n\
          netns netns1 {{ ping -c 1 10.1.1.2 }}\n\
@@ -68,6 +69,7 @@ fn ping_answers_where_iputils_does_in_its_format() {
 
 #[test]
 fn ping_fails_without_a_reply_and_says_so() {
+    needs_root!();
     Lab::new(&format!("{SETUP}ping -c 1 -W 1 10.99.0.9\necho never\n"))
         .run()
         .failure(1)
@@ -77,6 +79,7 @@ fn ping_fails_without_a_reply_and_says_so() {
 
 #[test]
 fn ping_from_a_source_address_as_iputils_does() {
+    needs_root!();
     // -I ADDR sends from ADDR: netns1 answers 10.99.0.1 only once it has a route back.
     let script = format!(
         "{SETUP}! ping -c 1 -W 1 -I 10.99.0.1 10.1.1.1\n\
@@ -112,6 +115,7 @@ fn ping_from_a_source_address_as_iputils_does() {
 
 #[test]
 fn ping_over_ipv6_and_through_a_device() {
+    needs_root!();
     Lab::new(&format!(
         "{SETUP}link set lo up\nping -c 1 ::1\nping -c 1 -I veth0 -s 100 10.1.1.1\nping -q -c 3 -i 0 10.1.1.1\n"
     ))
@@ -126,6 +130,7 @@ fn ping_over_ipv6_and_through_a_device() {
 
 #[test]
 fn a_ping_block_reports_every_line_and_fails_on_the_one_that_does_not_hold() {
+    needs_root!();
     let script = format!(
         "{SETUP}ping {{\n    netns1 -> 10.1.1.2\n    root -> 10.1.1.1; root -> 10.99.0.9\n    netns1 !-> 10.99.0.9\n}}\necho never\n"
     );
@@ -145,6 +150,7 @@ fn a_ping_block_reports_every_line_and_fails_on_the_one_that_does_not_hold() {
 
 #[test]
 fn a_ping_block_that_holds_succeeds() {
+    needs_root!();
     Lab::new(&format!(
         "{SETUP}ping -q -c 1 10.1.1.1\nping -W 0.5 {{ netns1 -> 10.1.1.2; root -> 10.1.1.1; root !-> 10.99.0.9 }}\n"
     ))
@@ -155,6 +161,7 @@ fn a_ping_block_that_holds_succeeds() {
 
 #[test]
 fn ctrl_c_stops_a_ping_block_and_the_run() {
+    needs_root!();
     // Nobody answers for 10.99.0.9: the block would wait 20 s. Ctrl-C stops it at once, and a
     // block cut short proves nothing, so the run stops there, undone, as at any statement.
     let script = format!("{SETUP}echo waiting\nping -W 20 {{ root -> 10.99.0.9 }}\necho never\n");
@@ -188,6 +195,7 @@ fn packet_lines(text: &str) -> Vec<String> {
 
 #[test]
 fn capture_prints_what_tcpdump_reads_back_from_its_pcap() {
+    needs_root!();
     // The first ping resolves 10.1.1.1 with ARP, so both show up.
     let run = Lab::new(&format!(
         "{SETUP}capture -w cap.pcap veth0 {{\n    ping -c 2 -i 0.2 10.1.1.1\n}}\n"
@@ -213,6 +221,7 @@ fn capture_prints_what_tcpdump_reads_back_from_its_pcap() {
 
 #[test]
 fn capture_prints_tcp_as_tcpdump_does() {
+    needs_root!();
     // A TCP conversation from the root namespace to nc in netns1: handshake with options,
     // data, teardown. tcpdump numbers a conversation from its first packet with an ACK.
     let client =
@@ -247,6 +256,7 @@ fn capture_prints_tcp_as_tcpdump_does() {
 
 #[test]
 fn capture_stops_after_count_packets_and_the_body_goes_on() {
+    needs_root!();
     Lab::new(&format!(
         "{SETUP}capture -c 1 veth0 {{\n    ping -c 3 -i 0.2 10.1.1.1\n}}\necho after\n"
     ))
@@ -259,6 +269,7 @@ fn capture_stops_after_count_packets_and_the_body_goes_on() {
 
 #[test]
 fn capture_on_a_missing_device_is_an_error() {
+    needs_root!();
     Lab::new("capture nosuch0 { echo body }\n")
         .run()
         .failure(1)

@@ -20,6 +20,7 @@ fn section<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
 
 #[test]
 fn identify_and_pids_agree_with_ip_netns() {
+    needs_root!();
     let run = Lab::new(
         "netns add netns1\n\
          spawn netns1 sleep 100\n\
@@ -47,6 +48,7 @@ fn identify_and_pids_agree_with_ip_netns() {
 
 #[test]
 fn attach_keeps_a_namespace_alive_after_its_process_dies() {
+    needs_root!();
     // netns1 is deleted while a process still lives in it: the process keeps it alive,
     // attach pins it under a new name, and it outlives the process.
     let run = Lab::new(
@@ -82,6 +84,7 @@ fn attach_keeps_a_namespace_alive_after_its_process_dies() {
 
 #[test]
 fn kill_and_wait_report_what_happened() {
+    needs_root!();
     Lab::new("spawn sh -c 'exit 3'\nspawn sh -c 'exit 4'\n! wait $!\nwait\necho reaped\n")
         .run()
         .success()

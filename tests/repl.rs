@@ -45,6 +45,7 @@ fn quit(p: &mut PtySession) {
 
 #[test]
 fn a_block_over_three_lines_then_the_namespace_prompt() {
+    needs_root!();
     let mut p = repl();
     p.send_line("netns red {").unwrap();
     p.exp_string("... ").unwrap();
@@ -65,6 +66,7 @@ fn a_block_over_three_lines_then_the_namespace_prompt() {
 
 #[test]
 fn tab_completes_a_keyword_and_a_device_name() {
+    needs_root!();
     let mut p = repl();
     run(&mut p, "veth veth-one peer veth-two");
     // `lin<Tab>` becomes `link `, `veth-o<Tab>` becomes `veth-one `.
@@ -80,7 +82,33 @@ fn tab_completes_a_keyword_and_a_device_name() {
 }
 
 #[test]
+fn tab_after_netns_offers_namespaces_and_after_netns_del_not_root() {
+    needs_root!();
+    let mut p = repl();
+    run(&mut p, "netns add zebra");
+    // `netns NAME {` is the common form: the name completes as a subcommand would.
+    p.send("netns zeb\t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("zebra").unwrap();
+    p.send_line("{ echo inside-$(netns identify) }").unwrap();
+    p.exp_string("inside-zebra").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    // `root` cannot be deleted, so the one namespace there is completes alone.
+    p.send("netns del \t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("zebra").unwrap();
+    p.send_line("; echo deleted-$?-${7 * 6}").unwrap();
+    p.exp_string("deleted-0-42").unwrap();
+    p.exp_string("vsh> ").unwrap();
+    p.send_line("netns list; echo listed").unwrap();
+    let listed = p.exp_string("listed").unwrap();
+    assert!(!listed.contains("zebra\r\n"), "{listed}");
+    quit(&mut p);
+}
+
+#[test]
 fn an_error_then_a_successful_line_and_history_with_up() {
+    needs_root!();
     let mut p = repl();
     p.send_line("link show nothere").unwrap();
     p.exp_string("cannot find device \"nothere\"").unwrap();
@@ -101,6 +129,7 @@ fn an_error_then_a_successful_line_and_history_with_up() {
 
 #[test]
 fn ctrl_c_cancels_a_line_and_interrupts_a_running_program() {
+    needs_root!();
     let mut p = repl();
     p.send("netns add never-made").unwrap();
     p.flush().unwrap();
@@ -122,6 +151,7 @@ fn ctrl_c_cancels_a_line_and_interrupts_a_running_program() {
 
 #[test]
 fn help_lists_builtins_and_shows_one() {
+    needs_root!();
     let mut p = repl();
     p.send_line("help").unwrap();
     // The table, line by line, in its order: each builtin with what it does.
@@ -151,6 +181,11 @@ fn help_lists_builtins_and_shows_one() {
         p.exp_string(line).unwrap();
     }
     p.exp_string("vsh> ").unwrap();
+    // iproute2's name of a builtin shows that builtin.
+    p.send_line("help address").unwrap();
+    p.exp_string("addr: IPv4 and IPv6 addresses").unwrap();
+    p.exp_string("  addr add CIDR dev DEV").unwrap();
+    p.exp_string("vsh> ").unwrap();
     p.send_line("help nosuch").unwrap();
     p.exp_string("\"nosuch\" is not a builtin (`help` lists them)")
         .unwrap();
@@ -160,6 +195,7 @@ fn help_lists_builtins_and_shows_one() {
 
 #[test]
 fn statements_on_stdin_run_as_a_script() {
+    needs_root!();
     let out = Command::new("unshare")
         .args(["--net", "--mount", "--propagation", "private", "sh", "-c"])
         .arg("mount -t tmpfs t /run && echo 'netns add piped; netns list' | \"$VSH\"")
@@ -172,6 +208,7 @@ fn statements_on_stdin_run_as_a_script() {
 
 #[test]
 fn ctrl_c_stops_a_running_ping_with_its_summary() {
+    needs_root!();
     let mut p = repl();
     run(
         &mut p,
@@ -194,6 +231,7 @@ fn ctrl_c_stops_a_running_ping_with_its_summary() {
 
 #[test]
 fn graph_prints_the_tree_and_writes_a_picture_from_the_repl() {
+    needs_root!();
     let svg = std::env::temp_dir().join(format!("vsh-repl-graph-{}.svg", std::process::id()));
     let mut p = repl();
     run(&mut p, "veth a peer b");

@@ -23,6 +23,7 @@ const SETUP: &str = "veth veth0 peer veth1\n\
 
 #[test]
 fn add_via_dev_src_metric_and_default() {
+    needs_root!();
     let run = Lab::new(&format!(
         "{SETUP}\
          route add default via 10.1.1.1\n\
@@ -52,6 +53,7 @@ fn add_via_dev_src_metric_and_default() {
 
 #[test]
 fn delete_default_and_prefixes() {
+    needs_root!();
     let run = Lab::new(&format!(
         "{SETUP}\
          route add default via 10.1.1.1\n\
@@ -75,6 +77,7 @@ fn delete_default_and_prefixes() {
 
 #[test]
 fn route_show_prints_what_ip_route_prints() {
+    needs_root!();
     // veth0's routes are `linkdown` until the kernel sees its carrier, a little after both
     // ends are up: wait for that (a condition, not a time) so vsh and ip read the same table.
     let run = Lab::new(&format!(
@@ -113,6 +116,7 @@ fn route_show_prints_what_ip_route_prints() {
 
 #[test]
 fn routes_inside_a_namespace() {
+    needs_root!();
     let run = Lab::new(
         "netns add n1\n\
          veth veth0 peer veth1 netns n1\n\
@@ -142,6 +146,7 @@ fn routes_inside_a_namespace() {
 
 #[test]
 fn an_unreachable_gateway_gives_the_kernels_message() {
+    needs_root!();
     let run = Lab::new(&format!("{SETUP}route add 10.9.0.0/16 via 10.200.0.1\n"))
         .oracle("ip -j route")
         .run()
@@ -156,6 +161,7 @@ fn an_unreachable_gateway_gives_the_kernels_message() {
 
 #[test]
 fn refusals_before_the_kernel_and_from_it() {
+    needs_root!();
     Lab::new(&format!("{SETUP}route add 10.9.0.0/16 via 2001:db8::1\n"))
         .run()
         .failure(1)
@@ -180,6 +186,7 @@ fn refusals_before_the_kernel_and_from_it() {
 
 #[test]
 fn other_route_lines_still_run_programs() {
+    needs_root!();
     // `route -n` (net-tools) and `bridge fdb` (iproute2) are not vsh forms: they run the
     // programs of those names, found on PATH (stand-ins here, which say how they were run).
     Lab::new("route -n\nbridge fdb show dev br0\n")

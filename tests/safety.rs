@@ -22,6 +22,7 @@ link add a type bridge
 
 #[test]
 fn a_failed_run_undoes_what_it_made_and_nothing_else() {
+    needs_root!();
     let run = Lab::new(FAILING)
         .before(BEFORE)
         .snapshot()
@@ -54,6 +55,7 @@ fn a_failed_run_undoes_what_it_made_and_nothing_else() {
 
 #[test]
 fn keep_leaves_the_network_and_down_removes_it_once() {
+    needs_root!();
     let run = Lab::new("netns add red\nveth a peer b netns red\nlink add a type bridge\n")
         .before(BEFORE)
         .snapshot()
@@ -98,6 +100,7 @@ const SLEEPING: &str =
 
 #[test]
 fn sigint_and_sigterm_undo_and_exit_130_and_143() {
+    needs_root!();
     for (signal, status, name) in [("INT", 130, "SIGINT"), ("TERM", 143, "SIGTERM")] {
         let run = Lab::new(SLEEPING)
             .before(BEFORE)
@@ -118,6 +121,7 @@ fn sigint_and_sigterm_undo_and_exit_130_and_143() {
 
 #[test]
 fn sigkill_then_down_removes_exactly_what_the_run_made() {
+    needs_root!();
     let run = Lab::new(SLEEPING)
         .before(BEFORE)
         .snapshot()
@@ -135,6 +139,7 @@ fn sigkill_then_down_removes_exactly_what_the_run_made() {
 
 #[test]
 fn a_named_c_run_is_journaled_under_its_name() {
+    needs_root!();
     let run = Lab::new("")
         .before(BEFORE)
         .snapshot()
@@ -153,6 +158,7 @@ fn a_named_c_run_is_journaled_under_its_name() {
 
 #[test]
 fn four_concurrent_runs_never_undo_each_others_objects() {
+    needs_root!();
     let mut shell = String::new();
     for i in 1..=4 {
         let tail = if i % 2 == 0 {
@@ -185,6 +191,7 @@ fn four_concurrent_runs_never_undo_each_others_objects() {
 
 #[test]
 fn deny_host_moves_refuses_moves_into_the_host() {
+    needs_root!();
     Lab::new(
         "deny host-moves\nnetns add red\nveth a peer b netns red\nip -n red link set b netns 1\n",
     )
@@ -205,6 +212,7 @@ fn deny_host_moves_refuses_moves_into_the_host() {
 
 #[test]
 fn under_isolated_no_pid_reaches_outside_the_sandbox() {
+    needs_root!();
     // Under --isolated, PID 1 is the sandbox's own init, in the sandbox's root namespace.
     Lab::new("netns add red\nveth a peer b netns red\nip -n red link set b netns 1\nlink show b\n")
         .flag("--isolated")
@@ -222,6 +230,7 @@ fn under_isolated_no_pid_reaches_outside_the_sandbox() {
 
 #[test]
 fn rootless_isolated_runs_a_whole_lab_as_nobody() {
+    needs_root!();
     Lab::new("")
         .shell(
             "cp \"$VSH\" /run/vsh-bin && chmod 755 /run/vsh-bin
@@ -246,6 +255,7 @@ fn rootless_isolated_runs_a_whole_lab_as_nobody() {
 
 #[test]
 fn a_pair_made_in_place_by_look_ahead_is_undone_and_denied_like_the_two_statements() {
+    needs_root!();
     // `link add` then `link set netns` run as one request (fuse.rs): journaled all the same.
     let run = Lab::new("netns add red\nlink add a type veth peer name b\nlink set b netns red\nlink add a type bridge\n")
         .before(BEFORE)
@@ -266,6 +276,7 @@ fn a_pair_made_in_place_by_look_ahead_is_undone_and_denied_like_the_two_statemen
 
 #[test]
 fn two_runs_of_one_script_at_once_keep_their_journals_apart() {
+    needs_root!();
     // Run 2 fails and undoes only n2; run 1 succeeds, and `down` then removes n1.
     let run = Lab::new("netns add n$1\nsleep 0.3\nif exec test \"$2\" = fail { netns add n$1 }\n")
         .before(BEFORE)

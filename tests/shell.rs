@@ -4,6 +4,7 @@ use crate::lab::Lab;
 
 #[test]
 fn a_pipe_feeds_a_program_inside_a_namespace_and_only_there() {
+    needs_root!();
     // Two lines from public lab scripts: vsh used to pass `| ...` on to the first program.
     let run = Lab::new(
         "netns add r\n\
@@ -29,6 +30,7 @@ fn a_pipe_feeds_a_program_inside_a_namespace_and_only_there() {
 
 #[test]
 fn builtins_print_into_pipes_in_the_namespace_where_the_pipeline_stands() {
+    needs_root!();
     let run = Lab::new(
         "netns add red\n\
          veth veth0 peer veth1 netns red\n\
@@ -44,6 +46,7 @@ fn builtins_print_into_pipes_in_the_namespace_where_the_pipeline_stands() {
 
 #[test]
 fn a_pipelines_status_is_its_last_stages() {
+    needs_root!();
     let run = Lab::new(
         "false | true\n\
          echo first=$?\n\
@@ -63,6 +66,7 @@ fn a_pipelines_status_is_its_last_stages() {
 
 #[test]
 fn an_earlier_builtin_stage_that_fails_is_reported_and_the_last_decides() {
+    needs_root!();
     let run = Lab::new("link show nosuch | wc -l\necho status=$?\n")
         .run()
         .success();
@@ -76,6 +80,7 @@ fn an_earlier_builtin_stage_that_fails_is_reported_and_the_last_decides() {
 
 #[test]
 fn a_reader_that_stops_early_does_not_end_vsh() {
+    needs_root!();
     // head exits after one line; the builtin goes on printing into a closed pipe.
     let run = Lab::new(
         "for i in 1..40 { veth a$i peer b$i }\n\
@@ -89,6 +94,7 @@ fn a_reader_that_stops_early_does_not_end_vsh() {
 
 #[test]
 fn redirections_write_append_and_read_files_beside_the_script() {
+    needs_root!();
     let run = Lab::new(
         "netns add red\n\
          netns list > out.txt\n\
@@ -123,6 +129,7 @@ fn redirections_write_append_and_read_files_beside_the_script() {
 
 #[test]
 fn a_redirection_to_a_file_that_cannot_be_opened_says_which() {
+    needs_root!();
     let run = Lab::new("echo x > /no/such/dir/out.txt\necho not-reached\n")
         .run()
         .failure(1);
@@ -137,6 +144,7 @@ fn a_redirection_to_a_file_that_cannot_be_opened_says_which() {
 
 #[test]
 fn and_or_chain_left_to_right_as_sh() {
+    needs_root!();
     let run = Lab::new(
         "true && echo a || echo b\n\
          false && echo c || echo d\n\
@@ -156,6 +164,7 @@ fn and_or_chain_left_to_right_as_sh() {
 
 #[test]
 fn command_substitution_in_let_and_inside_words() {
+    needs_root!();
     let run = Lab::new(
         "veth veth0 peer veth1\n\
          let idx = $(cat /sys/class/net/veth0/iflink)\n\
@@ -179,6 +188,7 @@ fn command_substitution_in_let_and_inside_words() {
 
 #[test]
 fn a_failing_substitution_stops_the_run_at_its_statement() {
+    needs_root!();
     let run = Lab::new("let x = $(cat /no/such)\necho not-reached\n")
         .run()
         .failure(1);

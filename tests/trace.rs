@@ -31,6 +31,7 @@ fn path_of<'a>(out: &'a str, what: &str) -> Vec<&'a str> {
 
 #[test]
 fn section_3_5_the_reply_stops_at_the_bridge_then_the_ping_goes_through() {
+    needs_root!();
     let run = Lab::new(&format!(
         "{BRIDGE}\
          trace {{\n    ! ping -c 1 -W 1 -I veth0 1.2.3.102\n}}\n\
@@ -84,6 +85,7 @@ fn section_3_5_the_reply_stops_at_the_bridge_then_the_ping_goes_through() {
 
 #[test]
 fn a_ping_across_a_bridge_between_namespaces_names_every_hop() {
+    needs_root!();
     let run = Lab::new(
         "bridge br0 { }\n\
          for i in 1..2 {\n\
@@ -132,6 +134,7 @@ fn blocks(b: &[u8]) -> Vec<(u32, &[u8])> {
 
 #[test]
 fn w_writes_one_pcapng_with_an_interface_per_device_that_tcpdump_reads() {
+    needs_root!();
     let file = std::env::temp_dir().join(format!("vsh-trace-{}.pcapng", std::process::id()));
     let path = file.display().to_string();
     let run = Lab::new(&format!(
@@ -182,6 +185,7 @@ fn w_writes_one_pcapng_with_an_interface_per_device_that_tcpdump_reads() {
 
 #[test]
 fn a_device_that_does_not_exist_is_named_before_anything_runs() {
+    needs_root!();
     let run = Lab::new("trace eth9 { echo ran }\n")
         .run()
         .failure(1)

@@ -5,6 +5,7 @@ use crate::lab::Lab;
 
 #[test]
 fn down_never_removes_a_namespace_the_run_made_and_deleted_then_a_person_made_again() {
+    needs_root!();
     let run = Lab::new("netns add ncj\nnetns del ncj\n")
         .shell(
             "\"$VSH\" script.vnet; echo \"run $?\"
@@ -26,6 +27,7 @@ fn down_never_removes_a_namespace_the_run_made_and_deleted_then_a_person_made_ag
 
 #[test]
 fn down_leaves_alone_a_namespace_of_the_same_name_that_is_another_object() {
+    needs_root!();
     // The run's ncj is deleted by hand and made again by hand: the new one is not the run's.
     let run = Lab::new("netns add ncj\nnetns add other\n")
         .shell(
@@ -85,6 +87,7 @@ link add v0 type bridge
 
 #[test]
 fn a_failed_run_puts_back_every_attribute_it_changed() {
+    needs_root!();
     let run = Lab::new(CHANGES).before(BEFORE).snapshot().run().failure(1);
     // The run stopped at `link set q1x netns lab` (no such device): the lines before it ran.
     assert!(run.stderr.contains("q1x"), "{}", run.stderr);
@@ -93,6 +96,7 @@ fn a_failed_run_puts_back_every_attribute_it_changed() {
 
 #[test]
 fn a_failed_run_with_every_change_reaching_its_end_is_undone_exactly() {
+    needs_root!();
     let script = CHANGES.replace("link set q1x netns lab\n", "link set renamed1 netns lab\n");
     let run = Lab::new(&script)
         .before(BEFORE)
@@ -109,6 +113,7 @@ fn a_failed_run_with_every_change_reaching_its_end_is_undone_exactly() {
 
 #[test]
 fn sigkill_then_down_puts_back_every_attribute_too() {
+    needs_root!();
     let script = CHANGES
         .replace("link set q1x netns lab\n", "link set renamed1 netns lab\n")
         .replace("link add v0 type bridge\n", "sleep 30\n");
@@ -130,6 +135,7 @@ fn sigkill_then_down_puts_back_every_attribute_too() {
 
 #[test]
 fn an_undo_step_that_fails_is_reported_kept_and_retried_by_down() {
+    needs_root!();
     // Kept, then the old name is taken by hand: renaming back fails, and stays journaled.
     let run = Lab::new("link set q1 name renamed1\nlink add x type bridge\nlink add x type bridge\n")
         .before("ip link add q0 type veth peer name q1")
@@ -157,6 +163,7 @@ fn an_undo_step_that_fails_is_reported_kept_and_retried_by_down() {
 
 #[test]
 fn down_leaves_a_run_that_is_still_going_alone() {
+    needs_root!();
     let run = Lab::new("netns add live\nsleep 30\n")
         .shell(
             "\"$VSH\" script.vnet & pid=$!
@@ -175,6 +182,7 @@ fn down_leaves_a_run_that_is_still_going_alone() {
 
 #[test]
 fn a_veth_whose_other_end_went_with_a_deleted_namespace_needs_no_undo() {
+    needs_root!();
     let run = Lab::new(
         "netns add red\nveth a peer b netns red\nnetns del red\nlink add x type bridge\nlink add x type bridge\n",
     )

@@ -23,7 +23,7 @@ impl Evaluator {
                         false => vec![Entry::Addr { link, prefix }],
                     };
                     self.journaled(entry, |ev| {
-                        let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                        let sock = ev.socket(&ns, span)?;
                         addr::add(sock, index, &prefix).map_err(fail(
                             format!("cannot add {prefix} to \"{name}\" {}", where_(&ns)),
                             span,
@@ -38,7 +38,7 @@ impl Evaluator {
                         saved.extend(self.addresses_of(&link, Some(&prefix), span)?);
                     }
                     self.journaled(saved, |ev| {
-                        let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                        let sock = ev.socket(&ns, span)?;
                         addr::del(sock, index, &prefix).map_err(fail(
                             format!("cannot delete {prefix} from \"{name}\" {}", where_(&ns)),
                             span,
@@ -52,7 +52,7 @@ impl Evaluator {
                     None => None,
                 };
                 let links = self.links(span)?;
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+                let sock = self.socket(&ns, span)?;
                 let addrs = addr::list(sock)
                     .map_err(fail(format!("cannot list addresses {}", where_(&ns)), span))?;
                 let names = show::NsNames::resolve(&mut self.net, &ns, &links);

@@ -25,7 +25,7 @@ impl Evaluator {
         };
         let links = self.links(span)?;
         let ns = self.ns.clone();
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        let sock = self.socket(&ns, span)?;
         let ports = link::bridge_ports(sock).map_err(fail(
             format!("cannot list bridge ports {}", where_(&ns)),
             span,
@@ -83,7 +83,7 @@ impl Evaluator {
             };
             let before = self.before_change(&ns, index, &br, &up, span)?;
             self.journaled(before, |ev| {
-                let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                let sock = ev.socket(&ns, span)?;
                 link::change(sock, index, up)
                     .map_err(fail(format!("cannot set \"{br}\" up {place}"), name.span))
             })?;
@@ -98,7 +98,7 @@ impl Evaluator {
             };
             let before = self.before_change(&ns, *port, port_name, &change, span)?;
             self.journaled(before, |ev| {
-                let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                let sock = ev.socket(&ns, span)?;
                 link::change(sock, *port, change).map_err(fail(
                     format!("cannot attach \"{port_name}\" to \"{br}\" and set it up {place}"),
                     span,
@@ -115,7 +115,7 @@ impl Evaluator {
                 }],
             };
             let added = self.journaled(entry, |ev| {
-                let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                let sock = ev.socket(&ns, span)?;
                 addr::add(sock, index, prefix).map_err(fail(
                     format!("cannot add {prefix} to \"{br}\" {place}"),
                     span,

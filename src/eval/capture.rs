@@ -102,11 +102,9 @@ impl Evaluator {
                 active.retain(|c| !Arc::ptr_eq(c, &catch));
             }
             stop.store(true, Ordering::SeqCst);
-            let captured = handle.join().unwrap_or_else(|_| {
-                Err(NetError::Malformed {
-                    what: "the capture thread panicked".into(),
-                })
-            });
+            let captured = handle
+                .join()
+                .unwrap_or_else(|p| Err(NetError::panicked("the capture thread", p)));
             (body_result, captured)
         });
         let captured = captured.map_err(fail(format!("capture on {name}"), span))?;

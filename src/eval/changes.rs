@@ -78,7 +78,7 @@ impl Evaluator {
         peer_ns: Option<&Ns>,
         span: Span,
     ) -> Result<()> {
-        let sock = self.net.route(ns).map_err(fail("netlink", span))?;
+        let sock = self.socket(ns, span)?;
         let Some(made) =
             link::get(sock, name).map_err(fail(format!("cannot look up \"{name}\""), span))?
         else {
@@ -88,7 +88,7 @@ impl Evaluator {
         let mut entries = vec![Entry::Link(self.link_at(ns, made.index, name, span)?)];
         if let (Some("veth"), Some(peer)) = (made.kind.as_deref(), made.link) {
             let peer_ns = peer_ns.unwrap_or(ns).clone();
-            let sock = self.net.route(&peer_ns).map_err(fail("netlink", span))?;
+            let sock = self.socket(&peer_ns, span)?;
             let peer_name = link::get_index(sock, peer)
                 .map_err(fail("cannot look up the veth's peer", span))?
                 .map(|l| l.name)
@@ -102,7 +102,7 @@ impl Evaluator {
     /// Journals `link`'s move to `to`, where it is looked up by name: undo follows it there.
     pub(super) fn note_moved(&mut self, link: LinkAt, to: &Ns, span: Span) -> Result<()> {
         let to_at = self.at(to, span)?;
-        let sock = self.net.route(to).map_err(fail("netlink", span))?;
+        let sock = self.socket(to, span)?;
         let found = link::get(sock, &link.name)
             .map_err(fail(format!("cannot look up \"{}\"", link.name), span))?;
         if let Some(moved) = found {
@@ -128,7 +128,7 @@ impl Evaluator {
         if self.made_here(ns, Some(index), span)? {
             return Ok(vec![]);
         }
-        let sock = self.net.route(ns).map_err(fail("netlink", span))?;
+        let sock = self.socket(ns, span)?;
         let Some(old) = link::get_index(sock, index)
             .map_err(fail(format!("cannot look up \"{name}\""), span))?
         else {
@@ -156,7 +156,7 @@ impl Evaluator {
         if self.made_here(&link.at.ns, Some(link.index), span)? {
             return Ok(vec![]);
         }
-        let sock = self.net.route(&link.at.ns).map_err(fail("netlink", span))?;
+        let sock = self.socket(&link.at.ns, span)?;
         let Some(old) = link::get_index(sock, link.index)
             .map_err(fail(format!("cannot look up \"{}\"", link.name), span))?
         else {
@@ -188,7 +188,7 @@ impl Evaluator {
 
     /// The configured routes of `at`, saved.
     pub(super) fn routes_of(&mut self, at: &At, span: Span) -> Result<Vec<Entry>> {
-        let sock = self.net.route(&at.ns).map_err(fail("netlink", span))?;
+        let sock = self.socket(&at.ns, span)?;
         let mut entries = Vec::new();
         for family in [Family::V4, Family::V6] {
             let routes = route::list(sock, family).map_err(fail("cannot list routes", span))?;
@@ -213,7 +213,7 @@ impl Evaluator {
         only: Option<&Prefix>,
         span: Span,
     ) -> Result<Vec<Entry>> {
-        let sock = self.net.route(&link.at.ns).map_err(fail("netlink", span))?;
+        let sock = self.socket(&link.at.ns, span)?;
         let all = addr::list(sock).map_err(fail("cannot list addresses", span))?;
         Ok(all
             .into_iter()

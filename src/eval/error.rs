@@ -1,31 +1,16 @@
 //! Why a statement failed: one variant per kind of failure, each pointing at its span.
 
-use crate::net::NetError;
+use crate::net::{NameKind, NetError};
 use crate::syntax::Span;
 
 pub type Result<T> = std::result::Result<T, RunError>;
 
-/// What kind of name a value was meant to be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NameKind {
-    Interface,
-    Namespace,
-}
-
-impl std::fmt::Display for NameKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            NameKind::Interface => "interface name",
-            NameKind::Namespace => "namespace name",
-        })
-    }
-}
-
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum RunError {
-    /// The kernel (or a system call) refused: what we tried, where, and what it said.
+    /// The kernel (or a system call) refused: what we tried, where, and what it said. The
+    /// code says why, from the errno (see `impl Diagnostic for NetError`).
     #[error("{what}: {error}")]
-    #[diagnostic(code(vsh::kernel))]
+    #[diagnostic(forward(error))]
     Net {
         what: String,
         error: NetError,
@@ -47,7 +32,7 @@ pub enum RunError {
         span: Span,
     },
 
-    #[error("invalid {kind} \"{name}\": {reason}")]
+    #[error("invalid {kind} name \"{name}\": {reason}")]
     #[diagnostic(code(vsh::bad_name))]
     BadName {
         kind: NameKind,
@@ -286,8 +271,81 @@ impl RunError {
     }
 }
 
+/// Only the code: the span, label and help are the `RunError::Net` around it.
+impl miette::Diagnostic for NetError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(kernel_code(self)))
+    }
+}
+
+/// The diagnostic code of a kernel failure, by its cause, so that a script's caller (or a
+/// reader) can tell "already there" from "not allowed" without parsing the message.
+pub fn kernel_code(error: &NetError) -> &'static str {
+    use nix::errno::Errno;
+    match error {
+        NetError::Panicked { .. } => return "vsh::panic",
+        NetError::Malformed { .. } => return "vsh::kernel::malformed",
+        _ => {}
+    }
+    match error.errno() {
+        Some(Errno::EEXIST | Errno::ENOTEMPTY | Errno::EADDRINUSE) => "vsh::kernel::exists",
+        Some(
+            Errno::ENOENT | Errno::ENODEV | Errno::ESRCH | Errno::ENXIO | Errno::EADDRNOTAVAIL,
+        ) => "vsh::kernel::not_found",
+        Some(Errno::EPERM | Errno::EACCES) => "vsh::kernel::permission",
+        Some(Errno::EBUSY) => "vsh::kernel::busy",
+        Some(Errno::EINVAL | Errno::ERANGE | Errno::E2BIG) => "vsh::kernel::invalid",
+        Some(Errno::ENETUNREACH | Errno::EHOSTUNREACH | Errno::ENETDOWN) => {
+            "vsh::kernel::unreachable"
+        }
+        Some(Errno::EOPNOTSUPP | Errno::EAFNOSUPPORT | Errno::EPROTONOSUPPORT | Errno::ENOSYS) => {
+            "vsh::kernel::unsupported"
+        }
+        Some(Errno::ENOMEM | Errno::ENOBUFS | Errno::ENOSPC | Errno::EMFILE | Errno::ENFILE) => {
+            "vsh::kernel::resources"
+        }
+        Some(Errno::EINTR) => "vsh::kernel::interrupted",
+        _ => "vsh::kernel",
+    }
+}
+
 fn signal_name(signal: i32) -> String {
     nix::sys::signal::Signal::try_from(signal)
         .map(|s| s.as_str().to_string())
         .unwrap_or_else(|_| format!("signal {signal}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_keeps_its_message_and_has_its_own_code() {
+        let payload = std::thread::spawn(|| panic!("index {} out of range", 3))
+            .join()
+            .unwrap_err();
+        let e = NetError::panicked("the capture thread", payload);
+        assert_eq!(
+            e.to_string(),
+            "the capture thread panicked: index 3 out of range (a bug in vsh)"
+        );
+        assert_eq!(kernel_code(&e), "vsh::panic");
+    }
+
+    #[test]
+    fn an_io_error_without_errno_is_kept_not_given_one() {
+        let io = std::io::Error::new(
+            std::io::ErrorKind::WriteZero,
+            "failed to write whole buffer",
+        );
+        let e = NetError::io("write x.pcapng", &io);
+        assert_eq!(e.errno(), None);
+        assert_eq!(
+            e.to_string(),
+            "write x.pcapng: failed to write whole buffer"
+        );
+        assert_eq!(kernel_code(&e), "vsh::kernel");
+        let os = NetError::io("write y", &std::io::Error::from_raw_os_error(libc::EACCES));
+        assert_eq!(kernel_code(&os), "vsh::kernel::permission");
+    }
 }

@@ -48,7 +48,7 @@ impl Evaluator {
         let mut out = format!("{}: peer", l.name);
         match &there {
             Some(ns) => {
-                let sock = self.net.route(ns).map_err(fail("netlink", span))?;
+                let sock = self.socket(ns, span)?;
                 let links = link::list(sock)
                     .map_err(fail(format!("cannot list links {}", where_(ns)), span))?;
                 match links.iter().find(|p| p.index == peer_index) {

@@ -56,7 +56,7 @@ impl Evaluator {
                 let ns = self.ns.clone();
                 let gone = vec![Entry::LinkDeleted(self.link_at(&ns, index, &name, span)?)];
                 self.journaled(gone, |ev| {
-                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                    let sock = ev.socket(&ns, span)?;
                     link::del(sock, index).map_err(fail(
                         format!("cannot delete \"{name}\" {}", where_(&ns)),
                         span,
@@ -113,7 +113,7 @@ impl Evaluator {
     /// Creates a link in the current namespace; the caller journals it (a veth with its peer).
     fn make_link(&mut self, name: &str, kind: &LinkKind, what: String, span: Span) -> Result<()> {
         let ns = self.ns.clone();
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        let sock = self.socket(&ns, span)?;
         link::add(sock, name, kind)
             .map_err(fail(what, span))
             .map_err(exists_hint)
@@ -307,7 +307,7 @@ impl Evaluator {
         };
         let before = self.before_change(&ns, index, name, &change, span)?;
         self.journaled(before, |ev| {
-            let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+            let sock = ev.socket(&ns, span)?;
             link::change(sock, index, change).map_err(fail(what, span))
         })
     }
@@ -322,7 +322,7 @@ impl Evaluator {
             to: new.clone(),
         };
         self.journaled(vec![entry], |ev| {
-            let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+            let sock = ev.socket(&ns, span)?;
             link::rename(sock, index, &new).map_err(fail(
                 format!("cannot rename \"{name}\" to \"{new}\" {place}"),
                 span,
@@ -378,7 +378,7 @@ impl Evaluator {
             None => vec![],
         };
         self.journaled(before, |ev| {
-            let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+            let sock = ev.socket(&ns, span)?;
             link::set_netns(sock, index, target).map_err(fail(
                 format!("cannot move \"{name}\" {place} to namespace {text}"),
                 span,
@@ -398,14 +398,14 @@ impl Evaluator {
     /// All links of the current namespace.
     pub(super) fn links(&mut self, span: Span) -> Result<Vec<Link>> {
         let ns = self.ns.clone();
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        let sock = self.socket(&ns, span)?;
         link::list(sock).map_err(fail(format!("cannot list links {}", where_(&ns)), span))
     }
 
     /// A link of the current namespace by name, if there is one.
     pub(super) fn find_link(&mut self, name: &str, span: Span) -> Result<Option<Link>> {
         let ns = self.ns.clone();
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        let sock = self.socket(&ns, span)?;
         link::get(sock, name).map_err(fail(format!("cannot look up \"{name}\""), span))
     }
 
@@ -432,10 +432,10 @@ impl Evaluator {
             .fd(ns)
             .map_err(fail(format!("cannot open {}", where_(ns)), span))?;
         fd.try_clone_to_owned().map_err(|e| {
-            fail(format!("cannot open {}", where_(ns)), span)(crate::net::NetError::Sys {
-                what: "dup namespace fd".into(),
-                errno: nix::errno::Errno::from_raw(e.raw_os_error().unwrap_or(0)),
-            })
+            fail(format!("cannot open {}", where_(ns)), span)(crate::net::NetError::io(
+                "dup namespace fd",
+                &e,
+            ))
         })
     }
 }

@@ -3,6 +3,7 @@
 use super::error::{Result, RunError};
 use super::journal::Entry;
 use super::Evaluator;
+use crate::net::netlink::RouteSocket;
 use crate::net::{netns, NetError, Ns};
 use crate::syntax::ast::{NetnsCmd, Word};
 use crate::syntax::Span;
@@ -159,6 +160,18 @@ fn del_failed(name: &str, span: Span) -> impl FnOnce(NetError) -> RunError {
             *help = Some("`netns list` shows the namespaces there are".into());
         }
         e
+    }
+}
+
+impl Evaluator {
+    /// The route socket of `ns`, opened on first use; failing names the namespace, so that
+    /// "namespace \"red\" does not exist" reads as the cause of the statement's failure.
+    pub(super) fn socket(&mut self, ns: &Ns, span: Span) -> Result<&mut RouteSocket> {
+        let what = match ns {
+            Ns::Root => "cannot open the root namespace's netlink socket".to_string(),
+            Ns::Named(name) => format!("cannot open namespace {name}'s netlink socket"),
+        };
+        self.net.route(ns).map_err(fail(what, span))
     }
 }
 

@@ -243,7 +243,7 @@ impl Evaluator {
         }
         let ns = self.ns_ref(&line.dest, false)?;
         let span = line.dest.span;
-        let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+        let sock = self.socket(&ns, span)?;
         let mut addrs: Vec<IpAddr> = addr::list(sock)
             .map_err(fail(format!("cannot list the addresses of {name}"), span))?
             .into_iter()

@@ -26,7 +26,7 @@ impl Evaluator {
                     _ => Family::V4,
                 };
                 let links = self.links(span)?;
-                let sock = self.net.route(&ns).map_err(fail("netlink", span))?;
+                let sock = self.socket(&ns, span)?;
                 let routes = route::list(sock, family)
                     .map_err(fail(format!("cannot list routes {}", where_(&ns)), span))?;
                 for r in routes.iter().filter(|r| {
@@ -54,7 +54,7 @@ impl Evaluator {
                     self.routes_of(&at, span)?
                 };
                 self.journaled(entries, |ev| {
-                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                    let sock = ev.socket(&ns, span)?;
                     let result = if add {
                         route::add(sock, &spec)
                     } else {

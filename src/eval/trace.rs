@@ -75,11 +75,9 @@ impl Evaluator {
             let handle = s.spawn(|| collect(caps, &stop));
             let body_result = self.block(body);
             stop.store(true, Ordering::SeqCst);
-            let seen = handle.join().unwrap_or_else(|_| {
-                Err(NetError::Malformed {
-                    what: "the trace thread panicked".into(),
-                })
-            });
+            let seen = handle
+                .join()
+                .unwrap_or_else(|p| Err(NetError::panicked("the trace thread", p)));
             (body_result, seen)
         });
         let seen = seen.map_err(fail("trace", span))?;

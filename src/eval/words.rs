@@ -1,9 +1,9 @@
 //! Words to values: interpolation, `${ }` arithmetic, and the validated values builtins take.
 
-use super::error::{NameKind, Result, RunError};
+use super::error::{Result, RunError};
 use super::Evaluator;
 use crate::net::addr::Prefix;
-use crate::net::{link, netns};
+use crate::net::names::{self, NameKind};
 use crate::syntax::ast::{BinOp, Expr, Var, Word, WordPart};
 use crate::syntax::Span;
 
@@ -133,46 +133,25 @@ impl Evaluator {
 
 /// Interface names the kernel would refuse, refused here with a reason.
 pub fn check_ifname(name: &str, span: Span) -> Result<()> {
-    let reason = if name.is_empty() {
-        "it is empty"
-    } else if name.len() > 15 {
-        "it is longer than 15 bytes"
-    } else if name.contains('/') {
-        "it contains `/`"
-    } else if name.chars().any(char::is_whitespace) {
-        "it contains whitespace"
-    } else if !link::valid_ifname(name) {
-        "the kernel does not accept it"
-    } else {
-        return Ok(());
-    };
-    Err(RunError::BadName {
-        kind: NameKind::Interface,
-        name: name.to_string(),
-        reason,
-        span,
-    })
+    check_name(NameKind::Interface, name, span)
 }
 
 /// Namespace names are file names under /run/netns.
 pub fn check_netns_name(name: &str, span: Span) -> Result<()> {
-    let reason = if name.is_empty() {
-        "it is empty"
-    } else if name.contains('/') {
-        "it contains `/`"
-    } else if name == "." || name == ".." {
-        "it is `.` or `..`"
-    } else if !netns::valid_netns_name(name) {
-        "it is not a valid file name"
-    } else {
-        return Ok(());
-    };
-    Err(RunError::BadName {
-        kind: NameKind::Namespace,
-        name: name.to_string(),
-        reason,
-        span,
-    })
+    check_name(NameKind::Netns, name, span)
+}
+
+/// A name that breaks the rules of `crate::net::names`, refused at its word.
+fn check_name(kind: NameKind, name: &str, span: Span) -> Result<()> {
+    match names::problem(kind, name) {
+        None => Ok(()),
+        Some(reason) => Err(RunError::BadName {
+            kind,
+            name: name.to_string(),
+            reason,
+            span,
+        }),
+    }
 }
 
 pub fn parse_prefix(text: &str, span: Span) -> Result<Prefix> {

@@ -1,29 +1,10 @@
 //! Typed errors of the net layer. The errno is kept as [`Errno`] so callers can match on it;
 //! it becomes text only when displayed.
 
-use std::fmt;
-
 use nix::errno::Errno;
 
+use super::names::NameKind;
 use super::netns::Ns;
-
-/// Which kind of name was refused by [`NetError::InvalidName`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NameKind {
-    /// A network namespace name (a file name in /run/netns).
-    Netns,
-    /// A network interface name (IFNAMSIZ rules).
-    Interface,
-}
-
-impl fmt::Display for NameKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            NameKind::Netns => "namespace",
-            NameKind::Interface => "interface",
-        })
-    }
-}
 
 /// Everything the net layer can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -95,11 +76,27 @@ pub enum NetError {
         /// How long vsh waited.
         after: std::time::Duration,
     },
+    /// An I/O call failed without an errno (a short write, a closed pipe's custom error).
+    #[error("{what}: {source}")]
+    Io {
+        /// The call and its argument.
+        what: String,
+        /// What it failed with.
+        source: std::io::Error,
+    },
     /// The kernel sent a netlink message we could not decode (a bug here or a new kernel).
     #[error("malformed netlink reply: {what}")]
     Malformed {
         /// What could not be decoded.
         what: String,
+    },
+    /// A helper thread (a capture, a probe) panicked: a bug in vsh, not a kernel answer.
+    #[error("{what} panicked: {message} (a bug in vsh)")]
+    Panicked {
+        /// Which thread: "the capture thread".
+        what: String,
+        /// The panic's message, when it had one.
+        message: String,
     },
 }
 
@@ -116,7 +113,7 @@ impl NetError {
             NetError::NetnsExists { .. } => Some(Errno::EEXIST),
             NetError::InvalidName { .. } => Some(Errno::EINVAL),
             NetError::Spawn { source, .. } => source.raw_os_error().map(Errno::from_raw),
-            NetError::Malformed { .. } => None,
+            NetError::Io { .. } | NetError::Malformed { .. } | NetError::Panicked { .. } => None,
             NetError::StillReleasing { .. } => Some(Errno::EBUSY),
         }
     }
@@ -129,12 +126,31 @@ impl NetError {
         }
     }
 
-    /// A failed system call reported through `std::io::Error`.
+    /// A failed system call reported through `std::io::Error`: its errno when it has one,
+    /// otherwise the error itself (never a made-up errno).
     pub(crate) fn io(what: impl Into<String>, err: &std::io::Error) -> Self {
-        Self::sys(
-            what,
-            Errno::from_raw(err.raw_os_error().unwrap_or(libc::EIO)),
-        )
+        match err.raw_os_error() {
+            Some(code) => Self::sys(what, Errno::from_raw(code)),
+            None => NetError::Io {
+                what: what.into(),
+                source: std::io::Error::new(err.kind(), err.to_string()),
+            },
+        }
+    }
+
+    /// A thread of `what` ended in a panic; `payload` is what `JoinHandle::join` gave back.
+    pub fn panicked(what: &str, payload: Box<dyn std::any::Any + Send>) -> Self {
+        let message = match payload.downcast::<String>() {
+            Ok(s) => *s,
+            Err(payload) => match payload.downcast::<&'static str>() {
+                Ok(s) => (*s).to_owned(),
+                Err(_) => "no message".to_owned(),
+            },
+        };
+        NetError::Panicked {
+            what: what.to_owned(),
+            message,
+        }
     }
 }
 

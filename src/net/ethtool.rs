@@ -9,8 +9,9 @@ use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 use nix::errno::Errno;
 use nix::sys::socket::{socket as open_socket, AddressFamily, SockFlag, SockProtocol, SockType};
 
-use super::error::{NameKind, NetError, Result};
-use super::link::valid_ifname;
+use super::error::{NetError, Result};
+use super::names::valid_ifname;
+use super::names::NameKind;
 
 const ETHTOOL_GSTRINGS: u32 = 0x1b;
 const ETHTOOL_GSTATS: u32 = 0x1d;

@@ -65,12 +65,9 @@ pub fn wait(child: &mut Child) -> Result<Waited> {
 
 fn wait_for(child: &mut Child, pid: i32) -> Result<Waited> {
     let exited = |child: &mut Child| {
-        child.try_wait().map_err(|e| {
-            NetError::sys(
-                format!("wait for {pid}"),
-                Errno::from_raw(e.raw_os_error().unwrap_or(0)),
-            )
-        })
+        child
+            .try_wait()
+            .map_err(|e| NetError::io(format!("wait for {pid}"), &e))
     };
     let pidfd = pidfd_open(pid);
     loop {

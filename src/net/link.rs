@@ -10,7 +10,8 @@ use netlink_packet_route::link::{
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 use nix::errno::Errno;
 
-use super::error::{NameKind, NetError, Result};
+use super::error::{NetError, Result};
+use super::names::{self, NameKind};
 use super::netlink::RouteSocket;
 use super::netns::Ns;
 use super::release;
@@ -267,26 +268,8 @@ pub struct BridgePort {
     pub mtu: u32,
 }
 
-/// Whether the kernel accepts `name` as an interface name: 1 to 15 bytes, no '/', ':' or
-/// whitespace, not "." or "..".
-pub fn valid_ifname(name: &str) -> bool {
-    (1..=15).contains(&name.len())
-        && name != "."
-        && name != ".."
-        && !name
-            .chars()
-            .any(|c| c == '/' || c == ':' || c == '\0' || c.is_whitespace())
-}
-
 fn check_ifname(name: &str) -> Result<()> {
-    if valid_ifname(name) {
-        Ok(())
-    } else {
-        Err(NetError::InvalidName {
-            kind: NameKind::Interface,
-            name: name.to_owned(),
-        })
-    }
+    names::check(NameKind::Interface, name)
 }
 
 /// A link message addressed to `index`, to be filled in.
@@ -566,27 +549,4 @@ fn ne_u32(bytes: &[u8]) -> u32 {
         .get(..4)
         .and_then(|b| b.try_into().ok())
         .map_or(0, u32::from_ne_bytes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn interface_names() {
-        assert!(valid_ifname("veth0"));
-        assert!(valid_ifname("a23456789012345"));
-        for bad in [
-            "",
-            ".",
-            "..",
-            "a/b",
-            "a b",
-            "a:1",
-            "a\tb",
-            "a234567890123456",
-        ] {
-            assert!(!valid_ifname(bad), "{bad:?}");
-        }
-    }
 }

@@ -15,6 +15,7 @@ pub mod icmp;
 pub mod interrupt;
 pub mod kinds;
 pub mod link;
+pub mod names;
 pub mod neigh;
 pub mod netlink;
 pub mod netns;
@@ -29,5 +30,6 @@ pub mod sandbox;
 pub mod stdio;
 pub mod topology;
 
-pub use error::{NameKind, NetError, Result};
+pub use error::{NetError, Result};
+pub use names::NameKind;
 pub use netns::{Namespaces, Ns, NsId};

@@ -15,7 +15,8 @@ use nix::sched::{setns, unshare, CloneFlags};
 use nix::sys::stat::Mode;
 use nix::unistd::{mkdir, unlink};
 
-use super::error::{NameKind, NetError, Result};
+use super::error::{NetError, Result};
+use super::names::{self, NameKind};
 use super::netlink::RouteSocket;
 
 /// Where named namespaces live, shared with iproute2.
@@ -94,24 +95,8 @@ struct Releasing {
     index: u32,
 }
 
-/// Whether `name` can name a namespace: a plain file name in /run/netns.
-pub fn valid_netns_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 255
-        && name != "."
-        && name != ".."
-        && !name.contains(['/', '\0'])
-}
-
 fn check_name(name: &str) -> Result<()> {
-    if valid_netns_name(name) {
-        Ok(())
-    } else {
-        Err(NetError::InvalidName {
-            kind: NameKind::Netns,
-            name: name.to_owned(),
-        })
-    }
+    names::check(NameKind::Netns, name)
 }
 
 /// /run/netns/NAME.
@@ -678,7 +663,9 @@ impl Namespaces {
 
     /// Whether /run/netns/NAME exists.
     pub fn exists(&self, name: &str) -> bool {
-        valid_netns_name(name) && !self.reaper.pending.contains(name) && netns_path(name).exists()
+        names::valid_netns_name(name)
+            && !self.reaper.pending.contains(name)
+            && netns_path(name).exists()
     }
 
     /// The namespace process `pid` is in, if it is root or one in /run/netns (compared by
@@ -843,15 +830,6 @@ fn missing_socket(ns: &Ns) -> NetError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn netns_names() {
-        assert!(valid_netns_name("red"));
-        assert!(valid_netns_name("a.b-c_1"));
-        for bad in ["", ".", "..", "a/b", "/", "a\0b"] {
-            assert!(!valid_netns_name(bad), "{bad:?}");
-        }
-    }
 
     #[test]
     fn ns_display() {

@@ -83,12 +83,7 @@ pub fn isolate() -> Result<()> {
 /// the kernel requires of an unprivileged writer).
 fn map_to_root(uid: u32, gid: u32) -> Result<()> {
     let write = |path: &str, text: String| {
-        std::fs::write(path, text).map_err(|e| {
-            NetError::sys(
-                format!("write {path}"),
-                Errno::from_raw(e.raw_os_error().unwrap_or(0)),
-            )
-        })
+        std::fs::write(path, text).map_err(|e| NetError::io(format!("write {path}"), &e))
     };
     write("/proc/self/setgroups", "deny".into())?;
     write("/proc/self/uid_map", format!("0 {uid} 1"))?;

@@ -1,7 +1,7 @@
 //! Completion, hints and highlighting for the REPL, from the one table of builtins and the
 //! live state of the evaluator.
 
-use crate::builtins::{self, BUILTINS};
+use crate::builtins::{self, words, BUILTINS, CONTROL};
 use crate::eval::Evaluator;
 use crate::syntax::parse;
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
@@ -29,17 +29,17 @@ impl VshHelper {
     }
 }
 
-/// Language keywords that are not builtins.
-const KEYWORDS: &[&str] = &["else", "in"];
-/// What may follow `link set DEV`.
-const LINK_OPS: &[&str] = &["down", "master", "mtu", "name", "netns", "nomaster", "up"];
-
 /// What kind of word is expected where the cursor is.
 #[derive(Debug, PartialEq)]
 enum Expect {
     Command,
     Words(Vec<&'static str>),
+    /// A namespace, `root` included.
     Netns,
+    /// A namespace in /run/netns: not `root`, which cannot be deleted.
+    NamedNetns,
+    /// A subcommand, or a namespace to enter (`netns NAME {`).
+    SubcommandOrNetns(Vec<&'static str>),
     Device,
     Variable,
     File,
@@ -58,7 +58,7 @@ fn expect(prev: &[&str], word: &str) -> Expect {
     if prev.first() == Some(&"ip") {
         prev = &prev[1..];
         match prev {
-            [] => return Expect::Words(vec!["-n", "addr", "link", "netns", "route"]),
+            [] => return Expect::Words(words::IP.to_vec()),
             ["-n"] => return Expect::Netns,
             ["-n", _, rest @ ..] => prev = rest,
             _ => {}
@@ -69,26 +69,27 @@ fn expect(prev: &[&str], word: &str) -> Expect {
     };
     let last = prev.last().copied().unwrap_or_default();
     match (first, prev.len(), last) {
-        ("if", 1, _) => Expect::Words(vec!["link", "netns"]),
-        ("if", 2, "netns" | "link") => Expect::Words(vec!["exists"]),
+        ("if", 1, _) => Expect::Words(words::IF.to_vec()),
+        ("if", 2, "netns" | "link") => Expect::Words(words::IF_OBJECT.to_vec()),
         ("if", 3, _) if prev[1] == "netns" => Expect::Netns,
         ("if", 3, _) if prev[1] == "link" => Expect::Device,
         (_, _, "dev" | "master") => Expect::Device,
         (_, n, "link") if n > 1 && prev.contains(&"type") => Expect::Device,
         (_, _, "netns" | "-n") if prev.len() > 1 => Expect::Netns,
-        ("netns", 1, _) => Expect::Words(builtins::subcommands("netns")),
-        ("netns", 2, "del" | "delete" | "exec" | "exists") => Expect::Netns,
+        ("netns", 1, _) => Expect::SubcommandOrNetns(builtins::subcommands("netns")),
+        ("netns", 2, "del" | "delete") => Expect::NamedNetns,
+        ("netns", 2, "exec" | "exists") => Expect::Netns,
         ("link", 1, _) => Expect::Words(builtins::subcommands("link")),
         ("link", 2, "set" | "del" | "delete" | "show" | "exists") => Expect::Device,
-        ("link", n, _) if n >= 3 && prev[1] == "set" => Expect::Words(LINK_OPS.to_vec()),
+        ("link", n, _) if n >= 3 && prev[1] == "set" => Expect::Words(words::LINK_SET.to_vec()),
         ("addr" | "address", 1, _) => Expect::Words(builtins::subcommands("addr")),
-        ("addr" | "address", 3, _) if prev[1] != "show" => Expect::Words(vec!["dev"]),
-        ("veth", 2, _) => Expect::Words(vec!["peer"]),
+        ("addr" | "address", 3, _) if prev[1] != "show" => Expect::Words(words::DEV.to_vec()),
+        ("veth", 2, _) => Expect::Words(words::VETH.to_vec()),
         ("route", 1, _) => Expect::Words(builtins::subcommands("route")),
         ("bridge", 1, _) => Expect::Words(builtins::subcommands("bridge")),
         ("peer" | "stats", 1, _) => Expect::Device,
         ("help", 1, _) => Expect::Words(BUILTINS.iter().map(|b| b.name).collect()),
-        _ if builtins::find(first).is_some() || KEYWORDS.contains(&first) => Expect::Nothing,
+        _ if builtins::find(first).is_some() || CONTROL.contains(&first) => Expect::Nothing,
         // A program's arguments: most often files.
         _ => Expect::File,
     }
@@ -118,6 +119,13 @@ impl Completer for VshHelper {
             Expect::Netns => {
                 let mut names = self.ev.borrow_mut().netns_names();
                 names.push("root".into());
+                names
+            }
+            Expect::NamedNetns => self.ev.borrow_mut().netns_names(),
+            Expect::SubcommandOrNetns(subs) => {
+                let mut names = self.ev.borrow_mut().netns_names();
+                names.push("root".into());
+                names.extend(subs.into_iter().map(String::from));
                 names
             }
             Expect::Device => self.ev.borrow_mut().device_names(),
@@ -163,13 +171,10 @@ const ERROR: &str = "\x1b[4;31m";
 const RESET: &str = "\x1b[0m";
 
 fn is_keyword(word: &str) -> bool {
-    builtins::find(word).is_some()
-        || KEYWORDS.contains(&word)
-        || BUILTINS
-            .iter()
-            .any(|b| builtins::subcommands(b.name).contains(&word))
-        || LINK_OPS.contains(&word)
-        || ["dev", "peer", "type", "exists"].contains(&word)
+    thread_local! {
+        static KEYWORDS: std::collections::BTreeSet<&'static str> = builtins::keywords();
+    }
+    KEYWORDS.with(|k| k.contains(word))
 }
 
 fn is_address(word: &str) -> bool {
@@ -270,7 +275,7 @@ mod tests {
         assert_eq!(expect(&["link", "set"], "ve"), Expect::Device);
         assert_eq!(
             expect(&["link", "set", "veth0"], "u"),
-            Expect::Words(LINK_OPS.to_vec())
+            Expect::Words(words::LINK_SET.to_vec())
         );
         assert_eq!(
             expect(&["link", "set", "veth0", "netns"], ""),
@@ -285,7 +290,11 @@ mod tests {
             expect(&["addr", "add", "1.2.3.4/24", "dev"], ""),
             Expect::Device
         );
-        assert_eq!(expect(&["netns", "del"], ""), Expect::Netns);
+        assert_eq!(expect(&["netns", "del"], ""), Expect::NamedNetns);
+        assert_eq!(
+            expect(&["netns"], ""),
+            Expect::SubcommandOrNetns(builtins::subcommands("netns"))
+        );
         assert_eq!(expect(&["echo"], "$"), Expect::Variable);
         assert_eq!(expect(&["cat"], "/sys"), Expect::File);
         assert_eq!(expect(&["if", "netns"], "e"), Expect::Words(vec!["exists"]));
@@ -303,6 +312,16 @@ mod tests {
         assert!(h.contains(&format!("{VARIABLE}$d{RESET}")));
         assert!(h.contains(&format!("{COMMENT}# x{RESET}")));
         assert!(highlight_line("link frob").contains(&format!("{ERROR}frob{RESET}")));
+        for word in [
+            "via", "metric", "src", "default", "port", "delete", "ls", "address",
+        ] {
+            let h = highlight_line(&format!("{word} "));
+            assert!(
+                h.starts_with(&format!("{KEYWORD}{word}{RESET}")),
+                "{word}: {h:?}"
+            );
+        }
+        assert!(!highlight_line("tcpdump -n").contains(KEYWORD));
         // An unfinished block is not an error yet.
         assert!(!highlight_line("netns red {").contains(ERROR));
     }
