@@ -20,6 +20,7 @@ fn hosts(from: usize, to: usize) -> String {
 
 #[test]
 fn links_come_up_when_the_block_ends_leaves_first() {
+    needs_root!();
     let script = format!(
         "build {{\nlink add br0 type bridge\nlink set br0 up\n{}}}\n",
         hosts(1, 3)
@@ -65,6 +66,7 @@ fn links_come_up_when_the_block_ends_leaves_first() {
 
 #[test]
 fn a_statement_that_observes_the_network_first_brings_it_up() {
+    needs_root!();
     let script = format!(
         "build {{\n\
          link add br0 type bridge\n\
@@ -87,6 +89,7 @@ fn a_statement_that_observes_the_network_first_brings_it_up() {
 
 #[test]
 fn a_failure_inside_the_block_is_undone_like_any_other() {
+    needs_root!();
     let script = format!(
         "build {{\nlink add br0 type bridge\nlink set br0 up\n{}link set nosuch up\n}}\n",
         hosts(1, 2)
@@ -172,6 +175,7 @@ fn lab(script: &str) -> Run {
 
 #[test]
 fn the_network_is_the_same_with_and_without_the_block() {
+    needs_root!();
     // Ups, downs after ups, an up before a move (which arrives down), a bridge block, a route
     // (whose gateway must be reachable: it brings up what is pending), a link left down.
     let body = "netns add h1; netns add h2; netns add h3\n\

@@ -425,6 +425,7 @@ fn a_namespace_that_does_not_die_stops_the_wait_after_5_s_with_a_clear_error() {
 
 #[test]
 fn rootless_isolated_has_its_own_processes_too() {
+    needs_root!();
     let run = Lab::new("")
         .shell(
             "cp \"$VSH\" /run/vsh-bin && chmod 755 /run/vsh-bin

@@ -132,6 +132,7 @@ fn checked(script: &str, bash: &str, queries: &[&str]) -> (crate::lab::Run, Vec<
 
 #[test]
 fn each_check_is_a_testcase_and_a_failure_carries_its_reason() {
+    needs_root!();
     let script = format!(
         "{STAR2}ping {{\n\
          \x20   for i in 1..2 {{ h$i -> 10.0.0.${{3 - i}} }}\n\
@@ -171,6 +172,7 @@ fn each_check_is_a_testcase_and_a_failure_carries_its_reason() {
 
 #[test]
 fn the_report_is_written_when_the_run_is_interrupted_or_fails_elsewhere() {
+    needs_root!();
     // Nobody answers for 10.0.0.9: Ctrl-C stops the block; its checks are skipped.
     let script = format!("{STAR2}echo waiting\nping -W 20 {{ h1 -> 10.0.0.9; h2 -> 10.0.0.9 }}\n");
     let (run, answers) = checked(

@@ -803,6 +803,7 @@ fn master(index: u32) -> LinkChange {
 /// The kernel's neighbour tables as `ip -s ntable` shows them: limit, size, overflows.
 #[test]
 fn neighbour_tables_read_as_iproute2_shows_them() {
+    needs_root!();
     sandbox(|| {
         let mut ns = Namespaces::new().expect("root");
         let sock = ns.route(&Ns::Root).expect("route socket");

@@ -21,6 +21,7 @@ fn line(n: usize) -> usize {
 
 #[test]
 fn loops_generate_checks_and_a_failing_line_names_its_loop_variables() {
+    needs_root!();
     let script = format!(
         "{STAR3}ping {{\n\
          \x20   for i in 1..3 {{ for j in 1..3 {{ h$i -> 10.0.0.$j }} }}\n\
@@ -54,6 +55,7 @@ fn loops_generate_checks_and_a_failing_line_names_its_loop_variables() {
 
 #[test]
 fn a_namespace_as_target_means_each_of_its_global_addresses() {
+    needs_root!();
     // h3 also has 10.9.0.3, which h1 has no route to.
     let script = format!(
         "{STAR3}netns h2 {{ addr add 10.0.0.22/24 dev e2 }}\n\
@@ -82,6 +84,7 @@ fn a_namespace_as_target_means_each_of_its_global_addresses() {
 
 #[test]
 fn each_check_holds_or_fails_on_its_own_replies() {
+    needs_root!();
     // Two checks to one address from one source: the reply to the first must not make the
     // second (which says it must not answer) hold, nor the other way round.
     Lab::new(&format!(
@@ -97,6 +100,7 @@ fn each_check_holds_or_fails_on_its_own_replies() {
 
 #[test]
 fn past_a_few_dozen_checks_the_report_is_a_line_per_source() {
+    needs_root!();
     let block = "for r in 1..15 { for i in 1..3 { h$i -> 10.0.0.$i } }\nh1 !-> 10.0.0.2";
     let run = Lab::new(&format!("{STAR3}ping {{\n{block}\n}}\n"))
         .run()
@@ -139,6 +143,7 @@ const ROUTED_STAR: &str = "sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.se
 
 #[test]
 fn a_hundred_hosts_reach_each_other_in_one_block() {
+    needs_root!();
     let script =
         format!("let n = 100\n{ROUTED_STAR}ping {{ for i in 1..$n {{ for j in 1..$n {{ h$i -> 10.0.0.$j }} }} }}\n");
     let run = Lab::new(&script)
@@ -158,6 +163,7 @@ fn a_hundred_hosts_reach_each_other_in_one_block() {
 
 #[test]
 fn a_namespace_target_takes_both_families_and_each_socket_its_own() {
+    needs_root!();
     // DAD off on the hosts' ends: their IPv6 addresses answer at once.
     let script = "link add br0 type bridge\n\
         link set br0 up\n\

@@ -202,6 +202,7 @@ fn a_failing_substitution_stops_the_run_at_its_statement() {
 
 #[test]
 fn any_mix_of_builtin_block_and_program_stages_streams_through() {
+    needs_root!();
     let run = Lab::new(
         "netns red { link set lo up }\n\
          netns red { ping -c 2 -i 0.2 127.0.0.1 | grep -c 'bytes from 127.0.0.1' }\n\
@@ -217,6 +218,7 @@ fn any_mix_of_builtin_block_and_program_stages_streams_through() {
 
 #[test]
 fn sigterm_stops_every_stage_of_a_pipeline() {
+    needs_root!();
     // Durations no other test uses: pgrep sees every process of the machine.
     let run = Lab::new("sleep 30.1 | sleep 31.2 | sleep 32.3\necho never\n")
         .shell(
@@ -235,6 +237,7 @@ fn sigterm_stops_every_stage_of_a_pipeline() {
 
 #[test]
 fn set_takes_the_options_sh_scripts_start_with() {
+    needs_root!();
     // -e and -u are how vsh runs anyway; pipefail makes any failing stage fail the pipeline.
     let run = Lab::new(
         "set -euo pipefail\n\
@@ -267,6 +270,7 @@ fn set_takes_the_options_sh_scripts_start_with() {
 
 #[test]
 fn a_program_between_two_builtin_stages_never_waits_on_a_full_pipe() {
+    needs_root!();
     // Half a megabyte through `cat`, between a block that prints it and one that reads it:
     // the second block starts only when the first is done.
     let run =
