@@ -168,3 +168,72 @@ fn a_rootless_isolated_script_prints_no_journal_warning() {
         .stdout_has("red\n");
     assert_eq!(run.stderr, "");
 }
+
+/// The REPL the way a person sees it: in a terminal (tmux), typed at, read off the screen.
+#[test]
+fn exit_leaves_the_repl_in_a_terminal() {
+    needs_root!();
+    let server = format!("vsh-first-hour-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        let out = Command::new("tmux")
+            .args(["-L", &server])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let state = std::env::temp_dir().join(format!("vsh-tmux-{}", std::process::id()));
+    let start = format!(
+        "env XDG_STATE_HOME={} NO_COLOR=1 {VSH} --isolated",
+        state.display()
+    );
+    assert!(
+        tmux(&[
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-s",
+            "repl",
+            &start
+        ])
+        .0
+    );
+    let screen_has = |text: &str| {
+        (0..100).any(|_| {
+            let (ok, screen) = tmux(&["capture-pane", "-p", "-t", "repl"]);
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            ok && screen.contains(text)
+        })
+    };
+    assert!(screen_has("vsh>"), "a prompt");
+    assert!(
+        tmux(&[
+            "send-keys",
+            "-t",
+            "repl",
+            "netns add red; netns list",
+            "Enter"
+        ])
+        .0
+    );
+    assert!(screen_has("\nred"), "the typed line ran");
+    assert!(tmux(&["send-keys", "-t", "repl", "exit", "Enter"]).0);
+    // The session ends with vsh: no `program not found: exit`.
+    let gone = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        !tmux(&["has-session", "-t", "repl"]).0
+    });
+    if !gone {
+        let (_, screen) = tmux(&["capture-pane", "-p", "-t", "repl"]);
+        tmux(&["kill-server"]);
+        panic!("exit did not leave the REPL:\n{screen}");
+    }
+    tmux(&["kill-server"]);
+    let _ = std::fs::remove_dir_all(&state);
+}
