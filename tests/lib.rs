@@ -1,6 +1,8 @@
 //! vsh's integration tests: one module per area, over a small sandbox harness (lab.rs).
 
 mod bridges;
+mod compat;
+mod compat_rows;
 mod corpus;
 mod errors;
 mod fusion;

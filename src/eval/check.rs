@@ -4,19 +4,38 @@
 use super::error::{Result, RunError};
 use super::words::{check_ifname, check_netns_name, parse_prefix};
 use crate::syntax::ast::*;
+use crate::syntax::Span;
 use std::collections::HashSet;
 
 /// Every problem found in `program`, in source order.
 pub fn check(program: &Program) -> Vec<RunError> {
+    check_with_notes(program).0
+}
+
+/// The problems, and a note for each line that runs the real `ip` instead of vsh.
+pub fn check_with_notes(program: &Program) -> (Vec<RunError>, Vec<Note>) {
     let mut c = Checker::default();
     c.stmts(&program.stmts);
-    c.problems
+    (c.problems, c.notes)
+}
+
+/// Not a problem, but worth knowing before a run: this line is not vsh's own.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error(
+    "`{line}` runs the real `ip` program: vsh does not undo what it does, even when the run fails"
+)]
+#[diagnostic(code(vsh::program), severity(Advice))]
+pub struct Note {
+    pub line: String,
+    #[label("iproute2 runs this")]
+    pub span: Span,
 }
 
 #[derive(Default)]
 struct Checker {
     defined: HashSet<String>,
     problems: Vec<RunError>,
+    notes: Vec<Note>,
 }
 
 impl Checker {
@@ -122,6 +141,15 @@ impl Checker {
                 argv.iter().for_each(|w| self.word(w));
             }
             StmtKind::External { argv } => argv.iter().for_each(|w| self.word(w)),
+            StmtKind::Iproute { argv } => {
+                argv.iter().for_each(|w| self.word(w));
+                let line = argv
+                    .iter()
+                    .map(|w| w.literal().unwrap_or_else(|| "…".into()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                self.notes.push(Note { line, span: s.span });
+            }
             StmtKind::Ping { opts, dest } => {
                 opts.iter()
                     .flat_map(|o| &o.value)

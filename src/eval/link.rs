@@ -147,7 +147,8 @@ impl Evaluator {
             _ => "no options",
         };
         let mut parent = None;
-        let mut mode = MacvlanMode::Bridge;
+        // iproute2 leaves the mode to the kernel, whose default is vepa.
+        let mut mode = MacvlanMode::Vepa;
         let mut id = None;
         let mut port = None;
         for (key, value) in opts {

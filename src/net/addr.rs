@@ -197,17 +197,15 @@ fn message(index: u32, p: &Prefix) -> AddressMessage {
     msg
 }
 
-/// Add `p` to link `index` as `ip addr add` does: IFA_LOCAL and IFA_ADDRESS, a computed IPv4
-/// broadcast up to /30, host scope for 127.0.0.0/8. An existing address fails with EEXIST.
+/// Add `p` to link `index` as `ip addr add` does: IFA_LOCAL and IFA_ADDRESS, host scope for
+/// 127.0.0.0/8, and no broadcast (iproute2 6.1 sets one only for `brd`). An existing address
+/// fails with EEXIST.
 pub fn add(sock: &mut RouteSocket, index: u32, p: &Prefix) -> Result<()> {
     let mut msg = message(index, p);
     if let IpAddr::V4(v4) = p.addr {
         if v4.octets()[0] == 127 {
             msg.header.scope = AddressScope::from(RT_SCOPE_HOST);
         }
-    }
-    if let Some(brd) = p.broadcast() {
-        msg.attributes.push(AddressAttribute::Broadcast(brd));
     }
     // NLM_F_CREATE|NLM_F_EXCL: add, never silently replace an existing address.
     sock.request(

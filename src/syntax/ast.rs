@@ -99,6 +99,12 @@ pub enum StmtKind {
         ns: Option<Word>,
         argv: Vec<Word>,
     },
+    /// An `ip` line of an object or option vsh does not implement (`ip rule`, `ip -j link`):
+    /// the real `ip` runs it with the same words, as an external command, and vsh does not
+    /// undo what it did. The first word is `ip`.
+    Iproute {
+        argv: Vec<Word>,
+    },
     /// Any other command line: a program run in the current namespace.
     External {
         argv: Vec<Word>,

@@ -203,7 +203,7 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::ip_cmd => {
             let first = next(&mut inner);
             if first.as_rule() == Rule::ip_netns {
-                let ns = parse_word(next(&mut first.into_inner()));
+                let ns = parse_word(last_word(first));
                 let cmd = parse_stmt(next(&mut inner));
                 StmtKind::InNetns {
                     ns,
@@ -298,11 +298,11 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::wait_cmd => StmtKind::Wait {
             pids: inner.map(parse_word).collect(),
         },
-        Rule::link_cmd => StmtKind::Link(match inner.next() {
+        Rule::link_cmd | Rule::ip_link => StmtKind::Link(match inner.next() {
             None => LinkCmd::Show { dev: None },
             Some(p) => parse_link(p),
         }),
-        Rule::addr_cmd => StmtKind::Addr(match inner.next() {
+        Rule::addr_cmd | Rule::ip_addr => StmtKind::Addr(match inner.next() {
             None => AddrCmd::Show { dev: None },
             Some(p) => parse_addr(p),
         }),
@@ -318,7 +318,17 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::external => StmtKind::External {
             argv: inner.map(parse_word).collect(),
         },
-        Rule::route_cmd => StmtKind::Route(parse_route(inner)),
+        Rule::route_cmd | Rule::ip_route => StmtKind::Route(parse_route(inner)),
+        Rule::ip_program => {
+            // `ip` itself is a keyword of the grammar: the program's name, where it was written.
+            let ip = Word {
+                parts: vec![WordPart::Lit("ip".into())],
+                span: Span::new(sp.start, sp.start + 2),
+            };
+            StmtKind::Iproute {
+                argv: std::iter::once(ip).chain(inner.map(parse_word)).collect(),
+            }
+        }
         Rule::bridge_cmd => {
             let link = next(&mut inner);
             StmtKind::Bridge(BridgeCmd::Link {
@@ -342,7 +352,7 @@ fn parse_program<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> (Option<Wor
     let mut argv = Vec::new();
     for p in pairs {
         match p.as_rule() {
-            Rule::ip_netns => ns = Some(parse_word(next(&mut p.into_inner()))),
+            Rule::ip_netns => ns = Some(parse_word(last_word(p))),
             _ => argv.push(parse_word(p)),
         }
     }
@@ -460,8 +470,18 @@ fn parse_link(pair: Pair<Rule>) -> LinkCmd {
             dev: parse_word(next(&mut inner)),
         },
         Rule::link_add => {
-            let name = parse_word(next(&mut inner));
-            let ty = next(&mut inner);
+            let mut parent = None;
+            let mut first = next(&mut inner);
+            if first.as_rule() == Rule::link_parent {
+                parent = Some(parse_link_parent(first));
+                first = next(&mut inner);
+            }
+            let name = parse_word(first);
+            let mut ty = next(&mut inner);
+            if ty.as_rule() == Rule::link_parent {
+                parent = Some(parse_link_parent(ty));
+                ty = next(&mut inner);
+            }
             let ty_span = span(&ty);
             let kind = match ty.as_rule() {
                 Rule::veth_type => {
@@ -478,11 +498,12 @@ fn parse_link(pair: Pair<Rule>) -> LinkCmd {
                 _ => {
                     let mut parts = ty.into_inner();
                     let kind = parse_word(next(&mut parts));
-                    let opts = parts
-                        .map(|opt| {
+                    let opts = parent
+                        .into_iter()
+                        .chain(parts.map(|opt| {
                             let mut kv = opt.into_inner();
                             (parse_word(next(&mut kv)), parse_word(next(&mut kv)))
-                        })
+                        }))
                         .collect();
                     LinkType::Other { kind, opts }
                 }
@@ -496,6 +517,17 @@ fn parse_link(pair: Pair<Rule>) -> LinkCmd {
         }
         r => unreachable_rule(r),
     }
+}
+
+/// `link PARENT`: the same option as `link PARENT` after the kind.
+fn parse_link_parent(pair: Pair<Rule>) -> (Word, Word) {
+    let mut inner = pair.into_inner();
+    let key = next(&mut inner);
+    let link = Word {
+        parts: vec![WordPart::Lit("link".into())],
+        span: span(&key),
+    };
+    (link, parse_word(next(&mut inner)))
 }
 
 fn parse_link_op(pair: Pair<Rule>) -> LinkOp {
@@ -543,6 +575,10 @@ fn parse_ping_opt(pair: Pair<Rule>) -> PingOpt {
         },
         Rule::ping_flag => {
             let mut kv = pair.into_inner();
+            // `-c1` holds its flag and value one level down.
+            if kv.peek().is_some_and(|p| p.as_rule() == Rule::ping_glued) {
+                kv = next(&mut kv).into_inner();
+            }
             let flag = next(&mut kv).as_str().to_string();
             PingOpt {
                 flag,
@@ -714,7 +750,8 @@ fn is_keyword(rule: Rule) -> bool {
             if table.len() <= r as usize {
                 table.resize(r as usize + 1, false);
             }
-            table[r as usize] = format!("{r:?}").starts_with("k_");
+            let name = format!("{r:?}");
+            table[r as usize] = name.starts_with("k_") || name.starts_with("kp_");
         }
         table
     });
@@ -727,6 +764,15 @@ fn describe(rule: &Rule) -> String {
     if let Some(kw) = name.strip_prefix("k_") {
         return format!("`{kw}`");
     }
+    if let Some(kw) = name.strip_prefix("kp_") {
+        // A keyword any prefix of which will do: named in full.
+        let full = match kw {
+            "lshow" => "show",
+            "delete" => "del",
+            other => other,
+        };
+        return format!("`{full}`");
+    }
     match rule {
         Rule::EOI => "end of line".into(),
         Rule::netns_add | Rule::link_add | Rule::addr_add => "`add`".into(),
@@ -736,7 +782,9 @@ fn describe(rule: &Rule) -> String {
         Rule::netns_attach => "`attach`".into(),
         Rule::netns_identify => "`identify`".into(),
         Rule::netns_pids => "`pids`".into(),
-        Rule::ping_flag | Rule::ping_key => "`-c`, `-i`, `-W`, `-w`, `-s`, `-I`".into(),
+        Rule::ping_flag | Rule::ping_key | Rule::ping_glued | Rule::ping_gkey => {
+            "`-c`, `-i`, `-W`, `-w`, `-s`, `-I`".into()
+        }
         Rule::ping_quiet => "`-q`".into(),
         Rule::ping_line => "`SRC -> DEST`".into(),
         Rule::ping_reachable | Rule::ping_unreachable => "`->` or `!->`".into(),
@@ -751,7 +799,14 @@ fn describe(rule: &Rule) -> String {
         Rule::ident => "a name".into(),
         Rule::block => "`{`".into(),
         Rule::range => "a range".into(),
-        Rule::ip_netns => "`-n NAME`".into(),
+        Rule::ip_netns | Rule::ip_netns_key => "`-n NAME`".into(),
+        Rule::ip_link => "`link`".into(),
+        Rule::ip_addr => "`address`".into(),
+        Rule::ip_route => "`route`".into(),
+        Rule::ip_object_name => {
+            "an object of iproute2 (`link`, `address`, `route`, `rule`, ...)".into()
+        }
+        Rule::ip_arg_key => "an option of `ip`".into(),
         Rule::number => "a number".into(),
         Rule::expr => "an expression".into(),
         Rule::var => "a variable".into(),
@@ -790,6 +845,12 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
             // Keywords first, alphabetically, then the rest: a stable, readable order.
             names.sort_by_key(|n| (!n.starts_with('`'), n.clone()));
             names.dedup();
+            // After `ip`, iproute2's objects stand for every form of vsh's own.
+            if let Some(object) = names.iter().position(|n| n.starts_with("an object of")) {
+                let object = names.remove(object);
+                names.retain(|n| n.starts_with("an option of"));
+                names.insert(0, object);
+            }
             // Where any statement may start, listing every builtin says less than this.
             if names.iter().any(|n| n == "`let`") {
                 names.retain(|n| !n.starts_with('`') && n != "a word");

@@ -1,0 +1,202 @@
+//! The rows of the iproute2 compatibility table (see compat.rs): lines as scripts and
+//! tutorials write them, each run by vsh and by the real `ip` on the same setup.
+
+use crate::compat::{compare, row, show, Row};
+
+const DUMMY: &str = "ip link add d0 type ifb";
+const DUMMY_UP: &str = "ip link add d0 type ifb\nip link set d0 up";
+const VETH: &str = "ip link add v0 type veth peer name v1\nip link set v0 up\nip link set v1 up";
+const NX1: &str = "ip netns add nx1\nip -n nx1 link add d0 type ifb";
+const NX2: &str = "ip netns add nx2\nip -n nx2 link add d0 type ifb";
+const NX3: &str = "ip netns add nx3\nip -n nx3 link add d0 type ifb";
+const NX4: &str = "ip netns add nx4\nip -n nx4 link add d0 type ifb";
+const ADDRS: &str = "ip link add d0 type ifb\nip link set d0 up\n\
+                     ip addr add 10.1.1.1/24 dev d0\nip addr add 2001:db8::1/64 dev d0 nodad";
+
+/// Abbreviations: iproute2 takes any prefix of an object, command or option, matched in
+/// its own order.
+const ABBREVIATIONS: &[Row] = &[
+    show(ADDRS, "ip a"),
+    show(ADDRS, "ip a s"),
+    show(ADDRS, "ip a s dev d0"),
+    show(ADDRS, "ip ad sh d0"),
+    show(ADDRS, "ip addr ls"),
+    show(ADDRS, "ip addr lst dev d0"),
+    show(DUMMY, "ip l"),
+    show(DUMMY, "ip li"),
+    show(DUMMY, "ip lin sh"),
+    show(DUMMY, "ip link l d0"),
+    show(ADDRS, "ip r"),
+    show(ADDRS, "ip ro"),
+    show(ADDRS, "ip rou s"),
+    show(ADDRS, "ip -6 r"),
+    show(ADDRS, "ip r -6 show"),
+    row(DUMMY, "ip l s d0 up"),
+    row(DUMMY, "ip li set d0 up"),
+    row(DUMMY, "ip li se dev d0 mtu 1400"),
+    row(DUMMY, "ip l d d0"),
+    row(DUMMY, "ip link de dev d0"),
+    row("", "ip l a d1 type ifb"),
+    row("", "ip li add name d1 type ifb"),
+    row(DUMMY, "ip a a 10.9.0.1/24 dev d0"),
+    row(ADDRS, "ip a d 10.1.1.1/24 dev d0"),
+    row(ADDRS, "ip addr del 10.1.1.1/24 dev d0"),
+    row(ADDRS, "ip r a 10.2.0.0/16 via 10.1.1.2"),
+    row(ADDRS, "ip ro add 10.3.0.0/16 dev d0 metric 7"),
+    row(ADDRS, "ip r add default via 10.1.1.254\nip r d default"),
+    row("", "ip net a blue"),
+    row("", "ip netns add blue\nip netn del blue"),
+    show("", "ip netns add green\nip net"),
+    show(NX1, "ip -net nx1 link"),
+    show(NX2, "ip -n nx2 l"),
+    show(NX3, "ip --netns nx3 link show d0"),
+    row(NX4, "ip -n nx4 addr add 10.1.1.1/24 dev d0"),
+    show(ADDRS, "ip -br a"),
+    show(ADDRS, "ip -br l"),
+    show(ADDRS, "ip -br -c=never addr"),
+    show(ADDRS, "ip -d l show d0"),
+    show(ADDRS, "ip -j a"),
+    show(ADDRS, "ip -j -p link show d0"),
+    show(ADDRS, "ip -o a"),
+    show(ADDRS, "ip -s l show d0"),
+    show(ADDRS, "ip -4 a"),
+    show(ADDRS, "ip -6 addr show dev d0"),
+    show(ADDRS, "ip -4 -o addr show"),
+    show(ADDRS, "ip -f inet a"),
+    show(ADDRS, "ip -fam inet6 r"),
+    show(DUMMY, "ip -c l show d0"),
+];
+
+/// Lines of objects and options vsh does not implement: the real `ip` runs them.
+const PROGRAM: &[Row] = &[
+    row(ADDRS, "ip rule add from 10.1.1.0/24 table 100"),
+    row(ADDRS, "ip ru add to 10.7.0.0/16 lookup 200 priority 300"),
+    show(
+        ADDRS,
+        "ip rule add from 10.1.1.0/24 table 100\nip rule show",
+    ),
+    row(ADDRS, "ip nexthop add id 1 via 10.1.1.2 dev d0"),
+    show(ADDRS, "ip nexthop add id 1 via 10.1.1.2 dev d0\nip nexthop"),
+    row("", "ip tuntap add dev tap0 mode tap"),
+    row(
+        "",
+        "ip tuntap add dev tun0 mode tun\nip tuntap del dev tun0 mode tun",
+    ),
+    show("", "ip tuntap add dev tap1 mode tap\nip tuntap show"),
+    row(
+        ADDRS,
+        "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev d0",
+    ),
+    row(
+        ADDRS,
+        "ip n add 10.1.1.9 lladdr 02:00:00:00:00:09 dev d0 nud permanent",
+    ),
+    show(
+        ADDRS,
+        "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev d0\nip neigh show dev d0",
+    ),
+    row(ADDRS, "ip maddr add 01:00:5e:01:02:03 dev d0"),
+    row(ADDRS, "ip addrlabel add prefix 2001:db8:1::/48 label 7"),
+    show(
+        "",
+        "ip netns add a1\nip netns add a2\nip -all netns exec ip link set lo up",
+    ),
+    row(ADDRS, "ip token set ::1/64 dev d0"),
+    row(ADDRS, "ip route add 10.4.0.0/16 via 10.1.1.2 table 10"),
+    row(ADDRS, "ip route add blackhole 10.5.0.0/16"),
+    row(ADDRS, "ip route add unreachable 10.6.0.0/16"),
+    row(ADDRS, "ip route add prohibit 10.8.0.0/16"),
+    row(
+        ADDRS,
+        "ip route add 10.9.0.0/16 dev d0 proto static scope link",
+    ),
+    row(ADDRS, "ip route replace 10.10.0.0/16 via 10.1.1.3"),
+    row(ADDRS, "ip route append 10.11.0.0/16 via 10.1.1.3"),
+    row(
+        ADDRS,
+        "ip route add 10.12.0.0/16 via 10.1.1.3\nip route change 10.12.0.0/16 via 10.1.1.4",
+    ),
+    row(
+        ADDRS,
+        "ip route add 10.13.0.0/16 via 10.1.1.3\nip route flush 10.13.0.0/16",
+    ),
+    show(ADDRS, "ip route get 10.1.1.7"),
+    row(ADDRS, "ip route add 2001:db8:5::/48 via inet6 2001:db8::2"),
+    row(ADDRS, "ip addr flush dev d0"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 brd + dev d0"),
+    row(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 broadcast 10.1.1.255 dev d0",
+    ),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label d0:1"),
+    row(DUMMY_UP, "ip addr add 2001:db8::5/64 dev d0 nodad"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope link"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 noprefixroute"),
+    row(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 dev d0 valid_lft 100 preferred_lft 50",
+    ),
+    row(DUMMY, "ip link set d0 address 02:00:00:00:00:aa"),
+    row(DUMMY, "ip link set dev d0 alias uplink"),
+    row(DUMMY, "ip link set d0 arp off"),
+    row(DUMMY, "ip link set d0 multicast off"),
+    row(DUMMY, "ip link set d0 promisc on"),
+    row(DUMMY, "ip link set d0 txqueuelen 500"),
+    row(DUMMY, "ip link set d0 group 5"),
+    row(DUMMY, "ip link set d0 up mtu 1300 txqlen 100"),
+    row(DUMMY, "ip link property add dev d0 altname uplink0"),
+    row(
+        "ip link add br0 type bridge",
+        "ip link set br0 type bridge vlan_filtering 1",
+    ),
+    row(
+        "ip link add br0 type bridge",
+        "ip link set dev br0 type bridge stp_state 1",
+    ),
+    row(DUMMY, "ip link del name d0"),
+];
+
+#[test]
+fn abbreviations_match_as_iproute2_matches_them() {
+    compare(ABBREVIATIONS);
+}
+
+#[test]
+fn what_vsh_does_not_implement_runs_the_real_ip() {
+    compare(PROGRAM);
+}
+
+/// Refused by iproute2, refused by vsh: the status is compared, and nothing changed.
+#[test]
+fn what_iproute2_refuses_fails() {
+    compare(&[
+        row(DUMMY, "ip neighbours show"),
+        row(DUMMY, "ip -n"),
+        row(DUMMY, "ip -frobnicate link"),
+        row(DUMMY, "ip link frobnicate d0"),
+    ]);
+}
+
+#[test]
+fn veth_pairs_and_kinds() {
+    compare(&[
+        row("", "ip link add v0 type veth peer name v1"),
+        row("", "ip link add dev v0 type veth peer name v1"),
+        row(
+            "",
+            "ip link add v0 mtu 1400 type veth peer name v1 mtu 1400",
+        ),
+        row(VETH, "ip link set v0 down"),
+        row("", "ip link add br0 type bridge"),
+        row(
+            "",
+            "ip link add name br0 type bridge stp_state 1 forward_delay 400",
+        ),
+        row(
+            "",
+            "ip link add vx0 type vxlan id 42 dstport 4789 local 10.0.0.1 nolearning",
+        ),
+        row(DUMMY, "ip link add mv0 link d0 type macvlan mode bridge"),
+        row(DUMMY, "ip link add mv0 link d0 type macvlan"),
+    ]);
+}
