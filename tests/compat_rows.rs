@@ -156,6 +156,83 @@ const PROGRAM: &[Row] = &[
     row(DUMMY, "ip link del name d0"),
 ];
 
+/// `addr add` with iproute2's options, and `addr show` selectors: vsh's own.
+const ADDR_OPTIONS: &[Row] = &[
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0"),
+    row(DUMMY_UP, "ip addr add dev d0 10.1.1.2/24"),
+    row(DUMMY_UP, "ip addr add dev d0 local 10.1.1.2/24"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 brd + dev d0"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 brd - dev d0"),
+    row(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 broadcast 10.1.1.255 dev d0",
+    ),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/30 brd + dev d0"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/31 brd + dev d0"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label d0:1"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label eth0"),
+    row(DUMMY_UP, "ip addr add 2001:db8::5/64 dev d0 nodad"),
+    row(DUMMY_UP, "ip -6 addr add 2001:db8::5/64 dev d0 nodad"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope link"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope host"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 noprefixroute"),
+    row(
+        DUMMY_UP,
+        "ip addr add 2001:db8::7/64 dev d0 nodad noprefixroute",
+    ),
+    row(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 dev d0 valid_lft 100 preferred_lft 50",
+    ),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 valid_lft 100"),
+    row(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 dev d0 valid_lft forever preferred_lft 60",
+    ),
+    row(DUMMY_UP, "ip addr add 127.0.0.2/8 dev lo"),
+    row(
+        DUMMY_UP,
+        "ip a add 10.1.1.2/24 dev d0\nip a add 10.1.1.3/24 dev d0",
+    ),
+    show(ADDRS, "ip addr add 10.1.1.3/24 dev d0\nip addr show dev d0"),
+    show(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 dev d0 label d0:1\nip addr show d0",
+    ),
+    show(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 brd + dev d0\nip addr show d0",
+    ),
+    show(
+        DUMMY_UP,
+        "ip addr add 2001:db8::9/64 dev d0 nodad\nip -6 addr show dev d0",
+    ),
+    show(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 dev d0 valid_lft 100 preferred_lft 50\nip -4 addr show d0",
+    ),
+    show(ADDRS, "ip addr show up"),
+    show(ADDRS, "ip a s up"),
+    show(ADDRS, "ip link add d1 type ifb\nip addr show up"),
+    show(ADDRS, "ip addr show dev d0 up"),
+    show(ADDRS, "ip addr show scope global"),
+    show(ADDRS, "ip addr show permanent"),
+    show(ADDRS, "ip addr show to 10.1.1.0/24"),
+    show(ADDRS, "ip addr show label d0"),
+    show(ADDRS, "ip addr show dynamic"),
+    row(ADDRS, "ip addr flush dev d0"),
+    row(ADDRS, "ip -4 addr flush dev d0"),
+    row(ADDRS, "ip addr flush dev d0 scope global"),
+    row(ADDRS, "ip addr del 10.1.1.1/24 dev d0"),
+    row(ADDRS, "ip addr del dev d0 10.1.1.1/24"),
+    row(ADDRS, "ip addr del 2001:db8::1/64 dev d0"),
+];
+
+#[test]
+fn addr_add_options_and_show_selectors() {
+    compare(ADDR_OPTIONS);
+}
+
 #[test]
 fn abbreviations_match_as_iproute2_matches_them() {
     compare(ABBREVIATIONS);

@@ -154,25 +154,51 @@ fn link_forms() {
 #[test]
 fn addr_and_veth_forms() {
     match one("ip addr add 1.2.3.101/24 dev veth0") {
-        StmtKind::Addr(AddrCmd::Add { prefix, dev }) => {
+        StmtKind::Addr(AddrCmd::Add { prefix, dev, opts }) => {
             assert_eq!(
                 (lit(&prefix), lit(&dev)),
                 ("1.2.3.101/24".into(), "veth0".into())
             );
+            assert_eq!(*opts, AddrOpts::default());
         }
         other => panic!("{other:?}"),
     }
+    // iproute2's order-free options.
+    match one("ip a a dev veth0 brd + 10.0.0.1/24 label veth0:1 nodad") {
+        StmtKind::Addr(AddrCmd::Add { prefix, dev, opts }) => {
+            assert_eq!(
+                (lit(&prefix), lit(&dev)),
+                ("10.0.0.1/24".into(), "veth0".into())
+            );
+            assert_eq!(opts.broadcast.map(|w| lit(&w)).as_deref(), Some("+"));
+            assert_eq!(opts.label.map(|w| lit(&w)).as_deref(), Some("veth0:1"));
+            assert_eq!(opts.flags[0].0, "nodad");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        one("ip addr show up"),
+        StmtKind::Addr(AddrCmd::Show {
+            dev: None,
+            up: true
+        })
+    ));
+    // Selectors vsh does not implement run the real `ip`.
+    assert!(matches!(
+        one("ip addr show scope global"),
+        StmtKind::Iproute { .. }
+    ));
     assert!(matches!(
         one("address del 2001:db8::1/64 dev br0"),
         StmtKind::Addr(AddrCmd::Del { .. })
     ));
     assert!(matches!(
         one("addr"),
-        StmtKind::Addr(AddrCmd::Show { dev: None })
+        StmtKind::Addr(AddrCmd::Show { dev: None, .. })
     ));
     assert!(matches!(
         one("ip addr show dev br0"),
-        StmtKind::Addr(AddrCmd::Show { dev: Some(_) })
+        StmtKind::Addr(AddrCmd::Show { dev: Some(_), .. })
     ));
     match one("veth veth0 peer veth1 netns netns1") {
         StmtKind::Veth { name, peer, netns } => {

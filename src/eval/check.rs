@@ -122,14 +122,14 @@ impl Checker {
             },
             StmtKind::Link(cmd) => self.link(cmd),
             StmtKind::Addr(cmd) => match cmd {
-                AddrCmd::Add { prefix, dev } | AddrCmd::Del { prefix, dev } => {
+                AddrCmd::Add { prefix, dev, .. } | AddrCmd::Del { prefix, dev } => {
                     self.word(prefix);
                     if let Some(text) = prefix.literal() {
                         self.report(parse_prefix(&text, prefix.span).map(drop));
                     }
                     self.ifname(dev);
                 }
-                AddrCmd::Show { dev } => dev.iter().for_each(|w| self.ifname(w)),
+                AddrCmd::Show { dev, .. } => dev.iter().for_each(|w| self.ifname(w)),
             },
             StmtKind::Veth { name, peer, netns } => {
                 self.ifname(name);
@@ -267,6 +267,17 @@ impl Checker {
                         for (k, v) in opts {
                             self.word(k);
                             self.word(v);
+                            // Options of another kind fail when run: say so now.
+                            if let (Some(kind), Some(key)) = (kind.literal(), k.literal()) {
+                                if !super::link::kind_takes(&kind, &key) {
+                                    self.problems.push(RunError::BadOption {
+                                        kind: kind.clone(),
+                                        key,
+                                        accepted: super::link::kind_options(&kind),
+                                        span: k.span,
+                                    });
+                                }
+                            }
                         }
                     }
                 }

@@ -141,11 +141,7 @@ impl Evaluator {
         span: Span,
     ) -> Result<()> {
         let ns = self.ns.clone();
-        let accepted = match kind {
-            "macvlan" => "link DEV, mode private|vepa|bridge|passthru|source",
-            "vxlan" => "id N, dev DEV, dstport PORT",
-            _ => "no options",
-        };
+        let accepted = kind_options(kind);
         let mut parent = None;
         // iproute2 leaves the mode to the kernel, whose default is vepa.
         let mut mode = MacvlanMode::Vepa;
@@ -430,4 +426,22 @@ fn exists_hint(mut e: RunError) -> RunError {
         }
     }
     e
+}
+
+/// The options vsh sets itself for a kind, for errors; `--check` tests them with
+/// `kind_takes`.
+pub(super) fn kind_options(kind: &str) -> &'static str {
+    match kind {
+        "macvlan" | "macvtap" => "link DEV, mode private|vepa|bridge|passthru|source",
+        "vxlan" => "id N, dev DEV, dstport PORT",
+        _ => "no options",
+    }
+}
+
+/// Whether vsh's `link add ... type KIND` takes option `key`.
+pub(super) fn kind_takes(kind: &str, key: &str) -> bool {
+    matches!(
+        (kind, key),
+        ("macvlan", "link" | "mode") | ("vxlan", "id" | "dev" | "dstport")
+    )
 }

@@ -248,9 +248,32 @@ pub enum LinkOp {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum AddrCmd {
-    Add { prefix: Word, dev: Word },
-    Del { prefix: Word, dev: Word },
-    Show { dev: Option<Word> },
+    Add {
+        prefix: Word,
+        dev: Word,
+        opts: Box<AddrOpts>,
+    },
+    Del {
+        prefix: Word,
+        dev: Word,
+    },
+    /// `addr show [up] [[dev] DEV]`: `up` lists running interfaces only.
+    Show {
+        dev: Option<Word>,
+        up: bool,
+    },
+}
+
+/// The options of `addr add`, iproute2's: `brd +|-|ADDR`, `label`, `scope`, lifetimes, flags.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AddrOpts {
+    pub broadcast: Option<Word>,
+    pub label: Option<Word>,
+    pub scope: Option<Word>,
+    pub valid_lft: Option<Word>,
+    pub preferred_lft: Option<Word>,
+    /// `nodad`, `noprefixroute`, ... as written.
+    pub flags: Vec<(String, Span)>,
 }
 
 /// A name in the language itself: a variable.

@@ -303,7 +303,10 @@ fn parse_stmt(pair: Pair<Rule>) -> Stmt {
             Some(p) => parse_link(p),
         }),
         Rule::addr_cmd | Rule::ip_addr => StmtKind::Addr(match inner.next() {
-            None => AddrCmd::Show { dev: None },
+            None => AddrCmd::Show {
+                dev: None,
+                up: false,
+            },
             Some(p) => parse_addr(p),
         }),
         Rule::veth_cmd => StmtKind::Veth {
@@ -546,21 +549,64 @@ fn parse_link_op(pair: Pair<Rule>) -> LinkOp {
 
 fn parse_addr(pair: Pair<Rule>) -> AddrCmd {
     let rule = pair.as_rule();
+    match rule {
+        Rule::addr_add => return parse_addr_add(pair),
+        Rule::addr_show => {
+            let inner: Vec<_> = pair.into_inner().collect();
+            return AddrCmd::Show {
+                up: inner.iter().any(|p| p.as_rule() == Rule::addr_up),
+                dev: inner
+                    .into_iter()
+                    .find(|p| p.as_rule() == Rule::word)
+                    .map(parse_word),
+            };
+        }
+        _ => {}
+    }
     let mut words = pair
         .into_inner()
         .filter(|p| p.as_rule() == Rule::word)
         .map(parse_word);
     match rule {
-        Rule::addr_add => AddrCmd::Add {
-            prefix: next(&mut words),
-            dev: next(&mut words),
-        },
         Rule::addr_del => AddrCmd::Del {
             prefix: next(&mut words),
             dev: next(&mut words),
         },
-        Rule::addr_show => AddrCmd::Show { dev: words.next() },
         r => unreachable_rule(r),
+    }
+}
+
+/// `addr add`: the address, `dev` and options in the order written.
+fn parse_addr_add(pair: Pair<Rule>) -> AddrCmd {
+    let (mut prefix, mut dev) = (None, None);
+    let mut opts = AddrOpts::default();
+    for p in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
+        match p.as_rule() {
+            Rule::addr_local => prefix = Some(parse_word(last_word(p))),
+            Rule::addr_dev => dev = Some(parse_word(last_word(p))),
+            Rule::addr_opt => {
+                let mut kv = p.into_inner();
+                let key = next(&mut kv);
+                if key.as_rule() == Rule::addr_flag {
+                    opts.flags.push((key.as_str().to_string(), span(&key)));
+                    continue;
+                }
+                let value = Some(parse_word(next(&mut kv)));
+                match key.as_str() {
+                    "broadcast" | "brd" => opts.broadcast = value,
+                    "label" => opts.label = value,
+                    "scope" => opts.scope = value,
+                    "valid_lft" => opts.valid_lft = value,
+                    _ => opts.preferred_lft = value,
+                }
+            }
+            r => unreachable_rule(r),
+        }
+    }
+    AddrCmd::Add {
+        prefix: prefix.unwrap_or_else(|| unreachable_rule(Rule::addr_add)),
+        dev: dev.unwrap_or_else(|| unreachable_rule(Rule::addr_add)),
+        opts: Box::new(opts),
     }
 }
 
@@ -801,6 +847,12 @@ fn describe(rule: &Rule) -> String {
         Rule::range => "a range".into(),
         Rule::ip_netns | Rule::ip_netns_key => "`-n NAME`".into(),
         Rule::ip_link => "`link`".into(),
+        Rule::addr_local => "an address".into(),
+        Rule::addr_dev => "`dev`".into(),
+        Rule::addr_opt | Rule::addr_key | Rule::addr_flag => {
+            "an option (`brd`, `label`, `scope`, `nodad`, ...)".into()
+        }
+        Rule::addr_up => "`up`".into(),
         Rule::ip_addr => "`address`".into(),
         Rule::ip_route => "`route`".into(),
         Rule::ip_object_name => {
