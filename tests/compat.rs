@@ -124,6 +124,12 @@ fn normalize_text(text: &str) -> String {
         }
     });
     let text = fe80.replace_all(&text, "fe80::LL");
+    // A link-local address is tentative for the moment it takes the kernel to find it needs
+    // no duplicate detection (NOARP devices, accept_dad 0).
+    let text = text.replace(
+        "fe80::LL/64 scope link tentative ",
+        "fe80::LL/64 scope link ",
+    );
     // Seconds left of a lifetime, as printed a moment apart on either side.
     let secs = Regex::new(r"(\d+)sec").unwrap();
     secs.replace_all(&text, |c: &regex::Captures| {
@@ -137,7 +143,8 @@ fn normalize_text(text: &str) -> String {
 /// indexes, random MAC addresses (and the IPv6 link-local addresses and bridge ids made from
 /// them), timers, and the seconds a lifetime lost while the run went on.
 fn normalize(state: &str) -> String {
-    let mac = Regex::new(r"\b[0-9a-f]{2}(:[0-9a-f]{2}){5}\b").unwrap();
+    // Bridge ids write a MAC address without leading zeros: `8000.7a:73:60:2:89:d4`.
+    let mac = Regex::new(r"\b[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}\b").unwrap();
     let fe80 = Regex::new(r"^fe80::[0-9a-f:]+$").unwrap();
     let mut out = String::new();
     for line in state.lines() {
@@ -150,6 +157,13 @@ fn normalize(state: &str) -> String {
             }
         };
         clean(&mut v, &mac, &fe80);
+        // Routes of one prefix through several devices come in the order the kernel added
+        // them, which is not what is compared.
+        if let Value::Array(items) = &mut v {
+            if items.iter().all(|i| i.get("dst").is_some()) {
+                items.sort_by_key(|i| i.to_string());
+            }
+        }
         out.push_str(&serde_json::to_string_pretty(&v).unwrap());
         out.push('\n');
     }
@@ -160,7 +174,13 @@ fn clean(v: &mut Value, mac: &Regex, fe80: &Regex) {
     match v {
         Value::Object(map) => {
             map.retain(|k, _| {
-                !(k == "ifindex" || k == "link_index" || k.contains("timer") || k == "used")
+                // Numbers the kernel picks: indexes, namespace ids (assigned to each namespace a
+                // link's peer ever lived in), timers.
+                !(k == "ifindex"
+                    || k == "link_index"
+                    || k == "link_netnsid"
+                    || k.contains("timer")
+                    || k == "used")
             });
             for (k, val) in map.iter_mut() {
                 // A lifetime counts down while the other rows run: finite or forever.
@@ -248,7 +268,8 @@ pub fn compare(rows: &[Row]) {
         let ours = a.state.get(name).map(|s| normalize(s));
         if ours.as_deref() != Some(theirs.as_str()) {
             bad.push(format!(
-                "namespace {name} differs (or is missing under vsh)"
+                "namespace {name} differs (or is missing under vsh):\n{}",
+                diff(ours.as_deref().unwrap_or(""), &theirs)
             ));
         }
     }

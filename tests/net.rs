@@ -479,6 +479,7 @@ fn other_link_kinds() {
             &LinkKind::Macvlan {
                 parent,
                 mode: MacvlanMode::Bridge,
+                tap: false,
             },
         )
         .expect("macvlan");

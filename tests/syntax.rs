@@ -97,6 +97,7 @@ fn link_forms() {
             kind: LinkType::Veth {
                 peer, peer_netns, ..
             },
+            ..
         }) => {
             assert_eq!(lit(&name), "veth0");
             assert_eq!(peer.map(|w| lit(&w)).as_deref(), Some("veth1"));
@@ -108,12 +109,48 @@ fn link_forms() {
         StmtKind::Link(LinkCmd::Add {
             name,
             kind: LinkType::Other { kind, opts },
+            ops,
         }) => {
             assert_eq!((lit(&name), lit(&kind)), ("br0".into(), "bridge".into()));
-            assert!(opts.is_empty());
+            assert!(opts.is_empty() && ops.is_empty());
         }
         other => panic!("{other:?}"),
     }
+    // iproute2's order: device options before `type`, the peer's after its name, `link
+    // PARENT` before the kind.
+    match one("ip link add dev v0 mtu 1400 type veth peer name v1 mtu 1300") {
+        StmtKind::Link(LinkCmd::Add {
+            name,
+            kind: LinkType::Veth { peer_ops, .. },
+            ops,
+        }) => {
+            assert_eq!(lit(&name), "v0");
+            assert!(matches!(ops.as_slice(), [LinkOp::Mtu(w)] if lit(w) == "1400"));
+            assert!(matches!(peer_ops.as_slice(), [LinkOp::Mtu(w)] if lit(w) == "1300"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match one("ip link add mv0 link eth0 type macvlan mode bridge") {
+        StmtKind::Link(LinkCmd::Add {
+            kind: LinkType::Other { opts, .. },
+            ..
+        }) => {
+            let opts: Vec<_> = opts.iter().map(|(k, v)| (lit(k), lit(v))).collect();
+            assert_eq!(
+                opts,
+                [
+                    ("link".into(), "eth0".into()),
+                    ("mode".into(), "bridge".into())
+                ]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Kind options vsh does not set run the real `ip`.
+    assert!(matches!(
+        one("ip link add br0 type bridge stp_state 1"),
+        StmtKind::Iproute { .. }
+    ));
     match one("link add vx0 type vxlan id 42 dstport 4789") {
         StmtKind::Link(LinkCmd::Add {
             kind: LinkType::Other { opts, .. },

@@ -253,12 +253,17 @@ impl Checker {
     fn link(&mut self, cmd: &LinkCmd) {
         match cmd {
             LinkCmd::Show { dev } => dev.iter().for_each(|w| self.ifname(w)),
-            LinkCmd::Add { name, kind } => {
+            LinkCmd::Add { name, kind, ops } => {
+                self.link_ops(ops);
                 self.ifname(name);
                 match kind {
                     LinkType::Veth {
-                        peer, peer_netns, ..
+                        peer,
+                        peer_netns,
+                        peer_ops,
+                        ..
                     } => {
+                        self.link_ops(peer_ops);
                         peer.iter().for_each(|w| self.ifname(w));
                         peer_netns.iter().for_each(|w| self.netns(w));
                     }
@@ -284,20 +289,24 @@ impl Checker {
             }
             LinkCmd::Set { dev, ops } => {
                 self.ifname(dev);
-                for op in ops {
-                    match op {
-                        LinkOp::Up(_) | LinkOp::Down(_) | LinkOp::NoMaster(_) => {}
-                        LinkOp::Netns(w) => {
-                            if w.literal().is_some_and(|t| t.parse::<u32>().is_err()) {
-                                self.netns(w);
-                            }
-                        }
-                        LinkOp::Master(w) | LinkOp::Name(w) => self.ifname(w),
-                        LinkOp::Mtu(w) => self.number::<u32>(w, "an MTU (bytes)"),
-                    }
-                }
+                self.link_ops(ops);
             }
             LinkCmd::Del { dev } => self.ifname(dev),
+        }
+    }
+
+    fn link_ops(&mut self, ops: &[LinkOp]) {
+        for op in ops {
+            match op {
+                LinkOp::Up(_) | LinkOp::Down(_) | LinkOp::NoMaster(_) => {}
+                LinkOp::Netns(w) => {
+                    if w.literal().is_some_and(|t| t.parse::<u32>().is_err()) {
+                        self.netns(w);
+                    }
+                }
+                LinkOp::Master(w) | LinkOp::Name(w) => self.ifname(w),
+                LinkOp::Mtu(w) => self.number::<u32>(w, "an MTU (bytes)"),
+            }
         }
     }
 

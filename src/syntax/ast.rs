@@ -213,6 +213,8 @@ pub enum LinkCmd {
     Add {
         name: Word,
         kind: LinkType,
+        /// Device options before `type` (`mtu`, `netns`, `up`, `master`), set once it exists.
+        ops: Vec<LinkOp>,
     },
     Set {
         dev: Word,
@@ -229,6 +231,8 @@ pub enum LinkType {
     Veth {
         peer: Option<Word>,
         peer_netns: Option<Word>,
+        /// The peer's own options (`mtu`, `up`), set once it exists.
+        peer_ops: Vec<LinkOp>,
         span: Span,
     },
     /// `type KIND [KEY VALUE]...`: bridge, dummy, macvlan, vxlan, ...

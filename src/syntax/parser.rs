@@ -474,27 +474,36 @@ fn parse_link(pair: Pair<Rule>) -> LinkCmd {
         },
         Rule::link_add => {
             let mut parent = None;
-            let mut first = next(&mut inner);
-            if first.as_rule() == Rule::link_parent {
-                parent = Some(parse_link_parent(first));
-                first = next(&mut inner);
-            }
-            let name = parse_word(first);
-            let mut ty = next(&mut inner);
-            if ty.as_rule() == Rule::link_parent {
-                parent = Some(parse_link_parent(ty));
-                ty = next(&mut inner);
-            }
+            let mut ops = Vec::new();
+            let mut name = None;
+            let ty = loop {
+                let p = next(&mut inner);
+                match p.as_rule() {
+                    Rule::link_parent => parent = Some(parse_link_parent(p)),
+                    Rule::word => name = Some(parse_word(p)),
+                    Rule::veth_type | Rule::other_type => break p,
+                    _ => ops.push(parse_link_op(p)),
+                }
+            };
+            let name = name.unwrap_or_else(|| unreachable_rule(Rule::link_add));
             let ty_span = span(&ty);
             let kind = match ty.as_rule() {
                 Rule::veth_type => {
-                    let mut words = ty
-                        .into_inner()
-                        .filter(|p| p.as_rule() == Rule::word)
-                        .map(parse_word);
+                    let (mut words, mut peer_ops) = (Vec::new(), Vec::new());
+                    for p in ty.into_inner() {
+                        match p.as_rule() {
+                            Rule::word => words.push(parse_word(p)),
+                            Rule::peer_op => {
+                                peer_ops.push(parse_link_op(next(&mut p.into_inner())))
+                            }
+                            _ => {}
+                        }
+                    }
+                    let mut words = words.into_iter();
                     LinkType::Veth {
                         peer: words.next(),
                         peer_netns: words.next(),
+                        peer_ops,
                         span: ty_span,
                     }
                 }
@@ -511,7 +520,7 @@ fn parse_link(pair: Pair<Rule>) -> LinkCmd {
                     LinkType::Other { kind, opts }
                 }
             };
-            LinkCmd::Add { name, kind }
+            LinkCmd::Add { name, kind, ops }
         }
         Rule::link_set => {
             let dev = parse_word(next(&mut inner));
