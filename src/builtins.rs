@@ -38,8 +38,8 @@ pub const BUILTINS: &[Builtin] = &[
         summary: "list, create, change and delete network devices",
         usage: &[
             "link list | link show [dev] DEV",
-            "link add NAME type veth peer name PEER [netns NS]",
-            "link add NAME type bridge | dummy | ifb | macvlan link DEV | vxlan id N",
+            "link add [mtu N] [netns NS] [up] NAME type veth peer name PEER [netns NS] [mtu N]",
+            "link add NAME [link DEV] type bridge | dummy | ifb | macvlan [mode M] | vxlan id N",
             "link set [dev] DEV up | down | netns NS|PID | master BR | nomaster | mtu N | name NEW",
             "link del [dev] DEV",
         ],
@@ -53,11 +53,15 @@ pub const BUILTINS: &[Builtin] = &[
         name: "addr",
         summary: "IPv4 and IPv6 addresses",
         usage: &[
-            "addr add CIDR dev DEV",
+            "addr add CIDR dev DEV [brd +|ADDR] [label L] [scope S] [valid_lft N] [nodad] ...",
             "addr del CIDR dev DEV",
-            "addr show [dev DEV]",
+            "addr show [up] [dev DEV]",
         ],
-        examples: &["addr add 10.1.1.2/24 dev veth0", "addr show dev veth0"],
+        examples: &[
+            "addr add 10.1.1.2/24 dev veth0",
+            "addr add 10.1.1.2/24 brd + dev veth0",
+            "addr show dev veth0",
+        ],
     },
     Builtin {
         name: "veth",

@@ -2,6 +2,7 @@
 //! tutorials write them, each run by vsh and by the real `ip` on the same setup.
 
 use crate::compat::{compare, row, show, Row};
+use crate::lab::Lab;
 
 const DUMMY: &str = "ip link add d0 type ifb";
 const DUMMY_UP: &str = "ip link add d0 type ifb\nip link set d0 up";
@@ -505,4 +506,51 @@ ip r",
 #[test]
 fn whole_scripts_build_what_iproute2_builds() {
     compare(SCRIPTS);
+}
+
+#[test]
+fn check_and_help_say_which_lines_run_the_real_ip() {
+    let run =
+        Lab::new("ip link add v0 type veth peer name v1\nip rule add from 10.0.0.0/8 table 5\n")
+            .flag("--check")
+            .run()
+            .success()
+            .stderr_has("iproute2 runs this");
+    // The note as one line, however the report wrapped it.
+    let note = run.stderr.replace('│', " ");
+    let note = note.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        note.contains("`ip rule add from 10.0.0.0/8 table 5` runs the real `ip` program: vsh does not undo what it does, even when the run fails"),
+        "{note}"
+    );
+    let run = Lab::new("ip link add v0 type veth peer name v1\n")
+        .flag("--check")
+        .run()
+        .success();
+    assert!(!run.stderr.contains("runs the real"), "{}", run.stderr);
+    Lab::new("help ip\n")
+        .run()
+        .success()
+        .stdout_has("runs the real ip program; vsh does not undo it");
+}
+
+/// A line the real `ip` runs is not undone when the run fails; vsh's own lines are.
+#[test]
+fn a_failed_run_undoes_only_vsh_own_lines() {
+    let run = Lab::new(
+        "ip link add v0 type veth peer name v1\n\
+         ip link add br9 type bridge stp_state 1\n\
+         false\n",
+    )
+    .oracle("ip -j link")
+    .run()
+    .failure(1);
+    let links = run.json(0);
+    let names: Vec<_> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["lo", "br9"], "{links}");
 }

@@ -501,3 +501,126 @@ fn a_long_script_parses_as_one() {
     let e = parse(&format!("{head}link set\n")).unwrap_err();
     assert_eq!(e.span.start, head.len() + "link set".len());
 }
+
+#[test]
+fn iproute2_prefixes_match_in_its_own_order() {
+    for src in [
+        "ip a",
+        "ip ad",
+        "ip addr",
+        "ip addre",
+        "ip a s",
+        "ip a sh d0",
+        "ip a l",
+        "ip a lst",
+    ] {
+        assert!(
+            matches!(one(src), StmtKind::Addr(AddrCmd::Show { .. })),
+            "{src}"
+        );
+    }
+    for src in [
+        "ip l",
+        "ip li",
+        "ip lin sh",
+        "ip link l",
+        "ip link ls dev d0",
+    ] {
+        assert!(
+            matches!(one(src), StmtKind::Link(LinkCmd::Show { .. })),
+            "{src}"
+        );
+    }
+    // In `link`, `s` is `set` (iproute2 tries `set` before `show`).
+    for src in ["ip l s d0 up", "ip li se dev d0 up", "ip link set d0 up"] {
+        assert!(
+            matches!(one(src), StmtKind::Link(LinkCmd::Set { .. })),
+            "{src}"
+        );
+    }
+    for src in ["ip l d d0", "ip link de dev d0", "ip link delete name d0"] {
+        assert!(
+            matches!(one(src), StmtKind::Link(LinkCmd::Del { .. })),
+            "{src}"
+        );
+    }
+    for src in [
+        "ip r",
+        "ip ro s",
+        "ip -6 r",
+        "ip rou a 10.0.0.0/8 dev d0",
+        "ip r d default",
+    ] {
+        assert!(matches!(one(src), StmtKind::Route(_)), "{src}");
+    }
+    for src in ["ip -net red link", "ip -netns red a", "ip --n red r"] {
+        assert!(matches!(one(src), StmtKind::InNetns { .. }), "{src}");
+    }
+    assert!(matches!(
+        one("ip a a 10.0.0.1/24 dev d0"),
+        StmtKind::Addr(AddrCmd::Add { .. })
+    ));
+    assert!(matches!(
+        one("ip a d 10.0.0.1/24 dev d0"),
+        StmtKind::Addr(AddrCmd::Del { .. })
+    ));
+    // `n` is neigh and `ru` rule: objects vsh leaves to the real `ip`.
+    for src in [
+        "ip n",
+        "ip ru add from 10.0.0.0/8 table 5",
+        "ip -j link",
+        "ip -br -c a",
+        "ip -d link show d0",
+        "ip -4 addr show",
+        "ip nexthop add id 1 blackhole",
+        "ip tuntap add dev tap0 mode tap",
+        "ip -all netns exec ip link",
+        "ip netns",
+        "ip link set d0 address 02:00:00:00:00:01",
+        "ip route add 10.0.0.0/8 dev d0 table 5",
+        "ip $object show",
+    ] {
+        match one(src) {
+            StmtKind::Iproute { argv } => {
+                assert_eq!(argv.len(), src.split_whitespace().count(), "{src}");
+                assert_eq!(lit(&argv[0]), "ip");
+            }
+            other => panic!("{src}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn what_iproute2_refuses_is_a_syntax_error() {
+    // No object of iproute2 starts with `neighbours` (`neighbour` is the longest).
+    let (msg, expected, at) = error_at("ip neighbours show");
+    assert_eq!(msg, "syntax error: unexpected `neighbours`");
+    assert_eq!(at, "neighbours");
+    assert!(expected.contains("an object of iproute2"), "{expected}");
+    // `-n` takes a namespace: `link` is one, then `show` is no object.
+    let (_, _, at) = error_at("ip -n link show");
+    assert_eq!(at, "show");
+    assert!(parse("ip frobnicate").is_err());
+}
+
+#[test]
+fn ping_takes_a_flag_glued_to_its_value() {
+    match one("ping -c1 -W 2 -i0.2 10.0.0.1") {
+        StmtKind::Ping { opts, dest } => {
+            let flags: Vec<_> = opts
+                .iter()
+                .map(|o| (o.flag.clone(), o.value.as_ref().map(lit)))
+                .collect();
+            assert_eq!(
+                flags,
+                [
+                    ("-c".to_string(), Some("1".to_string())),
+                    ("-W".to_string(), Some("2".to_string())),
+                    ("-i".to_string(), Some("0.2".to_string())),
+                ]
+            );
+            assert_eq!(lit(&dest), "10.0.0.1");
+        }
+        other => panic!("{other:?}"),
+    }
+}
