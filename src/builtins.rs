@@ -56,6 +56,7 @@ pub const BUILTINS: &[Builtin] = &[
             "addr add CIDR dev DEV [brd +|ADDR] [label L] [scope S] [valid_lft N] [nodad] ...",
             "addr del CIDR dev DEV",
             "addr show [up] [dev DEV]",
+            "addr flush dev DEV",
         ],
         examples: &[
             "addr add 10.1.1.2/24 dev veth0",

@@ -222,6 +222,11 @@ const ADDR_OPTIONS: &[Row] = &[
     show(ADDRS, "ip addr show label d0"),
     show(ADDRS, "ip addr show dynamic"),
     row(ADDRS, "ip addr flush dev d0"),
+    row(ADDRS, "ip a f dev d0"),
+    row(
+        "ip link add d0 type ifb\nip addr add 10.1.1.1/24 dev d0\nip addr add 10.1.1.2/24 dev d0",
+        "ip addr flush dev d0",
+    ),
     row(ADDRS, "ip -4 addr flush dev d0"),
     row(ADDRS, "ip addr flush dev d0 scope global"),
     row(ADDRS, "ip addr del 10.1.1.1/24 dev d0"),
@@ -553,4 +558,18 @@ fn a_failed_run_undoes_only_vsh_own_lines() {
         .map(|l| l["ifname"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(names, ["lo", "br9"], "{links}");
+}
+
+/// `addr flush` of a device the run did not make: a failed run gives every address back.
+#[test]
+fn a_failed_run_gives_flushed_addresses_back() {
+    Lab::new("ip addr flush dev d0\nfalse\n")
+        .before("ip link add d0 type ifb")
+        .before("ip addr add 10.1.1.1/24 dev d0")
+        .before("ip addr add 10.1.1.2/24 brd + dev d0 label d0:2")
+        .before("ip addr add 2001:db8::1/64 dev d0 nodad")
+        .snapshot()
+        .run()
+        .failure(1)
+        .same_state();
 }

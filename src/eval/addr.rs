@@ -54,6 +54,38 @@ impl Evaluator {
                     })
                 }
             }
+            AddrCmd::Flush { dev } => {
+                let (index, name) = self.device(dev)?;
+                let link = self.link_at(&ns, index, &name, span)?;
+                // What undo gives back: the addresses (not the link-local ones, which the
+                // kernel makes again) and the routes that go with them.
+                let mut saved = vec![];
+                if !self.made_here(&ns, Some(index), span)? {
+                    saved = self.routes_of(&link.at, span)?;
+                    // Undo goes newest first: the first address (the primary) must come
+                    // back first, so it is journaled last.
+                    saved.extend(self.addresses_of(&link, None, span)?.into_iter().rev());
+                }
+                self.journaled(saved, |ev| {
+                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
+                    let all = addr::list(sock).map_err(fail("cannot list addresses", span))?;
+                    for a in all.iter().filter(|a| a.index == index) {
+                        // Deleting a primary IPv4 address takes its secondaries with it.
+                        match addr::del(sock, index, &a.prefix) {
+                            Err(e) if e.errno() == Some(nix::errno::Errno::EADDRNOTAVAIL) => {}
+                            r => r.map_err(fail(
+                                format!(
+                                    "cannot flush {} from \"{name}\" {}",
+                                    a.prefix,
+                                    where_(&ns)
+                                ),
+                                span,
+                            ))?,
+                        }
+                    }
+                    Ok(())
+                })
+            }
             AddrCmd::Show { dev, up } => {
                 let wanted = match dev {
                     Some(w) => Some(self.device(w)?.0),

@@ -130,6 +130,7 @@ impl Checker {
                     self.ifname(dev);
                 }
                 AddrCmd::Show { dev, .. } => dev.iter().for_each(|w| self.ifname(w)),
+                AddrCmd::Flush { dev } => self.ifname(dev),
             },
             StmtKind::Veth { name, peer, netns } => {
                 self.ifname(name);

@@ -261,6 +261,10 @@ pub enum AddrCmd {
         prefix: Word,
         dev: Word,
     },
+    /// `addr flush dev DEV`: every address of DEV.
+    Flush {
+        dev: Word,
+    },
     /// `addr show [up] [[dev] DEV]`: `up` lists running interfaces only.
     Show {
         dev: Option<Word>,

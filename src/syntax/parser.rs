@@ -560,6 +560,11 @@ fn parse_addr(pair: Pair<Rule>) -> AddrCmd {
     let rule = pair.as_rule();
     match rule {
         Rule::addr_add => return parse_addr_add(pair),
+        Rule::addr_flush => {
+            return AddrCmd::Flush {
+                dev: parse_word(last_word(pair)),
+            }
+        }
         Rule::addr_show => {
             let inner: Vec<_> = pair.into_inner().collect();
             return AddrCmd::Show {
