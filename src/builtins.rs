@@ -75,7 +75,7 @@ pub const BUILTINS: &[Builtin] = &[
         summary: "routes of the main table, IPv4 and IPv6, as `ip route`",
         usage: &[
             "route | route show [dev DEV] | route -6 show",
-            "route add PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N]",
+            "route add [blackhole|unreachable|prohibit|local|throw] PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N] [table T] [proto P] [scope S] [onlink]",
             "route del PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N]",
         ],
         examples: &[

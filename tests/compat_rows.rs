@@ -103,14 +103,6 @@ const PROGRAM: &[Row] = &[
         "ip netns add a1\nip netns add a2\nip -all netns exec ip link set lo up",
     ),
     row(ADDRS, "ip token set ::1/64 dev d0"),
-    row(ADDRS, "ip route add 10.4.0.0/16 via 10.1.1.2 table 10"),
-    row(ADDRS, "ip route add blackhole 10.5.0.0/16"),
-    row(ADDRS, "ip route add unreachable 10.6.0.0/16"),
-    row(ADDRS, "ip route add prohibit 10.8.0.0/16"),
-    row(
-        ADDRS,
-        "ip route add 10.9.0.0/16 dev d0 proto static scope link",
-    ),
     row(ADDRS, "ip route replace 10.10.0.0/16 via 10.1.1.3"),
     row(ADDRS, "ip route append 10.11.0.0/16 via 10.1.1.3"),
     row(
@@ -237,6 +229,84 @@ const ADDR_OPTIONS: &[Row] = &[
 #[test]
 fn addr_add_options_and_show_selectors() {
     compare(ADDR_OPTIONS);
+}
+
+/// Routes with iproute2's options and types: vsh's own.
+const ROUTES: &[Row] = &[
+    row(ADDRS, "ip route add 10.2.0.0/16 via 10.1.1.2"),
+    row(
+        ADDRS,
+        "ip route add 10.2.0.0/16 via 10.1.1.2 dev d0 metric 10",
+    ),
+    row(ADDRS, "ip route add 10.2.0.0/16 dev d0 src 10.1.1.1"),
+    row(ADDRS, "ip route add default via 10.1.1.254"),
+    row(ADDRS, "ip route add 10.4.0.0/16 via 10.1.1.2 table 10"),
+    row(
+        ADDRS,
+        "ip route add 10.4.0.0/16 via 10.1.1.2 table 1000 metric 3",
+    ),
+    row(ADDRS, "ip route add 10.4.0.0/16 dev d0 table main"),
+    row(ADDRS, "ip route add table 20 default via 10.1.1.254"),
+    row(ADDRS, "ip route add blackhole 10.5.0.0/16"),
+    row(ADDRS, "ip route add unreachable 10.6.0.0/16"),
+    row(ADDRS, "ip route add prohibit 10.8.0.0/16 metric 9"),
+    row(ADDRS, "ip route add throw 10.8.0.0/16 table 30"),
+    row(ADDRS, "ip route add blackhole default table 40"),
+    row(
+        ADDRS,
+        "ip route add 10.9.0.0/16 dev d0 proto static scope link",
+    ),
+    row(ADDRS, "ip route add 10.9.0.0/16 via 10.1.1.2 proto 99"),
+    row(ADDRS, "ip route add 10.9.0.0/16 dev d0 scope host"),
+    row(
+        ADDRS,
+        "ip route add 10.10.0.0/16 via 10.2.2.2 dev d0 onlink",
+    ),
+    row(ADDRS, "ip route add local 10.11.0.1 dev d0 table local"),
+    row(ADDRS, "ip route add 2001:db8:5::/48 via inet6 2001:db8::2"),
+    row(
+        ADDRS,
+        "ip route add 2001:db8:5::/48 via 2001:db8::2 metric 50",
+    ),
+    row(ADDRS, "ip -6 route add default via 2001:db8::fe dev d0"),
+    row(ADDRS, "ip -6 route add 2001:db8:7::/48 dev d0 table 60"),
+    row(
+        "ip link add d0 type ifb\nip link set d0 up\nip addr add 10.1.1.1/24 dev d0\n\
+         ip route add 10.4.0.0/16 via 10.1.1.2 table 10",
+        "ip route del 10.4.0.0/16 table 10",
+    ),
+    row(
+        "ip link add d0 type ifb\nip link set d0 up\nip addr add 10.1.1.1/24 dev d0\n\
+         ip route add blackhole 10.5.0.0/16",
+        "ip route del blackhole 10.5.0.0/16",
+    ),
+    row(ADDRS, "ip r a 10.2.0.0/16 via 10.1.1.2 tab 5"),
+    row(
+        ADDRS,
+        "ip route add 10.2.0.0/16 via 10.1.1.2\nip route del 10.2.0.0/16 via 10.1.1.2",
+    ),
+    show(ADDRS, "ip route add blackhole 10.5.0.0/16\nip route"),
+    show(
+        ADDRS,
+        "ip route add 10.9.0.0/16 dev d0 proto static\nip route show",
+    ),
+    show(
+        ADDRS,
+        "ip route add 10.4.0.0/16 via 10.1.1.2 table 10\nip route show table 10",
+    ),
+    show(
+        ADDRS,
+        "ip route add 10.4.0.0/16 via 10.1.1.2 table 10\nip route show table all",
+    ),
+    show(
+        ADDRS,
+        "ip -6 route add 2001:db8:5::/48 via 2001:db8::2\nip -6 route",
+    ),
+];
+
+#[test]
+fn routes_with_tables_types_and_protocols() {
+    compare(ROUTES);
 }
 
 #[test]
@@ -572,4 +642,22 @@ fn a_failed_run_gives_flushed_addresses_back() {
         .run()
         .failure(1)
         .same_state();
+}
+
+/// Routes in other tables and of other types, on a device the run did not make: a failed
+/// run removes them from where they went.
+#[test]
+fn a_failed_run_removes_its_routes_from_every_table() {
+    Lab::new(
+        "ip route add 10.4.0.0/16 via 10.1.1.2 table 10\n\
+         ip route add blackhole 10.5.0.0/16\n\
+         ip route add 10.9.0.0/16 dev d0 proto static table 1000\n\
+         false\n",
+    )
+    .before("ip link add d0 type ifb && ip link set d0 up && ip addr add 10.1.1.1/24 dev d0")
+    .snapshot()
+    .run()
+    .failure(1)
+    .stderr_has("removed route 10.4.0.0/16")
+    .same_state();
 }

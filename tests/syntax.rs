@@ -577,7 +577,7 @@ fn iproute2_prefixes_match_in_its_own_order() {
         "ip -all netns exec ip link",
         "ip netns",
         "ip link set d0 address 02:00:00:00:00:01",
-        "ip route add 10.0.0.0/8 dev d0 table 5",
+        "ip route add 10.0.0.0/8 dev d0 realm 5",
         "ip $object show",
     ] {
         match one(src) {

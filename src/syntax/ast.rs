@@ -368,9 +368,9 @@ pub enum RouteCmd {
         dev: Option<Word>,
     },
     /// `route add DST [via ADDR] [dev DEV] [src ADDR] [metric N]`
-    Add(RouteSpec),
+    Add(Box<RouteSpec>),
     /// `route del DST ...`, with the same options as add.
-    Del(RouteSpec),
+    Del(Box<RouteSpec>),
 }
 
 /// The destination and options of `route add|del`.
@@ -384,6 +384,13 @@ pub struct RouteSpec {
     pub dev: Option<Word>,
     pub src: Option<Word>,
     pub metric: Option<Word>,
+    /// `table`, `proto`, `scope`: as written.
+    pub table: Option<Word>,
+    pub proto: Option<Word>,
+    pub scope: Option<Word>,
+    /// `blackhole`, `unreachable`, `prohibit`, `local`, `throw`, `unicast` before the prefix.
+    pub kind: Option<(String, Span)>,
+    pub onlink: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

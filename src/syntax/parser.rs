@@ -388,9 +388,9 @@ fn parse_route<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> RouteCmd {
                 let add = p.as_rule() == Rule::route_add;
                 let spec = parse_route_spec(p, family);
                 cmd = Some(if add {
-                    RouteCmd::Add(spec)
+                    RouteCmd::Add(Box::new(spec))
                 } else {
-                    RouteCmd::Del(spec)
+                    RouteCmd::Del(Box::new(spec))
                 });
             }
             r => unreachable_rule(r),
@@ -408,9 +408,25 @@ fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> RouteSpec {
         dev: None,
         src: None,
         metric: None,
+        table: None,
+        proto: None,
+        scope: None,
+        kind: None,
+        onlink: false,
     };
     for p in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
         let rule = p.as_rule();
+        match rule {
+            Rule::route_type => {
+                spec.kind = Some((p.as_str().to_string(), span(&p)));
+                continue;
+            }
+            Rule::route_onlink => {
+                spec.onlink = true;
+                continue;
+            }
+            _ => {}
+        }
         if rule == Rule::route_dst {
             spec.dst_span = span(&p);
             spec.dst = p
@@ -425,6 +441,9 @@ fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> RouteSpec {
             Rule::route_dev => spec.dev = value,
             Rule::route_src => spec.src = value,
             Rule::route_metric => spec.metric = value,
+            Rule::route_table => spec.table = value,
+            Rule::route_proto => spec.proto = value,
+            Rule::route_scope => spec.scope = value,
             r => unreachable_rule(r),
         }
     }
@@ -891,6 +910,11 @@ fn describe(rule: &Rule) -> String {
         Rule::route_dev => "`dev`".into(),
         Rule::route_src => "`src`".into(),
         Rule::route_metric => "`metric`".into(),
+        Rule::route_table => "`table`".into(),
+        Rule::route_proto => "`proto`".into(),
+        Rule::route_scope => "`scope`".into(),
+        Rule::route_onlink => "`onlink`".into(),
+        Rule::route_type => "a route type (`blackhole`, `unreachable`, `prohibit`, ...)".into(),
         Rule::ip_family => "`-4`, `-6`".into(),
         Rule::bridge_link => "`link`".into(),
         Rule::bridge_port => "`port`".into(),
