@@ -38,8 +38,8 @@ pub const BUILTINS: &[Builtin] = &[
         summary: "list, create, change and delete network devices",
         usage: &[
             "link list | link show [dev] DEV",
-            "link add NAME type veth peer name PEER [netns NS]",
-            "link add NAME type bridge | dummy | ifb | macvlan link DEV | vxlan id N",
+            "link add [mtu N] [netns NS] [up] NAME type veth peer name PEER [netns NS] [mtu N]",
+            "link add NAME [link DEV] type bridge | dummy | ifb | macvlan [mode M] | vxlan id N",
             "link set [dev] DEV up | down | netns NS|PID | master BR | nomaster | mtu N | name NEW",
             "link del [dev] DEV",
         ],
@@ -53,11 +53,16 @@ pub const BUILTINS: &[Builtin] = &[
         name: "addr",
         summary: "IPv4 and IPv6 addresses",
         usage: &[
-            "addr add CIDR dev DEV",
+            "addr add CIDR dev DEV [brd +|ADDR] [label L] [scope S] [valid_lft N] [nodad] ...",
             "addr del CIDR dev DEV",
-            "addr show [dev DEV]",
+            "addr show [up] [dev DEV]",
+            "addr flush dev DEV",
         ],
-        examples: &["addr add 10.1.1.2/24 dev veth0", "addr show dev veth0"],
+        examples: &[
+            "addr add 10.1.1.2/24 dev veth0",
+            "addr add 10.1.1.2/24 brd + dev veth0",
+            "addr show dev veth0",
+        ],
     },
     Builtin {
         name: "veth",
@@ -70,7 +75,7 @@ pub const BUILTINS: &[Builtin] = &[
         summary: "routes of the main table, IPv4 and IPv6, as `ip route`",
         usage: &[
             "route | route show [dev DEV] | route -6 show",
-            "route add PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N]",
+            "route add [blackhole|unreachable|prohibit|local|throw] PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N] [table T] [proto P] [scope S] [onlink]",
             "route del PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N]",
         ],
         examples: &[
@@ -122,9 +127,16 @@ pub const BUILTINS: &[Builtin] = &[
     },
     Builtin {
         name: "ip",
-        summary: "iproute2's spelling of the same builtins",
-        usage: &["ip [-n NS] netns|link|addr|route ..."],
-        examples: &["ip -n netns1 addr add 10.1.1.1/24 dev veth1"],
+        summary: "iproute2's spelling of the same builtins; other ip lines run the real ip, not undone on failure",
+        usage: &[
+            "ip [-n NS] netns|link|addr|route ...   (any prefix: ip a, ip l s, ip r)",
+            "ip OPTIONS OBJECT ...   (ip rule, ip -j link, ...): runs the real ip program; vsh does not undo it",
+        ],
+        examples: &[
+            "ip -n netns1 addr add 10.1.1.1/24 dev veth1",
+            "ip a s dev veth1",
+            "ip rule add from 10.1.1.0/24 table 100",
+        ],
     },
     Builtin {
         name: "exec",
@@ -250,7 +262,10 @@ pub mod words {
     /// After `veth NAME`.
     pub const VETH: &[&str] = &["peer"];
     /// In `route add|del`: the destination `default`, then options.
-    pub const ROUTE: &[&str] = &["default", "via", "dev", "src", "metric", "priority"];
+    pub const ROUTE: &[&str] = &[
+        "default", "via", "dev", "src", "metric", "priority", "table", "proto", "protocol",
+        "scope", "local",
+    ];
     /// Inside `bridge NAME { }`.
     pub const BRIDGE_BLOCK: &[&str] = &["port", "addr", "address"];
 
@@ -447,6 +462,13 @@ mod tests {
             .filter(|l| l.starts_with("k_"))
             .flat_map(quoted)
             .collect();
+        // A `kp_` rule takes iproute2's prefixes of its keyword, the whole word first.
+        all.extend(
+            grammar
+                .lines()
+                .filter(|l| l.starts_with("kp_"))
+                .filter_map(|l| quoted(l).into_iter().max_by_key(|w| w.len())),
+        );
         all.extend(reserved);
         all.extend(forms);
         same("keywords", &all, &keywords());

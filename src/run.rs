@@ -2,7 +2,7 @@
 
 use crate::diag::{render, Source};
 use crate::eval::undo::{Done, Report};
-use crate::eval::{check::check, journal, Evaluator, RunError};
+use crate::eval::{check::check_with_notes, journal, Evaluator, RunError};
 use crate::syntax::parse;
 use std::path::Path;
 
@@ -175,7 +175,11 @@ pub fn check_source(source: &Source) -> Outcome {
             return Outcome::Syntax;
         }
     };
-    let problems = check(&program);
+    let (problems, notes) = check_with_notes(&program);
+    for note in notes {
+        eprintln!("{}", render(note, source));
+    }
+    // Some problems are notes too (an address without a prefix): said, but not a failure.
     let failed = problems.iter().any(|p| !p.is_note());
     for p in problems {
         eprintln!("{}", render(p, source));

@@ -15,6 +15,8 @@ macro_rules! needs_root {
 
 mod bridges;
 mod build;
+mod compat;
+mod compat_rows;
 mod corpus;
 mod errors;
 mod first_hour;

@@ -487,6 +487,7 @@ fn other_link_kinds() {
             &LinkKind::Macvlan {
                 parent,
                 mode: MacvlanMode::Bridge,
+                tap: false,
             },
         )
         .expect("macvlan");
@@ -621,7 +622,7 @@ fn addresses_v4_and_v6() {
         assert_eq!(info.len(), 2);
         assert_eq!(info[0]["local"], "10.1.1.1");
         assert_eq!(info[0]["prefixlen"], 24);
-        assert_eq!(info[0]["broadcast"], "10.1.1.255");
+        assert_eq!(info[0]["broadcast"], serde_json::Value::Null);
         assert_eq!(info[0]["scope"], "global");
         assert_eq!(info[1]["local"], "2001:db8::1");
         assert_eq!(info[1]["prefixlen"], 64);
@@ -633,7 +634,7 @@ fn addresses_v4_and_v6() {
             .collect();
         assert_eq!(ours.len(), 2);
         assert_eq!(ours[0].prefix, v4);
-        assert_eq!(ours[0].broadcast, Some("10.1.1.255".parse().expect("ip")));
+        assert_eq!(ours[0].broadcast, None);
         assert_eq!(ours[0].label.as_deref(), Some("av1"));
         assert_eq!(
             (ours[0].peer, ours[0].scope, ours[0].valid_lft),

@@ -97,6 +97,7 @@ fn link_forms() {
             kind: LinkType::Veth {
                 peer, peer_netns, ..
             },
+            ..
         }) => {
             assert_eq!(lit(&name), "veth0");
             assert_eq!(peer.map(|w| lit(&w)).as_deref(), Some("veth1"));
@@ -108,12 +109,48 @@ fn link_forms() {
         StmtKind::Link(LinkCmd::Add {
             name,
             kind: LinkType::Other { kind, opts },
+            ops,
         }) => {
             assert_eq!((lit(&name), lit(&kind)), ("br0".into(), "bridge".into()));
-            assert!(opts.is_empty());
+            assert!(opts.is_empty() && ops.is_empty());
         }
         other => panic!("{other:?}"),
     }
+    // iproute2's order: device options before `type`, the peer's after its name, `link
+    // PARENT` before the kind.
+    match one("ip link add dev v0 mtu 1400 type veth peer name v1 mtu 1300") {
+        StmtKind::Link(LinkCmd::Add {
+            name,
+            kind: LinkType::Veth { peer_ops, .. },
+            ops,
+        }) => {
+            assert_eq!(lit(&name), "v0");
+            assert!(matches!(ops.as_slice(), [LinkOp::Mtu(w)] if lit(w) == "1400"));
+            assert!(matches!(peer_ops.as_slice(), [LinkOp::Mtu(w)] if lit(w) == "1300"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match one("ip link add mv0 link eth0 type macvlan mode bridge") {
+        StmtKind::Link(LinkCmd::Add {
+            kind: LinkType::Other { opts, .. },
+            ..
+        }) => {
+            let opts: Vec<_> = opts.iter().map(|(k, v)| (lit(k), lit(v))).collect();
+            assert_eq!(
+                opts,
+                [
+                    ("link".into(), "eth0".into()),
+                    ("mode".into(), "bridge".into())
+                ]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Kind options vsh does not set run the real `ip`.
+    assert!(matches!(
+        one("ip link add br0 type bridge stp_state 1"),
+        StmtKind::Iproute { .. }
+    ));
     match one("link add vx0 type vxlan id 42 dstport 4789") {
         StmtKind::Link(LinkCmd::Add {
             kind: LinkType::Other { opts, .. },
@@ -154,25 +191,51 @@ fn link_forms() {
 #[test]
 fn addr_and_veth_forms() {
     match one("ip addr add 1.2.3.101/24 dev veth0") {
-        StmtKind::Addr(AddrCmd::Add { prefix, dev }) => {
+        StmtKind::Addr(AddrCmd::Add { prefix, dev, opts }) => {
             assert_eq!(
                 (lit(&prefix), lit(&dev)),
                 ("1.2.3.101/24".into(), "veth0".into())
             );
+            assert_eq!(*opts, AddrOpts::default());
         }
         other => panic!("{other:?}"),
     }
+    // iproute2's order-free options.
+    match one("ip a a dev veth0 brd + 10.0.0.1/24 label veth0:1 nodad") {
+        StmtKind::Addr(AddrCmd::Add { prefix, dev, opts }) => {
+            assert_eq!(
+                (lit(&prefix), lit(&dev)),
+                ("10.0.0.1/24".into(), "veth0".into())
+            );
+            assert_eq!(opts.broadcast.map(|w| lit(&w)).as_deref(), Some("+"));
+            assert_eq!(opts.label.map(|w| lit(&w)).as_deref(), Some("veth0:1"));
+            assert_eq!(opts.flags[0].0, "nodad");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        one("ip addr show up"),
+        StmtKind::Addr(AddrCmd::Show {
+            dev: None,
+            up: true
+        })
+    ));
+    // Selectors vsh does not implement run the real `ip`.
+    assert!(matches!(
+        one("ip addr show scope global"),
+        StmtKind::Iproute { .. }
+    ));
     assert!(matches!(
         one("address del 2001:db8::1/64 dev br0"),
         StmtKind::Addr(AddrCmd::Del { .. })
     ));
     assert!(matches!(
         one("addr"),
-        StmtKind::Addr(AddrCmd::Show { dev: None })
+        StmtKind::Addr(AddrCmd::Show { dev: None, .. })
     ));
     assert!(matches!(
         one("ip addr show dev br0"),
-        StmtKind::Addr(AddrCmd::Show { dev: Some(_) })
+        StmtKind::Addr(AddrCmd::Show { dev: Some(_), .. })
     ));
     match one("veth veth0 peer veth1 netns netns1") {
         StmtKind::Veth { name, peer, netns } => {
@@ -553,6 +616,94 @@ fn shell_forms_vsh_lacks_are_refused_where_they_stand() {
 }
 
 #[test]
+fn iproute2_prefixes_match_in_its_own_order() {
+    for src in [
+        "ip a",
+        "ip ad",
+        "ip addr",
+        "ip addre",
+        "ip a s",
+        "ip a sh d0",
+        "ip a l",
+        "ip a lst",
+    ] {
+        assert!(
+            matches!(one(src), StmtKind::Addr(AddrCmd::Show { .. })),
+            "{src}"
+        );
+    }
+    for src in [
+        "ip l",
+        "ip li",
+        "ip lin sh",
+        "ip link l",
+        "ip link ls dev d0",
+    ] {
+        assert!(
+            matches!(one(src), StmtKind::Link(LinkCmd::Show { .. })),
+            "{src}"
+        );
+    }
+    // In `link`, `s` is `set` (iproute2 tries `set` before `show`).
+    for src in ["ip l s d0 up", "ip li se dev d0 up", "ip link set d0 up"] {
+        assert!(
+            matches!(one(src), StmtKind::Link(LinkCmd::Set { .. })),
+            "{src}"
+        );
+    }
+    for src in ["ip l d d0", "ip link de dev d0", "ip link delete name d0"] {
+        assert!(
+            matches!(one(src), StmtKind::Link(LinkCmd::Del { .. })),
+            "{src}"
+        );
+    }
+    for src in [
+        "ip r",
+        "ip ro s",
+        "ip -6 r",
+        "ip rou a 10.0.0.0/8 dev d0",
+        "ip r d default",
+    ] {
+        assert!(matches!(one(src), StmtKind::Route(_)), "{src}");
+    }
+    for src in ["ip -net red link", "ip -netns red a", "ip --n red r"] {
+        assert!(matches!(one(src), StmtKind::InNetns { .. }), "{src}");
+    }
+    assert!(matches!(
+        one("ip a a 10.0.0.1/24 dev d0"),
+        StmtKind::Addr(AddrCmd::Add { .. })
+    ));
+    assert!(matches!(
+        one("ip a d 10.0.0.1/24 dev d0"),
+        StmtKind::Addr(AddrCmd::Del { .. })
+    ));
+    // `n` is neigh and `ru` rule: objects vsh leaves to the real `ip`.
+    for src in [
+        "ip n",
+        "ip ru add from 10.0.0.0/8 table 5",
+        "ip -j link",
+        "ip -br -c a",
+        "ip -d link show d0",
+        "ip -4 addr show",
+        "ip nexthop add id 1 blackhole",
+        "ip tuntap add dev tap0 mode tap",
+        "ip -all netns exec ip link",
+        "ip netns",
+        "ip link set d0 address 02:00:00:00:00:01",
+        "ip route add 10.0.0.0/8 dev d0 realm 5",
+        "ip $object show",
+    ] {
+        match one(src) {
+            StmtKind::Iproute { argv } => {
+                assert_eq!(argv.len(), src.split_whitespace().count(), "{src}");
+                assert_eq!(lit(&argv[0]), "ip");
+            }
+            other => panic!("{src}: {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn ping_blocks_hold_loops_lets_and_ifs() {
     let src = "ping -v -W 1 {\n\
         let far = 9\n\
@@ -598,4 +749,39 @@ fn build_blocks() {
     assert_eq!(body.stmts.len(), 2);
     // `build` alone is still a program's name.
     assert!(matches!(one("build --release"), StmtKind::External { .. }));
+}
+
+#[test]
+fn what_iproute2_refuses_is_a_syntax_error() {
+    // No object of iproute2 starts with `neighbours` (`neighbour` is the longest).
+    let (msg, expected, at) = error_at("ip neighbours show");
+    assert_eq!(msg, "syntax error: unexpected `neighbours`");
+    assert_eq!(at, "neighbours");
+    assert!(expected.contains("an object of iproute2"), "{expected}");
+    // `-n` takes a namespace: `link` is one, then `show` is no object.
+    let (_, _, at) = error_at("ip -n link show");
+    assert_eq!(at, "show");
+    assert!(parse("ip frobnicate").is_err());
+}
+
+#[test]
+fn ping_takes_a_flag_glued_to_its_value() {
+    match one("ping -c1 -W 2 -i0.2 10.0.0.1") {
+        StmtKind::Ping { opts, dest } => {
+            let flags: Vec<_> = opts
+                .iter()
+                .map(|o| (o.flag.clone(), o.value.as_ref().map(lit)))
+                .collect();
+            assert_eq!(
+                flags,
+                [
+                    ("-c".to_string(), Some("1".to_string())),
+                    ("-W".to_string(), Some("2".to_string())),
+                    ("-i".to_string(), Some("0.2".to_string())),
+                ]
+            );
+            assert_eq!(lit(&dest), "10.0.0.1");
+        }
+        other => panic!("{other:?}"),
+    }
 }

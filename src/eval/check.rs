@@ -4,19 +4,38 @@
 use super::error::{Result, RunError};
 use super::words::{check_ifname, check_netns_name, parse_prefix};
 use crate::syntax::ast::*;
+use crate::syntax::Span;
 use std::collections::HashSet;
 
 /// Every problem found in `program`, in source order.
 pub fn check(program: &Program) -> Vec<RunError> {
+    check_with_notes(program).0
+}
+
+/// The problems, and a note for each line that runs the real `ip` instead of vsh.
+pub fn check_with_notes(program: &Program) -> (Vec<RunError>, Vec<Note>) {
     let mut c = Checker::default();
     c.stmts(&program.stmts);
-    c.problems
+    (c.problems, c.notes)
+}
+
+/// Not a problem, but worth knowing before a run: this line is not vsh's own.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error(
+    "`{line}` runs the real `ip` program: vsh does not undo what it does, even when the run fails"
+)]
+#[diagnostic(code(vsh::program), severity(Advice))]
+pub struct Note {
+    pub line: String,
+    #[label("iproute2 runs this")]
+    pub span: Span,
 }
 
 #[derive(Default)]
 struct Checker {
     defined: HashSet<String>,
     problems: Vec<RunError>,
+    notes: Vec<Note>,
 }
 
 impl Checker {
@@ -107,7 +126,7 @@ impl Checker {
             },
             StmtKind::Link(cmd) => self.link(cmd),
             StmtKind::Addr(cmd) => match cmd {
-                AddrCmd::Add { prefix, dev } | AddrCmd::Del { prefix, dev } => {
+                AddrCmd::Add { prefix, dev, .. } | AddrCmd::Del { prefix, dev } => {
                     self.word(prefix);
                     if let Some(text) = prefix.literal() {
                         let parsed = parse_prefix(&text, prefix.span);
@@ -123,7 +142,8 @@ impl Checker {
                     }
                     self.ifname(dev);
                 }
-                AddrCmd::Show { dev } => dev.iter().for_each(|w| self.ifname(w)),
+                AddrCmd::Show { dev, .. } => dev.iter().for_each(|w| self.ifname(w)),
+                AddrCmd::Flush { dev } => self.ifname(dev),
             },
             StmtKind::Veth { name, peer, netns } => {
                 self.ifname(name);
@@ -135,6 +155,15 @@ impl Checker {
                 argv.iter().for_each(|w| self.word(w));
             }
             StmtKind::External { argv } => argv.iter().for_each(|w| self.word(w)),
+            StmtKind::Iproute { argv } => {
+                argv.iter().for_each(|w| self.word(w));
+                let line = argv
+                    .iter()
+                    .map(|w| w.literal().unwrap_or_else(|| "…".into()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                self.notes.push(Note { line, span: s.span });
+            }
             StmtKind::Ping { opts, dest } => {
                 opts.iter()
                     .flat_map(|o| &o.value)
@@ -303,12 +332,17 @@ impl Checker {
     fn link(&mut self, cmd: &LinkCmd) {
         match cmd {
             LinkCmd::Show { dev } => dev.iter().for_each(|w| self.ifname(w)),
-            LinkCmd::Add { name, kind } => {
+            LinkCmd::Add { name, kind, ops } => {
+                self.link_ops(ops);
                 self.ifname(name);
                 match kind {
                     LinkType::Veth {
-                        peer, peer_netns, ..
+                        peer,
+                        peer_netns,
+                        peer_ops,
+                        ..
                     } => {
+                        self.link_ops(peer_ops);
                         peer.iter().for_each(|w| self.ifname(w));
                         peer_netns.iter().for_each(|w| self.netns(w));
                     }
@@ -317,26 +351,41 @@ impl Checker {
                         for (k, v) in opts {
                             self.word(k);
                             self.word(v);
+                            // Options of another kind fail when run: say so now.
+                            if let (Some(kind), Some(key)) = (kind.literal(), k.literal()) {
+                                if !super::link::kind_takes(&kind, &key) {
+                                    self.problems.push(RunError::BadOption {
+                                        kind: kind.clone(),
+                                        key,
+                                        accepted: super::link::kind_options(&kind),
+                                        span: k.span,
+                                    });
+                                }
+                            }
                         }
                     }
                 }
             }
             LinkCmd::Set { dev, ops } => {
                 self.ifname(dev);
-                for op in ops {
-                    match op {
-                        LinkOp::Up(_) | LinkOp::Down(_) | LinkOp::NoMaster(_) => {}
-                        LinkOp::Netns(w) => {
-                            if w.literal().is_some_and(|t| t.parse::<u32>().is_err()) {
-                                self.netns(w);
-                            }
-                        }
-                        LinkOp::Master(w) | LinkOp::Name(w) => self.ifname(w),
-                        LinkOp::Mtu(w) => self.number::<u32>(w, "an MTU (bytes)"),
-                    }
-                }
+                self.link_ops(ops);
             }
             LinkCmd::Del { dev } => self.ifname(dev),
+        }
+    }
+
+    fn link_ops(&mut self, ops: &[LinkOp]) {
+        for op in ops {
+            match op {
+                LinkOp::Up(_) | LinkOp::Down(_) | LinkOp::NoMaster(_) => {}
+                LinkOp::Netns(w) => {
+                    if w.literal().is_some_and(|t| t.parse::<u32>().is_err()) {
+                        self.netns(w);
+                    }
+                }
+                LinkOp::Master(w) | LinkOp::Name(w) => self.ifname(w),
+                LinkOp::Mtu(w) => self.number::<u32>(w, "an MTU (bytes)"),
+            }
         }
     }
 

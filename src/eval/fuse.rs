@@ -98,9 +98,11 @@ impl Evaluator {
                     LinkType::Veth {
                         peer: Some(peer),
                         peer_netns: None,
+                        peer_ops,
                         ..
                     },
-            }) => (name, peer),
+                ops,
+            }) if ops.is_empty() && peer_ops.is_empty() => (name, peer),
             StmtKind::Veth {
                 name,
                 peer,

@@ -25,26 +25,45 @@ impl Evaluator {
                 }
                 Ok(())
             }
-            LinkCmd::Add { name, kind } => {
+            LinkCmd::Add { name, kind, ops } => {
                 let name = self.ifname(name)?;
                 match kind {
                     LinkType::Veth {
                         peer,
                         peer_netns,
+                        peer_ops,
                         span: ty_span,
                     } => {
-                        let peer = match peer {
+                        let peer_name = match peer {
                             Some(w) => self.ifname(w)?,
                             // As iproute2: an unnamed peer gets the kernel's vethN name.
                             None => String::new(),
                         };
-                        self.add_veth(&name, &peer, peer_netns.as_ref(), *ty_span, span)
+                        self.add_veth(&name, &peer_name, peer_netns.as_ref(), *ty_span, span)?;
+                        if !peer_ops.is_empty() && peer.is_some() {
+                            // The peer's options where the peer is.
+                            let at = match peer_netns {
+                                Some(w) => self.ns_ref(w, false)?,
+                                None => self.ns.clone(),
+                            };
+                            self.within(at, |ev| {
+                                let index = ev.device_index(&peer_name, span)?;
+                                ev.link_ops(index, &peer_name, peer_ops, span)
+                            })?;
+                        }
                     }
                     LinkType::Other { kind, opts } => {
                         let kind_name = self.word(kind)?;
-                        self.add_other(&name, &kind_name, opts, kind.span, span)
+                        self.add_other(&name, &kind_name, opts, kind.span, span)?;
                     }
                 }
+                // Device options before `type`: the new link is set as `link set` would.
+                if ops.is_empty() {
+                    return Ok(());
+                }
+                let index = self.device_index(&name, span)?;
+                let here = self.ns.clone();
+                self.within(here, |ev| ev.link_ops(index, &name, ops, span))
             }
             LinkCmd::Set { dev, ops } => {
                 let (index, name) = self.device(dev)?;
@@ -141,19 +160,18 @@ impl Evaluator {
         span: Span,
     ) -> Result<()> {
         let ns = self.ns.clone();
-        let accepted = match kind {
-            "macvlan" => "link DEV, mode private|vepa|bridge|passthru|source",
-            "vxlan" => "id N, dev DEV, dstport PORT",
-            _ => "no options",
-        };
+        let accepted = kind_options(kind);
         let mut parent = None;
-        let mut mode = MacvlanMode::Bridge;
+        // iproute2 leaves the mode to the kernel, whose default is vepa.
+        let mut mode = MacvlanMode::Vepa;
         let mut id = None;
         let mut port = None;
         for (key, value) in opts {
             match (kind, self.word(key)?.as_str()) {
-                ("macvlan", "link") | ("vxlan", "dev") => parent = Some(self.device(value)?.0),
-                ("macvlan", "mode") => {
+                ("macvlan" | "macvtap", "link") | ("vxlan", "dev") => {
+                    parent = Some(self.device(value)?.0)
+                }
+                ("macvlan" | "macvtap", "mode") => {
                     mode = match self.word(value)?.as_str() {
                         "private" => MacvlanMode::Private,
                         "vepa" => MacvlanMode::Vepa,
@@ -191,9 +209,10 @@ impl Evaluator {
             "bridge" => LinkKind::Bridge,
             "dummy" => LinkKind::Dummy,
             "ifb" => LinkKind::Ifb,
-            "macvlan" => LinkKind::Macvlan {
+            "macvlan" | "macvtap" => LinkKind::Macvlan {
                 parent: parent.ok_or_else(|| missing("link"))?,
                 mode,
+                tap: kind == "macvtap",
             },
             "vxlan" => LinkKind::Vxlan {
                 id: id.ok_or_else(|| missing("id"))?,
@@ -467,4 +486,22 @@ fn exists_hint(mut e: RunError) -> RunError {
         }
     }
     e
+}
+
+/// The options vsh sets itself for a kind, for errors; `--check` tests them with
+/// `kind_takes`.
+pub(super) fn kind_options(kind: &str) -> &'static str {
+    match kind {
+        "macvlan" | "macvtap" => "link DEV, mode private|vepa|bridge|passthru|source",
+        "vxlan" => "id N, dev DEV, dstport PORT",
+        _ => "no options",
+    }
+}
+
+/// Whether vsh's `link add ... type KIND` takes option `key`.
+pub(super) fn kind_takes(kind: &str, key: &str) -> bool {
+    matches!(
+        (kind, key),
+        ("macvlan" | "macvtap", "link" | "mode") | ("vxlan", "id" | "dev" | "dstport")
+    )
 }

@@ -245,7 +245,7 @@ impl Evaluator {
             StmtKind::Addr(cmd) => self.addr_cmd(cmd, s.span),
             StmtKind::Veth { name, peer, netns } => self.veth(name, peer, netns.as_ref(), s.span),
             StmtKind::Exec { ns, argv } => self.exec(ns.as_ref(), argv, s.span),
-            StmtKind::External { argv } => self.external(argv, s.span),
+            StmtKind::External { argv } | StmtKind::Iproute { argv } => self.external(argv, s.span),
             StmtKind::Ping { opts, dest } => self.ping(opts, dest, s.span),
             StmtKind::PingBlock { opts, items } => self.ping_block(opts, items, s.span),
             StmtKind::Capture {

@@ -71,6 +71,52 @@ impl Evaluator {
         }
     }
 
+    /// `table`, `proto`, `scope`, the type and `onlink`, as iproute2 names them.
+    fn route_extra(&mut self, spec: &RouteSpec) -> Result<route::RouteExtra> {
+        let mut x = route::RouteExtra {
+            onlink: spec.onlink,
+            ..route::RouteExtra::default()
+        };
+        if let Some(w) = &spec.table {
+            let text = self.word(w)?;
+            x.table = Some(match text.as_str() {
+                "main" => 254,
+                "local" => 255,
+                "default" => 253,
+                _ => self.number(w, "a table (main, local, default or a number)")?,
+            });
+        }
+        if let Some(w) = &spec.proto {
+            let text = self.word(w)?;
+            x.protocol = Some(match text.as_str() {
+                "redirect" => 1,
+                "kernel" => 2,
+                "boot" => 3,
+                "static" => 4,
+                "ra" => 9,
+                "dhcp" => 16,
+                _ => self.number(w, "a protocol (boot, static, kernel, dhcp, ... or 0-255)")?,
+            });
+        }
+        if let Some(w) = &spec.scope {
+            let text = self.word(w)?;
+            x.scope = Some(super::addr::scope_number(&text).ok_or(RunError::BadValue {
+                text,
+                expected: "a scope (global, site, link, host, nowhere or 0-255)",
+                span: w.span,
+            })?);
+        }
+        x.kind = spec.kind.as_ref().map(|(k, _)| match k.as_str() {
+            "local" => 2,
+            "blackhole" => 6,
+            "unreachable" => 7,
+            "prohibit" => 8,
+            "throw" => 9,
+            _ => 1,
+        });
+        Ok(x)
+    }
+
     /// The words of `route add|del` as a request, and the destination as text for messages.
     fn route_spec(&mut self, spec: &RouteSpec) -> Result<(route::RouteSpec, String)> {
         let dst = match &spec.dst {
@@ -124,6 +170,7 @@ impl Evaluator {
             Some(w) => Some(self.number(w, "a metric (0 to 4294967295)")?),
             None => None,
         };
+        let extra = self.route_extra(spec)?;
         let text = dst.map_or_else(|| "default".to_string(), |(p, _)| p.to_string());
         Ok((
             route::RouteSpec {
@@ -133,6 +180,7 @@ impl Evaluator {
                 oif,
                 prefsrc: src.map(|(a, _)| a),
                 metric,
+                extra,
             },
             text,
         ))

@@ -165,6 +165,48 @@ fn lifetime(t: Option<u32>) -> String {
 }
 
 /// One link and its addresses as `ip addr show` prints them.
+/// IFA_F_* names by bit, as iproute2 6.1 prints them.
+const IFA_FLAG_NAMES: [&str; 12] = [
+    "secondary",
+    "nodad",
+    "optimistic",
+    "dadfailed",
+    "home",
+    "deprecated",
+    "tentative",
+    "permanent",
+    "mngtmpaddr",
+    "noprefixroute",
+    "autojoin",
+    "stable-privacy",
+];
+
+/// An address's flags as iproute2 prints them, each followed by a blank: `dynamic` for one
+/// that is not permanent, `temporary` for an IPv6 secondary.
+fn addr_flags(a: &Address) -> String {
+    let mut out = String::new();
+    let mut flags = a.flags;
+    for (bit, name) in IFA_FLAG_NAMES.iter().enumerate() {
+        let mask = 1u32 << bit;
+        if name == &"permanent" {
+            if flags & mask == 0 {
+                out.push_str("dynamic ");
+            }
+        } else if flags & mask != 0 {
+            let name = match (name, a.prefix.addr.is_ipv6()) {
+                (&"secondary", true) => "temporary",
+                _ => name,
+            };
+            let _ = write!(out, "{name} ");
+        }
+        flags &= !mask;
+    }
+    if flags != 0 {
+        let _ = write!(out, "flags {flags:02x} ");
+    }
+    out
+}
+
 pub fn addr(l: &Link, links: &[Link], addrs: &[Address], names: &NsNames) -> String {
     let mut out = common(l, links, false) + &link_layer(l, names);
     for a in addrs.iter().filter(|a| a.index == l.index) {
@@ -176,9 +218,11 @@ pub fn addr(l: &Link, links: &[Link], addrs: &[Address], names: &NsNames) -> Str
         if let Some(b) = a.broadcast {
             let _ = write!(out, " brd {b}");
         }
-        let _ = write!(out, " scope {}", crate::net::route::scope_name(a.scope));
+        // Every word ends in a blank, as iproute2 prints them: `inet6` lines end in one.
+        let _ = write!(out, " scope {} ", crate::net::route::scope_name(a.scope));
+        out.push_str(&addr_flags(a));
         if a.prefix.addr.is_ipv4() {
-            let _ = write!(out, " {}", a.label.as_deref().unwrap_or(&l.name));
+            out.push_str(a.label.as_deref().unwrap_or(&l.name));
         }
         let _ = writeln!(
             out,

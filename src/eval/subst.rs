@@ -122,12 +122,19 @@ fn own_substs<'a>(kind: &'a StmtKind, out: &mut Vec<&'a Subst>) {
         },
         StmtKind::Link(cmd) => match cmd {
             LinkCmd::Show { dev } => words.extend(dev),
-            LinkCmd::Add { name, kind } => {
+            LinkCmd::Add { name, kind, ops } => {
                 words.push(name);
+                op_words(ops, &mut words);
                 match kind {
                     LinkType::Veth {
-                        peer, peer_netns, ..
-                    } => words.extend(peer.iter().chain(peer_netns)),
+                        peer,
+                        peer_netns,
+                        peer_ops,
+                        ..
+                    } => {
+                        words.extend(peer.iter().chain(peer_netns));
+                        op_words(peer_ops, &mut words);
+                    }
                     LinkType::Other { kind, opts } => {
                         words.push(kind);
                         for (k, v) in opts {
@@ -138,22 +145,25 @@ fn own_substs<'a>(kind: &'a StmtKind, out: &mut Vec<&'a Subst>) {
             }
             LinkCmd::Set { dev, ops } => {
                 words.push(dev);
-                for op in ops {
-                    match op {
-                        LinkOp::Netns(w) | LinkOp::Master(w) | LinkOp::Mtu(w) | LinkOp::Name(w) => {
-                            words.push(w)
-                        }
-                        LinkOp::Up(_) | LinkOp::Down(_) | LinkOp::NoMaster(_) => {}
-                    }
-                }
+                op_words(ops, &mut words);
             }
             LinkCmd::Del { dev } => words.push(dev),
         },
         StmtKind::Addr(cmd) => match cmd {
-            AddrCmd::Add { prefix, dev } | AddrCmd::Del { prefix, dev } => {
-                words.extend([prefix, dev])
+            AddrCmd::Add { prefix, dev, opts } => {
+                words.extend([prefix, dev]);
+                words.extend(
+                    opts.broadcast
+                        .iter()
+                        .chain(&opts.label)
+                        .chain(&opts.scope)
+                        .chain(&opts.valid_lft)
+                        .chain(&opts.preferred_lft),
+                );
             }
-            AddrCmd::Show { dev } => words.extend(dev),
+            AddrCmd::Del { prefix, dev } => words.extend([prefix, dev]),
+            AddrCmd::Flush { dev } => words.push(dev),
+            AddrCmd::Show { dev, .. } => words.extend(dev),
         },
         StmtKind::Veth { name, peer, netns } => {
             words.extend([name, peer]);
@@ -163,7 +173,7 @@ fn own_substs<'a>(kind: &'a StmtKind, out: &mut Vec<&'a Subst>) {
             words.extend(ns);
             words.extend(argv);
         }
-        StmtKind::External { argv } => words.extend(argv),
+        StmtKind::External { argv } | StmtKind::Iproute { argv } => words.extend(argv),
         StmtKind::Ping { opts, dest } => {
             words.extend(opts.iter().filter_map(|o| o.value.as_ref()));
             words.push(dest);
@@ -199,7 +209,10 @@ fn own_substs<'a>(kind: &'a StmtKind, out: &mut Vec<&'a Subst>) {
                     .chain(&spec.via)
                     .chain(&spec.dev)
                     .chain(&spec.src)
-                    .chain(&spec.metric),
+                    .chain(&spec.metric)
+                    .chain(&spec.table)
+                    .chain(&spec.proto)
+                    .chain(&spec.scope),
             ),
         },
         StmtKind::Bridge(cmd) => match cmd {
@@ -236,6 +249,17 @@ fn own_substs<'a>(kind: &'a StmtKind, out: &mut Vec<&'a Subst>) {
             if let WordPart::Subst(sub) = part {
                 out.push(sub);
             }
+        }
+    }
+}
+
+fn op_words<'a>(ops: &'a [LinkOp], words: &mut Vec<&'a Word>) {
+    for op in ops {
+        match op {
+            LinkOp::Netns(w) | LinkOp::Master(w) | LinkOp::Mtu(w) | LinkOp::Name(w) => {
+                words.push(w)
+            }
+            LinkOp::Up(_) | LinkOp::Down(_) | LinkOp::NoMaster(_) => {}
         }
     }
 }

@@ -73,6 +73,17 @@ impl Prefix {
         }
     }
 
+    /// `brd -`: the prefix's network address, for /30 or shorter as iproute2.
+    pub fn network_broadcast(&self) -> Option<Ipv4Addr> {
+        match self.addr {
+            IpAddr::V4(v4) if self.len <= 30 => {
+                let host_bits = u32::MAX.checked_shr(u32::from(self.len)).unwrap_or(0);
+                Some(Ipv4Addr::from(u32::from(v4) & !host_bits))
+            }
+            _ => None,
+        }
+    }
+
     fn family(&self) -> AddressFamily {
         match self.addr {
             IpAddr::V4(_) => AddressFamily::Inet,
@@ -197,17 +208,58 @@ fn message(index: u32, p: &Prefix) -> AddressMessage {
     msg
 }
 
-/// Add `p` to link `index` as `ip addr add` does: IFA_LOCAL and IFA_ADDRESS, a computed IPv4
-/// broadcast up to /30, host scope for 127.0.0.0/8. An existing address fails with EEXIST.
+/// Add `p` to link `index` as `ip addr add` does: IFA_LOCAL and IFA_ADDRESS, host scope for
+/// 127.0.0.0/8, and no broadcast (iproute2 6.1 sets one only for `brd`). An existing address
+/// fails with EEXIST.
 pub fn add(sock: &mut RouteSocket, index: u32, p: &Prefix) -> Result<()> {
+    add_with(sock, index, p, &AddOptions::default())
+}
+
+/// What `ip addr add` may say besides the address and the device.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AddOptions {
+    /// IFA_BROADCAST: none unless asked for.
+    pub broadcast: Option<Ipv4Addr>,
+    /// IFA_LABEL, IPv4 only: the device's name and more (`eth0:1`).
+    pub label: Option<String>,
+    /// RT_SCOPE_*; by default global, host for 127.0.0.0/8.
+    pub scope: Option<u8>,
+    /// IFA_F_* bits: NODAD, NOPREFIXROUTE, ...
+    pub flags: u32,
+    /// Seconds; `None` is forever.
+    pub valid_lft: Option<u32>,
+    /// Seconds until the address is deprecated; `None` is forever.
+    pub preferred_lft: Option<u32>,
+}
+
+/// `add` with iproute2's options.
+pub fn add_with(sock: &mut RouteSocket, index: u32, p: &Prefix, o: &AddOptions) -> Result<()> {
     let mut msg = message(index, p);
     if let IpAddr::V4(v4) = p.addr {
         if v4.octets()[0] == 127 {
             msg.header.scope = AddressScope::from(RT_SCOPE_HOST);
         }
     }
-    if let Some(brd) = p.broadcast() {
+    if let Some(scope) = o.scope {
+        msg.header.scope = AddressScope::from(scope);
+    }
+    if let Some(brd) = o.broadcast {
         msg.attributes.push(AddressAttribute::Broadcast(brd));
+    }
+    if let Some(label) = &o.label {
+        msg.attributes.push(AddressAttribute::Label(label.clone()));
+    }
+    if o.flags != 0 {
+        msg.attributes
+            .push(AddressAttribute::Flags(AddressFlags::from_bits_retain(
+                o.flags,
+            )));
+    }
+    if o.valid_lft.is_some() || o.preferred_lft.is_some() {
+        let mut info = netlink_packet_route::address::CacheInfo::default();
+        info.ifa_preferred = o.preferred_lft.unwrap_or(INFINITY_LIFE_TIME);
+        info.ifa_valid = o.valid_lft.unwrap_or(INFINITY_LIFE_TIME);
+        msg.attributes.push(AddressAttribute::CacheInfo(info));
     }
     // NLM_F_CREATE|NLM_F_EXCL: add, never silently replace an existing address.
     sock.request(

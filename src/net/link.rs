@@ -4,8 +4,8 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 
 use netlink_packet_core::{Nla, NLM_F_CREATE, NLM_F_EXCL};
 use netlink_packet_route::link::{
-    InfoData, InfoKind, InfoMacVlan, InfoVeth, InfoVxlan, LinkAttribute, LinkFlags, LinkInfo,
-    LinkMessage, LinkProtoInfoBridge, MacVlanMode, State,
+    InfoData, InfoKind, InfoMacVlan, InfoMacVtap, InfoVeth, InfoVxlan, LinkAttribute, LinkFlags,
+    LinkInfo, LinkMessage, LinkProtoInfoBridge, MacVlanMode, State,
 };
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 use nix::errno::Errno;
@@ -224,6 +224,8 @@ pub enum LinkKind<'a> {
         parent: u32,
         /// How siblings on the parent see each other.
         mode: MacvlanMode,
+        /// A macvtap: the same, with a tap character device.
+        tap: bool,
     },
     /// A VXLAN tunnel endpoint.
     Vxlan {
@@ -370,6 +372,8 @@ fn add_once(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<()> {
     msg.attributes.push(LinkAttribute::IfName(name.to_owned()));
     let mut info = Vec::new();
     match *kind {
+        // No peer name: the kernel names the peer (vethN), as with iproute2.
+        LinkKind::Veth { peer: "", .. } => info.push(LinkInfo::Kind(InfoKind::Veth)),
         LinkKind::Veth { peer, peer_ns } => {
             check_ifname(peer)?;
             let mut peer_msg = message(0);
@@ -388,7 +392,7 @@ fn add_once(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<()> {
         LinkKind::Bridge => info.push(LinkInfo::Kind(InfoKind::Bridge)),
         LinkKind::Dummy => info.push(LinkInfo::Kind(InfoKind::Dummy)),
         LinkKind::Ifb => info.push(LinkInfo::Kind(InfoKind::Ifb)),
-        LinkKind::Macvlan { parent, mode } => {
+        LinkKind::Macvlan { parent, mode, tap } => {
             msg.attributes.push(LinkAttribute::Link(parent));
             let mode = match mode {
                 MacvlanMode::Private => MacVlanMode::Private,
@@ -397,10 +401,17 @@ fn add_once(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<()> {
                 MacvlanMode::Passthru => MacVlanMode::Passthrough,
                 MacvlanMode::Source => MacVlanMode::Source,
             };
-            info.push(LinkInfo::Kind(InfoKind::MacVlan));
-            info.push(LinkInfo::Data(InfoData::MacVlan(vec![InfoMacVlan::Mode(
-                mode,
-            )])));
+            if tap {
+                info.push(LinkInfo::Kind(InfoKind::MacVtap));
+                info.push(LinkInfo::Data(InfoData::MacVtap(vec![InfoMacVtap::Mode(
+                    mode,
+                )])));
+            } else {
+                info.push(LinkInfo::Kind(InfoKind::MacVlan));
+                info.push(LinkInfo::Data(InfoData::MacVlan(vec![InfoMacVlan::Mode(
+                    mode,
+                )])));
+            }
         }
         LinkKind::Vxlan { id, parent, port } => {
             let mut data = vec![InfoVxlan::Id(id)];

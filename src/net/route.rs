@@ -4,8 +4,8 @@ use std::net::IpAddr;
 
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 use netlink_packet_route::route::{
-    RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RoutePreference, RouteProtocol,
-    RouteScope, RouteType,
+    RouteAddress, RouteAttribute, RouteFlags, RouteHeader, RouteMessage, RoutePreference,
+    RouteProtocol, RouteScope, RouteType,
 };
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
@@ -23,6 +23,10 @@ const RT_SCOPE_LINK: u8 = 253;
 const RT_SCOPE_NOWHERE: u8 = 255;
 /// RTN_UNICAST: an ordinary route.
 const RTN_UNICAST: u8 = 1;
+/// RTN_LOCAL: an address of this host.
+const RTN_LOCAL: u8 = 2;
+/// RT_SCOPE_HOST: this host only.
+const RT_SCOPE_HOST: u8 = 254;
 /// RTM_F_CLONED: a cache entry, not a route of the table.
 const RTM_F_CLONED: u32 = 0x200;
 
@@ -164,6 +168,23 @@ pub struct RouteSpec {
     pub prefsrc: Option<IpAddr>,
     /// `metric N`.
     pub metric: Option<u32>,
+    /// `table`, `proto`, `scope`, the route type and `onlink`.
+    pub extra: RouteExtra,
+}
+
+/// The less common fields of `ip route add|del`; each unset one is iproute2's default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RouteExtra {
+    /// RT_TABLE_*: main unless given.
+    pub table: Option<u32>,
+    /// RTPROT_*: boot unless given.
+    pub protocol: Option<u8>,
+    /// RT_SCOPE_*: as iproute2 picks it from the type and gateway unless given.
+    pub scope: Option<u8>,
+    /// RTN_*: unicast unless given (blackhole, unreachable, prohibit, local, throw).
+    pub kind: Option<u8>,
+    /// RTNH_F_ONLINK: the gateway is on the link even if no address says so.
+    pub onlink: bool,
 }
 
 /// The request iproute2 builds for `ip route add` (`add` true) or `ip route del`.
@@ -171,18 +192,35 @@ fn message(spec: &RouteSpec, add: bool) -> RouteMessage {
     let mut msg = RouteMessage::default();
     msg.header.address_family = spec.family.netlink();
     msg.header.table = RouteHeader::RT_TABLE_MAIN;
+    let x = spec.extra;
+    if let Some(table) = x.table {
+        // Tables past 255 only fit the attribute.
+        msg.header.table = u8::try_from(table).unwrap_or(RouteHeader::RT_TABLE_UNSPEC);
+        msg.attributes.push(RouteAttribute::Table(table));
+    }
     if add {
-        msg.header.protocol = RouteProtocol::from(RTPROT_BOOT);
-        msg.header.kind = RouteType::from(RTN_UNICAST);
-        // Without a gateway the destination is on the link itself, as iproute2 decides.
-        msg.header.scope = if spec.gateway.is_none() {
-            RouteScope::from(RT_SCOPE_LINK)
-        } else {
-            RouteScope::Universe
-        };
+        msg.header.protocol = RouteProtocol::from(x.protocol.unwrap_or(RTPROT_BOOT));
+        let kind = x.kind.unwrap_or(RTN_UNICAST);
+        msg.header.kind = RouteType::from(kind);
+        // As iproute2 decides: host scope for local routes, link scope for a unicast route
+        // without a gateway, universe otherwise.
+        msg.header.scope = RouteScope::from(x.scope.unwrap_or(match kind {
+            RTN_LOCAL => RT_SCOPE_HOST,
+            RTN_UNICAST if spec.gateway.is_none() => RT_SCOPE_LINK,
+            _ => 0,
+        }));
     } else {
         // Protocol and type unspecified, scope nowhere: match the route whatever they are.
-        msg.header.scope = RouteScope::from(RT_SCOPE_NOWHERE);
+        msg.header.scope = RouteScope::from(x.scope.unwrap_or(RT_SCOPE_NOWHERE));
+        if let Some(p) = x.protocol {
+            msg.header.protocol = RouteProtocol::from(p);
+        }
+        if let Some(k) = x.kind {
+            msg.header.kind = RouteType::from(k);
+        }
+    }
+    if x.onlink {
+        msg.header.flags |= RouteFlags::Onlink;
     }
     if let Some(dst) = spec.dst {
         msg.header.destination_prefix_length = dst.len;
@@ -379,6 +417,7 @@ mod tests {
             oif: Some(4),
             prefsrc: None,
             metric: Some(7),
+            extra: RouteExtra::default(),
         };
         let add = message(&spec, true);
         assert_eq!(u8::from(add.header.scope), RT_SCOPE_LINK);

@@ -102,6 +102,12 @@ pub enum StmtKind {
         ns: Option<Word>,
         argv: Vec<Word>,
     },
+    /// An `ip` line of an object or option vsh does not implement (`ip rule`, `ip -j link`):
+    /// the real `ip` runs it with the same words, as an external command, and vsh does not
+    /// undo what it did. The first word is `ip`.
+    Iproute {
+        argv: Vec<Word>,
+    },
     /// Any other command line: a program run in the current namespace.
     External {
         argv: Vec<Word>,
@@ -307,6 +313,8 @@ pub enum LinkCmd {
     Add {
         name: Word,
         kind: LinkType,
+        /// Device options before `type` (`mtu`, `netns`, `up`, `master`), set once it exists.
+        ops: Vec<LinkOp>,
     },
     Set {
         dev: Word,
@@ -323,6 +331,8 @@ pub enum LinkType {
     Veth {
         peer: Option<Word>,
         peer_netns: Option<Word>,
+        /// The peer's own options (`mtu`, `up`), set once it exists.
+        peer_ops: Vec<LinkOp>,
         span: Span,
     },
     /// `type KIND [KEY VALUE]...`: bridge, dummy, macvlan, vxlan, ...
@@ -342,9 +352,36 @@ pub enum LinkOp {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum AddrCmd {
-    Add { prefix: Word, dev: Word },
-    Del { prefix: Word, dev: Word },
-    Show { dev: Option<Word> },
+    Add {
+        prefix: Word,
+        dev: Word,
+        opts: Box<AddrOpts>,
+    },
+    Del {
+        prefix: Word,
+        dev: Word,
+    },
+    /// `addr flush dev DEV`: every address of DEV.
+    Flush {
+        dev: Word,
+    },
+    /// `addr show [up] [[dev] DEV]`: `up` lists running interfaces only.
+    Show {
+        dev: Option<Word>,
+        up: bool,
+    },
+}
+
+/// The options of `addr add`, iproute2's: `brd +|-|ADDR`, `label`, `scope`, lifetimes, flags.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AddrOpts {
+    pub broadcast: Option<Word>,
+    pub label: Option<Word>,
+    pub scope: Option<Word>,
+    pub valid_lft: Option<Word>,
+    pub preferred_lft: Option<Word>,
+    /// `nodad`, `noprefixroute`, ... as written.
+    pub flags: Vec<(String, Span)>,
 }
 
 /// A name in the language itself: a variable.
@@ -440,9 +477,9 @@ pub enum RouteCmd {
         dev: Option<Word>,
     },
     /// `route add DST [via ADDR] [dev DEV] [src ADDR] [metric N]`
-    Add(RouteSpec),
+    Add(Box<RouteSpec>),
     /// `route del DST ...`, with the same options as add.
-    Del(RouteSpec),
+    Del(Box<RouteSpec>),
 }
 
 /// The destination and options of `route add|del`.
@@ -456,6 +493,13 @@ pub struct RouteSpec {
     pub dev: Option<Word>,
     pub src: Option<Word>,
     pub metric: Option<Word>,
+    /// `table`, `proto`, `scope`: as written.
+    pub table: Option<Word>,
+    pub proto: Option<Word>,
+    pub scope: Option<Word>,
+    /// `blackhole`, `unreachable`, `prohibit`, `local`, `throw`, `unicast` before the prefix.
+    pub kind: Option<(String, Span)>,
+    pub onlink: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

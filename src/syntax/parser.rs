@@ -206,7 +206,7 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::ip_cmd => {
             let first = next(&mut inner);
             if first.as_rule() == Rule::ip_netns {
-                let ns = parse_word(next(&mut first.into_inner()));
+                let ns = parse_word(last_word(first));
                 let cmd = parse_stmt(next(&mut inner));
                 StmtKind::InNetns {
                     ns,
@@ -301,12 +301,15 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::wait_cmd => StmtKind::Wait {
             pids: inner.map(parse_word).collect(),
         },
-        Rule::link_cmd => StmtKind::Link(match inner.next() {
+        Rule::link_cmd | Rule::ip_link => StmtKind::Link(match inner.next() {
             None => LinkCmd::Show { dev: None },
             Some(p) => parse_link(p),
         }),
-        Rule::addr_cmd => StmtKind::Addr(match inner.next() {
-            None => AddrCmd::Show { dev: None },
+        Rule::addr_cmd | Rule::ip_addr => StmtKind::Addr(match inner.next() {
+            None => AddrCmd::Show {
+                dev: None,
+                up: false,
+            },
             Some(p) => parse_addr(p),
         }),
         Rule::veth_cmd => StmtKind::Veth {
@@ -321,7 +324,17 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::external => StmtKind::External {
             argv: inner.map(parse_word).collect(),
         },
-        Rule::route_cmd => StmtKind::Route(parse_route(inner)),
+        Rule::route_cmd | Rule::ip_route => StmtKind::Route(parse_route(inner)),
+        Rule::ip_program => {
+            // `ip` itself is a keyword of the grammar: the program's name, where it was written.
+            let ip = Word {
+                parts: vec![WordPart::Lit("ip".into())],
+                span: Span::new(sp.start, sp.start + 2),
+            };
+            StmtKind::Iproute {
+                argv: std::iter::once(ip).chain(inner.map(parse_word)).collect(),
+            }
+        }
         Rule::bridge_cmd => {
             let link = next(&mut inner);
             StmtKind::Bridge(BridgeCmd::Link {
@@ -388,7 +401,7 @@ fn parse_program<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> (Option<Wor
     let mut argv = Vec::new();
     for p in pairs {
         match p.as_rule() {
-            Rule::ip_netns => ns = Some(parse_word(next(&mut p.into_inner()))),
+            Rule::ip_netns => ns = Some(parse_word(last_word(p))),
             _ => argv.push(parse_word(p)),
         }
     }
@@ -421,9 +434,9 @@ fn parse_route<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> RouteCmd {
                 let add = p.as_rule() == Rule::route_add;
                 let spec = parse_route_spec(p, family);
                 cmd = Some(if add {
-                    RouteCmd::Add(spec)
+                    RouteCmd::Add(Box::new(spec))
                 } else {
-                    RouteCmd::Del(spec)
+                    RouteCmd::Del(Box::new(spec))
                 });
             }
             r => unreachable_rule(r),
@@ -441,9 +454,25 @@ fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> RouteSpec {
         dev: None,
         src: None,
         metric: None,
+        table: None,
+        proto: None,
+        scope: None,
+        kind: None,
+        onlink: false,
     };
     for p in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
         let rule = p.as_rule();
+        match rule {
+            Rule::route_type => {
+                spec.kind = Some((p.as_str().to_string(), span(&p)));
+                continue;
+            }
+            Rule::route_onlink => {
+                spec.onlink = true;
+                continue;
+            }
+            _ => {}
+        }
         if rule == Rule::route_dst {
             spec.dst_span = span(&p);
             spec.dst = p
@@ -458,6 +487,9 @@ fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> RouteSpec {
             Rule::route_dev => spec.dev = value,
             Rule::route_src => spec.src = value,
             Rule::route_metric => spec.metric = value,
+            Rule::route_table => spec.table = value,
+            Rule::route_proto => spec.proto = value,
+            Rule::route_scope => spec.scope = value,
             r => unreachable_rule(r),
         }
     }
@@ -509,34 +541,54 @@ fn parse_link(pair: Pair<Rule>) -> LinkCmd {
             dev: parse_word(next(&mut inner)),
         },
         Rule::link_add => {
-            let name = parse_word(next(&mut inner));
-            let ty = next(&mut inner);
+            let mut parent = None;
+            let mut ops = Vec::new();
+            let mut name = None;
+            let ty = loop {
+                let p = next(&mut inner);
+                match p.as_rule() {
+                    Rule::link_parent => parent = Some(parse_link_parent(p)),
+                    Rule::word => name = Some(parse_word(p)),
+                    Rule::veth_type | Rule::other_type => break p,
+                    _ => ops.push(parse_link_op(p)),
+                }
+            };
+            let name = name.unwrap_or_else(|| unreachable_rule(Rule::link_add));
             let ty_span = span(&ty);
             let kind = match ty.as_rule() {
                 Rule::veth_type => {
-                    let mut words = ty
-                        .into_inner()
-                        .filter(|p| p.as_rule() == Rule::word)
-                        .map(parse_word);
+                    let (mut words, mut peer_ops) = (Vec::new(), Vec::new());
+                    for p in ty.into_inner() {
+                        match p.as_rule() {
+                            Rule::word => words.push(parse_word(p)),
+                            Rule::peer_op => {
+                                peer_ops.push(parse_link_op(next(&mut p.into_inner())))
+                            }
+                            _ => {}
+                        }
+                    }
+                    let mut words = words.into_iter();
                     LinkType::Veth {
                         peer: words.next(),
                         peer_netns: words.next(),
+                        peer_ops,
                         span: ty_span,
                     }
                 }
                 _ => {
                     let mut parts = ty.into_inner();
                     let kind = parse_word(next(&mut parts));
-                    let opts = parts
-                        .map(|opt| {
+                    let opts = parent
+                        .into_iter()
+                        .chain(parts.map(|opt| {
                             let mut kv = opt.into_inner();
                             (parse_word(next(&mut kv)), parse_word(next(&mut kv)))
-                        })
+                        }))
                         .collect();
                     LinkType::Other { kind, opts }
                 }
             };
-            LinkCmd::Add { name, kind }
+            LinkCmd::Add { name, kind, ops }
         }
         Rule::link_set => {
             let dev = parse_word(next(&mut inner));
@@ -545,6 +597,17 @@ fn parse_link(pair: Pair<Rule>) -> LinkCmd {
         }
         r => unreachable_rule(r),
     }
+}
+
+/// `link PARENT`: the same option as `link PARENT` after the kind.
+fn parse_link_parent(pair: Pair<Rule>) -> (Word, Word) {
+    let mut inner = pair.into_inner();
+    let key = next(&mut inner);
+    let link = Word {
+        parts: vec![WordPart::Lit("link".into())],
+        span: span(&key),
+    };
+    (link, parse_word(next(&mut inner)))
 }
 
 fn parse_link_op(pair: Pair<Rule>) -> LinkOp {
@@ -563,21 +626,69 @@ fn parse_link_op(pair: Pair<Rule>) -> LinkOp {
 
 fn parse_addr(pair: Pair<Rule>) -> AddrCmd {
     let rule = pair.as_rule();
+    match rule {
+        Rule::addr_add => return parse_addr_add(pair),
+        Rule::addr_flush => {
+            return AddrCmd::Flush {
+                dev: parse_word(last_word(pair)),
+            }
+        }
+        Rule::addr_show => {
+            let inner: Vec<_> = pair.into_inner().collect();
+            return AddrCmd::Show {
+                up: inner.iter().any(|p| p.as_rule() == Rule::addr_up),
+                dev: inner
+                    .into_iter()
+                    .find(|p| p.as_rule() == Rule::word)
+                    .map(parse_word),
+            };
+        }
+        _ => {}
+    }
     let mut words = pair
         .into_inner()
         .filter(|p| p.as_rule() == Rule::word)
         .map(parse_word);
     match rule {
-        Rule::addr_add => AddrCmd::Add {
-            prefix: next(&mut words),
-            dev: next(&mut words),
-        },
         Rule::addr_del => AddrCmd::Del {
             prefix: next(&mut words),
             dev: next(&mut words),
         },
-        Rule::addr_show => AddrCmd::Show { dev: words.next() },
         r => unreachable_rule(r),
+    }
+}
+
+/// `addr add`: the address, `dev` and options in the order written.
+fn parse_addr_add(pair: Pair<Rule>) -> AddrCmd {
+    let (mut prefix, mut dev) = (None, None);
+    let mut opts = AddrOpts::default();
+    for p in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
+        match p.as_rule() {
+            Rule::addr_local => prefix = Some(parse_word(last_word(p))),
+            Rule::addr_dev => dev = Some(parse_word(last_word(p))),
+            Rule::addr_opt => {
+                let mut kv = p.into_inner();
+                let key = next(&mut kv);
+                if key.as_rule() == Rule::addr_flag {
+                    opts.flags.push((key.as_str().to_string(), span(&key)));
+                    continue;
+                }
+                let value = Some(parse_word(next(&mut kv)));
+                match key.as_str() {
+                    "broadcast" | "brd" => opts.broadcast = value,
+                    "label" => opts.label = value,
+                    "scope" => opts.scope = value,
+                    "valid_lft" => opts.valid_lft = value,
+                    _ => opts.preferred_lft = value,
+                }
+            }
+            r => unreachable_rule(r),
+        }
+    }
+    AddrCmd::Add {
+        prefix: prefix.unwrap_or_else(|| unreachable_rule(Rule::addr_add)),
+        dev: dev.unwrap_or_else(|| unreachable_rule(Rule::addr_add)),
+        opts: Box::new(opts),
     }
 }
 
@@ -592,6 +703,10 @@ fn parse_ping_opt(pair: Pair<Rule>) -> PingOpt {
         },
         Rule::ping_flag => {
             let mut kv = pair.into_inner();
+            // `-c1` holds its flag and value one level down.
+            if kv.peek().is_some_and(|p| p.as_rule() == Rule::ping_glued) {
+                kv = next(&mut kv).into_inner();
+            }
             let flag = next(&mut kv).as_str().to_string();
             PingOpt {
                 flag,
@@ -818,7 +933,8 @@ fn is_keyword(rule: Rule) -> bool {
             if table.len() <= r as usize {
                 table.resize(r as usize + 1, false);
             }
-            table[r as usize] = format!("{r:?}").starts_with("k_");
+            let name = format!("{r:?}");
+            table[r as usize] = name.starts_with("k_") || name.starts_with("kp_");
         }
         table
     });
@@ -831,6 +947,15 @@ fn describe(rule: &Rule) -> String {
     if let Some(kw) = name.strip_prefix("k_") {
         return format!("`{kw}`");
     }
+    if let Some(kw) = name.strip_prefix("kp_") {
+        // A keyword any prefix of which will do: named in full.
+        let full = match kw {
+            "lshow" => "show",
+            "delete" => "del",
+            other => other,
+        };
+        return format!("`{full}`");
+    }
     match rule {
         Rule::EOI => "end of line".into(),
         Rule::netns_add | Rule::link_add | Rule::addr_add => "`add`".into(),
@@ -840,7 +965,9 @@ fn describe(rule: &Rule) -> String {
         Rule::netns_attach => "`attach`".into(),
         Rule::netns_identify => "`identify`".into(),
         Rule::netns_pids => "`pids`".into(),
-        Rule::ping_flag | Rule::ping_key => "`-c`, `-i`, `-W`, `-w`, `-s`, `-I`".into(),
+        Rule::ping_flag | Rule::ping_key | Rule::ping_glued | Rule::ping_gkey => {
+            "`-c`, `-i`, `-W`, `-w`, `-s`, `-I`".into()
+        }
         Rule::ping_quiet => "`-q`".into(),
         Rule::ping_line => "`SRC -> DEST`".into(),
         Rule::ping_verbose => "`-v`".into(),
@@ -861,7 +988,20 @@ fn describe(rule: &Rule) -> String {
         Rule::ident => "a name".into(),
         Rule::block => "`{`".into(),
         Rule::range => "a range".into(),
-        Rule::ip_netns => "`-n NAME`".into(),
+        Rule::ip_netns | Rule::ip_netns_key => "`-n NAME`".into(),
+        Rule::ip_link => "`link`".into(),
+        Rule::addr_local => "an address".into(),
+        Rule::addr_dev => "`dev`".into(),
+        Rule::addr_opt | Rule::addr_key | Rule::addr_flag => {
+            "an option (`brd`, `label`, `scope`, `nodad`, ...)".into()
+        }
+        Rule::addr_up => "`up`".into(),
+        Rule::ip_addr => "`address`".into(),
+        Rule::ip_route => "`route`".into(),
+        Rule::ip_object_name => {
+            "an object of iproute2 (`link`, `address`, `route`, `rule`, ...)".into()
+        }
+        Rule::ip_arg_key => "an option of `ip`".into(),
         Rule::number => "a number".into(),
         Rule::expr => "an expression".into(),
         Rule::var => "a variable".into(),
@@ -880,6 +1020,11 @@ fn describe(rule: &Rule) -> String {
         Rule::route_dev => "`dev`".into(),
         Rule::route_src => "`src`".into(),
         Rule::route_metric => "`metric`".into(),
+        Rule::route_table => "`table`".into(),
+        Rule::route_proto => "`proto`".into(),
+        Rule::route_scope => "`scope`".into(),
+        Rule::route_onlink => "`onlink`".into(),
+        Rule::route_type => "a route type (`blackhole`, `unreachable`, `prohibit`, ...)".into(),
         Rule::ip_family => "`-4`, `-6`".into(),
         Rule::bridge_link => "`link`".into(),
         Rule::bridge_port => "`port`".into(),
@@ -911,6 +1056,12 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
             let shell = ["`|`, `&&` or `||`", "`|`", "a redirection"];
             if names.iter().any(|n| !shell.contains(&n.as_str())) {
                 names.retain(|n| !shell.contains(&n.as_str()));
+            }
+            // After `ip`, iproute2's objects stand for every form of vsh's own.
+            if let Some(object) = names.iter().position(|n| n.starts_with("an object of")) {
+                let object = names.remove(object);
+                names.retain(|n| n.starts_with("an option of"));
+                names.insert(0, object);
             }
             // Where any statement may start, listing every builtin says less than this.
             if names.iter().any(|n| n == "`let`") {

@@ -4,7 +4,7 @@
 
 use super::{At, Attrs, Entry, LinkAt};
 use crate::net::addr::Address;
-use crate::net::route::{Family, Route, RouteSpec};
+use crate::net::route::{Family, Route, RouteExtra, RouteSpec};
 use crate::net::Ns;
 use crate::net::NsId;
 use std::collections::HashMap;
@@ -189,6 +189,11 @@ pub(super) fn encode(e: &Entry) -> String {
             line.opt("oif", spec.oif);
             line.opt("src", spec.prefsrc);
             line.opt("metric", spec.metric);
+            line.opt("table", spec.extra.table);
+            line.opt("proto", spec.extra.protocol);
+            line.opt("scope", spec.extra.scope);
+            line.opt("type", spec.extra.kind);
+            line.opt("onlink", spec.extra.onlink.then_some(1));
         }
         Entry::RouteSaved { at, route: r } => {
             line = Line::new("route-saved");
@@ -288,6 +293,13 @@ fn decode(text: &str) -> Option<Entry> {
                 oif: f.opt("oif")?,
                 prefsrc: f.opt("src")?,
                 metric: f.opt("metric")?,
+                extra: RouteExtra {
+                    table: f.opt("table")?,
+                    protocol: f.opt("proto")?,
+                    scope: f.opt("scope")?,
+                    kind: f.opt("type")?,
+                    onlink: f.opt::<u8>("onlink")?.is_some(),
+                },
             },
         },
         "route-saved" => Entry::RouteSaved {
@@ -397,6 +409,12 @@ mod tests {
                     oif: None,
                     prefsrc: None,
                     metric: Some(7),
+                    extra: RouteExtra {
+                        table: Some(100),
+                        kind: Some(6),
+                        onlink: true,
+                        ..RouteExtra::default()
+                    },
                 },
             },
             Entry::RouteSaved {

@@ -1,0 +1,663 @@
+//! The rows of the iproute2 compatibility table (see compat.rs): lines as scripts and
+//! tutorials write them, each run by vsh and by the real `ip` on the same setup.
+
+use crate::compat::{compare, row, show, Row};
+use crate::lab::Lab;
+
+const DUMMY: &str = "ip link add d0 type ifb";
+const DUMMY_UP: &str = "ip link add d0 type ifb\nip link set d0 up";
+const VETH: &str = "ip link add v0 type veth peer name v1\nip link set v0 up\nip link set v1 up";
+const NX1: &str = "ip netns add nx1\nip -n nx1 link add d0 type ifb";
+const NX2: &str = "ip netns add nx2\nip -n nx2 link add d0 type ifb";
+const NX3: &str = "ip netns add nx3\nip -n nx3 link add d0 type ifb";
+const NX4: &str = "ip netns add nx4\nip -n nx4 link add d0 type ifb";
+const ADDRS: &str = "ip link add d0 type ifb\nip link set d0 up\n\
+                     ip addr add 10.1.1.1/24 dev d0\nip addr add 2001:db8::1/64 dev d0 nodad";
+
+/// Abbreviations: iproute2 takes any prefix of an object, command or option, matched in
+/// its own order.
+const ABBREVIATIONS: &[Row] = &[
+    show(ADDRS, "ip a"),
+    show(ADDRS, "ip a s"),
+    show(ADDRS, "ip a s dev d0"),
+    show(ADDRS, "ip ad sh d0"),
+    show(ADDRS, "ip addr ls"),
+    show(ADDRS, "ip addr lst dev d0"),
+    show(DUMMY, "ip l"),
+    show(DUMMY, "ip li"),
+    show(DUMMY, "ip lin sh"),
+    show(DUMMY, "ip link l d0"),
+    show(ADDRS, "ip r"),
+    show(ADDRS, "ip ro"),
+    show(ADDRS, "ip rou s"),
+    show(ADDRS, "ip -6 r"),
+    show(ADDRS, "ip r -6 show"),
+    row(DUMMY, "ip l s d0 up"),
+    row(DUMMY, "ip li set d0 up"),
+    row(DUMMY, "ip li se dev d0 mtu 1400"),
+    row(DUMMY, "ip l d d0"),
+    row(DUMMY, "ip link de dev d0"),
+    row("", "ip l a d1 type ifb"),
+    row("", "ip li add name d1 type ifb"),
+    row(DUMMY, "ip a a 10.9.0.1/24 dev d0"),
+    row(ADDRS, "ip a d 10.1.1.1/24 dev d0"),
+    row(ADDRS, "ip addr del 10.1.1.1/24 dev d0"),
+    row(ADDRS, "ip r a 10.2.0.0/16 via 10.1.1.2"),
+    row(ADDRS, "ip ro add 10.3.0.0/16 dev d0 metric 7"),
+    row(ADDRS, "ip r add default via 10.1.1.254\nip r d default"),
+    row("", "ip net a blue"),
+    row("", "ip netns add blue\nip netn del blue"),
+    show("", "ip netns add green\nip net"),
+    show(NX1, "ip -net nx1 link"),
+    show(NX2, "ip -n nx2 l"),
+    show(NX3, "ip --netns nx3 link show d0"),
+    row(NX4, "ip -n nx4 addr add 10.1.1.1/24 dev d0"),
+    show(ADDRS, "ip -br a"),
+    show(ADDRS, "ip -br l"),
+    show(ADDRS, "ip -br -c=never addr"),
+    show(ADDRS, "ip -d l show d0"),
+    show(ADDRS, "ip -j a"),
+    show(ADDRS, "ip -j -p link show d0"),
+    show(ADDRS, "ip -o a"),
+    show(ADDRS, "ip -s l show d0"),
+    show(ADDRS, "ip -4 a"),
+    show(ADDRS, "ip -6 addr show dev d0"),
+    show(ADDRS, "ip -4 -o addr show"),
+    show(ADDRS, "ip -f inet a"),
+    show(ADDRS, "ip -fam inet6 r"),
+    show(DUMMY, "ip -c l show d0"),
+];
+
+/// Lines of objects and options vsh does not implement: the real `ip` runs them.
+const PROGRAM: &[Row] = &[
+    row(ADDRS, "ip rule add from 10.1.1.0/24 table 100"),
+    row(ADDRS, "ip ru add to 10.7.0.0/16 lookup 200 priority 300"),
+    show(
+        ADDRS,
+        "ip rule add from 10.1.1.0/24 table 100\nip rule show",
+    ),
+    row(ADDRS, "ip nexthop add id 1 via 10.1.1.2 dev d0"),
+    show(ADDRS, "ip nexthop add id 1 via 10.1.1.2 dev d0\nip nexthop"),
+    row("", "ip tuntap add dev tap0 mode tap"),
+    row(
+        "",
+        "ip tuntap add dev tun0 mode tun\nip tuntap del dev tun0 mode tun",
+    ),
+    show("", "ip tuntap add dev tap1 mode tap\nip tuntap show"),
+    row(
+        ADDRS,
+        "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev d0",
+    ),
+    row(
+        ADDRS,
+        "ip n add 10.1.1.9 lladdr 02:00:00:00:00:09 dev d0 nud permanent",
+    ),
+    show(
+        ADDRS,
+        "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev d0\nip neigh show dev d0",
+    ),
+    row(ADDRS, "ip maddr add 01:00:5e:01:02:03 dev d0"),
+    row(ADDRS, "ip addrlabel add prefix 2001:db8:1::/48 label 7"),
+    show(
+        "",
+        "ip netns add a1\nip netns add a2\nip -all netns exec ip link set lo up",
+    ),
+    row(ADDRS, "ip token set ::1/64 dev d0"),
+    row(ADDRS, "ip route replace 10.10.0.0/16 via 10.1.1.3"),
+    row(ADDRS, "ip route append 10.11.0.0/16 via 10.1.1.3"),
+    row(
+        ADDRS,
+        "ip route add 10.12.0.0/16 via 10.1.1.3\nip route change 10.12.0.0/16 via 10.1.1.4",
+    ),
+    row(
+        ADDRS,
+        "ip route add 10.13.0.0/16 via 10.1.1.3\nip route flush 10.13.0.0/16",
+    ),
+    show(ADDRS, "ip route get 10.1.1.7"),
+    row(ADDRS, "ip route add 2001:db8:5::/48 via inet6 2001:db8::2"),
+    row(ADDRS, "ip addr flush dev d0"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 brd + dev d0"),
+    row(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 broadcast 10.1.1.255 dev d0",
+    ),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label d0:1"),
+    row(DUMMY_UP, "ip addr add 2001:db8::5/64 dev d0 nodad"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope link"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 noprefixroute"),
+    row(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 dev d0 valid_lft 100 preferred_lft 50",
+    ),
+    row(DUMMY, "ip link set d0 address 02:00:00:00:00:aa"),
+    row(DUMMY, "ip link set dev d0 alias uplink"),
+    row(DUMMY, "ip link set d0 arp off"),
+    row(DUMMY, "ip link set d0 multicast off"),
+    row(DUMMY, "ip link set d0 promisc on"),
+    row(DUMMY, "ip link set d0 txqueuelen 500"),
+    row(DUMMY, "ip link set d0 group 5"),
+    row(DUMMY, "ip link set d0 up mtu 1300 txqlen 100"),
+    row(DUMMY, "ip link property add dev d0 altname uplink0"),
+    row(
+        "ip link add br0 type bridge",
+        "ip link set br0 type bridge vlan_filtering 1",
+    ),
+    row(
+        "ip link add br0 type bridge",
+        "ip link set dev br0 type bridge stp_state 1",
+    ),
+    row(DUMMY, "ip link del name d0"),
+];
+
+/// `addr add` with iproute2's options, and `addr show` selectors: vsh's own.
+const ADDR_OPTIONS: &[Row] = &[
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0"),
+    row(DUMMY_UP, "ip addr add dev d0 10.1.1.2/24"),
+    row(DUMMY_UP, "ip addr add dev d0 local 10.1.1.2/24"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 brd + dev d0"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 brd - dev d0"),
+    row(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 broadcast 10.1.1.255 dev d0",
+    ),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/30 brd + dev d0"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/31 brd + dev d0"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label d0:1"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label eth0"),
+    row(DUMMY_UP, "ip addr add 2001:db8::5/64 dev d0 nodad"),
+    row(DUMMY_UP, "ip -6 addr add 2001:db8::5/64 dev d0 nodad"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope link"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope host"),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 noprefixroute"),
+    row(
+        DUMMY_UP,
+        "ip addr add 2001:db8::7/64 dev d0 nodad noprefixroute",
+    ),
+    row(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 dev d0 valid_lft 100 preferred_lft 50",
+    ),
+    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 valid_lft 100"),
+    row(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 dev d0 valid_lft forever preferred_lft 60",
+    ),
+    row(DUMMY_UP, "ip addr add 127.0.0.2/8 dev lo"),
+    row(
+        DUMMY_UP,
+        "ip a add 10.1.1.2/24 dev d0\nip a add 10.1.1.3/24 dev d0",
+    ),
+    show(ADDRS, "ip addr add 10.1.1.3/24 dev d0\nip addr show dev d0"),
+    show(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 dev d0 label d0:1\nip addr show d0",
+    ),
+    show(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 brd + dev d0\nip addr show d0",
+    ),
+    show(
+        DUMMY_UP,
+        "ip addr add 2001:db8::9/64 dev d0 nodad\nip -6 addr show dev d0",
+    ),
+    show(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 dev d0 valid_lft 100 preferred_lft 50\nip -4 addr show d0",
+    ),
+    show(ADDRS, "ip addr show up"),
+    show(ADDRS, "ip a s up"),
+    show(ADDRS, "ip link add d1 type ifb\nip addr show up"),
+    show(ADDRS, "ip addr show dev d0 up"),
+    show(ADDRS, "ip addr show scope global"),
+    show(ADDRS, "ip addr show permanent"),
+    show(ADDRS, "ip addr show to 10.1.1.0/24"),
+    show(ADDRS, "ip addr show label d0"),
+    show(ADDRS, "ip addr show dynamic"),
+    row(ADDRS, "ip addr flush dev d0"),
+    row(ADDRS, "ip a f dev d0"),
+    row(
+        "ip link add d0 type ifb\nip addr add 10.1.1.1/24 dev d0\nip addr add 10.1.1.2/24 dev d0",
+        "ip addr flush dev d0",
+    ),
+    row(ADDRS, "ip -4 addr flush dev d0"),
+    row(ADDRS, "ip addr flush dev d0 scope global"),
+    row(ADDRS, "ip addr del 10.1.1.1/24 dev d0"),
+    row(ADDRS, "ip addr del dev d0 10.1.1.1/24"),
+    row(ADDRS, "ip addr del 2001:db8::1/64 dev d0"),
+];
+
+#[test]
+fn addr_add_options_and_show_selectors() {
+    compare(ADDR_OPTIONS);
+}
+
+/// Routes with iproute2's options and types: vsh's own.
+const ROUTES: &[Row] = &[
+    row(ADDRS, "ip route add 10.2.0.0/16 via 10.1.1.2"),
+    row(
+        ADDRS,
+        "ip route add 10.2.0.0/16 via 10.1.1.2 dev d0 metric 10",
+    ),
+    row(ADDRS, "ip route add 10.2.0.0/16 dev d0 src 10.1.1.1"),
+    row(ADDRS, "ip route add default via 10.1.1.254"),
+    row(ADDRS, "ip route add 10.4.0.0/16 via 10.1.1.2 table 10"),
+    row(
+        ADDRS,
+        "ip route add 10.4.0.0/16 via 10.1.1.2 table 1000 metric 3",
+    ),
+    row(ADDRS, "ip route add 10.4.0.0/16 dev d0 table main"),
+    row(ADDRS, "ip route add table 20 default via 10.1.1.254"),
+    row(ADDRS, "ip route add blackhole 10.5.0.0/16"),
+    row(ADDRS, "ip route add unreachable 10.6.0.0/16"),
+    row(ADDRS, "ip route add prohibit 10.8.0.0/16 metric 9"),
+    row(ADDRS, "ip route add throw 10.8.0.0/16 table 30"),
+    row(ADDRS, "ip route add blackhole default table 40"),
+    row(
+        ADDRS,
+        "ip route add 10.9.0.0/16 dev d0 proto static scope link",
+    ),
+    row(ADDRS, "ip route add 10.9.0.0/16 via 10.1.1.2 proto 99"),
+    row(ADDRS, "ip route add 10.9.0.0/16 dev d0 scope host"),
+    row(
+        ADDRS,
+        "ip route add 10.10.0.0/16 via 10.2.2.2 dev d0 onlink",
+    ),
+    row(ADDRS, "ip route add local 10.11.0.1 dev d0 table local"),
+    row(ADDRS, "ip route add 2001:db8:5::/48 via inet6 2001:db8::2"),
+    row(
+        ADDRS,
+        "ip route add 2001:db8:5::/48 via 2001:db8::2 metric 50",
+    ),
+    row(ADDRS, "ip -6 route add default via 2001:db8::fe dev d0"),
+    row(ADDRS, "ip -6 route add 2001:db8:7::/48 dev d0 table 60"),
+    row(
+        "ip link add d0 type ifb\nip link set d0 up\nip addr add 10.1.1.1/24 dev d0\n\
+         ip route add 10.4.0.0/16 via 10.1.1.2 table 10",
+        "ip route del 10.4.0.0/16 table 10",
+    ),
+    row(
+        "ip link add d0 type ifb\nip link set d0 up\nip addr add 10.1.1.1/24 dev d0\n\
+         ip route add blackhole 10.5.0.0/16",
+        "ip route del blackhole 10.5.0.0/16",
+    ),
+    row(ADDRS, "ip r a 10.2.0.0/16 via 10.1.1.2 tab 5"),
+    row(
+        ADDRS,
+        "ip route add 10.2.0.0/16 via 10.1.1.2\nip route del 10.2.0.0/16 via 10.1.1.2",
+    ),
+    show(ADDRS, "ip route add blackhole 10.5.0.0/16\nip route"),
+    show(
+        ADDRS,
+        "ip route add 10.9.0.0/16 dev d0 proto static\nip route show",
+    ),
+    show(
+        ADDRS,
+        "ip route add 10.4.0.0/16 via 10.1.1.2 table 10\nip route show table 10",
+    ),
+    show(
+        ADDRS,
+        "ip route add 10.4.0.0/16 via 10.1.1.2 table 10\nip route show table all",
+    ),
+    show(
+        ADDRS,
+        "ip -6 route add 2001:db8:5::/48 via 2001:db8::2\nip -6 route",
+    ),
+];
+
+#[test]
+fn routes_with_tables_types_and_protocols() {
+    compare(ROUTES);
+}
+
+#[test]
+fn abbreviations_match_as_iproute2_matches_them() {
+    compare(ABBREVIATIONS);
+}
+
+#[test]
+fn what_vsh_does_not_implement_runs_the_real_ip() {
+    compare(PROGRAM);
+}
+
+/// Refused by iproute2, refused by vsh: the status is compared, and nothing changed.
+#[test]
+fn what_iproute2_refuses_fails() {
+    compare(&[
+        row(DUMMY, "ip neighbours show"),
+        row(DUMMY, "ip -n"),
+        row(DUMMY, "ip -frobnicate link"),
+        row(DUMMY, "ip link frobnicate d0"),
+    ]);
+}
+
+#[test]
+fn veth_pairs_and_kinds() {
+    compare(&[
+        row("", "ip link add v0 type veth peer name v1"),
+        row("", "ip link add dev v0 type veth peer name v1"),
+        row(
+            "",
+            "ip link add v0 mtu 1400 type veth peer name v1 mtu 1400",
+        ),
+        row(VETH, "ip link set v0 down"),
+        row("", "ip link add br0 type bridge"),
+        row(
+            "",
+            "ip link add name br0 type bridge stp_state 1 forward_delay 400",
+        ),
+        row(
+            "",
+            "ip link add vx0 type vxlan id 42 dstport 4789 local 10.0.0.1 nolearning",
+        ),
+        row(DUMMY, "ip link add mv0 link d0 type macvlan mode bridge"),
+        row(DUMMY, "ip link add mv0 link d0 type macvlan"),
+    ]);
+}
+
+/// `link add` and `link set` as iproute2 writes them: options before `type`, the peer's own.
+const LINKS: &[Row] = &[
+    row("", "ip link add v0 mtu 1400 type veth peer name v1"),
+    row("", "ip link add v0 type veth peer name v1 mtu 1300"),
+    row("", "ip link add name v0 mtu 9000 type veth peer name v1 mtu 9000"),
+    row("", "ip link add dev v0 up type veth peer name v1"),
+    row("ip netns add lk1", "ip link add v0 netns lk1 type veth peer name v1"),
+    row("ip netns add lk2", "ip link add v0 type veth peer name v1 netns lk2"),
+    row("ip netns add lk3", "ip link add v0 type veth peer name v1 netns lk3 mtu 1280"),
+    row("ip link add br0 type bridge", "ip link add v0 master br0 type veth peer name v1"),
+    row("", "ip link add v0 type veth"),
+    row("", "ip link add dev br1 type bridge"),
+    row(VETH, "ip link add mv0 link v0 type macvlan mode private"),
+    row(VETH, "ip link add link v0 name mv0 type macvlan mode passthru"),
+    row(VETH, "ip link add link v0 mv0 type macvlan mode vepa"),
+    row(VETH, "ip link add mv0 link v0 type macvtap mode bridge"),
+    row(VETH, "ip link add vx0 type vxlan id 7 dev v0 dstport 4789"),
+    row("", "ip link add vx0 type vxlan id 8 dstport 0"),
+    row("", "ip link add vx0 type vxlan id 9 dstport 4789 remote 192.0.2.9 ttl 10"),
+    row("", "ip link add vx0 type vxlan id 10 group 239.1.1.1 dev lo dstport 4789"),
+    row("", "ip link add vx0 type vxlan id 11 dstport 4789 external"),
+    row("", "ip link add vx0 type vxlan id 12 dstport 4789 nolearning proxy"),
+    row("", "ip link add br0 type bridge vlan_filtering 1 mcast_snooping 0"),
+    row("", "ip link add br0 type bridge ageing_time 1000 stp_state 1"),
+    row(VETH, "ip link set v0 mtu 1400 up"),
+    row(VETH, "ip link set dev v0 down"),
+    row(VETH, "ip link set v0 name wan0"),
+    row(
+        "ip link add br0 type bridge\nip link add v0 type veth peer name v1",
+        "ip link set v0 master br0",
+    ),
+    row(
+        "ip link add br0 type bridge\nip link add v0 type veth peer name v1\nip link set v0 master br0",
+        "ip link set v0 nomaster",
+    ),
+    row(VETH, "ip link delete v0"),
+    row(VETH, "ip link del dev v1"),
+    row(VETH, "ip l del name v0"),
+    show(VETH, "ip link show v0"),
+    show(VETH, "ip link show dev v1"),
+    show("ip link add br0 type bridge", "ip link show br0"),
+    show(VETH, "bridge link"),
+    show(
+        "ip link add br0 type bridge\nip link add v0 type veth peer name v1\nip link set v0 master br0",
+        "bridge link show",
+    ),
+    show(
+        "ip link add br0 type bridge\nip link add v0 type veth peer name v1\nip link set v0 master br0",
+        "bridge -j link",
+    ),
+];
+
+#[test]
+fn link_add_and_set_as_iproute2_writes_them() {
+    compare(LINKS);
+}
+
+/// Whole scripts in the style of the kernel's net selftests and of container-networking
+/// tutorials: vsh's own lines and lines that run the real `ip`, mixed.
+const SCRIPTS: &[Row] = &[
+    // Two namespaces joined by a veth, each end made where it belongs.
+    row(
+        "",
+        "ip netns add s1a
+ip netns add s1b
+ip link add veth0 netns s1a type veth peer name veth1 netns s1b
+ip -n s1a addr add 10.0.1.1/24 dev veth0
+ip -n s1b addr add 10.0.1.2/24 dev veth1
+ip -n s1a link set veth0 up
+ip -n s1b link set veth1 up
+ip -n s1a link set lo up
+ip -n s1b link set lo up
+ip -n s1a route add default via 10.0.1.2",
+    ),
+    // Containers on a bridge, as a container runtime wires them.
+    row(
+        "",
+        "ip link add br0 type bridge
+ip link set br0 up
+ip addr add 172.18.0.1/16 dev br0
+ip netns add s2c1
+ip link add veth-c1 type veth peer name eth0 netns s2c1
+ip link set veth-c1 master br0
+ip link set veth-c1 up
+ip -n s2c1 addr add 172.18.0.2/16 dev eth0
+ip -n s2c1 link set eth0 up
+ip -n s2c1 link set lo up
+ip -n s2c1 route add default via 172.18.0.1
+ip netns add s2c2
+ip link add veth-c2 type veth peer name eth0 netns s2c2
+ip link set veth-c2 master br0
+ip link set veth-c2 up
+ip -n s2c2 addr add 172.18.0.3/16 dev eth0
+ip -n s2c2 link set eth0 up
+ip -n s2c2 route add default via 172.18.0.1",
+    ),
+    // A VXLAN overlay on a bridge, its flood entry written with `bridge fdb`.
+    row(
+        "ip link add u0 type veth peer name u1\nip addr add 10.0.0.1/24 dev u0\nip link set u0 up",
+        "ip link add vxlan100 type vxlan id 100 dstport 4789 local 10.0.0.1 dev u0
+ip link add br100 type bridge
+ip link set vxlan100 master br100
+ip link set vxlan100 up
+ip link set br100 up
+bridge fdb append 00:00:00:00:00:00 dev vxlan100 dst 10.0.0.2",
+    ),
+    // Policy routing: a table of its own and a rule to reach it.
+    row(
+        "",
+        "ip link add d1 type ifb
+ip link set d1 up
+ip addr add 192.168.50.2/24 dev d1
+ip route add default via 192.168.50.1 dev d1 table 50
+ip rule add from 192.168.50.2 table 50 priority 1000
+ip route add 10.50.0.0/16 via 192.168.50.1",
+    ),
+    // macvlan endpoints of one parent, one moved into a namespace.
+    row(
+        "",
+        "ip link add p0 type veth peer name p1
+ip link add mv1 link p0 type macvlan mode bridge
+ip link add mv2 link p0 type macvlan mode bridge
+ip netns add s5a
+ip link set mv1 netns s5a
+ip -n s5a addr add 192.168.60.10/24 dev mv1
+ip -n s5a link set mv1 up
+ip link set p0 up
+ip addr add 192.168.60.11/24 dev mv2",
+    ),
+    // IPv6 between two namespaces, with a route beyond.
+    row(
+        "",
+        "ip netns add s6a
+ip netns add s6b
+ip -n s6a link add v6a type veth peer name v6b netns s6b
+ip -n s6a addr add 2001:db8:6::1/64 dev v6a nodad
+ip -n s6b addr add 2001:db8:6::2/64 dev v6b nodad
+ip -n s6a link set v6a up
+ip -n s6b link set v6b up
+ip -n s6a -6 route add 2001:db8:66::/64 via 2001:db8:6::2",
+    ),
+    // A router namespace between two hosts.
+    row(
+        "",
+        "ip netns add s7h1
+ip netns add s7r
+ip netns add s7h2
+ip link add h1 netns s7h1 type veth peer name r1 netns s7r
+ip link add h2 netns s7h2 type veth peer name r2 netns s7r
+ip -n s7h1 addr add 10.71.0.2/24 dev h1
+ip -n s7r addr add 10.71.0.1/24 dev r1
+ip -n s7r addr add 10.72.0.1/24 dev r2
+ip -n s7h2 addr add 10.72.0.2/24 dev h2
+ip -n s7h1 link set h1 up
+ip -n s7r link set r1 up
+ip -n s7r link set r2 up
+ip -n s7h2 link set h2 up
+ip -n s7h1 route add default via 10.71.0.1
+ip -n s7h2 route add default via 10.72.0.1
+ip netns exec s7r sysctl -qw net.ipv4.ip_forward=1",
+    ),
+    // Routes with metrics, a blackhole and an unreachable prefix.
+    row(
+        "",
+        "ip link add eth9 type ifb
+ip link set eth9 up
+ip addr add 198.51.100.2/24 dev eth9
+ip route add 203.0.113.0/24 via 198.51.100.1 metric 100
+ip route add 203.0.113.0/24 via 198.51.100.254 metric 200
+ip route add blackhole 192.0.2.0/24
+ip route add unreachable 192.0.2.128/25
+ip route del 203.0.113.0/24 via 198.51.100.254 metric 200",
+    ),
+    // A tap device and static neighbours.
+    row(
+        "",
+        "ip tuntap add dev tap9 mode tap
+ip link set tap9 up
+ip addr add 10.90.0.1/24 dev tap9
+ip neigh add 10.90.0.2 lladdr 02:00:00:00:09:02 dev tap9 nud permanent
+ip neigh replace 10.90.0.3 lladdr 02:00:00:00:09:03 dev tap9",
+    ),
+    // Renames, MTUs, queue lengths, a chosen MAC address and an alias.
+    row(
+        "",
+        "ip link add tmp0 type veth peer name tmp1
+ip link set tmp0 name wan0
+ip link set dev wan0 mtu 9000
+ip link set tmp1 mtu 9000 txqueuelen 2000 up
+ip link set wan0 address 02:00:00:00:10:01
+ip link set wan0 alias \"uplink to the lab\"",
+    ),
+    // A VLAN-aware bridge.
+    row(
+        "",
+        "ip link add name brv type bridge vlan_filtering 1
+ip link add pv0 type veth peer name pv1
+ip link set pv0 master brv
+ip link set brv up
+ip link set pv0 up
+bridge vlan add dev pv0 vid 10 pvid untagged",
+    ),
+    // Loopbacks of every namespace up, addresses on them.
+    row(
+        "",
+        "ip netns add s12a
+ip netns add s12b
+ip -all netns exec ip link set lo up
+ip -n s12a addr add 10.120.0.1/32 dev lo
+ip netns exec s12b ip addr add 10.120.0.2/32 dev lo",
+    ),
+    // A cheat sheet's abbreviations, then what they made.
+    show(
+        "",
+        "ip l a c0 type veth peer name c1
+ip l s c0 up
+ip l s c1 up
+ip a a 10.130.0.1/24 dev c0 nodad
+ip r a 10.131.0.0/16 via 10.130.0.2
+ip -4 -br a
+ip r",
+    ),
+];
+
+#[test]
+fn whole_scripts_build_what_iproute2_builds() {
+    compare(SCRIPTS);
+}
+
+#[test]
+fn check_and_help_say_which_lines_run_the_real_ip() {
+    let run =
+        Lab::new("ip link add v0 type veth peer name v1\nip rule add from 10.0.0.0/8 table 5\n")
+            .flag("--check")
+            .run()
+            .success()
+            .stderr_has("iproute2 runs this");
+    // The note as one line, however the report wrapped it.
+    let note = run.stderr.replace('│', " ");
+    let note = note.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        note.contains("`ip rule add from 10.0.0.0/8 table 5` runs the real `ip` program: vsh does not undo what it does, even when the run fails"),
+        "{note}"
+    );
+    let run = Lab::new("ip link add v0 type veth peer name v1\n")
+        .flag("--check")
+        .run()
+        .success();
+    assert!(!run.stderr.contains("runs the real"), "{}", run.stderr);
+    Lab::new("help ip\n")
+        .run()
+        .success()
+        .stdout_has("runs the real ip program; vsh does not undo it");
+}
+
+/// A line the real `ip` runs is not undone when the run fails; vsh's own lines are.
+#[test]
+fn a_failed_run_undoes_only_vsh_own_lines() {
+    let run = Lab::new(
+        "ip link add v0 type veth peer name v1\n\
+         ip link add br9 type bridge stp_state 1\n\
+         false\n",
+    )
+    .oracle("ip -j link")
+    .run()
+    .failure(1);
+    let links = run.json(0);
+    let names: Vec<_> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["lo", "br9"], "{links}");
+}
+
+/// `addr flush` of a device the run did not make: a failed run gives every address back.
+#[test]
+fn a_failed_run_gives_flushed_addresses_back() {
+    Lab::new("ip addr flush dev d0\nfalse\n")
+        .before("ip link add d0 type ifb")
+        .before("ip addr add 10.1.1.1/24 dev d0")
+        .before("ip addr add 10.1.1.2/24 brd + dev d0 label d0:2")
+        .before("ip addr add 2001:db8::1/64 dev d0 nodad")
+        .snapshot()
+        .run()
+        .failure(1)
+        .same_state();
+}
+
+/// Routes in other tables and of other types, on a device the run did not make: a failed
+/// run removes them from where they went.
+#[test]
+fn a_failed_run_removes_its_routes_from_every_table() {
+    Lab::new(
+        "ip route add 10.4.0.0/16 via 10.1.1.2 table 10\n\
+         ip route add blackhole 10.5.0.0/16\n\
+         ip route add 10.9.0.0/16 dev d0 proto static table 1000\n\
+         false\n",
+    )
+    .before("ip link add d0 type ifb && ip link set d0 up && ip addr add 10.1.1.1/24 dev d0")
+    .snapshot()
+    .run()
+    .failure(1)
+    .stderr_has("removed route 10.4.0.0/16")
+    .same_state();
+}
