@@ -24,6 +24,19 @@ fn host_pids(cmdline: &str) -> Vec<String> {
 }
 
 /// Stops what a failed test left behind, by pid.
+/// The host's processes running one of `cmdlines`, after giving them up to 5 s to end (a
+/// dying sandbox's processes are reaped a moment after vsh exits, later on a loaded machine).
+fn left_after_a_while(cmdlines: &[&str]) -> Vec<String> {
+    let left = || -> Vec<String> { cmdlines.iter().flat_map(|c| host_pids(c)).collect() };
+    for _ in 0..100 {
+        if left().is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    left()
+}
+
 fn kill_all(pids: &[String]) {
     for pid in pids {
         let _ = Command::new("kill").arg(pid).status();
@@ -52,7 +65,7 @@ fn isolated_programs_die_with_the_sandbox_and_see_only_its_processes() {
         )
         .run()
         .success();
-    let left = host_pids("sleep 301734");
+    let left = left_after_a_while(&["sleep 301734"]);
     kill_all(&left);
     let out = &run.stdout;
     assert!(left.is_empty(), "left on the host: {left:?}\n{out}");
@@ -136,7 +149,7 @@ fn the_isolated_repl_has_its_own_processes() {
     assert_eq!(host_pids("sleep 301736").len(), 1, "it runs meanwhile");
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
-    let left = host_pids("sleep 301736");
+    let left = left_after_a_while(&["sleep 301736"]);
     kill_all(&left);
     let _ = std::fs::remove_dir_all(&state);
     assert!(left.is_empty(), "left on the host: {left:?}");
@@ -335,7 +348,7 @@ fn killing_the_isolated_vsh_with_sigkill_kills_the_sandbox() {
             "\"$VSH\" --isolated script.vnet >out 2>err &
              vsh=$!
              for i in $(seq 200); do grep -q waiting out && break; sleep 0.05; done
-             sleep 0.3
+             for i in $(seq 200); do [ $(pgrep -f '^sleep 30173[78]$' | wc -l) = 2 ] && break; sleep 0.05; done
              pgrep -f '^sleep 30173[78]$' | wc -l
              kill -KILL $vsh
              wait $vsh
@@ -343,11 +356,7 @@ fn killing_the_isolated_vsh_with_sigkill_kills_the_sandbox() {
         )
         .run()
         .success();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let left: Vec<String> = ["sleep 301737", "sleep 301738"]
-        .iter()
-        .flat_map(|c| host_pids(c))
-        .collect();
+    let left = left_after_a_while(&["sleep 301737", "sleep 301738"]);
     kill_all(&left);
     assert!(run.stdout.starts_with("2\n"), "both ran: {}", run.stdout);
     assert!(run.stdout.contains("status 137"), "{}", run.stdout);
@@ -362,11 +371,7 @@ fn a_signal_during_wait_reaches_every_program_it_waits_for() {
         "",
         "spawn sleep 301740\nspawn sleep 301741\necho waiting\nwait\n",
     );
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let left: Vec<String> = ["sleep 301740", "sleep 301741"]
-        .iter()
-        .flat_map(|c| host_pids(c))
-        .collect();
+    let left = left_after_a_while(&["sleep 301740", "sleep 301741"]);
     kill_all(&left);
     assert_eq!(status_and_ms(&run).0, 143, "{}", run.stderr);
     assert!(left.is_empty(), "still running: {left:?}");
@@ -438,7 +443,7 @@ fn rootless_isolated_has_its_own_processes_too() {
         )
         .run()
         .success();
-    let left = host_pids("sleep 301743");
+    let left = left_after_a_while(&["sleep 301743"]);
     kill_all(&left);
     assert!(
         run.stdout.contains("vsh-pid 2 uid 0\n"),
