@@ -57,19 +57,30 @@ struct Packet {
     parent: Vec<Option<usize>>,
 }
 
-/// Groups the sightings into packets, first seen first.
-pub fn paths(topo: &Topology, traced: &[Traced], mut sightings: Vec<Sighting>) -> Vec<PacketPath> {
+/// The sightings of the packets first seen at or after `start`, the moment the last capture
+/// was bound. A packet seen earlier came before the body, and it may have crossed devices
+/// whose capture was not open yet: its path would lack them (a reply seen on `br0` alone).
+pub fn since(start: SystemTime, sightings: Vec<Sighting>) -> Vec<Sighting> {
+    group(sightings)
+        .into_iter()
+        .filter(|p| p[0].frame.time >= start)
+        .flatten()
+        .collect()
+}
+
+/// Groups the sightings into packets, first seen first, each in time order.
+fn group(mut sightings: Vec<Sighting>) -> Vec<Vec<Sighting>> {
     sightings.sort_by_key(|s| s.frame.time);
     let mut packets: Vec<Vec<Sighting>> = Vec::new();
     let mut open: HashMap<Vec<u8>, usize> = HashMap::new();
     for s in sightings {
         let join = open.get(&s.frame.data).copied().filter(|&p| {
-            let group = &packets[p];
-            let last = group.last().map_or(s.frame.time, |l| l.frame.time);
+            let packet = &packets[p];
+            let last = packet.last().map_or(s.frame.time, |l| l.frame.time);
             let gap = s.frame.time.duration_since(last).unwrap_or_default();
             // A device sees a packet once each way: a second time is a second packet.
             gap <= SAME_PACKET
-                && !group
+                && !packet
                     .iter()
                     .any(|g| g.at == s.at && g.frame.outgoing == s.frame.outgoing)
         });
@@ -81,9 +92,14 @@ pub fn paths(topo: &Topology, traced: &[Traced], mut sightings: Vec<Sighting>) -
             }
         }
     }
+    packets
+}
+
+/// Each packet's path, first seen first.
+pub fn paths(topo: &Topology, traced: &[Traced], sightings: Vec<Sighting>) -> Vec<PacketPath> {
     let tracer = Tracer { topo, traced };
     let mut decoder = Decoder::default();
-    packets
+    group(sightings)
         .into_iter()
         .map(|nodes| {
             let packet = tracer.join(nodes);

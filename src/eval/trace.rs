@@ -10,12 +10,13 @@ use crate::net::topology::Topology;
 use crate::net::{netns, NetError, Ns};
 use crate::syntax::ast::{Block, Word};
 use crate::syntax::Span;
-use crate::trace::{paths, Sighting, Traced};
+use crate::trace::{paths, since, Sighting, Traced};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
 
 /// At most this many devices are traced at once (one socket and its buffer each).
 const MAX_DEVICES: usize = 64;
@@ -58,6 +59,8 @@ impl Evaluator {
                 .map_err(fail(format!("cannot capture on {}", label(t)), span))?;
             caps.push(cap);
         }
+        // Frames stamped before this instant may have missed the captures opened after them.
+        let start = SystemTime::now();
         let total: usize = topo.namespaces.iter().map(|n| n.links.len()).sum();
         let names: Vec<String> = traced.iter().map(label).collect();
         if devs.is_empty() && total > traced.len() {
@@ -80,7 +83,7 @@ impl Evaluator {
                 .unwrap_or_else(|p| Err(NetError::panicked("the trace thread", p)));
             (body_result, seen)
         });
-        let seen = seen.map_err(fail("trace", span))?;
+        let seen = since(start, seen.map_err(fail("trace", span))?);
         if let Some((w, path)) = writer {
             write_pcapng(w, &names, &seen).map_err(|e| {
                 fail(format!("cannot write {path}"), span)(NetError::io(

@@ -260,3 +260,42 @@ fn equal_times_and_loopback() {
     assert!(got[0].stops.is_empty(), "{:?}", got[0].stops);
     assert_eq!(got[1].route, "root/lo");
 }
+
+/// A packet first seen before the last capture was bound is left out whole, even where it
+/// was seen after; one first seen after is kept whole.
+#[test]
+fn packets_seen_before_every_capture_was_open_are_left_out() {
+    let topo = Topology {
+        namespaces: vec![ns(
+            "root",
+            vec![
+                dev("veth0", 1, "veth", None, Some(("root", "veth1"))),
+                dev("veth1", 2, "veth", None, Some(("root", "veth0"))),
+            ],
+        )],
+    };
+    let t = all(&topo);
+    let (req, reply) = (arp(0xff, 1, 1), arp(1, 2, 2));
+    let s = |l, o, us, d: &[u8]| seen(&t, &topo, l, o, us, d);
+    let start = UNIX_EPOCH + Duration::from_micros(100);
+    let kept = since(
+        start,
+        vec![
+            s("root/veth1", false, 110, &req),
+            s("root/veth0", true, 90, &req),
+            s("root/veth1", true, 120, &reply),
+            s("root/veth0", false, 130, &reply),
+        ],
+    );
+    let times: Vec<Duration> = kept
+        .iter()
+        .map(|k| k.frame.time.duration_since(UNIX_EPOCH).unwrap())
+        .collect();
+    assert_eq!(
+        times,
+        [Duration::from_micros(120), Duration::from_micros(130)]
+    );
+    let got = paths(&topo, &t, kept);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].route, "root/veth1 → root/veth0");
+}
