@@ -378,6 +378,15 @@ const LINKS: &[Row] = &[
     row("", "ip link add vx0 type vxlan id 12 dstport 4789 nolearning proxy"),
     row("", "ip link add br0 type bridge vlan_filtering 1 mcast_snooping 0"),
     row("", "ip link add br0 type bridge ageing_time 1000 stp_state 1"),
+    row("", "ip link add br0 type bridge hello_time 300 max_age 3000 priority 7"),
+    row("", "ip link add br0 type bridge mcast_snooping 0"),
+    row("", "ip link add br0 type bridge mcast_querier 1"),
+    row("", "ip link add br0 type bridge vlan_default_pvid 5"),
+    row("", "ip link add vx0 type vxlan id 13 dstport 4789 tos inherit ttl inherit"),
+    row("", "ip link add vx0 type vxlan id 14 dstport 4789 local 2001:db8::1 noudpcsum"),
+    row("", "ip link add vx0 type vxlan id 15 dstport 4789 learning udpcsum tos 16"),
+    row("", "ip link add vx0 type vxlan id 16 dstport 4789 remote 2001:db8::9 ttl auto"),
+    row("", "ip link add vx0 type vxlan id 17 dstport 4789 local 10.0.0.1 remote 10.0.0.2"),
     row(VETH, "ip link set v0 mtu 1400 up"),
     row(VETH, "ip link set dev v0 down"),
     row(VETH, "ip link set v0 name wan0"),
@@ -546,15 +555,15 @@ ip link set tmp1 mtu 9000 txqueuelen 2000 up
 ip link set wan0 address 02:00:00:00:10:01
 ip link set wan0 alias \"uplink to the lab\"",
     ),
-    // A VLAN-aware bridge.
+    // A bridge running STP, a port's cost set with `bridge link`.
     row(
         "",
-        "ip link add name brv type bridge vlan_filtering 1
+        "ip link add name brv type bridge stp_state 1 priority 100 forward_delay 400
 ip link add pv0 type veth peer name pv1
 ip link set pv0 master brv
 ip link set brv up
 ip link set pv0 up
-bridge vlan add dev pv0 vid 10 pvid untagged",
+bridge link set dev pv0 cost 5",
     ),
     // Loopbacks of every namespace up, addresses on them.
     row(
@@ -614,7 +623,7 @@ fn check_and_help_say_which_lines_run_the_real_ip() {
 fn a_failed_run_undoes_only_vsh_own_lines() {
     let run = Lab::new(
         "ip link add v0 type veth peer name v1\n\
-         ip link add br9 type bridge stp_state 1\n\
+         ip link add br9 txqueuelen 500 type bridge\n\
          false\n",
     )
     .oracle("ip -j link")

@@ -148,7 +148,7 @@ fn link_forms() {
     }
     // Kind options vsh does not set run the real `ip`.
     assert!(matches!(
-        one("ip link add br0 type bridge stp_state 1"),
+        one("ip link add br0 type bridge group_fwd_mask 8"),
         StmtKind::Iproute { .. }
     ));
     match one("link add vx0 type vxlan id 42 dstport 4789") {

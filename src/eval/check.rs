@@ -275,11 +275,11 @@ impl Checker {
                             self.word(v);
                             // Options of another kind fail when run: say so now.
                             if let (Some(kind), Some(key)) = (kind.literal(), k.literal()) {
-                                if !super::link::kind_takes(&kind, &key) {
+                                if !super::kinds::kind_takes(&kind, &key) {
                                     self.problems.push(RunError::BadOption {
                                         kind: kind.clone(),
                                         key,
-                                        accepted: super::link::kind_options(&kind),
+                                        accepted: super::kinds::kind_options(&kind),
                                         span: k.span,
                                     });
                                 }

@@ -13,6 +13,7 @@ mod help;
 mod ifcache;
 mod inspect;
 pub mod journal;
+mod kinds;
 mod link;
 mod netns;
 mod ping;
