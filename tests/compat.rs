@@ -73,7 +73,7 @@ fn script(rows: &[Row], runner: &str) -> String {
         ));
     }
     // The kernel settles carrier and operational state within a second (linkwatch).
-    s.push_str("sleep 1.5\n");
+    s.push_str("sleep 2.5\n");
     s.push_str("for ns in $(ip netns list | cut -d' ' -f1 | sort); do\n  echo \"@@ns $ns\"\n");
     for d in DUMPS {
         s.push_str(&format!("  {d} || exit 92\n"));

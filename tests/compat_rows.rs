@@ -607,15 +607,38 @@ fn check_and_help_say_which_lines_run_the_real_ip() {
         note.contains("`ip rule add from 10.0.0.0/8 table 5` runs the real `ip` program: vsh does not undo what it does, even when the run fails"),
         "{note}"
     );
-    let run = Lab::new("ip link add v0 type veth peer name v1\n")
+    let run = Lab::new("ip link add v0 type veth peer name v1\nbridge link\n")
         .flag("--check")
         .run()
         .success();
     assert!(!run.stderr.contains("runs the real"), "{}", run.stderr);
+    Lab::new("bridge fdb add 02:00:00:00:00:01 dev v0\n")
+        .flag("--check")
+        .run()
+        .success()
+        .stderr_has("runs the real `bridge`");
     Lab::new("help ip\n")
         .run()
         .success()
         .stdout_has("runs the real ip program; vsh does not undo it");
+}
+
+/// A line the real `ip` runs acts where the line stands: inside a namespace block, there.
+#[test]
+fn the_real_ip_runs_in_the_current_namespace() {
+    let run =
+        Lab::new("netns blue {\n  ip rule add from 10.7.0.0/16 table 7\n  ip -j link show lo\n}\n")
+            .oracle("ip -n blue rule show")
+            .oracle("ip rule show")
+            .run()
+            .success()
+            .stdout_has("\"ifname\":\"lo\"");
+    assert!(
+        run.oracle(0).contains("from 10.7.0.0/16 lookup 7"),
+        "{}",
+        run.oracle(0)
+    );
+    assert!(!run.oracle(1).contains("10.7.0.0/16"), "{}", run.oracle(1));
 }
 
 /// A line the real `ip` runs is not undone when the run fails; vsh's own lines are.
