@@ -7,6 +7,10 @@ use crate::lab::Lab;
 const DUMMY: &str = "ip link add d0 type ifb";
 const DUMMY_UP: &str = "ip link add d0 type ifb\nip link set d0 up";
 const VETH: &str = "ip link add v0 type veth peer name v1\nip link set v0 up\nip link set v1 up";
+/// A pair up, once the kernel has settled its carrier (linkwatch runs within a second): for
+/// show rows, whose output names the operational state.
+const VETH_SETTLED: &str =
+    "ip link add v0 type veth peer name v1\nip link set v0 up\nip link set v1 up\nsleep 1.5";
 const NX1: &str = "ip netns add nx1\nip -n nx1 link add d0 type ifb";
 const NX2: &str = "ip netns add nx2\nip -n nx2 link add d0 type ifb";
 const NX3: &str = "ip netns add nx3\nip -n nx3 link add d0 type ifb";
@@ -401,10 +405,10 @@ const LINKS: &[Row] = &[
     row(VETH, "ip link delete v0"),
     row(VETH, "ip link del dev v1"),
     row(VETH, "ip l del name v0"),
-    show(VETH, "ip link show v0"),
-    show(VETH, "ip link show dev v1"),
+    show(VETH_SETTLED, "ip link show v0"),
+    show(VETH_SETTLED, "ip link show dev v1"),
     show("ip link add br0 type bridge", "ip link show br0"),
-    show(VETH, "bridge link"),
+    show(VETH_SETTLED, "bridge link"),
     show(
         "ip link add br0 type bridge\nip link add v0 type veth peer name v1\nip link set v0 master br0",
         "bridge link show",
@@ -461,7 +465,8 @@ ip -n s2c2 route add default via 172.18.0.1",
     ),
     // A VXLAN overlay on a bridge, its flood entry written with `bridge fdb`.
     row(
-        "ip link add u0 type veth peer name u1\nip addr add 10.0.0.1/24 dev u0\nip link set u0 up",
+        "ip link add u0 type veth peer name u1\nip addr add 10.0.0.1/24 dev u0\n\
+         ip link set u0 up\nip link set u1 up",
         "ip link add vxlan100 type vxlan id 100 dstport 4789 local 10.0.0.1 dev u0
 ip link add br100 type bridge
 ip link set vxlan100 master br100
@@ -580,6 +585,7 @@ ip netns exec s12b ip addr add 10.120.0.2/32 dev lo",
         "ip l a c0 type veth peer name c1
 ip l s c0 up
 ip l s c1 up
+sleep 1.5
 ip a a 10.130.0.1/24 dev c0 nodad
 ip r a 10.131.0.0/16 via 10.130.0.2
 ip -4 -br a

@@ -601,6 +601,10 @@ fn what_iproute2_refuses_is_a_syntax_error() {
     let (_, _, at) = error_at("ip -n link show");
     assert_eq!(at, "show");
     assert!(parse("ip frobnicate").is_err());
+    // An option that takes an argument, without one.
+    let (msg, _, _) = error_at("ip -n");
+    assert_eq!(msg, "syntax error: unexpected end of input");
+    assert!(parse("ip -netns").is_err());
 }
 
 #[test]
