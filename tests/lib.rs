@@ -3,6 +3,7 @@
 mod bridges;
 mod compat;
 mod compat_rows;
+mod compat_scripts;
 mod corpus;
 mod errors;
 mod fusion;
