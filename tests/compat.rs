@@ -72,8 +72,14 @@ fn script(rows: &[Row], runner: &str) -> String {
             r.setup, r.line
         ));
     }
-    // The kernel settles carrier and operational state within a second (linkwatch).
-    s.push_str("sleep 1.5\n");
+    // The kernel settles carrier and operational state (and the routes that follow them)
+    // a moment later (linkwatch): dump once they stay the same for a second.
+    s.push_str(
+        "links() { for ns in $(ip netns list | cut -d' ' -f1); do \
+           ip -n $ns -j -d link show; ip -n $ns -6 route show table all; done; }\n\
+         prev=$(links); for try in 1 2 3 4 5 6 7 8; do sleep 1; now=$(links); \
+           [ \"$now\" = \"$prev\" ] && break; prev=$now; done\n",
+    );
     s.push_str("for ns in $(ip netns list | cut -d' ' -f1 | sort); do\n  echo \"@@ns $ns\"\n");
     for d in DUMPS {
         s.push_str(&format!("  {d} || exit 92\n"));

@@ -17,6 +17,7 @@ mod bridges;
 mod build;
 mod compat;
 mod compat_rows;
+mod compat_scripts;
 mod corpus;
 mod errors;
 mod first_hour;

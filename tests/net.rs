@@ -497,6 +497,7 @@ fn other_link_kinds() {
             &LinkKind::Vxlan {
                 id: 42,
                 parent: Some(parent),
+                more: &[],
                 port: Some(4789),
             },
         )

@@ -148,7 +148,7 @@ fn link_forms() {
     }
     // Kind options vsh does not set run the real `ip`.
     assert!(matches!(
-        one("ip link add br0 type bridge stp_state 1"),
+        one("ip link add br0 type bridge group_fwd_mask 8"),
         StmtKind::Iproute { .. }
     ));
     match one("link add vx0 type vxlan id 42 dstport 4789") {
@@ -762,6 +762,10 @@ fn what_iproute2_refuses_is_a_syntax_error() {
     let (_, _, at) = error_at("ip -n link show");
     assert_eq!(at, "show");
     assert!(parse("ip frobnicate").is_err());
+    // An option that takes an argument, without one.
+    let (msg, _, _) = error_at("ip -n");
+    assert_eq!(msg, "syntax error: unexpected end of input");
+    assert!(parse("ip -netns").is_err());
 }
 
 #[test]

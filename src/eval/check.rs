@@ -22,10 +22,11 @@ pub fn check_with_notes(program: &Program) -> (Vec<RunError>, Vec<Note>) {
 /// Not a problem, but worth knowing before a run: this line is not vsh's own.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error(
-    "`{line}` runs the real `ip` program: vsh does not undo what it does, even when the run fails"
+    "`{line}` runs the real `{program}` program: vsh does not undo what it does, even when the run fails"
 )]
 #[diagnostic(code(vsh::program), severity(Advice))]
 pub struct Note {
+    pub program: &'static str,
     pub line: String,
     #[label("iproute2 runs this")]
     pub span: Span,
@@ -154,15 +155,26 @@ impl Checker {
                 ns.iter().for_each(|w| self.netns(w));
                 argv.iter().for_each(|w| self.word(w));
             }
-            StmtKind::External { argv } => argv.iter().for_each(|w| self.word(w)),
-            StmtKind::Iproute { argv } => {
+            StmtKind::External { argv } | StmtKind::Iproute { argv } => {
                 argv.iter().for_each(|w| self.word(w));
-                let line = argv
-                    .iter()
-                    .map(|w| w.literal().unwrap_or_else(|| "…".into()))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                self.notes.push(Note { line, span: s.span });
+                // `ip` lines vsh does not implement, and `bridge` lines other than its own.
+                let program = match (&s.kind, argv.first().and_then(|w| w.literal())) {
+                    (StmtKind::Iproute { .. }, _) => Some("ip"),
+                    (_, Some(first)) if first == "bridge" => Some("bridge"),
+                    _ => None,
+                };
+                if let Some(program) = program {
+                    let line = argv
+                        .iter()
+                        .map(|w| w.literal().unwrap_or_else(|| "…".into()))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    self.notes.push(Note {
+                        program,
+                        line,
+                        span: s.span,
+                    });
+                }
             }
             StmtKind::Ping { opts, dest } => {
                 opts.iter()
@@ -353,11 +365,11 @@ impl Checker {
                             self.word(v);
                             // Options of another kind fail when run: say so now.
                             if let (Some(kind), Some(key)) = (kind.literal(), k.literal()) {
-                                if !super::link::kind_takes(&kind, &key) {
+                                if !super::kinds::kind_takes(&kind, &key) {
                                     self.problems.push(RunError::BadOption {
                                         kind: kind.clone(),
                                         key,
-                                        accepted: super::link::kind_options(&kind),
+                                        accepted: super::kinds::kind_options(&kind),
                                         span: k.span,
                                     });
                                 }

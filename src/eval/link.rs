@@ -160,7 +160,8 @@ impl Evaluator {
         span: Span,
     ) -> Result<()> {
         let ns = self.ns.clone();
-        let accepted = kind_options(kind);
+        let accepted = super::kinds::kind_options(kind);
+        let (mut bridge, mut vxlan) = (Vec::new(), Vec::new());
         let mut parent = None;
         // iproute2 leaves the mode to the kernel, whose default is vepa.
         let mut mode = MacvlanMode::Vepa;
@@ -190,6 +191,12 @@ impl Evaluator {
                 }
                 ("vxlan", "id") => id = Some(self.number(value, "a VXLAN id")?),
                 ("vxlan", "dstport") => port = Some(self.number(value, "a port number")?),
+                ("vxlan", other) if super::kinds::kind_takes("vxlan", other) => {
+                    vxlan.extend(self.vxlan_opt(other, value)?)
+                }
+                ("bridge", other) if super::kinds::kind_takes("bridge", other) => {
+                    bridge.extend(self.bridge_opt(other, value)?)
+                }
                 (_, other) => {
                     return Err(RunError::BadOption {
                         kind: kind.to_string(),
@@ -206,7 +213,8 @@ impl Evaluator {
             span: kind_span,
         };
         let kind = match kind {
-            "bridge" => LinkKind::Bridge,
+            "bridge" if bridge.is_empty() => LinkKind::Bridge,
+            "bridge" => LinkKind::BridgeWith(&bridge),
             "dummy" => LinkKind::Dummy,
             "ifb" => LinkKind::Ifb,
             "macvlan" | "macvtap" => LinkKind::Macvlan {
@@ -218,6 +226,7 @@ impl Evaluator {
                 id: id.ok_or_else(|| missing("id"))?,
                 parent,
                 port,
+                more: &vxlan,
             },
             other => LinkKind::Other(other),
         };
@@ -486,22 +495,4 @@ fn exists_hint(mut e: RunError) -> RunError {
         }
     }
     e
-}
-
-/// The options vsh sets itself for a kind, for errors; `--check` tests them with
-/// `kind_takes`.
-pub(super) fn kind_options(kind: &str) -> &'static str {
-    match kind {
-        "macvlan" | "macvtap" => "link DEV, mode private|vepa|bridge|passthru|source",
-        "vxlan" => "id N, dev DEV, dstport PORT",
-        _ => "no options",
-    }
-}
-
-/// Whether vsh's `link add ... type KIND` takes option `key`.
-pub(super) fn kind_takes(kind: &str, key: &str) -> bool {
-    matches!(
-        (kind, key),
-        ("macvlan" | "macvtap", "link" | "mode") | ("vxlan", "id" | "dev" | "dstport")
-    )
 }

@@ -15,6 +15,7 @@ mod help;
 mod ifcache;
 mod inspect;
 pub mod journal;
+mod kinds;
 mod link;
 mod netns;
 mod ping;

@@ -4,8 +4,8 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 
 use netlink_packet_core::{Nla, NLM_F_CREATE, NLM_F_EXCL};
 use netlink_packet_route::link::{
-    InfoData, InfoKind, InfoMacVlan, InfoMacVtap, InfoVeth, InfoVxlan, LinkAttribute, LinkFlags,
-    LinkInfo, LinkMessage, LinkProtoInfoBridge, MacVlanMode, State,
+    InfoBridge, InfoData, InfoKind, InfoMacVlan, InfoMacVtap, InfoVeth, InfoVxlan, LinkAttribute,
+    LinkFlags, LinkInfo, LinkMessage, LinkProtoInfoBridge, MacVlanMode, State,
 };
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 use nix::errno::Errno;
@@ -214,6 +214,8 @@ pub enum LinkKind<'a> {
     },
     /// A bridge.
     Bridge,
+    /// A bridge with iproute2's options (`stp_state 1`, `vlan_filtering 1`, ...).
+    BridgeWith(&'a [BridgeOpt]),
     /// A dummy device (needs the dummy module).
     Dummy,
     /// An intermediate functional block device.
@@ -235,9 +237,94 @@ pub enum LinkKind<'a> {
         parent: Option<u32>,
         /// The UDP destination port (host byte order).
         port: Option<u16>,
+        /// iproute2's other options (`local`, `remote`, `ttl`, `nolearning`, ...).
+        more: &'a [VxlanOpt],
     },
     /// Any other kind by its IFLA_INFO_KIND name, without parameters.
     Other(&'a str),
+}
+
+/// A bridge option as iproute2 names it; times in hundredths of a second, as iproute2 passes
+/// them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BridgeOpt {
+    /// `stp_state`: 0 off, 1 kernel STP.
+    StpState(u32),
+    /// `forward_delay`.
+    ForwardDelay(u32),
+    /// `hello_time`.
+    HelloTime(u32),
+    /// `max_age`.
+    MaxAge(u32),
+    /// `ageing_time`.
+    AgeingTime(u32),
+    /// `priority`.
+    Priority(u16),
+    /// `vlan_filtering 0|1`.
+    VlanFiltering(bool),
+    /// `vlan_default_pvid`.
+    VlanDefaultPvid(u16),
+    /// `mcast_snooping 0|1`.
+    McastSnooping(bool),
+    /// `mcast_querier 0|1`.
+    McastQuerier(bool),
+}
+
+/// A VXLAN option as iproute2 names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VxlanOpt {
+    /// `local ADDR`: the source address.
+    Local(std::net::IpAddr),
+    /// `remote ADDR` or `group ADDR`: the unicast peer or the multicast group.
+    Remote(std::net::IpAddr),
+    /// `ttl N` (`auto` is 0).
+    Ttl(u8),
+    /// `ttl inherit`.
+    TtlInherit,
+    /// `tos N` (`inherit` is 1).
+    Tos(u8),
+    /// `learning` / `nolearning`.
+    Learning(bool),
+    /// `proxy`.
+    Proxy,
+    /// `udpcsum` / `noudpcsum`.
+    UdpCsum(bool),
+}
+
+impl VxlanOpt {
+    fn info(self) -> InfoVxlan {
+        use std::net::IpAddr;
+        match self {
+            VxlanOpt::Local(IpAddr::V4(a)) => InfoVxlan::Local(a),
+            VxlanOpt::Local(IpAddr::V6(a)) => InfoVxlan::Local6(a),
+            VxlanOpt::Remote(IpAddr::V4(a)) => InfoVxlan::Group(a),
+            VxlanOpt::Remote(IpAddr::V6(a)) => InfoVxlan::Group6(a),
+            VxlanOpt::Ttl(t) => InfoVxlan::Ttl(t),
+            // NLA_FLAG: present, without a payload.
+            VxlanOpt::TtlInherit => InfoVxlan::TtlInheritFlag,
+            VxlanOpt::Tos(t) => InfoVxlan::Tos(t),
+            VxlanOpt::Learning(on) => InfoVxlan::Learning(on),
+            VxlanOpt::Proxy => InfoVxlan::Proxy(true),
+            VxlanOpt::UdpCsum(on) => InfoVxlan::UDPCsum(on),
+        }
+    }
+}
+
+impl BridgeOpt {
+    fn info(self) -> InfoBridge {
+        match self {
+            BridgeOpt::StpState(s) => InfoBridge::StpState(s.into()),
+            BridgeOpt::ForwardDelay(t) => InfoBridge::ForwardDelay(t),
+            BridgeOpt::HelloTime(t) => InfoBridge::HelloTime(t),
+            BridgeOpt::MaxAge(t) => InfoBridge::MaxAge(t),
+            BridgeOpt::AgeingTime(t) => InfoBridge::AgeingTime(t),
+            BridgeOpt::Priority(p) => InfoBridge::Priority(p),
+            BridgeOpt::VlanFiltering(on) => InfoBridge::VlanFiltering(on),
+            BridgeOpt::VlanDefaultPvid(p) => InfoBridge::VlanDefaultPvid(p),
+            BridgeOpt::McastSnooping(on) => InfoBridge::MulticastSnooping(on),
+            BridgeOpt::McastQuerier(on) => InfoBridge::MulticastQuerier(on),
+        }
+    }
 }
 
 /// Which namespace to move a link to.
@@ -390,6 +477,11 @@ fn add_once(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<()> {
             info.push(LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(peer_msg))));
         }
         LinkKind::Bridge => info.push(LinkInfo::Kind(InfoKind::Bridge)),
+        LinkKind::BridgeWith(opts) => {
+            info.push(LinkInfo::Kind(InfoKind::Bridge));
+            let data = opts.iter().map(|o| o.info()).collect();
+            info.push(LinkInfo::Data(InfoData::Bridge(data)));
+        }
         LinkKind::Dummy => info.push(LinkInfo::Kind(InfoKind::Dummy)),
         LinkKind::Ifb => info.push(LinkInfo::Kind(InfoKind::Ifb)),
         LinkKind::Macvlan { parent, mode, tap } => {
@@ -413,10 +505,16 @@ fn add_once(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<()> {
                 )])));
             }
         }
-        LinkKind::Vxlan { id, parent, port } => {
+        LinkKind::Vxlan {
+            id,
+            parent,
+            port,
+            more,
+        } => {
             let mut data = vec![InfoVxlan::Id(id)];
             data.extend(parent.map(InfoVxlan::Link));
             data.extend(port.map(InfoVxlan::Port));
+            data.extend(more.iter().map(|o| o.info()));
             info.push(LinkInfo::Kind(InfoKind::Vxlan));
             info.push(LinkInfo::Data(InfoData::Vxlan(data)));
         }

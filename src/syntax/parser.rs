@@ -581,6 +581,14 @@ fn parse_link(pair: Pair<Rule>) -> LinkCmd {
                     let opts = parent
                         .into_iter()
                         .chain(parts.map(|opt| {
+                            if opt.as_rule() == Rule::link_flag {
+                                // A flag's value is the flag itself: `nolearning`.
+                                let flag = Word {
+                                    parts: vec![WordPart::Lit(opt.as_str().to_string())],
+                                    span: span(&opt),
+                                };
+                                return (flag.clone(), flag);
+                            }
                             let mut kv = opt.into_inner();
                             (parse_word(next(&mut kv)), parse_word(next(&mut kv)))
                         }))
