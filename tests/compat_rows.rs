@@ -232,6 +232,7 @@ const ADDR_OPTIONS: &[Row] = &[
 
 #[test]
 fn addr_add_options_and_show_selectors() {
+    needs_root!();
     compare(ADDR_OPTIONS);
 }
 
@@ -310,22 +311,26 @@ const ROUTES: &[Row] = &[
 
 #[test]
 fn routes_with_tables_types_and_protocols() {
+    needs_root!();
     compare(ROUTES);
 }
 
 #[test]
 fn abbreviations_match_as_iproute2_matches_them() {
+    needs_root!();
     compare(ABBREVIATIONS);
 }
 
 #[test]
 fn what_vsh_does_not_implement_runs_the_real_ip() {
+    needs_root!();
     compare(PROGRAM);
 }
 
 /// Refused by iproute2, refused by vsh: the status is compared, and nothing changed.
 #[test]
 fn what_iproute2_refuses_fails() {
+    needs_root!();
     compare(&[
         row(DUMMY, "ip neighbours show"),
         row(DUMMY, "ip -n"),
@@ -336,6 +341,7 @@ fn what_iproute2_refuses_fails() {
 
 #[test]
 fn veth_pairs_and_kinds() {
+    needs_root!();
     compare(&[
         row("", "ip link add v0 type veth peer name v1"),
         row("", "ip link add dev v0 type veth peer name v1"),
@@ -421,11 +427,13 @@ const LINKS: &[Row] = &[
 
 #[test]
 fn link_add_and_set_as_iproute2_writes_them() {
+    needs_root!();
     compare(LINKS);
 }
 
 #[test]
 fn check_and_help_say_which_lines_run_the_real_ip() {
+    needs_root!();
     let run =
         Lab::new("ip link add v0 type veth peer name v1\nip rule add from 10.0.0.0/8 table 5\n")
             .flag("--check")
@@ -458,6 +466,7 @@ fn check_and_help_say_which_lines_run_the_real_ip() {
 /// A line the real `ip` runs acts where the line stands: inside a namespace block, there.
 #[test]
 fn the_real_ip_runs_in_the_current_namespace() {
+    needs_root!();
     let run =
         Lab::new("netns blue {\n  ip rule add from 10.7.0.0/16 table 7\n  ip -j link show lo\n}\n")
             .oracle("ip -n blue rule show")
@@ -476,6 +485,7 @@ fn the_real_ip_runs_in_the_current_namespace() {
 /// A line the real `ip` runs is not undone when the run fails; vsh's own lines are.
 #[test]
 fn a_failed_run_undoes_only_vsh_own_lines() {
+    needs_root!();
     let run = Lab::new(
         "ip link add v0 type veth peer name v1\n\
          ip link add br9 txqueuelen 500 type bridge\n\
@@ -497,6 +507,7 @@ fn a_failed_run_undoes_only_vsh_own_lines() {
 /// `addr flush` of a device the run did not make: a failed run gives every address back.
 #[test]
 fn a_failed_run_gives_flushed_addresses_back() {
+    needs_root!();
     Lab::new("ip addr flush dev d0\nfalse\n")
         .before("ip link add d0 type ifb")
         .before("ip addr add 10.1.1.1/24 dev d0")
@@ -512,6 +523,7 @@ fn a_failed_run_gives_flushed_addresses_back() {
 /// run removes them from where they went.
 #[test]
 fn a_failed_run_removes_its_routes_from_every_table() {
+    needs_root!();
     Lab::new(
         "ip route add 10.4.0.0/16 via 10.1.1.2 table 10\n\
          ip route add blackhole 10.5.0.0/16\n\

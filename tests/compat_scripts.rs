@@ -175,5 +175,6 @@ ip r",
 
 #[test]
 fn whole_scripts_build_what_iproute2_builds() {
+    needs_root!();
     compare(SCRIPTS);
 }
