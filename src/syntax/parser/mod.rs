@@ -1,0 +1,444 @@
+//! Pest pairs to the typed AST: one `parse_*` function per rule.
+
+use super::ast::*;
+use super::prescan::prescan;
+use super::shell::{group_stmts, parse_set_opt};
+use super::SyntaxError;
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+mod errors;
+mod net;
+mod words;
+
+use errors::*;
+use net::*;
+pub(super) use words::parse_word;
+use words::*;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/vsh.pest"]
+struct VshParser;
+
+/// Bytes of text pest parses at a time, cut at statement ends.
+const CHUNK: usize = 16 * 1024;
+
+/// Scripts at least this long are parsed on several threads.
+const PARALLEL: usize = 256 * 1024;
+
+/// Parses a whole script (or one REPL entry).
+pub fn parse(text: &str) -> Result<Program, SyntaxError> {
+    let scan = prescan(text)?;
+    // Pest parses a few KiB of whole top-level statements at a time: that keeps its token
+    // queue small, and lets a long script use every core. A chunk that fails is reparsed
+    // with the whole text so errors read exactly as a whole-text parse's.
+    let chunks = chunks(&scan.stmt_ends, text.len());
+    let threads = if text.len() < PARALLEL {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    let per_thread = chunks.len().div_ceil(threads);
+    let parsed = if threads == 1 {
+        parse_chunks(text, &chunks)
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = chunks
+                .chunks(per_thread)
+                .map(|group| {
+                    std::thread::Builder::new()
+                        .stack_size(PARSE_STACK)
+                        .spawn_scoped(scope, || parse_chunks(text, group))
+                })
+                .collect();
+            // A thread that cannot start or panics makes the whole text parse here instead.
+            let mut stmts = Vec::new();
+            for worker in workers {
+                stmts.extend(worker.ok()?.join().ok()??);
+            }
+            Some(stmts)
+        })
+    };
+    match parsed {
+        Some(stmts) => Ok(Program {
+            stmts,
+            span: Span::new(0, text.len()),
+        }),
+        None => parse_whole(text, scan.open),
+    }
+}
+
+/// The stack of a parsing thread: as the main thread's, since pest recurses once per level
+/// of nesting.
+const PARSE_STACK: usize = 8 * 1024 * 1024;
+
+/// Cuts the text at statement ends into pieces of about `CHUNK` bytes.
+fn chunks(stmt_ends: &[usize], len: usize) -> Vec<(usize, usize)> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for &end in stmt_ends.iter().chain([&len]) {
+        // A few KiB a pest call: per-call setup outweighs a small chunk's savings.
+        if end - start < CHUNK && end < len {
+            continue;
+        }
+        chunks.push((start, end));
+        start = end;
+    }
+    chunks
+}
+
+/// The statements of consecutive chunks, or None if one does not parse on its own.
+fn parse_chunks(text: &str, chunks: &[(usize, usize)]) -> Option<Vec<Stmt>> {
+    let mut stmts = Vec::new();
+    for &(start, end) in chunks {
+        let mut pairs = VshParser::parse(Rule::program, &text[start..end]).ok()?;
+        OFFSET.set(start);
+        stmts.extend(pairs.next().map(parse_stmts).unwrap_or_default());
+        OFFSET.set(0);
+    }
+    Some(stmts)
+}
+
+/// The whole text in one pest parse: its error is the one users see.
+fn parse_whole(text: &str, open: Option<Span>) -> Result<Program, SyntaxError> {
+    let mut pairs = VshParser::parse(Rule::program, text).map_err(|e| {
+        let mut e = syntax_error(e, text);
+        if e.is_incomplete() {
+            e.open = open;
+        }
+        e
+    })?;
+    let stmts = pairs.next().map(parse_stmts).unwrap_or_default();
+    Ok(Program {
+        stmts,
+        span: Span::new(0, text.len()),
+    })
+}
+
+thread_local! {
+    /// Where the chunk being built starts in the whole text: `span` adds it to pest's offsets.
+    static OFFSET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+pub(super) fn span(pair: &Pair<Rule>) -> Span {
+    let s = pair.as_span();
+    let offset = OFFSET.get();
+    Span::new(offset + s.start(), offset + s.end())
+}
+
+fn parse_stmts(pair: Pair<Rule>) -> Vec<Stmt> {
+    group_stmts(pair.into_inner())
+}
+
+fn parse_block(pair: Pair<Rule>) -> Block {
+    let sp = span(&pair);
+    let stmts = pair
+        .into_inner()
+        .next()
+        .map(parse_stmts)
+        .unwrap_or_default();
+    Block { stmts, span: sp }
+}
+
+pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
+    let sp = span(&pair);
+    let rule = pair.as_rule();
+    let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    let kind = match rule {
+        Rule::not_stmt => StmtKind::Not(Box::new(next(&mut group_stmts(inner).into_iter()))),
+        Rule::let_stmt => {
+            let name = parse_ident(next(&mut inner));
+            StmtKind::Let {
+                name,
+                value: parse_word(next(&mut inner)),
+            }
+        }
+        Rule::for_stmt => {
+            let var = parse_ident(next(&mut inner));
+            let mut words = Vec::new();
+            let mut range = None;
+            let mut body = None;
+            for p in inner {
+                match p.as_rule() {
+                    Rule::range => {
+                        let mut parts = p.into_inner();
+                        let from = parse_word_parts(next(&mut parts));
+                        let to = parse_word_parts(next(&mut parts));
+                        range = Some(ForItems::Range { from, to });
+                    }
+                    Rule::word => words.push(parse_word(p)),
+                    Rule::block => body = Some(parse_block(p)),
+                    r => unreachable_rule(r),
+                }
+            }
+            StmtKind::For {
+                var,
+                items: range.unwrap_or(ForItems::List(words)),
+                body: body.unwrap_or_else(|| Block {
+                    stmts: vec![],
+                    span: sp,
+                }),
+            }
+        }
+        Rule::if_stmt => {
+            let cond = parse_cond(next(&mut inner));
+            let then = parse_block(next(&mut inner));
+            let otherwise = inner.next().map(|p| match p.as_rule() {
+                Rule::block => parse_block(p),
+                // `else if` is an else block holding one if statement.
+                _ => {
+                    let s = parse_stmt(p);
+                    Block {
+                        span: s.span,
+                        stmts: vec![s],
+                    }
+                }
+            });
+            StmtKind::If {
+                cond,
+                then,
+                otherwise,
+            }
+        }
+        Rule::netns_block => StmtKind::NetnsBlock {
+            ns: parse_word(next(&mut inner)),
+            body: parse_block(next(&mut inner)),
+        },
+        Rule::build_block => StmtKind::Build(parse_block(next(&mut inner))),
+        Rule::netns_enter => StmtKind::NetnsEnter(parse_word(next(&mut inner))),
+        Rule::deny_stmt => StmtKind::Deny(parse_word(next(&mut inner))),
+        Rule::set_stmt => StmtKind::Set(inner.flat_map(parse_set_opt).collect()),
+        Rule::help_cmd => StmtKind::Help(inner.next().map(parse_word)),
+        Rule::root_block => StmtKind::RootBlock(parse_block(next(&mut inner))),
+        Rule::ip_cmd => {
+            let first = next(&mut inner);
+            if first.as_rule() == Rule::ip_netns {
+                let ns = parse_word(last_word(first));
+                let cmd = parse_stmt(next(&mut inner));
+                StmtKind::InNetns {
+                    ns,
+                    cmd: Box::new(cmd),
+                }
+            } else {
+                parse_stmt(first).kind
+            }
+        }
+        Rule::netns_cmd => parse_stmt(next(&mut inner)).kind,
+        Rule::netns_add => StmtKind::Netns(NetnsCmd::Add(parse_word(next(&mut inner)))),
+        Rule::netns_del => StmtKind::Netns(NetnsCmd::Del(parse_word(next(&mut inner)))),
+        Rule::netns_list => StmtKind::Netns(NetnsCmd::List),
+        Rule::netns_exec => {
+            let ns = parse_word(next(&mut inner));
+            StmtKind::Netns(NetnsCmd::Exec {
+                ns,
+                argv: inner.map(parse_word).collect(),
+            })
+        }
+        Rule::netns_attach => StmtKind::Netns(NetnsCmd::Attach {
+            name: parse_word(next(&mut inner)),
+            pid: parse_word(next(&mut inner)),
+        }),
+        Rule::netns_identify => StmtKind::Netns(NetnsCmd::Identify(inner.next().map(parse_word))),
+        Rule::netns_pids => StmtKind::Netns(NetnsCmd::Pids(parse_word(next(&mut inner)))),
+        Rule::ping_cmd => {
+            let mut opts = Vec::new();
+            let mut dest = None;
+            for p in inner {
+                match p.as_rule() {
+                    Rule::word => dest = Some(parse_word(p)),
+                    _ => opts.push(parse_ping_opt(p)),
+                }
+            }
+            StmtKind::Ping {
+                opts,
+                dest: dest.unwrap_or_else(|| unreachable_rule(Rule::ping_cmd)),
+            }
+        }
+        Rule::ping_block => {
+            let (mut opts, mut items) = (Vec::new(), Vec::new());
+            for p in inner {
+                match p.as_rule() {
+                    Rule::ping_body => items = parse_ping_body(p),
+                    _ => opts.push(parse_ping_opt(p)),
+                }
+            }
+            StmtKind::PingBlock { opts, items }
+        }
+        Rule::capture_cmd => {
+            let (mut count, mut file, mut dev, mut body) = (None, None, None, None);
+            for p in inner {
+                match p.as_rule() {
+                    Rule::capture_flag => {
+                        let mut kv = p.into_inner();
+                        let key = next(&mut kv).as_str().to_string();
+                        let value = parse_word(next(&mut kv));
+                        if key == "-c" {
+                            count = Some(value);
+                        } else {
+                            file = Some(value);
+                        }
+                    }
+                    Rule::word => dev = Some(parse_word(p)),
+                    Rule::block => body = Some(parse_block(p)),
+                    r => unreachable_rule(r),
+                }
+            }
+            StmtKind::Capture {
+                count,
+                file,
+                dev: dev.unwrap_or_else(|| unreachable_rule(Rule::capture_cmd)),
+                body: body.unwrap_or_else(|| unreachable_rule(Rule::capture_cmd)),
+            }
+        }
+        Rule::spawn_cmd => {
+            let (ns, argv) = parse_program(inner);
+            StmtKind::Spawn { ns, argv }
+        }
+        Rule::kill_cmd => {
+            let mut signal = None;
+            let mut pids = Vec::new();
+            for p in inner {
+                match p.as_rule() {
+                    Rule::kill_signal => signal = Some((p.as_str()[1..].to_string(), span(&p))),
+                    _ => pids.push(parse_word(p)),
+                }
+            }
+            StmtKind::Kill { signal, pids }
+        }
+        Rule::wait_cmd => StmtKind::Wait {
+            pids: inner.map(parse_word).collect(),
+        },
+        Rule::link_cmd | Rule::ip_link => StmtKind::Link(match inner.next() {
+            None => LinkCmd::Show { dev: None },
+            Some(p) => parse_link(p),
+        }),
+        Rule::addr_cmd | Rule::ip_addr => StmtKind::Addr(match inner.next() {
+            None => AddrCmd::Show {
+                dev: None,
+                up: false,
+            },
+            Some(p) => parse_addr(p),
+        }),
+        Rule::veth_cmd => StmtKind::Veth {
+            name: parse_word(next(&mut inner)),
+            peer: parse_word(next(&mut inner)),
+            netns: inner.next().map(parse_word),
+        },
+        Rule::exec_stmt => {
+            let (ns, argv) = parse_program(inner);
+            StmtKind::Exec { ns, argv }
+        }
+        Rule::external => StmtKind::External {
+            argv: inner.map(parse_word).collect(),
+        },
+        Rule::route_cmd | Rule::ip_route => StmtKind::Route(parse_route(inner)),
+        Rule::ip_program => {
+            // `ip` itself is a keyword of the grammar: the program's name, where it was written.
+            let ip = Word {
+                parts: vec![WordPart::Lit("ip".into())],
+                span: Span::new(sp.start, sp.start + 2),
+            };
+            StmtKind::Iproute {
+                argv: std::iter::once(ip).chain(inner.map(parse_word)).collect(),
+            }
+        }
+        Rule::bridge_cmd => {
+            let link = next(&mut inner);
+            StmtKind::Bridge(BridgeCmd::Link {
+                dev: link
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::word)
+                    .map(parse_word),
+            })
+        }
+        Rule::bridge_block => StmtKind::Bridge(parse_bridge_block(inner)),
+        Rule::peer_cmd => StmtKind::Peer(parse_word(next(&mut inner))),
+        Rule::stats_cmd => StmtKind::Stats(parse_word(next(&mut inner))),
+        Rule::graph_cmd => StmtKind::Graph(parse_graph(inner)),
+        Rule::trace_cmd => {
+            let (mut file, mut devs, mut body) = (None, Vec::new(), None);
+            for p in inner {
+                match p.as_rule() {
+                    Rule::trace_flag => file = p.into_inner().nth(1).map(parse_word),
+                    Rule::word => devs.push(parse_word(p)),
+                    Rule::block => body = Some(parse_block(p)),
+                    r => unreachable_rule(r),
+                }
+            }
+            StmtKind::Trace {
+                file,
+                devs,
+                body: body.unwrap_or_else(|| unreachable_rule(Rule::trace_cmd)),
+            }
+        }
+        r => unreachable_rule(r),
+    };
+    Stmt { kind, span: sp }
+}
+
+/// The options of `graph`, in any order (a repeated one: the last counts).
+fn parse_graph<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> GraphCmd {
+    let mut cmd = GraphCmd {
+        all: false,
+        format: None,
+        out: None,
+    };
+    for p in pairs {
+        match p.as_rule() {
+            Rule::graph_all => cmd.all = true,
+            Rule::graph_flag => {
+                let mut kv = p.into_inner();
+                let key = next(&mut kv).as_str().to_string();
+                let value = Some(parse_word(next(&mut kv)));
+                if key == "-o" {
+                    cmd.out = value;
+                } else {
+                    cmd.format = value;
+                }
+            }
+            r => unreachable_rule(r),
+        }
+    }
+    cmd
+}
+
+/// `[-n NS] PROGRAM ARGS...` of `exec` and `spawn`.
+fn parse_program<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> (Option<Word>, Vec<Word>) {
+    let mut ns = None;
+    let mut argv = Vec::new();
+    for p in pairs {
+        match p.as_rule() {
+            Rule::ip_netns => ns = Some(parse_word(last_word(p))),
+            _ => argv.push(parse_word(p)),
+        }
+    }
+    (ns, argv)
+}
+
+fn parse_cond(pair: Pair<Rule>) -> Cond {
+    let sp = span(&pair);
+    match pair.as_rule() {
+        Rule::cond_not => Cond::Not(Box::new(parse_cond(next(&mut pair.into_inner()))), sp),
+        Rule::netns_exists => Cond::NetnsExists(parse_word(last_word(pair))),
+        Rule::link_exists => Cond::LinkExists(parse_word(last_word(pair))),
+        Rule::cond_shell => Cond::Stmt(Box::new(next(
+            &mut group_stmts(pair.into_inner()).into_iter(),
+        ))),
+        _ => Cond::Stmt(Box::new(parse_stmt(pair))),
+    }
+}
+
+fn last_word(pair: Pair<Rule>) -> Pair<Rule> {
+    let mut words = pair.into_inner().filter(|p| p.as_rule() == Rule::word);
+    let first = next(&mut words);
+    words.last().unwrap_or(first)
+}
+
+/// The grammar guarantees the child; a missing one is a bug in this file, not the user's error.
+pub(super) fn next<T>(it: &mut impl Iterator<Item = T>) -> T {
+    it.next().expect("the grammar guarantees this child")
+}
+
+fn unreachable_rule(rule: Rule) -> ! {
+    unreachable!("the grammar does not produce {rule:?} here")
+}
