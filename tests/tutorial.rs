@@ -262,6 +262,8 @@ fn graph_06() {
         ],
     );
     let page = std::fs::read_to_string("/tmp/vsh-lab.html").unwrap();
+    // Leave nothing behind (a root-owned file would stop a later run as another user).
+    let _ = std::fs::remove_file("/tmp/vsh-lab.html");
     for cell in [
         "<td>root</td><td>br0</td>",
         "<td>h1</td><td>e1</td>",
