@@ -188,6 +188,18 @@ fn clean(v: &mut Value, mac: &Regex, fe80: &Regex) {
                     || k.contains("timer")
                     || k == "used")
             });
+            // A neighbour being resolved moves through states on the kernel's timers
+            // (INCOMPLETE, then FAILED a second later): which one a dump sees is timing.
+            if let Some(Value::Array(states)) = map.get_mut("state") {
+                for st in states.iter_mut() {
+                    if matches!(
+                        st.as_str(),
+                        Some("INCOMPLETE" | "FAILED" | "STALE" | "DELAY" | "PROBE" | "REACHABLE")
+                    ) {
+                        *st = Value::from("dynamic");
+                    }
+                }
+            }
             for (k, val) in map.iter_mut() {
                 // A lifetime counts down while the other rows run: finite or forever.
                 if k.ends_with("life_time") && val.as_u64() != Some(u32::MAX as u64) {
