@@ -1,6 +1,7 @@
 //! Errors: each points at its statement, names what failed, and gives the kernel's words.
 
-use crate::lab::Lab;
+use crate::lab::{Lab, VSH};
+use std::process::Command;
 
 #[test]
 fn syntax_error_exit_2_with_line_and_expectation() {
@@ -175,4 +176,42 @@ fn check_touches_nothing_and_reports_every_problem() {
         .flag("--check")
         .run()
         .success();
+}
+
+#[test]
+fn ping_options_are_checked_by_the_same_resolver_before_and_during_the_run() {
+    // `--check` runs the evaluator's own resolver on what it can know: each bad option is
+    // named at its word, and an option given by a variable is left for the run.
+    for (line, said) in [
+        ("ping -c abc 127.0.0.1", "\"abc\""),
+        ("ping -c 0 127.0.0.1", "a packet count (1 or more)"),
+        ("ping -s 70000 127.0.0.1", "at most 65507 bytes"),
+        ("ping -W soon 127.0.0.1", "a number of seconds"),
+        ("ping -I a/b 127.0.0.1", "a/b"),
+    ] {
+        let checked = Command::new(VSH)
+            .args(["--check", "-c", line])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&checked.stderr);
+        assert_eq!(checked.status.code(), Some(1), "{line}: {stderr}");
+        assert!(stderr.contains(said), "{line}: {stderr}");
+        let ran = Command::new(VSH)
+            .args(["--isolated", "-c", line])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let run_stderr = String::from_utf8_lossy(&ran.stderr);
+        assert!(run_stderr.contains(said), "{line} when run: {run_stderr}");
+    }
+    let fine = Command::new(VSH)
+        .args([
+            "--check",
+            "-c",
+            "let n = 2; ping -c $n -s 100 -W 0.5 127.0.0.1",
+        ])
+        .output()
+        .unwrap();
+    assert!(fine.status.success(), "{fine:?}");
 }

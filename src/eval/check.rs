@@ -180,6 +180,10 @@ impl Checker {
                 opts.iter()
                     .flat_map(|o| &o.value)
                     .for_each(|w| self.word(w));
+                // The evaluator's own resolver, on the words known before the run.
+                if let Err(e) = super::ping::resolve_options(opts, &mut |w| Ok(w.literal())) {
+                    self.problems.push(e);
+                }
                 self.word(dest);
                 if let Some(text) = dest.literal() {
                     if text.parse::<std::net::IpAddr>().is_err() {

@@ -20,7 +20,7 @@ const LINGER: Duration = Duration::from_secs(10);
 const MAX_SIZE: usize = 65507;
 
 /// The options of one `ping`, with iputils' defaults.
-struct PingOptions {
+pub(super) struct PingOptions {
     count: Option<u64>,
     interval: Duration,
     /// -W: how long to wait for replies after the last echo.
@@ -136,71 +136,97 @@ impl Evaluator {
     }
 
     fn ping_options(&self, opts: &[PingOpt]) -> Result<PingOptions> {
-        let mut o = PingOptions {
-            count: None,
-            interval: Duration::from_secs(1),
-            timeout: None,
-            deadline: None,
-            size: 56,
-            dev: None,
-            source: None,
-            quiet: false,
-        };
-        for opt in opts {
-            let Some(w) = &opt.value else {
-                o.quiet = true;
-                continue;
-            };
-            match opt.flag.as_str() {
-                "-c" => o.count = Some(self.positive(w, "a packet count (1 or more)")?),
-                "-i" => o.interval = self.seconds(w)?,
-                "-W" => o.timeout = Some(self.seconds(w)?),
-                "-w" => o.deadline = Some(self.seconds(w)?),
-                "-s" => {
-                    let size: usize = self.number(w, "a payload size in bytes")?;
-                    if size > MAX_SIZE {
-                        return Err(RunError::BadValue {
-                            text: size.to_string(),
-                            expected: "a payload size of at most 65507 bytes",
-                            span: w.span,
-                        });
-                    }
-                    o.size = size;
-                }
-                // As iputils: an address is a source to send from, anything else a device.
-                _ => match self.word(w)?.parse::<IpAddr>() {
-                    Ok(addr) => o.source = Some((addr, w.span)),
-                    Err(_) => o.dev = Some(self.ifname(w)?),
-                },
-            }
-        }
-        Ok(o)
-    }
-
-    fn positive(&self, w: &Word, expected: &'static str) -> Result<u64> {
-        let n: u64 = self.number(w, expected)?;
-        if n == 0 {
-            return Err(RunError::BadValue {
-                text: n.to_string(),
-                expected,
-                span: w.span,
-            });
-        }
-        Ok(n)
+        resolve_options(opts, &mut |w| self.word(w).map(Some))
     }
 
     /// Seconds as iputils takes them: `1`, `0.2`, `0`.
     pub(super) fn seconds(&self, w: &Word) -> Result<Duration> {
-        let text = self.word(w)?;
-        text.parse::<f64>()
-            .ok()
-            .and_then(|s| Duration::try_from_secs_f64(s).ok())
-            .ok_or(RunError::BadValue {
-                text,
-                expected: "a number of seconds (e.g. 1 or 0.2)",
+        seconds(self.word(w)?, w.span)
+    }
+}
+
+/// Ping's options from their words, iputils' defaults for the rest: the one resolver the
+/// evaluator runs and `--check` runs on what it can know before the run. `text` gives a word's
+/// text, or `None` when it is not known yet (a variable, for `--check`): then that option
+/// keeps its default.
+pub(super) fn resolve_options(
+    opts: &[PingOpt],
+    text: &mut dyn FnMut(&Word) -> Result<Option<String>>,
+) -> Result<PingOptions> {
+    let mut o = PingOptions {
+        count: None,
+        interval: Duration::from_secs(1),
+        timeout: None,
+        deadline: None,
+        size: 56,
+        dev: None,
+        source: None,
+        quiet: false,
+    };
+    for opt in opts {
+        let Some(w) = &opt.value else {
+            o.quiet = true;
+            continue;
+        };
+        let Some(value) = text(w)? else { continue };
+        let number = |expected: &'static str| {
+            value.parse::<u64>().map_err(|_| RunError::BadValue {
+                text: value.clone(),
+                expected,
                 span: w.span,
             })
+        };
+        match opt.flag.as_str() {
+            "-c" => {
+                const EXPECTED: &str = "a packet count (1 or more)";
+                match number(EXPECTED)? {
+                    0 => {
+                        return Err(RunError::BadValue {
+                            text: value,
+                            expected: EXPECTED,
+                            span: w.span,
+                        })
+                    }
+                    n => o.count = Some(n),
+                }
+            }
+            "-i" => o.interval = seconds(value, w.span)?,
+            "-W" => o.timeout = Some(seconds(value, w.span)?),
+            "-w" => o.deadline = Some(seconds(value, w.span)?),
+            "-s" => {
+                let size = number("a payload size in bytes")?;
+                o.size = usize::try_from(size)
+                    .ok()
+                    .filter(|s| *s <= MAX_SIZE)
+                    .ok_or(RunError::BadValue {
+                        text: size.to_string(),
+                        expected: "a payload size of at most 65507 bytes",
+                        span: w.span,
+                    })?;
+            }
+            // As iputils: an address is a source to send from, anything else a device.
+            _ => match value.parse::<IpAddr>() {
+                Ok(addr) => o.source = Some((addr, w.span)),
+                Err(_) => {
+                    super::words::check_ifname(&value, w.span)?;
+                    o.dev = Some(value);
+                }
+            },
+        }
     }
+    Ok(o)
+}
+
+/// Seconds as iputils takes them: `1`, `0.2`, `0`.
+fn seconds(text: String, span: Span) -> Result<Duration> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or(RunError::BadValue {
+            text,
+            expected: "a number of seconds (e.g. 1 or 0.2)",
+            span,
+        })
 }
 
 fn parse_addr(text: &str, span: Span) -> Result<IpAddr> {
