@@ -8,14 +8,18 @@ use std::process::Command;
 
 /// The REPL on a pseudo-terminal in a throwaway sandbox; `line` typed after the prompt.
 fn repl_exits_on(line: &str) -> rexpect::process::WaitStatus {
+    // Its own history file: REPLs of other tests run at the same time.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let state = std::env::temp_dir().join(format!(
+        "vsh-first-hour-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
     let mut cmd = Command::new("unshare");
     cmd.args(["--net", "--mount", "--propagation", "private", "sh", "-c"])
         .arg("mount -t tmpfs vsh-repl /run && exec \"$VSH\"")
         .env("VSH", VSH)
-        .env(
-            "XDG_STATE_HOME",
-            std::env::temp_dir().join("vsh-first-hour"),
-        )
+        .env("XDG_STATE_HOME", &state)
         .env("TERM", "xterm")
         .env("NO_COLOR", "1");
     let options = Options::new()
@@ -28,7 +32,9 @@ fn repl_exits_on(line: &str) -> rexpect::process::WaitStatus {
     p.exp_string("vsh> ").unwrap();
     p.send_line(line).unwrap();
     p.exp_eof().unwrap();
-    p.process().wait().unwrap()
+    let status = p.process().wait().unwrap();
+    let _ = std::fs::remove_dir_all(&state);
+    status
 }
 
 #[test]

@@ -153,53 +153,8 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
                 value: parse_word(next(&mut inner)),
             }
         }
-        Rule::for_stmt => {
-            let var = parse_ident(next(&mut inner));
-            let mut words = Vec::new();
-            let mut range = None;
-            let mut body = None;
-            for p in inner {
-                match p.as_rule() {
-                    Rule::range => {
-                        let mut parts = p.into_inner();
-                        let from = parse_word_parts(next(&mut parts));
-                        let to = parse_word_parts(next(&mut parts));
-                        range = Some(ForItems::Range { from, to });
-                    }
-                    Rule::word => words.push(parse_word(p)),
-                    Rule::block => body = Some(parse_block(p)),
-                    r => unreachable_rule(r),
-                }
-            }
-            StmtKind::For {
-                var,
-                items: range.unwrap_or(ForItems::List(words)),
-                body: body.unwrap_or_else(|| Block {
-                    stmts: vec![],
-                    span: sp,
-                }),
-            }
-        }
-        Rule::if_stmt => {
-            let cond = parse_cond(next(&mut inner));
-            let then = parse_block(next(&mut inner));
-            let otherwise = inner.next().map(|p| match p.as_rule() {
-                Rule::block => parse_block(p),
-                // `else if` is an else block holding one if statement.
-                _ => {
-                    let s = parse_stmt(p);
-                    Block {
-                        span: s.span,
-                        stmts: vec![s],
-                    }
-                }
-            });
-            StmtKind::If {
-                cond,
-                then,
-                otherwise,
-            }
-        }
+        Rule::for_stmt => parse_for(inner, sp),
+        Rule::if_stmt => parse_if(inner),
         Rule::netns_block => StmtKind::NetnsBlock {
             ns: parse_word(next(&mut inner)),
             body: parse_block(next(&mut inner)),
@@ -210,19 +165,7 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::set_stmt => StmtKind::Set(inner.flat_map(parse_set_opt).collect()),
         Rule::help_cmd => StmtKind::Help(inner.next().map(parse_word)),
         Rule::root_block => StmtKind::RootBlock(parse_block(next(&mut inner))),
-        Rule::ip_cmd => {
-            let first = next(&mut inner);
-            if first.as_rule() == Rule::ip_netns {
-                let ns = parse_word(last_word(first));
-                let cmd = parse_stmt(next(&mut inner));
-                StmtKind::InNetns {
-                    ns,
-                    cmd: Box::new(cmd),
-                }
-            } else {
-                parse_stmt(first).kind
-            }
-        }
+        Rule::ip_cmd => parse_ip_cmd(inner),
         Rule::netns_cmd => parse_stmt(next(&mut inner)).kind,
         Rule::netns_add => StmtKind::Netns(NetnsCmd::Add(parse_word(next(&mut inner)))),
         Rule::netns_del => StmtKind::Netns(NetnsCmd::Del(parse_word(next(&mut inner)))),
@@ -240,71 +183,14 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         }),
         Rule::netns_identify => StmtKind::Netns(NetnsCmd::Identify(inner.next().map(parse_word))),
         Rule::netns_pids => StmtKind::Netns(NetnsCmd::Pids(parse_word(next(&mut inner)))),
-        Rule::ping_cmd => {
-            let mut opts = Vec::new();
-            let mut dest = None;
-            for p in inner {
-                match p.as_rule() {
-                    Rule::word => dest = Some(parse_word(p)),
-                    _ => opts.push(parse_ping_opt(p)),
-                }
-            }
-            StmtKind::Ping {
-                opts,
-                dest: dest.unwrap_or_else(|| unreachable_rule(Rule::ping_cmd)),
-            }
-        }
-        Rule::ping_block => {
-            let (mut opts, mut items) = (Vec::new(), Vec::new());
-            for p in inner {
-                match p.as_rule() {
-                    Rule::ping_body => items = parse_ping_body(p),
-                    _ => opts.push(parse_ping_opt(p)),
-                }
-            }
-            StmtKind::PingBlock { opts, items }
-        }
-        Rule::capture_cmd => {
-            let (mut count, mut file, mut dev, mut body) = (None, None, None, None);
-            for p in inner {
-                match p.as_rule() {
-                    Rule::capture_flag => {
-                        let mut kv = p.into_inner();
-                        let key = next(&mut kv).as_str().to_string();
-                        let value = parse_word(next(&mut kv));
-                        if key == "-c" {
-                            count = Some(value);
-                        } else {
-                            file = Some(value);
-                        }
-                    }
-                    Rule::word => dev = Some(parse_word(p)),
-                    Rule::block => body = Some(parse_block(p)),
-                    r => unreachable_rule(r),
-                }
-            }
-            StmtKind::Capture {
-                count,
-                file,
-                dev: dev.unwrap_or_else(|| unreachable_rule(Rule::capture_cmd)),
-                body: body.unwrap_or_else(|| unreachable_rule(Rule::capture_cmd)),
-            }
-        }
+        Rule::ping_cmd => parse_ping_cmd(inner),
+        Rule::ping_block => parse_ping_block(inner),
+        Rule::capture_cmd => parse_capture(inner),
         Rule::spawn_cmd => {
             let (ns, argv) = parse_program(inner);
             StmtKind::Spawn { ns, argv }
         }
-        Rule::kill_cmd => {
-            let mut signal = None;
-            let mut pids = Vec::new();
-            for p in inner {
-                match p.as_rule() {
-                    Rule::kill_signal => signal = Some((p.as_str()[1..].to_string(), span(&p))),
-                    _ => pids.push(parse_word(p)),
-                }
-            }
-            StmtKind::Kill { signal, pids }
-        }
+        Rule::kill_cmd => parse_kill(inner),
         Rule::wait_cmd => StmtKind::Wait {
             pids: inner.map(parse_word).collect(),
         },
@@ -355,22 +241,7 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::peer_cmd => StmtKind::Peer(parse_word(next(&mut inner))),
         Rule::stats_cmd => StmtKind::Stats(parse_word(next(&mut inner))),
         Rule::graph_cmd => StmtKind::Graph(parse_graph(inner)),
-        Rule::trace_cmd => {
-            let (mut file, mut devs, mut body) = (None, Vec::new(), None);
-            for p in inner {
-                match p.as_rule() {
-                    Rule::trace_flag => file = p.into_inner().nth(1).map(parse_word),
-                    Rule::word => devs.push(parse_word(p)),
-                    Rule::block => body = Some(parse_block(p)),
-                    r => unreachable_rule(r),
-                }
-            }
-            StmtKind::Trace {
-                file,
-                devs,
-                body: body.unwrap_or_else(|| unreachable_rule(Rule::trace_cmd)),
-            }
-        }
+        Rule::trace_cmd => parse_trace(inner),
         r => unreachable_rule(r),
     };
     Stmt { kind, span: sp }
@@ -441,4 +312,149 @@ pub(super) fn next<T>(it: &mut impl Iterator<Item = T>) -> T {
 
 fn unreachable_rule(rule: Rule) -> ! {
     unreachable!("the grammar does not produce {rule:?} here")
+}
+
+fn parse_for<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>, sp: Span) -> StmtKind {
+    let var = parse_ident(next(&mut inner));
+    let mut words = Vec::new();
+    let mut range = None;
+    let mut body = None;
+    for p in inner {
+        match p.as_rule() {
+            Rule::range => {
+                let mut parts = p.into_inner();
+                let from = parse_word_parts(next(&mut parts));
+                let to = parse_word_parts(next(&mut parts));
+                range = Some(ForItems::Range { from, to });
+            }
+            Rule::word => words.push(parse_word(p)),
+            Rule::block => body = Some(parse_block(p)),
+            r => unreachable_rule(r),
+        }
+    }
+    StmtKind::For {
+        var,
+        items: range.unwrap_or(ForItems::List(words)),
+        body: body.unwrap_or_else(|| Block {
+            stmts: vec![],
+            span: sp,
+        }),
+    }
+}
+
+fn parse_if<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+    let cond = parse_cond(next(&mut inner));
+    let then = parse_block(next(&mut inner));
+    let otherwise = inner.next().map(|p| match p.as_rule() {
+        Rule::block => parse_block(p),
+        // `else if` is an else block holding one if statement.
+        _ => {
+            let s = parse_stmt(p);
+            Block {
+                span: s.span,
+                stmts: vec![s],
+            }
+        }
+    });
+    StmtKind::If {
+        cond,
+        then,
+        otherwise,
+    }
+}
+
+fn parse_ip_cmd<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+    let first = next(&mut inner);
+    if first.as_rule() == Rule::ip_netns {
+        let ns = parse_word(last_word(first));
+        let cmd = parse_stmt(next(&mut inner));
+        StmtKind::InNetns {
+            ns,
+            cmd: Box::new(cmd),
+        }
+    } else {
+        parse_stmt(first).kind
+    }
+}
+
+fn parse_ping_cmd<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+    let mut opts = Vec::new();
+    let mut dest = None;
+    for p in inner {
+        match p.as_rule() {
+            Rule::word => dest = Some(parse_word(p)),
+            _ => opts.push(parse_ping_opt(p)),
+        }
+    }
+    StmtKind::Ping {
+        opts,
+        dest: dest.unwrap_or_else(|| unreachable_rule(Rule::ping_cmd)),
+    }
+}
+
+fn parse_ping_block<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+    let (mut opts, mut items) = (Vec::new(), Vec::new());
+    for p in inner {
+        match p.as_rule() {
+            Rule::ping_body => items = parse_ping_body(p),
+            _ => opts.push(parse_ping_opt(p)),
+        }
+    }
+    StmtKind::PingBlock { opts, items }
+}
+
+fn parse_capture<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+    let (mut count, mut file, mut dev, mut body) = (None, None, None, None);
+    for p in inner {
+        match p.as_rule() {
+            Rule::capture_flag => {
+                let mut kv = p.into_inner();
+                let key = next(&mut kv).as_str().to_string();
+                let value = parse_word(next(&mut kv));
+                if key == "-c" {
+                    count = Some(value);
+                } else {
+                    file = Some(value);
+                }
+            }
+            Rule::word => dev = Some(parse_word(p)),
+            Rule::block => body = Some(parse_block(p)),
+            r => unreachable_rule(r),
+        }
+    }
+    StmtKind::Capture {
+        count,
+        file,
+        dev: dev.unwrap_or_else(|| unreachable_rule(Rule::capture_cmd)),
+        body: body.unwrap_or_else(|| unreachable_rule(Rule::capture_cmd)),
+    }
+}
+
+fn parse_kill<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+    let mut signal = None;
+    let mut pids = Vec::new();
+    for p in inner {
+        match p.as_rule() {
+            Rule::kill_signal => signal = Some((p.as_str()[1..].to_string(), span(&p))),
+            _ => pids.push(parse_word(p)),
+        }
+    }
+    StmtKind::Kill { signal, pids }
+}
+
+fn parse_trace<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+    let (mut file, mut devs, mut body) = (None, Vec::new(), None);
+    for p in inner {
+        match p.as_rule() {
+            Rule::trace_flag => file = p.into_inner().nth(1).map(parse_word),
+            Rule::word => devs.push(parse_word(p)),
+            Rule::block => body = Some(parse_block(p)),
+            r => unreachable_rule(r),
+        }
+    }
+    StmtKind::Trace {
+        file,
+        devs,
+        body: body.unwrap_or_else(|| unreachable_rule(Rule::trace_cmd)),
+    }
 }
