@@ -7,16 +7,12 @@ use std::process::Command;
 
 /// `vsh` with no script, on a terminal, in a throwaway network + mount namespace.
 fn repl() -> PtySession {
-    let state = std::env::temp_dir().join(format!(
-        "vsh-repl-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
     let mut cmd = Command::new("unshare");
     cmd.args(["--net", "--mount", "--propagation", "private", "sh", "-c"])
         .arg("mount -t tmpfs vsh-repl /run && mount -t sysfs sysfs /sys && exec \"$VSH\"")
         .env("VSH", VSH)
-        .env("XDG_STATE_HOME", &state)
+        // The history file lives in the sandbox's own /run, and goes with it.
+        .env("XDG_STATE_HOME", "/run/vsh-state")
         .env("TERM", "xterm")
         .env("NO_COLOR", "1");
     let options = Options::new()
