@@ -314,6 +314,14 @@ fn unreachable_rule(rule: Rule) -> ! {
     unreachable!("the grammar does not produce {rule:?} here")
 }
 
+/// `FROM..TO` of a `for`, in a statement or a ping block.
+pub(super) fn parse_range(pair: Pair<Rule>) -> ForItems {
+    let mut parts = pair.into_inner();
+    let from = parse_word_parts(next(&mut parts));
+    let to = parse_word_parts(next(&mut parts));
+    ForItems::Range { from, to }
+}
+
 fn parse_for<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>, sp: Span) -> StmtKind {
     let var = parse_ident(next(&mut inner));
     let mut words = Vec::new();
@@ -321,12 +329,7 @@ fn parse_for<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>, sp: Span) -> S
     let mut body = None;
     for p in inner {
         match p.as_rule() {
-            Rule::range => {
-                let mut parts = p.into_inner();
-                let from = parse_word_parts(next(&mut parts));
-                let to = parse_word_parts(next(&mut parts));
-                range = Some(ForItems::Range { from, to });
-            }
+            Rule::range => range = Some(parse_range(p)),
             Rule::word => words.push(parse_word(p)),
             Rule::block => body = Some(parse_block(p)),
             r => unreachable_rule(r),

@@ -336,12 +336,7 @@ pub(super) fn parse_ping_item(pair: Pair<Rule>) -> PingItem {
             let (mut words, mut range, mut body) = (Vec::new(), None, Vec::new());
             for p in inner {
                 match p.as_rule() {
-                    Rule::range => {
-                        let mut parts = p.into_inner();
-                        let from = parse_word_parts(next(&mut parts));
-                        let to = parse_word_parts(next(&mut parts));
-                        range = Some(ForItems::Range { from, to });
-                    }
+                    Rule::range => range = Some(parse_range(p)),
                     Rule::word => words.push(parse_word(p)),
                     Rule::ping_body => body = parse_ping_body(p),
                     r => unreachable_rule(r),
