@@ -2,39 +2,17 @@
 //! and failures that say what to do.
 
 use crate::lab::{Lab, VSH};
-use rexpect::reader::Options;
-use rexpect::session::spawn_with_options;
 use std::process::Command;
 
 /// The REPL on a pseudo-terminal in a throwaway sandbox; `line` typed after the prompt.
 fn repl_exits_on(line: &str) -> rexpect::process::WaitStatus {
-    // Its own history file: REPLs of other tests run at the same time.
-    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let state = std::env::temp_dir().join(format!(
-        "vsh-first-hour-{}-{}",
-        std::process::id(),
-        RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-    ));
-    let mut cmd = Command::new("unshare");
-    cmd.args(["--net", "--mount", "--propagation", "private", "sh", "-c"])
-        .arg("mount -t tmpfs vsh-repl /run && exec \"$VSH\"")
-        .env("VSH", VSH)
-        .env("XDG_STATE_HOME", &state)
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1");
-    let options = Options::new()
-        .timeout_ms(Some(15_000))
-        .strip_ansi_escape_codes(true);
-    let mut p = spawn_with_options(cmd, options).expect("vsh starts on a pty");
-    p.exp_string("vsh> ").unwrap();
+    let mut p = crate::repl::repl();
     p.send_line("netns add red; echo made").unwrap();
     p.exp_string("made").unwrap();
     p.exp_string("vsh> ").unwrap();
     p.send_line(line).unwrap();
     p.exp_eof().unwrap();
-    let status = p.process().wait().unwrap();
-    let _ = std::fs::remove_dir_all(&state);
-    status
+    p.process().wait().unwrap()
 }
 
 #[test]
@@ -191,11 +169,8 @@ fn exit_leaves_the_repl_in_a_terminal() {
             String::from_utf8_lossy(&out.stdout).to_string(),
         )
     };
-    let state = std::env::temp_dir().join(format!("vsh-tmux-{}", std::process::id()));
-    let start = format!(
-        "env XDG_STATE_HOME={} NO_COLOR=1 {VSH} --isolated",
-        state.display()
-    );
+    // The history file in the sandbox's own /run, gone with it.
+    let start = format!("env XDG_STATE_HOME=/run/vsh-state NO_COLOR=1 {VSH} --isolated");
     assert!(
         tmux(&[
             "new-session",
@@ -241,5 +216,4 @@ fn exit_leaves_the_repl_in_a_terminal() {
         panic!("exit did not leave the REPL:\n{screen}");
     }
     tmux(&["kill-server"]);
-    let _ = std::fs::remove_dir_all(&state);
 }

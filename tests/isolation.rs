@@ -2,8 +2,6 @@
 //! script that deletes its namespaces can run again straight away.
 
 use crate::lab::{Lab, VSH};
-use rexpect::reader::Options;
-use rexpect::session::spawn_with_options;
 use std::process::Command;
 
 /// The pids of the host's processes whose command line is exactly `cmdline`.
@@ -128,17 +126,9 @@ fn section<'a>(out: &'a str, begin: &str, end: &str) -> Vec<&'a str> {
 
 #[test]
 fn the_isolated_repl_has_its_own_processes() {
-    let state = std::env::temp_dir().join(format!("vsh-iso-repl-{}", std::process::id()));
     let mut cmd = Command::new(VSH);
-    cmd.arg("--isolated")
-        .env("XDG_STATE_HOME", &state)
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1");
-    let options = Options::new()
-        .timeout_ms(Some(15_000))
-        .strip_ansi_escape_codes(true);
-    let mut p = spawn_with_options(cmd, options).expect("vsh starts on a pty");
-    p.exp_string("vsh> ").unwrap();
+    cmd.arg("--isolated");
+    let mut p = crate::repl::on_pty(cmd);
     p.send_line("spawn sleep 301736; echo spawned-${7 * 6}")
         .unwrap();
     p.exp_string("spawned-42").unwrap();
@@ -151,7 +141,6 @@ fn the_isolated_repl_has_its_own_processes() {
     p.exp_eof().unwrap();
     let left = left_after_a_while(&["sleep 301736"]);
     kill_all(&left);
-    let _ = std::fs::remove_dir_all(&state);
     assert!(left.is_empty(), "left on the host: {left:?}");
 }
 

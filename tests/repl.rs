@@ -6,13 +6,18 @@ use rexpect::session::{spawn_with_options, PtySession};
 use std::process::Command;
 
 /// `vsh` with no script, on a terminal, in a throwaway network + mount namespace.
-fn repl() -> PtySession {
+pub fn repl() -> PtySession {
     let mut cmd = Command::new("unshare");
     cmd.args(["--net", "--mount", "--propagation", "private", "sh", "-c"])
         .arg("mount -t tmpfs vsh-repl /run && mount -t sysfs sysfs /sys && exec \"$VSH\"")
-        .env("VSH", VSH)
-        // The history file lives in the sandbox's own /run, and goes with it.
-        .env("XDG_STATE_HOME", "/run/vsh-state")
+        .env("VSH", VSH);
+    on_pty(cmd)
+}
+
+/// `cmd` (a vsh REPL) on a pseudo-terminal, once its first prompt is there. Its history
+/// file lives in the sandbox's own /run, and goes with it.
+pub fn on_pty(mut cmd: Command) -> PtySession {
+    cmd.env("XDG_STATE_HOME", "/run/vsh-state")
         .env("TERM", "xterm")
         .env("NO_COLOR", "1");
     let options = Options::new()
