@@ -162,7 +162,7 @@ impl Evaluator {
         else {
             return Ok(vec![]);
         };
-        let mut entries = self.lost_with(link, span)?;
+        let mut entries = self.routes_of(&link.at, span)?;
         entries.push(Entry::Attrs {
             link: link.clone(),
             before: Attrs {
