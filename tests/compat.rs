@@ -18,6 +18,9 @@ pub struct Row {
     pub line: &'static str,
     /// Also compare what the line prints, byte for byte.
     pub show: bool,
+    /// vsh performs the line itself (journaled, undone): `--check` must not say that it runs
+    /// the real `ip` or `bridge`.
+    pub native: bool,
 }
 
 /// What the line does, compared only by its state.
@@ -26,6 +29,7 @@ pub const fn row(setup: &'static str, line: &'static str) -> Row {
         setup,
         line,
         show: false,
+        native: false,
     }
 }
 
@@ -35,7 +39,38 @@ pub const fn show(setup: &'static str, line: &'static str) -> Row {
         setup,
         line,
         show: true,
+        native: false,
     }
+}
+
+/// A line vsh performs itself, compared by its state.
+pub const fn native(setup: &'static str, line: &'static str) -> Row {
+    Row {
+        native: true,
+        ..row(setup, line)
+    }
+}
+
+/// A show command vsh prints itself, compared byte for byte.
+pub const fn native_show(setup: &'static str, line: &'static str) -> Row {
+    Row {
+        native: true,
+        ..show(setup, line)
+    }
+}
+
+/// The lines of native rows that vsh would hand to the real program instead.
+fn not_native(rows: &[Row]) -> Vec<String> {
+    rows.iter()
+        .filter(|r| r.native)
+        .filter_map(|r| {
+            let program = vsh::syntax::parse(r.line)
+                .unwrap_or_else(|e| panic!("native row {:?} does not parse: {e:?}", r.line));
+            let (_, notes) = vsh::eval::check::check_with_notes(&program);
+            (!notes.is_empty())
+                .then(|| format!("{:?} runs the real `{}`", r.line, notes[0].program))
+        })
+        .collect()
 }
 
 /// What one side saw: per row, its exit status and output; per namespace, its state.
@@ -235,6 +270,11 @@ fn clean(v: &mut Value, mac: &Regex, fe80: &Regex) {
 
 /// Runs every row on both sides and fails with every row that differs.
 pub fn compare(rows: &[Row]) {
+    let programs = not_native(rows);
+    assert!(
+        programs.is_empty(),
+        "rows marked native are not: {programs:#?}"
+    );
     // The twin sandboxes run side by side.
     let (vsh, ip) = std::thread::scope(|s| {
         let vsh = s.spawn(|| Lab::new("").shell(&script(rows, "\"$VSH\"")).run());

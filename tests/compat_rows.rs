@@ -1,7 +1,7 @@
 //! The rows of the iproute2 compatibility table (see compat.rs): lines as scripts and
 //! tutorials write them, each run by vsh and by the real `ip` on the same setup.
 
-use crate::compat::{compare, row, show, Row};
+use crate::compat::{compare, native, native_show, row, show, Row};
 use crate::lab::Lab;
 
 const DUMMY: &str = "ip link add d0 type ifb";
@@ -21,41 +21,41 @@ const ADDRS: &str = "ip link add d0 type ifb\nip link set d0 up\n\
 /// Abbreviations: iproute2 takes any prefix of an object, command or option, matched in
 /// its own order.
 const ABBREVIATIONS: &[Row] = &[
-    show(ADDRS, "ip a"),
-    show(ADDRS, "ip a s"),
-    show(ADDRS, "ip a s dev d0"),
-    show(ADDRS, "ip ad sh d0"),
-    show(ADDRS, "ip addr ls"),
-    show(ADDRS, "ip addr lst dev d0"),
-    show(DUMMY, "ip l"),
-    show(DUMMY, "ip li"),
-    show(DUMMY, "ip lin sh"),
-    show(DUMMY, "ip link l d0"),
-    show(ADDRS, "ip r"),
-    show(ADDRS, "ip ro"),
-    show(ADDRS, "ip rou s"),
-    show(ADDRS, "ip -6 r"),
+    native_show(ADDRS, "ip a"),
+    native_show(ADDRS, "ip a s"),
+    native_show(ADDRS, "ip a s dev d0"),
+    native_show(ADDRS, "ip ad sh d0"),
+    native_show(ADDRS, "ip addr ls"),
+    native_show(ADDRS, "ip addr lst dev d0"),
+    native_show(DUMMY, "ip l"),
+    native_show(DUMMY, "ip li"),
+    native_show(DUMMY, "ip lin sh"),
+    native_show(DUMMY, "ip link l d0"),
+    native_show(ADDRS, "ip r"),
+    native_show(ADDRS, "ip ro"),
+    native_show(ADDRS, "ip rou s"),
+    native_show(ADDRS, "ip -6 r"),
     show(ADDRS, "ip r -6 show"),
-    row(DUMMY, "ip l s d0 up"),
-    row(DUMMY, "ip li set d0 up"),
-    row(DUMMY, "ip li se dev d0 mtu 1400"),
-    row(DUMMY, "ip l d d0"),
-    row(DUMMY, "ip link de dev d0"),
-    row("", "ip l a d1 type ifb"),
-    row("", "ip li add name d1 type ifb"),
-    row(DUMMY, "ip a a 10.9.0.1/24 dev d0"),
-    row(ADDRS, "ip a d 10.1.1.1/24 dev d0"),
-    row(ADDRS, "ip addr del 10.1.1.1/24 dev d0"),
-    row(ADDRS, "ip r a 10.2.0.0/16 via 10.1.1.2"),
-    row(ADDRS, "ip ro add 10.3.0.0/16 dev d0 metric 7"),
-    row(ADDRS, "ip r add default via 10.1.1.254\nip r d default"),
+    native(DUMMY, "ip l s d0 up"),
+    native(DUMMY, "ip li set d0 up"),
+    native(DUMMY, "ip li se dev d0 mtu 1400"),
+    native(DUMMY, "ip l d d0"),
+    native(DUMMY, "ip link de dev d0"),
+    native("", "ip l a d1 type ifb"),
+    native("", "ip li add name d1 type ifb"),
+    native(DUMMY, "ip a a 10.9.0.1/24 dev d0"),
+    native(ADDRS, "ip a d 10.1.1.1/24 dev d0"),
+    native(ADDRS, "ip addr del 10.1.1.1/24 dev d0"),
+    native(ADDRS, "ip r a 10.2.0.0/16 via 10.1.1.2"),
+    native(ADDRS, "ip ro add 10.3.0.0/16 dev d0 metric 7"),
+    native(ADDRS, "ip r add default via 10.1.1.254\nip r d default"),
     row("", "ip net a blue"),
     row("", "ip netns add blue\nip netn del blue"),
     show("", "ip netns add green\nip net"),
-    show(NX1, "ip -net nx1 link"),
-    show(NX2, "ip -n nx2 l"),
-    show(NX3, "ip --netns nx3 link show d0"),
-    row(NX4, "ip -n nx4 addr add 10.1.1.1/24 dev d0"),
+    native_show(NX1, "ip -net nx1 link"),
+    native_show(NX2, "ip -n nx2 l"),
+    native_show(NX3, "ip --netns nx3 link show d0"),
+    native(NX4, "ip -n nx4 addr add 10.1.1.1/24 dev d0"),
     show(ADDRS, "ip -br a"),
     show(ADDRS, "ip -br l"),
     show(ADDRS, "ip -br -c=never addr"),
@@ -118,18 +118,18 @@ const PROGRAM: &[Row] = &[
         "ip route add 10.13.0.0/16 via 10.1.1.3\nip route flush 10.13.0.0/16",
     ),
     show(ADDRS, "ip route get 10.1.1.7"),
-    row(ADDRS, "ip route add 2001:db8:5::/48 via inet6 2001:db8::2"),
-    row(ADDRS, "ip addr flush dev d0"),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 brd + dev d0"),
-    row(
+    native(ADDRS, "ip route add 2001:db8:5::/48 via inet6 2001:db8::2"),
+    native(ADDRS, "ip addr flush dev d0"),
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 brd + dev d0"),
+    native(
         DUMMY_UP,
         "ip addr add 10.1.1.2/24 broadcast 10.1.1.255 dev d0",
     ),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label d0:1"),
-    row(DUMMY_UP, "ip addr add 2001:db8::5/64 dev d0 nodad"),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope link"),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 noprefixroute"),
-    row(
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label d0:1"),
+    native(DUMMY_UP, "ip addr add 2001:db8::5/64 dev d0 nodad"),
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope link"),
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 noprefixroute"),
+    native(
         DUMMY_UP,
         "ip addr add 10.1.1.2/24 dev d0 valid_lft 100 preferred_lft 50",
     ),
@@ -150,53 +150,53 @@ const PROGRAM: &[Row] = &[
         "ip link add br0 type bridge",
         "ip link set dev br0 type bridge stp_state 1",
     ),
-    row(DUMMY, "ip link del name d0"),
+    native(DUMMY, "ip link del name d0"),
 ];
 
 /// `addr add` with iproute2's options, and `addr show` selectors: vsh's own.
 const ADDR_OPTIONS: &[Row] = &[
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0"),
-    row(DUMMY_UP, "ip addr add dev d0 10.1.1.2/24"),
-    row(DUMMY_UP, "ip addr add dev d0 local 10.1.1.2/24"),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 brd + dev d0"),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 brd - dev d0"),
-    row(
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0"),
+    native(DUMMY_UP, "ip addr add dev d0 10.1.1.2/24"),
+    native(DUMMY_UP, "ip addr add dev d0 local 10.1.1.2/24"),
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 brd + dev d0"),
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 brd - dev d0"),
+    native(
         DUMMY_UP,
         "ip addr add 10.1.1.2/24 broadcast 10.1.1.255 dev d0",
     ),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/30 brd + dev d0"),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/31 brd + dev d0"),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label d0:1"),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label eth0"),
-    row(DUMMY_UP, "ip addr add 2001:db8::5/64 dev d0 nodad"),
+    native(DUMMY_UP, "ip addr add 10.1.1.2/30 brd + dev d0"),
+    native(DUMMY_UP, "ip addr add 10.1.1.2/31 brd + dev d0"),
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label d0:1"),
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 label eth0"),
+    native(DUMMY_UP, "ip addr add 2001:db8::5/64 dev d0 nodad"),
     row(DUMMY_UP, "ip -6 addr add 2001:db8::5/64 dev d0 nodad"),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope link"),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope host"),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 noprefixroute"),
-    row(
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope link"),
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 scope host"),
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 noprefixroute"),
+    native(
         DUMMY_UP,
         "ip addr add 2001:db8::7/64 dev d0 nodad noprefixroute",
     ),
-    row(
+    native(
         DUMMY_UP,
         "ip addr add 10.1.1.2/24 dev d0 valid_lft 100 preferred_lft 50",
     ),
-    row(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 valid_lft 100"),
-    row(
+    native(DUMMY_UP, "ip addr add 10.1.1.2/24 dev d0 valid_lft 100"),
+    native(
         DUMMY_UP,
         "ip addr add 10.1.1.2/24 dev d0 valid_lft forever preferred_lft 60",
     ),
-    row(DUMMY_UP, "ip addr add 127.0.0.2/8 dev lo"),
-    row(
+    native(DUMMY_UP, "ip addr add 127.0.0.2/8 dev lo"),
+    native(
         DUMMY_UP,
         "ip a add 10.1.1.2/24 dev d0\nip a add 10.1.1.3/24 dev d0",
     ),
-    show(ADDRS, "ip addr add 10.1.1.3/24 dev d0\nip addr show dev d0"),
-    show(
+    native_show(ADDRS, "ip addr add 10.1.1.3/24 dev d0\nip addr show dev d0"),
+    native_show(
         DUMMY_UP,
         "ip addr add 10.1.1.2/24 dev d0 label d0:1\nip addr show d0",
     ),
-    show(
+    native_show(
         DUMMY_UP,
         "ip addr add 10.1.1.2/24 brd + dev d0\nip addr show d0",
     ),
@@ -208,26 +208,26 @@ const ADDR_OPTIONS: &[Row] = &[
         DUMMY_UP,
         "ip addr add 10.1.1.2/24 dev d0 valid_lft 100 preferred_lft 50\nip -4 addr show d0",
     ),
-    show(ADDRS, "ip addr show up"),
-    show(ADDRS, "ip a s up"),
-    show(ADDRS, "ip link add d1 type ifb\nip addr show up"),
-    show(ADDRS, "ip addr show dev d0 up"),
+    native_show(ADDRS, "ip addr show up"),
+    native_show(ADDRS, "ip a s up"),
+    native_show(ADDRS, "ip link add d1 type ifb\nip addr show up"),
+    native_show(ADDRS, "ip addr show dev d0 up"),
     show(ADDRS, "ip addr show scope global"),
     show(ADDRS, "ip addr show permanent"),
     show(ADDRS, "ip addr show to 10.1.1.0/24"),
     show(ADDRS, "ip addr show label d0"),
     show(ADDRS, "ip addr show dynamic"),
-    row(ADDRS, "ip addr flush dev d0"),
-    row(ADDRS, "ip a f dev d0"),
-    row(
+    native(ADDRS, "ip addr flush dev d0"),
+    native(ADDRS, "ip a f dev d0"),
+    native(
         "ip link add d0 type ifb\nip addr add 10.1.1.1/24 dev d0\nip addr add 10.1.1.2/24 dev d0",
         "ip addr flush dev d0",
     ),
     row(ADDRS, "ip -4 addr flush dev d0"),
     row(ADDRS, "ip addr flush dev d0 scope global"),
-    row(ADDRS, "ip addr del 10.1.1.1/24 dev d0"),
+    native(ADDRS, "ip addr del 10.1.1.1/24 dev d0"),
     row(ADDRS, "ip addr del dev d0 10.1.1.1/24"),
-    row(ADDRS, "ip addr del 2001:db8::1/64 dev d0"),
+    native(ADDRS, "ip addr del 2001:db8::1/64 dev d0"),
 ];
 
 #[test]
@@ -238,60 +238,60 @@ fn addr_add_options_and_show_selectors() {
 
 /// Routes with iproute2's options and types: vsh's own.
 const ROUTES: &[Row] = &[
-    row(ADDRS, "ip route add 10.2.0.0/16 via 10.1.1.2"),
-    row(
+    native(ADDRS, "ip route add 10.2.0.0/16 via 10.1.1.2"),
+    native(
         ADDRS,
         "ip route add 10.2.0.0/16 via 10.1.1.2 dev d0 metric 10",
     ),
-    row(ADDRS, "ip route add 10.2.0.0/16 dev d0 src 10.1.1.1"),
-    row(ADDRS, "ip route add default via 10.1.1.254"),
-    row(ADDRS, "ip route add 10.4.0.0/16 via 10.1.1.2 table 10"),
-    row(
+    native(ADDRS, "ip route add 10.2.0.0/16 dev d0 src 10.1.1.1"),
+    native(ADDRS, "ip route add default via 10.1.1.254"),
+    native(ADDRS, "ip route add 10.4.0.0/16 via 10.1.1.2 table 10"),
+    native(
         ADDRS,
         "ip route add 10.4.0.0/16 via 10.1.1.2 table 1000 metric 3",
     ),
-    row(ADDRS, "ip route add 10.4.0.0/16 dev d0 table main"),
+    native(ADDRS, "ip route add 10.4.0.0/16 dev d0 table main"),
     row(ADDRS, "ip route add table 20 default via 10.1.1.254"),
-    row(ADDRS, "ip route add blackhole 10.5.0.0/16"),
-    row(ADDRS, "ip route add unreachable 10.6.0.0/16"),
-    row(ADDRS, "ip route add prohibit 10.8.0.0/16 metric 9"),
-    row(ADDRS, "ip route add throw 10.8.0.0/16 table 30"),
-    row(ADDRS, "ip route add blackhole default table 40"),
-    row(
+    native(ADDRS, "ip route add blackhole 10.5.0.0/16"),
+    native(ADDRS, "ip route add unreachable 10.6.0.0/16"),
+    native(ADDRS, "ip route add prohibit 10.8.0.0/16 metric 9"),
+    native(ADDRS, "ip route add throw 10.8.0.0/16 table 30"),
+    native(ADDRS, "ip route add blackhole default table 40"),
+    native(
         ADDRS,
         "ip route add 10.9.0.0/16 dev d0 proto static scope link",
     ),
-    row(ADDRS, "ip route add 10.9.0.0/16 via 10.1.1.2 proto 99"),
-    row(ADDRS, "ip route add 10.9.0.0/16 dev d0 scope host"),
-    row(
+    native(ADDRS, "ip route add 10.9.0.0/16 via 10.1.1.2 proto 99"),
+    native(ADDRS, "ip route add 10.9.0.0/16 dev d0 scope host"),
+    native(
         ADDRS,
         "ip route add 10.10.0.0/16 via 10.2.2.2 dev d0 onlink",
     ),
-    row(ADDRS, "ip route add local 10.11.0.1 dev d0 table local"),
-    row(ADDRS, "ip route add 2001:db8:5::/48 via inet6 2001:db8::2"),
-    row(
+    native(ADDRS, "ip route add local 10.11.0.1 dev d0 table local"),
+    native(ADDRS, "ip route add 2001:db8:5::/48 via inet6 2001:db8::2"),
+    native(
         ADDRS,
         "ip route add 2001:db8:5::/48 via 2001:db8::2 metric 50",
     ),
-    row(ADDRS, "ip -6 route add default via 2001:db8::fe dev d0"),
-    row(ADDRS, "ip -6 route add 2001:db8:7::/48 dev d0 table 60"),
-    row(
+    native(ADDRS, "ip -6 route add default via 2001:db8::fe dev d0"),
+    native(ADDRS, "ip -6 route add 2001:db8:7::/48 dev d0 table 60"),
+    native(
         "ip link add d0 type ifb\nip link set d0 up\nip addr add 10.1.1.1/24 dev d0\n\
          ip route add 10.4.0.0/16 via 10.1.1.2 table 10",
         "ip route del 10.4.0.0/16 table 10",
     ),
-    row(
+    native(
         "ip link add d0 type ifb\nip link set d0 up\nip addr add 10.1.1.1/24 dev d0\n\
          ip route add blackhole 10.5.0.0/16",
         "ip route del blackhole 10.5.0.0/16",
     ),
     row(ADDRS, "ip r a 10.2.0.0/16 via 10.1.1.2 tab 5"),
-    row(
+    native(
         ADDRS,
         "ip route add 10.2.0.0/16 via 10.1.1.2\nip route del 10.2.0.0/16 via 10.1.1.2",
     ),
-    show(ADDRS, "ip route add blackhole 10.5.0.0/16\nip route"),
-    show(
+    native_show(ADDRS, "ip route add blackhole 10.5.0.0/16\nip route"),
+    native_show(
         ADDRS,
         "ip route add 10.9.0.0/16 dev d0 proto static\nip route show",
     ),
@@ -303,7 +303,7 @@ const ROUTES: &[Row] = &[
         ADDRS,
         "ip route add 10.4.0.0/16 via 10.1.1.2 table 10\nip route show table all",
     ),
-    show(
+    native_show(
         ADDRS,
         "ip -6 route add 2001:db8:5::/48 via 2001:db8::2\nip -6 route",
     ),
@@ -343,79 +343,79 @@ fn what_iproute2_refuses_fails() {
 fn veth_pairs_and_kinds() {
     needs_root!();
     compare(&[
-        row("", "ip link add v0 type veth peer name v1"),
-        row("", "ip link add dev v0 type veth peer name v1"),
-        row(
+        native("", "ip link add v0 type veth peer name v1"),
+        native("", "ip link add dev v0 type veth peer name v1"),
+        native(
             "",
             "ip link add v0 mtu 1400 type veth peer name v1 mtu 1400",
         ),
-        row(VETH, "ip link set v0 down"),
-        row("", "ip link add br0 type bridge"),
-        row(
+        native(VETH, "ip link set v0 down"),
+        native("", "ip link add br0 type bridge"),
+        native(
             "",
             "ip link add name br0 type bridge stp_state 1 forward_delay 400",
         ),
-        row(
+        native(
             "",
             "ip link add vx0 type vxlan id 42 dstport 4789 local 10.0.0.1 nolearning",
         ),
-        row(DUMMY, "ip link add mv0 link d0 type macvlan mode bridge"),
-        row(DUMMY, "ip link add mv0 link d0 type macvlan"),
+        native(DUMMY, "ip link add mv0 link d0 type macvlan mode bridge"),
+        native(DUMMY, "ip link add mv0 link d0 type macvlan"),
     ]);
 }
 
 /// `link add` and `link set` as iproute2 writes them: options before `type`, the peer's own.
 const LINKS: &[Row] = &[
-    row("", "ip link add v0 mtu 1400 type veth peer name v1"),
-    row("", "ip link add v0 type veth peer name v1 mtu 1300"),
-    row("", "ip link add name v0 mtu 9000 type veth peer name v1 mtu 9000"),
-    row("", "ip link add dev v0 up type veth peer name v1"),
-    row("ip netns add lk1", "ip link add v0 netns lk1 type veth peer name v1"),
-    row("ip netns add lk2", "ip link add v0 type veth peer name v1 netns lk2"),
-    row("ip netns add lk3", "ip link add v0 type veth peer name v1 netns lk3 mtu 1280"),
-    row("ip link add br0 type bridge", "ip link add v0 master br0 type veth peer name v1"),
-    row("", "ip link add v0 type veth"),
-    row("", "ip link add dev br1 type bridge"),
-    row(VETH, "ip link add mv0 link v0 type macvlan mode private"),
-    row(VETH, "ip link add link v0 name mv0 type macvlan mode passthru"),
-    row(VETH, "ip link add link v0 mv0 type macvlan mode vepa"),
-    row(VETH, "ip link add mv0 link v0 type macvtap mode bridge"),
-    row(VETH, "ip link add vx0 type vxlan id 7 dev v0 dstport 4789"),
-    row("", "ip link add vx0 type vxlan id 8 dstport 0"),
-    row("", "ip link add vx0 type vxlan id 9 dstport 4789 remote 192.0.2.9 ttl 10"),
-    row("", "ip link add vx0 type vxlan id 10 group 239.1.1.1 dev lo dstport 4789"),
+    native("", "ip link add v0 mtu 1400 type veth peer name v1"),
+    native("", "ip link add v0 type veth peer name v1 mtu 1300"),
+    native("", "ip link add name v0 mtu 9000 type veth peer name v1 mtu 9000"),
+    native("", "ip link add dev v0 up type veth peer name v1"),
+    native("ip netns add lk1", "ip link add v0 netns lk1 type veth peer name v1"),
+    native("ip netns add lk2", "ip link add v0 type veth peer name v1 netns lk2"),
+    native("ip netns add lk3", "ip link add v0 type veth peer name v1 netns lk3 mtu 1280"),
+    native("ip link add br0 type bridge", "ip link add v0 master br0 type veth peer name v1"),
+    native("", "ip link add v0 type veth"),
+    native("", "ip link add dev br1 type bridge"),
+    native(VETH, "ip link add mv0 link v0 type macvlan mode private"),
+    native(VETH, "ip link add link v0 name mv0 type macvlan mode passthru"),
+    native(VETH, "ip link add link v0 mv0 type macvlan mode vepa"),
+    native(VETH, "ip link add mv0 link v0 type macvtap mode bridge"),
+    native(VETH, "ip link add vx0 type vxlan id 7 dev v0 dstport 4789"),
+    native("", "ip link add vx0 type vxlan id 8 dstport 0"),
+    native("", "ip link add vx0 type vxlan id 9 dstport 4789 remote 192.0.2.9 ttl 10"),
+    native("", "ip link add vx0 type vxlan id 10 group 239.1.1.1 dev lo dstport 4789"),
     row("", "ip link add vx0 type vxlan id 11 dstport 4789 external"),
-    row("", "ip link add vx0 type vxlan id 12 dstport 4789 nolearning proxy"),
-    row("", "ip link add br0 type bridge vlan_filtering 1 mcast_snooping 0"),
-    row("", "ip link add br0 type bridge ageing_time 1000 stp_state 1"),
-    row("", "ip link add br0 type bridge hello_time 300 max_age 3000 priority 7"),
-    row("", "ip link add br0 type bridge mcast_snooping 0"),
-    row("", "ip link add br0 type bridge mcast_querier 1"),
-    row("", "ip link add br0 type bridge vlan_default_pvid 5"),
-    row("", "ip link add vx0 type vxlan id 13 dstport 4789 tos inherit ttl inherit"),
-    row("", "ip link add vx0 type vxlan id 14 dstport 4789 local 2001:db8::1 noudpcsum"),
-    row("", "ip link add vx0 type vxlan id 15 dstport 4789 learning udpcsum tos 16"),
-    row("", "ip link add vx0 type vxlan id 16 dstport 4789 remote 2001:db8::9 ttl auto"),
-    row("", "ip link add vx0 type vxlan id 17 dstport 4789 local 10.0.0.1 remote 10.0.0.2"),
-    row(VETH, "ip link set v0 mtu 1400 up"),
-    row(VETH, "ip link set dev v0 down"),
-    row(VETH, "ip link set v0 name wan0"),
-    row(
+    native("", "ip link add vx0 type vxlan id 12 dstport 4789 nolearning proxy"),
+    native("", "ip link add br0 type bridge vlan_filtering 1 mcast_snooping 0"),
+    native("", "ip link add br0 type bridge ageing_time 1000 stp_state 1"),
+    native("", "ip link add br0 type bridge hello_time 300 max_age 3000 priority 7"),
+    native("", "ip link add br0 type bridge mcast_snooping 0"),
+    native("", "ip link add br0 type bridge mcast_querier 1"),
+    native("", "ip link add br0 type bridge vlan_default_pvid 5"),
+    native("", "ip link add vx0 type vxlan id 13 dstport 4789 tos inherit ttl inherit"),
+    native("", "ip link add vx0 type vxlan id 14 dstport 4789 local 2001:db8::1 noudpcsum"),
+    native("", "ip link add vx0 type vxlan id 15 dstport 4789 learning udpcsum tos 16"),
+    native("", "ip link add vx0 type vxlan id 16 dstport 4789 remote 2001:db8::9 ttl auto"),
+    native("", "ip link add vx0 type vxlan id 17 dstport 4789 local 10.0.0.1 remote 10.0.0.2"),
+    native(VETH, "ip link set v0 mtu 1400 up"),
+    native(VETH, "ip link set dev v0 down"),
+    native(VETH, "ip link set v0 name wan0"),
+    native(
         "ip link add br0 type bridge\nip link add v0 type veth peer name v1",
         "ip link set v0 master br0",
     ),
-    row(
+    native(
         "ip link add br0 type bridge\nip link add v0 type veth peer name v1\nip link set v0 master br0",
         "ip link set v0 nomaster",
     ),
-    row(VETH, "ip link delete v0"),
-    row(VETH, "ip link del dev v1"),
-    row(VETH, "ip l del name v0"),
-    show(VETH_SETTLED, "ip link show v0"),
-    show(VETH_SETTLED, "ip link show dev v1"),
-    show("ip link add br0 type bridge", "ip link show br0"),
-    show(VETH_SETTLED, "bridge link"),
-    show(
+    native(VETH, "ip link delete v0"),
+    native(VETH, "ip link del dev v1"),
+    native(VETH, "ip l del name v0"),
+    native_show(VETH_SETTLED, "ip link show v0"),
+    native_show(VETH_SETTLED, "ip link show dev v1"),
+    native_show("ip link add br0 type bridge", "ip link show br0"),
+    native_show(VETH_SETTLED, "bridge link"),
+    native_show(
         "ip link add br0 type bridge\nip link add v0 type veth peer name v1\nip link set v0 master br0",
         "bridge link show",
     ),

@@ -2,13 +2,13 @@
 //! kernel's net selftests and of container-networking tutorials: vsh's own lines and lines
 //! that run the real `ip`, mixed, each run by vsh and by bash with the real `ip`.
 
-use crate::compat::{compare, row, show, Row};
+use crate::compat::{compare, native, row, show, Row};
 
 /// Whole scripts in the style of the kernel's net selftests and of container-networking
 /// tutorials: vsh's own lines and lines that run the real `ip`, mixed.
 const SCRIPTS: &[Row] = &[
     // Two namespaces joined by a veth, each end made where it belongs.
-    row(
+    native(
         "",
         "ip netns add s1a
 ip netns add s1b
@@ -22,7 +22,7 @@ ip -n s1b link set lo up
 ip -n s1a route add default via 10.0.1.2",
     ),
     // Containers on a bridge, as a container runtime wires them.
-    row(
+    native(
         "",
         "ip link add br0 type bridge
 ip link set br0 up
@@ -65,7 +65,7 @@ ip rule add from 192.168.50.2 table 50 priority 1000
 ip route add 10.50.0.0/16 via 192.168.50.1",
     ),
     // macvlan endpoints of one parent, one moved into a namespace.
-    row(
+    native(
         "",
         "ip link add p0 type veth peer name p1
 ip link add mv1 link p0 type macvlan mode bridge
@@ -78,7 +78,7 @@ ip link set p0 up
 ip addr add 192.168.60.11/24 dev mv2",
     ),
     // IPv6 between two namespaces, with a route beyond.
-    row(
+    native(
         "",
         "ip netns add s6a
 ip netns add s6b
@@ -90,7 +90,7 @@ ip -n s6b link set v6b up
 ip -n s6a -6 route add 2001:db8:66::/64 via 2001:db8:6::2",
     ),
     // A router namespace between two hosts.
-    row(
+    native(
         "",
         "ip netns add s7h1
 ip netns add s7r
@@ -110,7 +110,7 @@ ip -n s7h2 route add default via 10.72.0.1
 ip netns exec s7r sysctl -qw net.ipv4.ip_forward=1",
     ),
     // Routes with metrics, a blackhole and an unreachable prefix.
-    row(
+    native(
         "",
         "ip link add eth9 type ifb
 ip link set eth9 up
