@@ -36,6 +36,7 @@ mod packets;
 mod processes;
 mod reach;
 mod repl;
+mod repl_complete;
 mod routes;
 mod safety;
 mod shell;

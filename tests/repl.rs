@@ -31,14 +31,14 @@ pub fn on_pty(mut cmd: Command) -> PtySession {
 /// Runs a line and waits for the next prompt. The editor redraws the prompt as a line is
 /// typed, and drops input typed before it starts a line: so wait for output the typed text
 /// cannot contain (`ok-42`), then for the prompt after it.
-fn run(p: &mut PtySession, line: &str) {
+pub fn run(p: &mut PtySession, line: &str) {
     p.send_line(&format!("{line}; echo ok-${{7 * 6}}")).unwrap();
     p.exp_string("ok-42").unwrap();
     p.exp_string("vsh> ").unwrap();
 }
 
 /// Ctrl-D at a fresh prompt ends the session.
-fn quit(p: &mut PtySession) {
+pub fn quit(p: &mut PtySession) {
     run(p, "true");
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
@@ -178,6 +178,17 @@ fn help_lists_builtins_and_shows_one() {
         "  veth NAME peer PEER [netns NS]",
         "examples:",
         "  veth veth0 peer veth1 netns netns1",
+    ] {
+        p.exp_string(line).unwrap();
+    }
+    p.exp_string("vsh> ").unwrap();
+    // Options the usage lines leave out are listed from the table, so none goes unshown.
+    p.send_line("help route").unwrap();
+    for line in [
+        "  route del PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N] ...",
+        "      also: unicast, blackhole, unreachable, prohibit, local, throw, table WORD, proto WORD,",
+        "            scope global|link|host, onlink",
+        "examples:",
     ] {
         p.exp_string(line).unwrap();
     }

@@ -21,8 +21,8 @@ impl Evaluator {
             Some(b) => {
                 println!("{}: {}", b.name, b.summary);
                 println!("usage:");
-                for u in b.usage {
-                    println!("  {u}");
+                for line in builtins::help_lines(b) {
+                    println!("  {line}");
                 }
                 if !b.examples.is_empty() {
                     println!("examples:");

@@ -1,7 +1,8 @@
 //! Completion, hints and highlighting for the REPL, from the one table of builtins and the
 //! live state of the evaluator.
 
-use crate::builtins::{self, words, BUILTINS, CONTROL};
+use super::complete::{complete, Names};
+use crate::builtins;
 use crate::eval::Evaluator;
 use crate::syntax::parse;
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
@@ -29,69 +30,21 @@ impl VshHelper {
     }
 }
 
-/// What kind of word is expected where the cursor is.
-#[derive(Debug, PartialEq)]
-enum Expect {
-    Command,
-    Words(Vec<&'static str>),
-    /// A namespace, `root` included.
-    Netns,
-    /// A namespace in /run/netns: not `root`, which cannot be deleted.
-    NamedNetns,
-    /// A subcommand, or a namespace to enter (`netns NAME {`).
-    SubcommandOrNetns(Vec<&'static str>),
-    Device,
-    Variable,
-    File,
-    Nothing,
-}
+/// The evaluator's live state as completion's source of names.
+struct Live<'e>(&'e RefCell<Evaluator>);
 
-/// Decides from the words of the statement before the cursor.
-fn expect(prev: &[&str], word: &str) -> Expect {
-    if word.starts_with('$') {
-        return Expect::Variable;
+impl Names for Live<'_> {
+    fn netns(&mut self) -> Vec<String> {
+        self.0.borrow_mut().netns_names()
     }
-    let mut prev = prev;
-    if prev.first() == Some(&"!") {
-        prev = &prev[1..];
+    fn links(&mut self, ns: Option<&str>, bridges: bool) -> Vec<String> {
+        self.0.borrow_mut().link_names(ns, bridges)
     }
-    if prev.first() == Some(&"ip") {
-        prev = &prev[1..];
-        match prev {
-            [] => return Expect::Words(words::IP.to_vec()),
-            ["-n"] => return Expect::Netns,
-            ["-n", _, rest @ ..] => prev = rest,
-            _ => {}
-        }
+    fn addresses(&mut self, ns: Option<&str>) -> Vec<String> {
+        self.0.borrow_mut().address_names(ns)
     }
-    let Some(&first) = prev.first() else {
-        return Expect::Command;
-    };
-    let last = prev.last().copied().unwrap_or_default();
-    match (first, prev.len(), last) {
-        ("if", 1, _) => Expect::Words(words::IF.to_vec()),
-        ("if", 2, "netns" | "link") => Expect::Words(words::IF_OBJECT.to_vec()),
-        ("if", 3, _) if prev[1] == "netns" => Expect::Netns,
-        ("if", 3, _) if prev[1] == "link" => Expect::Device,
-        (_, _, "dev" | "master") => Expect::Device,
-        (_, n, "link") if n > 1 && prev.contains(&"type") => Expect::Device,
-        (_, _, "netns" | "-n") if prev.len() > 1 => Expect::Netns,
-        ("netns", 1, _) => Expect::SubcommandOrNetns(builtins::subcommands("netns")),
-        ("netns", 2, "del" | "delete") => Expect::NamedNetns,
-        ("netns", 2, "exec" | "exists") => Expect::Netns,
-        ("link", 1, _) => Expect::Words(builtins::subcommands("link")),
-        ("link", 2, "set" | "del" | "delete" | "show" | "exists") => Expect::Device,
-        ("link", n, _) if n >= 3 && prev[1] == "set" => Expect::Words(words::LINK_SET.to_vec()),
-        ("addr" | "address", 1, _) => Expect::Words(builtins::subcommands("addr")),
-        ("addr" | "address", 3, _) if prev[1] != "show" => Expect::Words(words::DEV.to_vec()),
-        ("veth", 2, _) => Expect::Words(words::VETH.to_vec()),
-        ("route", 1, _) => Expect::Words(builtins::subcommands("route")),
-        ("bridge", 1, _) => Expect::Words(builtins::subcommands("bridge")),
-        ("peer" | "stats", 1, _) => Expect::Device,
-        ("help", 1, _) => Expect::Words(BUILTINS.iter().map(|b| b.name).collect()),
-        _ if builtins::find(first).is_some() || CONTROL.contains(&first) => Expect::Nothing,
-        // A program's arguments: most often files.
-        _ => Expect::File,
+    fn variables(&mut self) -> Vec<String> {
+        self.0.borrow().var_names()
     }
 }
 
@@ -104,52 +57,20 @@ impl Completer for VshHelper {
         pos: usize,
         ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let before = &line[..pos];
-        let is_break = |c: char| c.is_whitespace() || ";{}".contains(c);
-        let start = before.rfind(is_break).map_or(0, |i| i + 1);
-        let word = &before[start..];
-        // A pipe, `&&`, `||` and `$(` start a statement too.
-        let stmt_start = before[..start]
-            .rfind(|c: char| ";{}\n|&(".contains(c))
-            .map_or(0, |i| i + 1);
-        let prev: Vec<&str> = before[stmt_start..start].split_whitespace().collect();
-        let names: Vec<String> = match expect(&prev, word) {
-            Expect::Command => BUILTINS.iter().map(|b| b.name.to_string()).collect(),
-            Expect::Words(words) => words.into_iter().map(String::from).collect(),
-            Expect::Netns => {
-                let mut names = self.ev.borrow_mut().netns_names();
-                names.push("root".into());
-                names
-            }
-            Expect::NamedNetns => self.ev.borrow_mut().netns_names(),
-            Expect::SubcommandOrNetns(subs) => {
-                let mut names = self.ev.borrow_mut().netns_names();
-                names.push("root".into());
-                names.extend(subs.into_iter().map(String::from));
-                names
-            }
-            Expect::Device => self.ev.borrow_mut().device_names(),
-            Expect::Variable => self
-                .ev
-                .borrow()
-                .var_names()
-                .into_iter()
-                .map(|v| format!("${v}"))
-                .collect(),
-            Expect::File => return self.files.complete(line, pos, ctx),
-            Expect::Nothing => vec![],
-        };
-        let mut found: Vec<Pair> = names
+        let found = complete(&line[..pos], &mut Live(&self.ev));
+        // A program's arguments: the table's words if any fit, else files.
+        if found.files && found.names.is_empty() {
+            return self.files.complete(line, pos, ctx);
+        }
+        let pairs = found
+            .names
             .into_iter()
-            .filter(|n| n.starts_with(word))
             .map(|n| Pair {
-                display: n.clone(),
                 replacement: format!("{n} "),
+                display: n,
             })
             .collect();
-        found.sort_by(|a, b| a.display.cmp(&b.display));
-        found.dedup_by(|a, b| a.display == b.display);
-        Ok((start, found))
+        Ok((found.start, pairs))
     }
 }
 
@@ -264,45 +185,6 @@ impl Helper for VshHelper {}
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn what_is_expected_where() {
-        assert_eq!(expect(&[], "li"), Expect::Command);
-        assert_eq!(
-            expect(&["link"], ""),
-            Expect::Words(builtins::subcommands("link"))
-        );
-        assert_eq!(expect(&["link", "set"], "ve"), Expect::Device);
-        assert_eq!(
-            expect(&["link", "set", "veth0"], "u"),
-            Expect::Words(words::LINK_SET.to_vec())
-        );
-        assert_eq!(
-            expect(&["link", "set", "veth0", "netns"], ""),
-            Expect::Netns
-        );
-        assert_eq!(expect(&["ip", "-n"], ""), Expect::Netns);
-        assert_eq!(
-            expect(&["ip", "-n", "red", "addr", "add", "10.0.0.1/24"], ""),
-            Expect::Words(vec!["dev"])
-        );
-        assert_eq!(
-            expect(&["addr", "add", "1.2.3.4/24", "dev"], ""),
-            Expect::Device
-        );
-        assert_eq!(expect(&["netns", "del"], ""), Expect::NamedNetns);
-        assert_eq!(
-            expect(&["netns"], ""),
-            Expect::SubcommandOrNetns(builtins::subcommands("netns"))
-        );
-        assert_eq!(expect(&["echo"], "$"), Expect::Variable);
-        assert_eq!(expect(&["cat"], "/sys"), Expect::File);
-        assert_eq!(expect(&["if", "netns"], "e"), Expect::Words(vec!["exists"]));
-        assert_eq!(
-            expect(&["link", "add", "m", "type", "macvlan", "link"], ""),
-            Expect::Device
-        );
-    }
 
     #[test]
     fn highlighting_marks_kinds_and_errors() {

@@ -1,5 +1,6 @@
 //! The interactive front door: rustyline over the same evaluator and state as a script.
 
+mod complete;
 mod helper;
 
 use crate::diag::Source;

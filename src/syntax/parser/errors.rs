@@ -28,25 +28,19 @@ pub(super) fn describe(rule: &Rule) -> String {
         return format!("`{kw}`");
     }
     if let Some(kw) = name.strip_prefix("kp_") {
-        // A keyword any prefix of which will do: named in full.
-        let full = match kw {
-            "lshow" => "show",
-            "delete" => "del",
-            other => other,
-        };
-        return format!("`{full}`");
+        // A keyword any prefix of which will do: named in full, as the table names it.
+        let full = if kw == "lshow" { "show" } else { kw };
+        return format!("`{}`", crate::builtins::canonical(full));
     }
+    // Options listed from the table of builtins, so that a new one is named here too.
+    let options = |builtin: &str, sub: &str, valued: bool| {
+        let words = crate::builtins::options_of(builtin, sub, valued);
+        ticked(words.iter())
+    };
     match rule {
         Rule::EOI => "end of line".into(),
-        Rule::netns_add | Rule::link_add | Rule::addr_add => "`add`".into(),
-        Rule::netns_del | Rule::link_del | Rule::addr_del => "`del`".into(),
-        Rule::netns_list => "`list`".into(),
-        Rule::netns_exec => "`exec`".into(),
-        Rule::netns_attach => "`attach`".into(),
-        Rule::netns_identify => "`identify`".into(),
-        Rule::netns_pids => "`pids`".into(),
         Rule::ping_flag | Rule::ping_key | Rule::ping_glued | Rule::ping_gkey => {
-            "`-c`, `-i`, `-W`, `-w`, `-s`, `-I`".into()
+            options("ping", "", true)
         }
         Rule::ping_quiet => "`-q`".into(),
         Rule::ping_line => "`SRC -> DEST`".into(),
@@ -59,25 +53,20 @@ pub(super) fn describe(rule: &Rule) -> String {
         Rule::graph_all | Rule::graph_flag | Rule::graph_key => {
             "`--all`, `--format FORMAT` or `-o FILE`".into()
         }
-        Rule::link_show | Rule::addr_show => "`show`".into(),
-        Rule::link_set => "`set`".into(),
-        Rule::netns_cmd => "`netns`".into(),
-        Rule::link_cmd => "`link`".into(),
-        Rule::addr_cmd => "`addr`".into(),
         Rule::word | Rule::lit => "a word".into(),
         Rule::ident => "a name".into(),
         Rule::block => "`{`".into(),
         Rule::range => "a range".into(),
         Rule::ip_netns | Rule::ip_netns_key => "`-n NAME`".into(),
-        Rule::ip_link => "`link`".into(),
         Rule::addr_local => "an address".into(),
         Rule::addr_dev => "`dev`".into(),
         Rule::addr_opt | Rule::addr_key | Rule::addr_flag => {
-            "an option (`brd`, `label`, `scope`, `nodad`, ...)".into()
+            let valued = crate::builtins::options_of("addr", "add", true);
+            let flags = crate::builtins::options_of("addr", "add", false);
+            let some = valued.iter().take(3).chain(flags.iter().take(1));
+            format!("an option ({}, ...)", ticked(some))
         }
-        Rule::addr_up => "`up`".into(),
         Rule::ip_addr => "`address`".into(),
-        Rule::ip_route => "`route`".into(),
         Rule::ip_object_name => {
             "an object of iproute2 (`link`, `address`, `route`, `rule`, ...)".into()
         }
@@ -87,36 +76,33 @@ pub(super) fn describe(rule: &Rule) -> String {
         Rule::var => "a variable".into(),
         Rule::not_stmt | Rule::cond_not => "`!`".into(),
         Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::rem => "an operator".into(),
-        Rule::set_up | Rule::set_down | Rule::set_nomaster => "`up`, `down`, `nomaster`".into(),
+        Rule::set_up | Rule::set_down | Rule::set_nomaster => options("link", "set", false),
         Rule::set_netns | Rule::set_master | Rule::set_mtu | Rule::set_name => {
-            "`netns`, `master`, `mtu`, `name`".into()
+            options("link", "set", true)
         }
-        Rule::route_add => "`add`".into(),
-        Rule::route_del => "`del`".into(),
-        Rule::route_show => "`show`".into(),
-        Rule::route_cmd => "`route`".into(),
         Rule::route_dst => "a destination (PREFIX or `default`)".into(),
-        Rule::route_via => "`via`".into(),
-        Rule::route_dev => "`dev`".into(),
-        Rule::route_src => "`src`".into(),
-        Rule::route_metric => "`metric`".into(),
-        Rule::route_table => "`table`".into(),
-        Rule::route_proto => "`proto`".into(),
-        Rule::route_scope => "`scope`".into(),
-        Rule::route_onlink => "`onlink`".into(),
         Rule::route_type => "a route type (`blackhole`, `unreachable`, `prohibit`, ...)".into(),
         Rule::ip_family => "`-4`, `-6`".into(),
-        Rule::bridge_link => "`link`".into(),
-        Rule::bridge_port => "`port`".into(),
-        Rule::bridge_addr => "`addr`".into(),
         Rule::chain_op => "`|`, `&&` or `||`".into(),
         Rule::set_opt | Rule::set_flags | Rule::set_o => "an option (`-e`, `-o pipefail`)".into(),
         Rule::pipe_op => "`|`".into(),
         Rule::redirect | Rule::redir_op | Rule::redir_dup => "a redirection".into(),
         Rule::redir_fd => "a descriptor (0, 1 or 2)".into(),
         Rule::subst => "`$(`".into(),
-        _ => name.replace('_', " "),
+        // `netns_add`, `route_via`, `link_cmd`: the word the table names them by.
+        _ => match crate::builtins::rule_word(&name) {
+            Some(word) => format!("`{word}`"),
+            None => name.replace('_', " "),
+        },
     }
+}
+
+/// "`a`, `b`, `c`".
+fn ticked<'w>(words: impl Iterator<Item = &'w &'static str>) -> String {
+    words
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(super) fn syntax_error(err: pest::error::Error<Rule>, text: &str) -> SyntaxError {
