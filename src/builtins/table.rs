@@ -2,123 +2,12 @@
 //! `Form` in its builtin's `forms`; a new option one `flag(..)` or `opt(.., Kind)` in its
 //! form's `options` (and its word in the grammar: tests.rs holds the two together).
 
+use super::options::{ADDR_ADD, LINK_ADD, LINK_SET, NETNS_FLAG, PING, ROUTE};
 use super::Kind::*;
 use super::{after, arg, flag, keyed, many, opt, Builtin, Form, Opt, BUILTIN, FORM};
 
 /// Words of the language that are neither builtins nor their subcommands or options.
 pub const CONTROL: &[&str] = &["else", "in"];
-
-/// `link set DEV ...`, as often as wanted.
-const LINK_SET: &[Opt] = &[
-    flag("up"),
-    flag("down"),
-    opt("netns", Netns),
-    opt("master", Bridge),
-    flag("nomaster"),
-    opt("mtu", Number),
-    opt("name", NewName),
-];
-
-/// `link add`: the device's own options, `type`, a veth's peer and the kinds' options
-/// (src/eval/kinds.rs).
-const LINK_ADD: &[Opt] = &[
-    opt("mtu", Number),
-    opt("netns", Netns),
-    flag("up"),
-    opt("master", Bridge),
-    opt("link", Device),
-    opt(
-        "type",
-        Choice(&["veth", "bridge", "dummy", "ifb", "macvlan", "vxlan"]),
-    ),
-    opt("peer", NewName),
-    opt(
-        "mode",
-        Choice(&["private", "vepa", "bridge", "passthru", "source"]),
-    ),
-    opt("id", Number),
-    opt("dev", Device),
-    opt("dstport", Number),
-    opt("local", Ip),
-    opt("remote", Ip),
-    opt("group", Ip),
-    opt("ttl", Number),
-    opt("hoplimit", Number),
-    opt("tos", Word),
-    flag("learning"),
-    flag("nolearning"),
-    flag("proxy"),
-    flag("udpcsum"),
-    flag("noudpcsum"),
-    opt("stp_state", Number),
-    opt("forward_delay", Number),
-    opt("hello_time", Number),
-    opt("max_age", Number),
-    opt("ageing_time", Number),
-    opt("priority", Number),
-    opt("vlan_filtering", Number),
-    opt("vlan_default_pvid", Number),
-    opt("mcast_snooping", Number),
-    opt("mcast_querier", Number),
-];
-
-const ADDR_ADD: &[Opt] = &[
-    Opt {
-        word: "brd",
-        aliases: &["broadcast"],
-        takes: Some(Ip),
-    },
-    opt("label", Word),
-    opt("scope", Choice(&["global", "site", "link", "host"])),
-    opt("valid_lft", Number),
-    opt("preferred_lft", Number),
-    flag("nodad"),
-    flag("noprefixroute"),
-    flag("home"),
-    flag("mngtmpaddr"),
-    flag("optimistic"),
-    flag("autojoin"),
-];
-
-/// `route add|del`: the type before the destination, then options.
-const ROUTE: &[Opt] = &[
-    flag("unicast"),
-    flag("blackhole"),
-    flag("unreachable"),
-    flag("prohibit"),
-    flag("local"),
-    flag("throw"),
-    opt("via", Ip),
-    opt("dev", Device),
-    opt("src", Ip),
-    Opt {
-        word: "metric",
-        aliases: &["priority"],
-        takes: Some(Number),
-    },
-    opt("table", Word),
-    Opt {
-        word: "proto",
-        aliases: &["protocol"],
-        takes: Some(Word),
-    },
-    opt("scope", Choice(&["global", "link", "host"])),
-    flag("onlink"),
-];
-
-/// `-n NS`: the namespace to act in.
-const NETNS_FLAG: &[Opt] = &[opt("-n", Netns)];
-
-const PING: &[Opt] = &[
-    opt("-c", Number),
-    opt("-i", Number),
-    opt("-W", Number),
-    opt("-w", Number),
-    opt("-s", Number),
-    opt("-I", Device),
-    flag("-q"),
-    flag("-v"),
-];
 
 const SHOW: &[&str] = &["list", "ls", "lst"];
 

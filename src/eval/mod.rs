@@ -306,13 +306,6 @@ impl Evaluator {
             .unwrap_or_default()
     }
 
-    /// The devices of the current namespace, read live, for completion.
-    pub fn device_names(&mut self) -> Vec<String> {
-        self.links(Default::default())
-            .map(|l| l.into_iter().map(|l| l.name).collect())
-            .unwrap_or_default()
-    }
-
     /// Runs `f` with `ns` as the current namespace, then restores the previous one.
     fn within(&mut self, ns: Ns, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
         let saved = std::mem::replace(&mut self.ns, ns);

@@ -1,0 +1,117 @@
+//! The longer option lists of the table's forms (table.rs), one list a form. A new option is
+//! one `flag("word")` or `opt("word", Kind)` in its list.
+
+use super::Kind::*;
+use super::{flag, opt, Opt};
+
+/// `link set DEV ...`, as often as wanted.
+pub(super) const LINK_SET: &[Opt] = &[
+    flag("up"),
+    flag("down"),
+    opt("netns", Netns),
+    opt("master", Bridge),
+    flag("nomaster"),
+    opt("mtu", Number),
+    opt("name", NewName),
+];
+
+/// `link add`: the device's own options, `type`, a veth's peer and the kinds' options
+/// (src/eval/kinds.rs).
+pub(super) const LINK_ADD: &[Opt] = &[
+    opt("mtu", Number),
+    opt("netns", Netns),
+    flag("up"),
+    opt("master", Bridge),
+    opt("link", Device),
+    opt(
+        "type",
+        Choice(&["veth", "bridge", "dummy", "ifb", "macvlan", "vxlan"]),
+    ),
+    opt("peer", NewName),
+    opt(
+        "mode",
+        Choice(&["private", "vepa", "bridge", "passthru", "source"]),
+    ),
+    opt("id", Number),
+    opt("dev", Device),
+    opt("dstport", Number),
+    opt("local", Ip),
+    opt("remote", Ip),
+    opt("group", Ip),
+    opt("ttl", Number),
+    opt("hoplimit", Number),
+    opt("tos", Word),
+    flag("learning"),
+    flag("nolearning"),
+    flag("proxy"),
+    flag("udpcsum"),
+    flag("noudpcsum"),
+    opt("stp_state", Number),
+    opt("forward_delay", Number),
+    opt("hello_time", Number),
+    opt("max_age", Number),
+    opt("ageing_time", Number),
+    opt("priority", Number),
+    opt("vlan_filtering", Number),
+    opt("vlan_default_pvid", Number),
+    opt("mcast_snooping", Number),
+    opt("mcast_querier", Number),
+];
+
+pub(super) const ADDR_ADD: &[Opt] = &[
+    Opt {
+        word: "brd",
+        aliases: &["broadcast"],
+        takes: Some(Ip),
+    },
+    opt("label", Word),
+    opt("scope", Choice(&["global", "site", "link", "host"])),
+    opt("valid_lft", Number),
+    opt("preferred_lft", Number),
+    flag("nodad"),
+    flag("noprefixroute"),
+    flag("home"),
+    flag("mngtmpaddr"),
+    flag("optimistic"),
+    flag("autojoin"),
+];
+
+/// `route add|del`: the type before the destination, then options.
+pub(super) const ROUTE: &[Opt] = &[
+    flag("unicast"),
+    flag("blackhole"),
+    flag("unreachable"),
+    flag("prohibit"),
+    flag("local"),
+    flag("throw"),
+    opt("via", Ip),
+    opt("dev", Device),
+    opt("src", Ip),
+    Opt {
+        word: "metric",
+        aliases: &["priority"],
+        takes: Some(Number),
+    },
+    opt("table", Word),
+    Opt {
+        word: "proto",
+        aliases: &["protocol"],
+        takes: Some(Word),
+    },
+    opt("scope", Choice(&["global", "link", "host"])),
+    flag("onlink"),
+];
+
+/// `-n NS`: the namespace to act in.
+pub(super) const NETNS_FLAG: &[Opt] = &[opt("-n", Netns)];
+
+pub(super) const PING: &[Opt] = &[
+    opt("-c", Number),
+    opt("-i", Number),
+    opt("-W", Number),
+    opt("-w", Number),
+    opt("-s", Number),
+    opt("-I", Device),
+    flag("-q"),
+    flag("-v"),
+];
