@@ -217,6 +217,8 @@ pub struct Builtin {
     pub forms: &'static [Form],
     /// Whether `ip NAME ...` is this builtin as iproute2 spells it (`ip link`).
     pub under_ip: bool,
+    /// Whether it is only spelled `ip NAME ...`: `NAME` alone does not start a statement.
+    pub ip_only: bool,
     pub examples: &'static [&'static str],
 }
 
@@ -228,6 +230,7 @@ pub const BUILTIN: Builtin = Builtin {
     options: &[],
     forms: &[],
     under_ip: false,
+    ip_only: false,
     examples: &[],
 };
 

@@ -123,11 +123,15 @@ fn expect<'a>(prev: &[&'a str]) -> Want<'a> {
     }
     let Some((&first, rest)) = words.split_first() else {
         return Want {
-            words: BUILTINS.iter().map(|b| b.name).collect(),
+            words: BUILTINS
+                .iter()
+                .filter(|b| !b.ip_only)
+                .map(|b| b.name)
+                .collect(),
             ..Want::default()
         };
     };
-    match builtins::find(first) {
+    match builtins::find(first).filter(|b| !b.ip_only) {
         Some(ip) if ip.name == "ip" => under_ip(ip, rest, cond),
         Some(b) => statement(b, rest, cond, None),
         // A program's arguments: most often files.
