@@ -31,17 +31,17 @@ fn tab_after_link_set_offers_devices_and_after_master_only_bridges() {
     let mut p = repl();
     run(
         &mut p,
-        "veth veth-one peer veth-two; link add br-x type bridge; link add bz0 type ifb",
+        "veth veth-one peer veth-two; link add br-x type bridge; veth bz0 peer bz1",
     );
     p.send("link set \t\t").unwrap();
     p.flush().unwrap();
-    for name in ["br-x", "bz0", "dev", "lo", "veth-one", "veth-two"] {
+    for name in ["br-x", "bz0", "bz1", "dev", "lo", "veth-one", "veth-two"] {
         p.exp_string(name).unwrap();
     }
     p.send("veth-o\t").unwrap();
     p.flush().unwrap();
     p.exp_string("veth-one").unwrap();
-    // After `master`, of `br-x` and `bz0` only the bridge fits: `b` completes to it.
+    // After `master`, of `br-x`, `bz0` and `bz1` only the bridge fits: `b` completes to it.
     p.send("master b\t").unwrap();
     p.flush().unwrap();
     p.exp_string("br-x").unwrap();
