@@ -180,6 +180,8 @@ pub struct Form {
     pub usage: &'static [&'static str],
     /// Only as the condition of `if` (`netns exists NAME`).
     pub cond: bool,
+    /// Its options are the statements of its block (`bridge NAME { port DEV; addr CIDR }`).
+    pub block_items: bool,
 }
 
 /// A form with nothing: the base the table's entries fill in.
@@ -190,6 +192,7 @@ pub const FORM: Form = Form {
     options: &[],
     usage: &[""],
     cond: false,
+    block_items: false,
 };
 
 impl Form {

@@ -257,6 +257,7 @@ pub const BUILTINS: &[Builtin] = &[
                 operands: &[arg(NewName)],
                 options: &[opt("port", Device), Opt { word: "addr", aliases: &["address"], takes: Some(Prefix) }],
                 usage: &["NAME { port DEV...; addr CIDR }"],
+                block_items: true,
                 ..FORM
             },
         ],

@@ -46,7 +46,10 @@ pub fn complete(before: &str, names: &mut dyn Names) -> Completion {
             ..Want::default()
         }
     } else {
-        expect(&prev)
+        match block_of(&before[..stmt_start]) {
+            Some((form, opener)) => walk(form, &[opener, prev].concat(), None),
+            None => expect(&prev),
+        }
     };
     let mut found = want.live;
     found.extend(want.words.iter().map(|w| w.to_string()));
@@ -66,6 +69,29 @@ pub fn complete(before: &str, names: &mut dyn Names) -> Completion {
         names: found,
         files,
     }
+}
+
+/// The form whose block the cursor is in, when its statements are the form's options
+/// (`bridge br0 { port `), and the words of the form before the block (`br0`).
+fn block_of(before: &str) -> Option<(&'static Form, Vec<&str>)> {
+    let mut open = vec![];
+    for (i, c) in before.char_indices() {
+        match c {
+            '{' => open.push(i),
+            '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    let brace = *open.last()?;
+    let opener_start = before[..brace]
+        .rfind(|c: char| ";{}\n|&(".contains(c))
+        .map_or(0, |i| i + 1);
+    let words: Vec<&str> = before[opener_start..brace].split_whitespace().collect();
+    let (first, rest) = words.split_first()?;
+    let form = builtins::find(first)?.plain().filter(|f| f.block_items)?;
+    Some((form, rest.to_vec()))
 }
 
 /// The live names of a kind, in namespace `ns` (`None`: the current one).
@@ -426,6 +452,11 @@ mod tests {
         assert_eq!(tab("if "), tab(""));
         assert_eq!(tab("echo $"), ["$dev", "$n"]);
         assert_eq!(tab("netns red { link set l"), ["lo"]);
+        // Inside `bridge NAME { }`, its items.
+        assert_eq!(tab("bridge br1 { "), ["addr", "port"]);
+        assert_eq!(tab("bridge br1 { port e"), ["eth0"]);
+        assert_eq!(tab("bridge br1 { port eth0; a"), ["addr"]);
+        assert_eq!(tab("bridge br1 { port eth0 }; l"), ["let", "link"]);
         assert_eq!(
             tab("link show | grep x && link set "),
             ["dev", "eth0", "lo"]

@@ -195,7 +195,8 @@ mod tests {
         assert!(h.contains(&format!("{COMMENT}# x{RESET}")));
         assert!(highlight_line("link frob").contains(&format!("{ERROR}frob{RESET}")));
         for word in [
-            "via", "metric", "src", "default", "port", "delete", "ls", "address",
+            "via", "metric", "src", "default", "port", "delete", "ls", "address", "brd", "onlink",
+            "nodad", "lst", "exists",
         ] {
             let h = highlight_line(&format!("{word} "));
             assert!(
@@ -204,6 +205,9 @@ mod tests {
             );
         }
         assert!(!highlight_line("tcpdump -n").contains(KEYWORD));
+        // A flag and a value a `Choice` takes are not keywords.
+        assert!(!highlight_line("ping -c 1 1.2.3.4").contains(&format!("{KEYWORD}-c")));
+        assert!(!highlight_line("graph --format svg").contains(&format!("{KEYWORD}svg")));
         // An unfinished block is not an error yet.
         assert!(!highlight_line("netns red {").contains(ERROR));
     }
