@@ -248,7 +248,7 @@ fn resolve_stmt(x: &dyn Expand, kind: &StmtKind) -> Result<()> {
             known(resolve::veth(x, name, peer, netns.as_ref()))?
         }
         StmtKind::Ping { opts, dest } => {
-            super::ping::resolve_options(opts, &mut |w| x.text(w))?;
+            super::ping::resolve_options(opts, x)?;
             known(resolve::ping_dest(x, dest))?;
         }
         StmtKind::PingBlock { opts, .. } => known(super::reach::block_options(x, opts))?,
@@ -265,18 +265,18 @@ fn resolve_stmt(x: &dyn Expand, kind: &StmtKind) -> Result<()> {
         StmtKind::Peer(dev) | StmtKind::Stats(dev) => known(resolve::ifname(x, dev))?,
         StmtKind::Graph(cmd) => known(resolve::graph(x, cmd))?,
         StmtKind::Trace { file, devs, .. } => known(resolve::trace(x, file.as_ref(), devs))?,
+        StmtKind::Set(opts) => known(resolve::set(x, opts))?,
+        StmtKind::Help(topic) => known(resolve::opt(x, topic.as_ref(), resolve::help))?,
         // Words as they are, or statements of their own.
         StmtKind::Let { .. }
         | StmtKind::Not(_)
-        | StmtKind::Help(_)
         | StmtKind::RootBlock(_)
         | StmtKind::Build(_)
         | StmtKind::External { .. }
         | StmtKind::Iproute { .. }
         | StmtKind::Pipeline(_)
         | StmtKind::Redirected { .. }
-        | StmtKind::AndOr { .. }
-        | StmtKind::Set(_) => {}
+        | StmtKind::AndOr { .. } => {}
     }
     Ok(())
 }

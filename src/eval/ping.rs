@@ -136,17 +136,16 @@ impl Evaluator {
     }
 
     fn ping_options(&self, opts: &[PingOpt]) -> Result<PingOptions> {
-        resolve_options(opts, &mut |w| self.word(w).map(Some))
+        resolve_options(opts, self)
     }
 }
 
 /// Ping's options from their words, iputils' defaults for the rest: the one resolver the
-/// evaluator runs and `--check` runs on what it can know before the run. `text` gives a word's
-/// text, or `None` when it is not known yet (a variable, for `--check`): then that option
-/// keeps its default.
+/// evaluator runs and `--check` runs on what it can know before the run. A word `x` cannot know
+/// yet (a variable, for `--check`) leaves its option at the default.
 pub(super) fn resolve_options(
     opts: &[PingOpt],
-    text: &mut dyn FnMut(&Word) -> Result<Option<String>>,
+    x: &dyn super::resolve::Expand,
 ) -> Result<PingOptions> {
     let mut o = PingOptions {
         count: None,
@@ -163,7 +162,7 @@ pub(super) fn resolve_options(
             o.quiet = true;
             continue;
         };
-        let Some(value) = text(w)? else { continue };
+        let Some(value) = x.text(w)? else { continue };
         let number = |expected: &'static str| {
             value.parse::<u64>().map_err(|_| RunError::BadValue {
                 text: value.clone(),

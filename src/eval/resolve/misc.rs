@@ -1,12 +1,13 @@
-//! The smaller builtins: capture, trace, graph, bridge, kill and wait, deny, for ranges, and
-//! the ping destination.
+//! The smaller builtins: capture, trace, graph, bridge, kill and wait, deny, set, help, for
+//! ranges, and the ping destination.
 
 use super::{ifname, netns, number, opt, prefix, text, Expand, Val};
+use crate::builtins::{self, Builtin};
 use crate::eval::error::{Result, RunError};
 use crate::graph::Format;
 use crate::net::addr::Prefix;
 use crate::net::names::{IfName, NetnsName};
-use crate::syntax::ast::{BridgeCmd, BridgeItem, ForItems, GraphCmd, Word};
+use crate::syntax::ast::{BridgeCmd, BridgeItem, ForItems, GraphCmd, SetOpt, Word};
 use crate::syntax::Span;
 use std::net::IpAddr;
 
@@ -31,7 +32,7 @@ pub(in crate::eval) fn capture(
 }
 
 /// One device `trace` names: `DEV` (in the current namespace) or `NS/DEV`.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(in crate::eval) struct TraceDev {
     pub ns: Option<NetnsName>,
     pub dev: IfName,
@@ -221,4 +222,68 @@ pub(in crate::eval) fn ping_dest(x: &dyn Expand, dest: &Word) -> Result<Val<IpAd
 /// `exec -n NS`, `netns NS { }`, `ip -n NS`, `if netns NS`: a namespace name.
 pub(in crate::eval) fn ns(x: &dyn Expand, w: &Word) -> Result<Val<NetnsName>> {
     netns(x, w)
+}
+
+/// One option of `set`, as vsh takes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(in crate::eval) enum ShellOpt {
+    /// `-e`, `-u`: always vsh's way; nothing to change.
+    AlwaysOn,
+    /// `-o pipefail` (on) or `+o pipefail` (off).
+    Pipefail(bool),
+}
+
+/// `set -eu -o pipefail`; turning errexit or nounset off, and other options, are refused
+/// with what vsh does instead.
+pub(in crate::eval) fn set(x: &dyn Expand, opts: &[SetOpt]) -> Result<Vec<Val<ShellOpt>>> {
+    opts.iter()
+        .map(|o| {
+            let refuse = |what: String, help: &str| RunError::Usage {
+                what,
+                span: o.span,
+                help: Some(help.to_string()),
+            };
+            let value = match x.text(&o.name)? {
+                None => None,
+                Some(name) => Some(match (name.as_str(), o.on) {
+                    ("errexit" | "nounset", true) => ShellOpt::AlwaysOn,
+                    ("pipefail", on) => ShellOpt::Pipefail(on),
+                    ("errexit", false) => {
+                        return Err(refuse(
+                            "vsh always stops at the first statement that fails".into(),
+                            "let a failure be an answer: `STATEMENT || true`, \
+                             `if STATEMENT { }`, or `! STATEMENT`",
+                        ))
+                    }
+                    ("nounset", false) => {
+                        return Err(refuse(
+                            "a variable that is not set is always an error in vsh".into(),
+                            "set it first: let NAME = ...",
+                        ))
+                    }
+                    (other, _) => {
+                        return Err(refuse(
+                            format!("vsh has no `set` option \"{other}\""),
+                            "vsh knows -e and -u (always on, its way) and -o pipefail",
+                        ))
+                    }
+                }),
+            };
+            Ok(Val {
+                value,
+                span: o.span,
+            })
+        })
+        .collect()
+}
+
+/// `help NAME`: a builtin, by its name or another of its names.
+pub(in crate::eval) fn help(x: &dyn Expand, topic: &Word) -> Result<Val<&'static Builtin>> {
+    super::val(x, topic, |name| {
+        builtins::find(&name).ok_or(RunError::BadValue {
+            text: name,
+            expected: "a builtin (`help` lists them)",
+            span: topic.span,
+        })
+    })
 }

@@ -10,6 +10,8 @@
 mod link;
 mod misc;
 mod net;
+#[cfg(test)]
+mod tests;
 
 pub(super) use link::*;
 pub(super) use misc::*;
