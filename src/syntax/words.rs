@@ -190,3 +190,32 @@ fn cond_words<'a>(cond: &'a Cond, words: &mut Vec<&'a Word>) {
         Cond::Stmt(_) => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let program = crate::syntax::parse(text).unwrap();
+        own_words(&program.stmts[0].kind)
+            .iter()
+            .map(|w| text[w.span.start..w.span.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_statement_owns_its_words_not_those_of_what_it_holds() {
+        assert_eq!(
+            words("link add v0 mtu $m type veth peer name v1 netns red"),
+            ["v0", "$m", "v1", "red"]
+        );
+        assert_eq!(words("netns $ns { link set lo up }"), ["$ns"]);
+        assert_eq!(words("if link exists $d { netns add x }"), ["$d"]);
+        assert_eq!(words("for i in 1..$n { ping 10.0.0.$i }"), ["1", "$n"]);
+        assert_eq!(
+            words("route add 10.0.0.0/8 via 10.1.1.1 metric 5 > out.txt"),
+            ["out.txt"]
+        );
+        assert!(words("! link set lo up").is_empty());
+    }
+}

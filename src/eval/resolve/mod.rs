@@ -56,21 +56,22 @@ pub(super) struct Val<T> {
 impl<T> Val<T> {
     /// The value, which a run always knows.
     pub fn get(&self) -> Result<&T> {
-        self.value.as_ref().ok_or(RunError::Undefined {
-            name: "a word".into(),
-            span: self.span,
-            help: Some("this word was not expanded before use: please report this".into()),
-        })
+        self.value.as_ref().ok_or_else(|| unread(self.span))
     }
 
     /// The value, owned.
     pub fn take(self) -> Result<T> {
         let span = self.span;
-        self.value.ok_or(RunError::Undefined {
-            name: "a word".into(),
-            span,
-            help: Some("this word was not expanded before use: please report this".into()),
-        })
+        self.value.ok_or_else(|| unread(span))
+    }
+}
+
+/// A value used that only `--check`'s expander leaves unknown: a bug, said as one.
+fn unread(span: Span) -> RunError {
+    RunError::Usage {
+        what: "vsh used a word it had not read: please report this".into(),
+        span,
+        help: None,
     }
 }
 
