@@ -7,6 +7,7 @@ use super::resolve::{self, Expand, Literal};
 use crate::syntax::ast::*;
 use crate::syntax::Span;
 use std::collections::HashSet;
+
 /// Every problem found in `program`, in source order.
 pub fn check(program: &Program) -> Vec<RunError> {
     check_with_notes(program).0
