@@ -215,3 +215,68 @@ fn ping_options_are_checked_by_the_same_resolver_before_and_during_the_run() {
         .unwrap();
     assert!(fine.status.success(), "{fine:?}");
 }
+
+#[test]
+fn check_refuses_what_the_run_refuses_from_the_same_words() {
+    // Every builtin's words go through one resolver: `--check` runs it on the literal words,
+    // the run on the expanded ones, and both name the same word with the same reason.
+    for (line, said) in [
+        ("link add br0 mtu big type bridge", "\"big\" is not an MTU"),
+        (
+            "link add m0 type macvlan link lo mode loud",
+            "a macvlan mode",
+        ),
+        ("link add vx0 type vxlan dev lo", "needs `id`"),
+        ("link add br0 type bridge id 5", "id"),
+        ("link add vx0 type vxlan id 1 ttl far", "a TTL"),
+        ("link set lo netns a/b", "contains `/`"),
+        ("netns add lab/a", "contains `/`"),
+        ("netns attach lab 12x", "a process id"),
+        ("addr add 10.0.0.1/24 dev lo scope far", "a scope"),
+        (
+            "addr add 10.0.0.1/24 dev lo valid_lft 10 preferred_lft 20",
+            "preferred_lft",
+        ),
+        ("route add 10.9.0.0/16 dev lo metric many", "a metric"),
+        ("route add 10.9.0.0/16 dev lo proto sideways", "a protocol"),
+        ("route add 10.9.0.0/16 via 10.0.0.x", "an IP address"),
+        ("capture -c all lo { }", "a packet count"),
+        ("trace red/a/b { }", "contains `/`"),
+        ("kill -LOUD", "a signal"),
+        ("set +o errexit", "always stops"),
+        ("help nosuch", "a builtin"),
+        ("ping 10.0.0.300", "not an IPv4 or IPv6 address"),
+        ("ping -W soon { }", "a number of seconds"),
+        ("for i in 1..x { }", "a range of integers"),
+    ] {
+        let checked = Command::new(VSH)
+            .args(["--check", "-c", line])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&checked.stderr);
+        assert_eq!(checked.status.code(), Some(1), "{line}: {stderr}");
+        assert!(stderr.contains(said), "{line}: {stderr}");
+        let ran = Command::new(VSH)
+            .args(["--isolated", "-c", line])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let run_stderr = String::from_utf8_lossy(&ran.stderr);
+        assert_eq!(ran.status.code(), Some(1), "{line} when run: {run_stderr}");
+        assert!(run_stderr.contains(said), "{line} when run: {run_stderr}");
+    }
+}
+
+#[test]
+fn check_leaves_words_with_variables_to_the_run() {
+    needs_root!();
+    // `--check` cannot know $m: it passes, and the run refuses the value at the same word.
+    let script = "let m = 9k\nlink set lo mtu $m\n";
+    Lab::new(script).flag("--check").run().success();
+    Lab::new(script)
+        .run()
+        .failure(1)
+        .stderr_has("\"9k\" is not an MTU (bytes)")
+        .stderr_has("script.vnet:2:17");
+}

@@ -8,24 +8,33 @@ use crate::net::addr;
 
 /// IFF_UP: `addr show up` lists the links that are up.
 const IFF_UP: u32 = 0x1;
-use super::error::RunError;
-use crate::syntax::ast::{AddrCmd, AddrOpts, Word};
+use super::resolve::{self, known, AddrOptsReq, AddrReq, Broadcast};
+use crate::syntax::ast::AddrCmd;
 use crate::syntax::Span;
 
 impl Evaluator {
     pub(super) fn addr_cmd(&mut self, cmd: &AddrCmd, span: Span) -> Result<()> {
         let ns = self.ns.clone();
-        match cmd {
-            AddrCmd::Add { prefix, dev, .. } | AddrCmd::Del { prefix, dev } => {
-                let prefix = self.prefix(prefix)?;
-                let (index, name) = self.device(dev)?;
-                let options = match cmd {
-                    AddrCmd::Add { opts, .. } => self.addr_options(&prefix, opts)?,
+        let req = resolve::addr(self, cmd)?;
+        match req {
+            AddrReq::Add {
+                ref prefix,
+                ref dev,
+                ..
+            }
+            | AddrReq::Del {
+                ref prefix,
+                ref dev,
+            } => {
+                let prefix = *prefix.get()?;
+                let (index, name) = self.device_of(dev)?;
+                let options = match &req {
+                    AddrReq::Add { opts, .. } => addr_options(&prefix, opts)?,
                     _ => addr::AddOptions::default(),
                 };
                 let link = self.link_at(&ns, index, &name, span)?;
                 let made = self.made_here(&ns, Some(index), span)?;
-                if matches!(cmd, AddrCmd::Add { .. }) {
+                if matches!(req, AddrReq::Add { .. }) {
                     let entry = match made {
                         true => vec![],
                         false => vec![Entry::Addr { link, prefix }],
@@ -54,8 +63,8 @@ impl Evaluator {
                     })
                 }
             }
-            AddrCmd::Flush { dev } => {
-                let (index, name) = self.device(dev)?;
+            AddrReq::Flush { dev } => {
+                let (index, name) = self.device_of(&dev)?;
                 let link = self.link_at(&ns, index, &name, span)?;
                 // What undo gives back: the addresses (not the link-local ones, which the
                 // kernel makes again) and the routes that go with them.
@@ -86,9 +95,9 @@ impl Evaluator {
                     Ok(())
                 })
             }
-            AddrCmd::Show { dev, up } => {
+            AddrReq::Show { dev, up } => {
                 let wanted = match dev {
-                    Some(w) => Some(self.device(w)?.0),
+                    Some(d) => Some(self.device_of(&d)?.0),
                     None => None,
                 };
                 let links = self.links(span)?;
@@ -108,77 +117,22 @@ impl Evaluator {
             }
         }
     }
-
-    /// iproute2's `addr add` options as the kernel takes them.
-    fn addr_options(&mut self, prefix: &addr::Prefix, opts: &AddrOpts) -> Result<addr::AddOptions> {
-        let mut out = addr::AddOptions::default();
-        if let Some(w) = &opts.broadcast {
-            let text = self.word(w)?;
-            out.broadcast = match text.as_str() {
-                "+" => prefix.broadcast(),
-                "-" => prefix.network_broadcast(),
-                _ => Some(text.parse().map_err(|_| RunError::BadValue {
-                    text: text.clone(),
-                    expected: "an IPv4 broadcast address, `+` or `-`",
-                    span: w.span,
-                })?),
-            };
-        }
-        if let Some(w) = &opts.label {
-            out.label = Some(self.word(w)?);
-        }
-        if let Some(w) = &opts.scope {
-            let text = self.word(w)?;
-            out.scope = Some(scope_number(&text).ok_or(RunError::BadValue {
-                text,
-                expected: "a scope (global, site, link, host, nowhere or 0-255)",
-                span: w.span,
-            })?);
-        }
-        let lifetime = |ev: &mut Self, w: &Option<Word>| -> Result<Option<u32>> {
-            match w {
-                None => Ok(None),
-                Some(w) if ev.word(w)? == "forever" => Ok(Some(u32::MAX)),
-                Some(w) => ev.number(w, "a lifetime in seconds, or forever").map(Some),
-            }
-        };
-        out.valid_lft = lifetime(self, &opts.valid_lft)?;
-        out.preferred_lft = lifetime(self, &opts.preferred_lft)?;
-        if let (Some(v), Some(p)) = (
-            out.valid_lft.or(out.preferred_lft.map(|_| u32::MAX)),
-            out.preferred_lft.or(out.valid_lft.map(|_| u32::MAX)),
-        ) {
-            if p > v {
-                let w = opts.preferred_lft.as_ref().or(opts.valid_lft.as_ref());
-                return Err(RunError::BadValue {
-                    text: format!("{p} > {v}"),
-                    expected: "preferred_lft no greater than valid_lft",
-                    span: w.map_or(Span::default(), |w| w.span),
-                });
-            }
-        }
-        for (flag, _) in &opts.flags {
-            out.flags |= match flag.as_str() {
-                "nodad" => 0x02,
-                "optimistic" => 0x04,
-                "home" => 0x10,
-                "mngtmpaddr" => 0x100,
-                "noprefixroute" => 0x200,
-                _ => 0x400, // autojoin
-            };
-        }
-        Ok(out)
-    }
 }
 
-/// iproute2's scope names, or a number.
-pub(super) fn scope_number(text: &str) -> Option<u8> {
-    match text {
-        "global" | "universe" => Some(0),
-        "site" => Some(200),
-        "link" => Some(253),
-        "host" => Some(254),
-        "nowhere" => Some(255),
-        n => n.parse().ok(),
+/// iproute2's `addr add` options as the kernel takes them.
+fn addr_options(prefix: &addr::Prefix, opts: &AddrOptsReq) -> Result<addr::AddOptions> {
+    let mut out = addr::AddOptions::default();
+    if let Some(b) = &opts.broadcast {
+        out.broadcast = match b.get()? {
+            Broadcast::Plus => prefix.broadcast(),
+            Broadcast::Minus => prefix.network_broadcast(),
+            Broadcast::Addr(a) => Some(*a),
+        };
     }
+    out.label = known(&opts.label)?;
+    out.scope = known(&opts.scope)?;
+    out.valid_lft = known(&opts.valid_lft)?;
+    out.preferred_lft = known(&opts.preferred_lft)?;
+    out.flags = opts.flags;
+    Ok(out)
 }

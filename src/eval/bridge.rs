@@ -3,24 +3,28 @@
 use super::error::{Result, RunError};
 use super::journal::Entry;
 use super::netns::{fail, where_};
+use super::resolve::{self, BridgeReq, Val};
 use super::{show, Evaluator};
 use crate::net::addr::{self, Prefix};
 use crate::net::link::{self, BridgePort, Link, LinkChange, LinkKind};
-use crate::syntax::ast::{BridgeCmd, BridgeItem, Word};
+use crate::net::names::IfName;
+use crate::syntax::ast::BridgeCmd;
 use crate::syntax::Span;
 
 impl Evaluator {
     pub(super) fn bridge_cmd(&mut self, cmd: &BridgeCmd, span: Span) -> Result<()> {
-        match cmd {
-            BridgeCmd::Link { dev } => self.bridge_link(dev.as_ref(), span),
-            BridgeCmd::Block { name, items } => self.bridge_block(name, items, span),
+        match resolve::bridge(self, cmd)? {
+            BridgeReq::Link { dev } => self.bridge_link(dev.as_ref(), span),
+            BridgeReq::Block { name, ports, addrs } => {
+                self.bridge_block(&name, &ports, &addrs, span)
+            }
         }
     }
 
     /// `bridge link [show [dev] DEV]`: the ports of every bridge, as iproute2's `bridge link`.
-    fn bridge_link(&mut self, dev: Option<&Word>, span: Span) -> Result<()> {
+    fn bridge_link(&mut self, dev: Option<&Val<IfName>>, span: Span) -> Result<()> {
         let wanted = match dev {
-            Some(w) => Some(self.device(w)?.0),
+            Some(d) => Some(self.device_of(d)?.0),
             None => None,
         };
         let links = self.links(span)?;
@@ -41,21 +45,23 @@ impl Evaluator {
 
     /// `bridge NAME { port DEV...; addr CIDR }`: create NAME if absent, bring it up, enslave
     /// and bring up each port, add each address. Running it again changes nothing.
-    fn bridge_block(&mut self, name: &Word, items: &[BridgeItem], span: Span) -> Result<()> {
-        let br = self.ifname(name)?;
+    fn bridge_block(
+        &mut self,
+        name: &Val<IfName>,
+        port_names: &[Val<IfName>],
+        addrs: &[Val<Prefix>],
+        span: Span,
+    ) -> Result<()> {
+        let br = name.get()?.to_string();
         // Everything the block names is checked before anything changes.
         let mut ports: Vec<(u32, String)> = Vec::new();
-        let mut prefixes: Vec<Prefix> = Vec::new();
-        for item in items {
-            match item {
-                BridgeItem::Port(words) => {
-                    for w in words {
-                        ports.push(self.device(w)?);
-                    }
-                }
-                BridgeItem::Addr(w) => prefixes.push(self.prefix(w)?),
-            }
+        for p in port_names {
+            ports.push(self.device_of(p)?);
         }
+        let prefixes: Vec<Prefix> = addrs
+            .iter()
+            .map(|a| a.get().copied())
+            .collect::<Result<_>>()?;
         let ns = self.ns.clone();
         let place = where_(&ns);
         let index = match self.find_link(&br, name.span)? {
@@ -72,7 +78,7 @@ impl Evaluator {
             None => {
                 let what = format!("cannot create bridge \"{br}\" {place}");
                 self.make_single_link(&br, &LinkKind::Bridge, what, span)?;
-                self.device(name)?.0
+                self.device_of(name)?.0
             }
         };
         // Inside `build { }`, ups wait for the block's end (build.rs).

@@ -20,7 +20,7 @@ use super::error::Result;
 use super::Evaluator;
 use crate::net::link;
 use crate::net::Ns;
-use crate::syntax::ast::{AddrCmd, Block, BridgeCmd, LinkCmd, LinkOp, NetnsCmd, StmtKind};
+use crate::syntax::ast::{AddrCmd, Block, BridgeCmd, LinkCmd, NetnsCmd, StmtKind};
 use crate::syntax::Span;
 use std::collections::HashMap;
 
@@ -171,7 +171,7 @@ impl Evaluator {
         let mut order: Vec<&Pending> = pending.iter().collect();
         order.sort_by_key(|p| rank.get(&(p.ns.clone(), p.index)).copied().unwrap_or(0));
         for p in order {
-            let up = LinkOp::Up(p.span);
+            let up = super::resolve::OpReq::Up(p.span);
             self.within(p.ns.clone(), |ev| {
                 ev.change_link(p.index, &p.name, &[&up], p.span)
             })?;

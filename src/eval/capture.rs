@@ -3,6 +3,7 @@
 
 use super::error::Result;
 use super::netns::fail;
+use super::resolve;
 use super::Evaluator;
 use crate::net::decode::{time_of_day, Decoder};
 use crate::net::packet::{Capture, PcapWriter, Stats};
@@ -59,14 +60,13 @@ impl Evaluator {
         body: &Block,
         span: Span,
     ) -> Result<()> {
-        let count: Option<u64> = count
-            .map(|w| self.number(w, "a packet count"))
-            .transpose()?;
-        let (ifindex, name) = self.device(dev)?;
-        let writer = match file {
+        let req = resolve::capture(self, count, file, dev)?;
+        let count = resolve::known(&req.count)?;
+        let (ifindex, name) = self.device_of(&req.dev)?;
+        let writer = match &req.file {
             None => None,
             Some(w) => {
-                let path = self.word(w)?;
+                let path = w.get()?.clone();
                 let file = File::create(&path)
                     .and_then(|f| PcapWriter::new(BufWriter::new(f)))
                     .map_err(|e| {

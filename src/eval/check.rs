@@ -1,8 +1,9 @@
 //! `vsh --check`: what can be known without touching the kernel. Variables are set before
-//! use, and literal names, addresses and numbers are valid, by the same checks a run makes.
+//! use, and each builtin's literal words pass the resolver the run uses (eval/resolve/): a
+//! thin walk over the statements, with no rules of its own.
 
 use super::error::{Result, RunError};
-use super::words::{check_ifname, check_netns_name, parse_prefix};
+use super::resolve::{self, Expand, Literal};
 use crate::syntax::ast::*;
 use crate::syntax::Span;
 use std::collections::HashSet;
@@ -46,23 +47,6 @@ impl Checker {
         }
     }
 
-    fn for_items(&mut self, items: &ForItems) {
-        match items {
-            ForItems::Range { from, to } => {
-                self.number::<i64>(from, "an integer");
-                self.number::<i64>(to, "an integer");
-            }
-            ForItems::List(words) => {
-                words.iter().for_each(|w| self.word(w));
-                if let [w] = words.as_slice() {
-                    if w.literal().is_some_and(|t| t.contains("..")) {
-                        self.report(super::words::not_a_range(w));
-                    }
-                }
-            }
-        }
-    }
-
     fn report(&mut self, r: Result<()>) {
         if let Err(e) = r {
             self.problems.push(e);
@@ -70,13 +54,26 @@ impl Checker {
     }
 
     fn stmt(&mut self, s: &Stmt) {
+        // The variables and `$( )` of the statement's own words; a ping block's lines are
+        // walked with the variables its own lets and loops set.
         match &s.kind {
-            StmtKind::Let { name, value } => {
-                self.word(value);
+            StmtKind::PingBlock { opts, .. } => opts
+                .iter()
+                .flat_map(|o| &o.value)
+                .for_each(|w| self.word(w)),
+            kind => crate::syntax::own_words(kind)
+                .into_iter()
+                .for_each(|w| self.word(w)),
+        }
+        // The builtin's own resolver, on the words known before the run.
+        self.report(resolve_stmt(&Literal, &s.kind));
+        self.lint(s);
+        // What the statement holds, and the variables it sets.
+        match &s.kind {
+            StmtKind::Let { name, .. } => {
                 self.defined.insert(name.name.clone());
             }
-            StmtKind::For { var, items, body } => {
-                self.for_items(items);
+            StmtKind::For { var, body, .. } => {
                 self.defined.insert(var.name.clone());
                 self.stmts(&body.stmts);
             }
@@ -92,72 +89,40 @@ impl Checker {
                 }
             }
             StmtKind::Not(inner) => self.stmt(inner),
-            StmtKind::NetnsBlock { ns, body } => {
-                self.netns(ns);
-                self.stmts(&body.stmts);
+            StmtKind::InNetns { cmd, .. } => self.stmt(cmd),
+            StmtKind::NetnsBlock { body, .. }
+            | StmtKind::RootBlock(body)
+            | StmtKind::Build(body)
+            | StmtKind::Capture { body, .. }
+            | StmtKind::Trace { body, .. } => self.stmts(&body.stmts),
+            StmtKind::PingBlock { items, .. } => self.ping_items(items),
+            StmtKind::Pipeline(stages) => self.stmts(stages),
+            StmtKind::Redirected { stmt, .. } => self.stmt(stmt),
+            StmtKind::AndOr { first, rest } => {
+                self.stmt(first);
+                rest.iter().for_each(|(_, s)| self.stmt(s));
             }
-            StmtKind::RootBlock(body) | StmtKind::Build(body) => self.stmts(&body.stmts),
-            StmtKind::NetnsEnter(w) => self.netns(w),
-            StmtKind::Help(topic) => topic.iter().for_each(|w| self.word(w)),
-            StmtKind::Deny(what) => {
-                self.word(what);
-                if let Some(text) = what.literal() {
-                    self.report(super::words::deny_target(&text, what.span));
-                }
-            }
-            StmtKind::InNetns { ns, cmd } => {
-                self.netns(ns);
-                self.stmt(cmd);
-            }
-            StmtKind::Netns(cmd) => match cmd {
-                NetnsCmd::Add(w) | NetnsCmd::Del(w) => self.netns(w),
-                NetnsCmd::List => {}
-                NetnsCmd::Exec { ns, argv } => {
-                    self.netns(ns);
-                    argv.iter().for_each(|w| self.word(w));
-                }
-                NetnsCmd::Attach { name, pid } => {
-                    self.netns(name);
-                    self.number::<u32>(pid, "a process id");
-                }
-                NetnsCmd::Identify(pid) => pid
-                    .iter()
-                    .for_each(|w| self.number::<u32>(w, "a process id")),
-                NetnsCmd::Pids(w) => self.netns(w),
-            },
-            StmtKind::Link(cmd) => self.link(cmd),
-            StmtKind::Addr(cmd) => match cmd {
-                AddrCmd::Add { prefix, dev, .. } | AddrCmd::Del { prefix, dev } => {
-                    self.word(prefix);
-                    if let Some(text) = prefix.literal() {
-                        let parsed = parse_prefix(&text, prefix.span);
-                        let lone = matches!(cmd, AddrCmd::Add { .. }) && !text.contains('/');
-                        if let (Ok(p), true) = (&parsed, lone) {
-                            self.problems.push(RunError::NoPrefixLength {
-                                addr: p.addr.to_string(),
-                                len: p.len,
-                                span: prefix.span,
-                            });
-                        }
-                        self.report(parsed.map(drop));
+            _ => {}
+        }
+    }
+
+    /// What is not an error but worth saying before a run.
+    fn lint(&mut self, s: &Stmt) {
+        match &s.kind {
+            // `addr add 10.0.0.1` is a /32: the run takes it, and it is rarely meant.
+            StmtKind::Addr(AddrCmd::Add { prefix, .. }) => {
+                if let Some(text) = prefix.literal().filter(|t| !t.contains('/')) {
+                    if let Ok(p) = super::words::parse_prefix(&text, prefix.span) {
+                        self.problems.push(RunError::NoPrefixLength {
+                            addr: p.addr.to_string(),
+                            len: p.len,
+                            span: prefix.span,
+                        });
                     }
-                    self.ifname(dev);
                 }
-                AddrCmd::Show { dev, .. } => dev.iter().for_each(|w| self.ifname(w)),
-                AddrCmd::Flush { dev } => self.ifname(dev),
-            },
-            StmtKind::Veth { name, peer, netns } => {
-                self.ifname(name);
-                self.ifname(peer);
-                netns.iter().for_each(|w| self.netns(w));
             }
-            StmtKind::Exec { ns, argv } => {
-                ns.iter().for_each(|w| self.netns(w));
-                argv.iter().for_each(|w| self.word(w));
-            }
+            // `ip` lines vsh does not implement, and `bridge` lines other than its own.
             StmtKind::External { argv } | StmtKind::Iproute { argv } => {
-                argv.iter().for_each(|w| self.word(w));
-                // `ip` lines vsh does not implement, and `bridge` lines other than its own.
                 let program = match (&s.kind, argv.first().and_then(|w| w.literal())) {
                     (StmtKind::Iproute { .. }, _) => Some("ip"),
                     (_, Some(first)) if first == "bridge" => Some("bridge"),
@@ -176,99 +141,7 @@ impl Checker {
                     });
                 }
             }
-            StmtKind::Ping { opts, dest } => {
-                opts.iter()
-                    .flat_map(|o| &o.value)
-                    .for_each(|w| self.word(w));
-                // The evaluator's own resolver, on the words known before the run.
-                if let Err(e) = super::ping::resolve_options(opts, &mut |w| Ok(w.literal())) {
-                    self.problems.push(e);
-                }
-                self.word(dest);
-                if let Some(text) = dest.literal() {
-                    if text.parse::<std::net::IpAddr>().is_err() {
-                        self.problems.push(RunError::BadValue {
-                            text,
-                            expected: "an IPv4 or IPv6 address",
-                            span: dest.span,
-                        });
-                    }
-                }
-            }
-            StmtKind::PingBlock { opts, items } => {
-                opts.iter()
-                    .flat_map(|o| &o.value)
-                    .for_each(|w| self.word(w));
-                self.ping_items(items);
-            }
-            StmtKind::Capture {
-                count,
-                file,
-                dev,
-                body,
-            } => {
-                count
-                    .iter()
-                    .for_each(|w| self.number::<u64>(w, "a packet count"));
-                file.iter().for_each(|w| self.word(w));
-                self.ifname(dev);
-                self.stmts(&body.stmts);
-            }
-            StmtKind::Spawn { ns, argv } => {
-                ns.iter().for_each(|w| self.netns(w));
-                argv.iter().for_each(|w| self.word(w));
-            }
-            StmtKind::Kill { pids, .. } | StmtKind::Wait { pids } => {
-                pids.iter().for_each(|w| self.word(w))
-            }
-            StmtKind::Route(cmd) => self.route(cmd),
-            StmtKind::Bridge(BridgeCmd::Link { dev }) => dev.iter().for_each(|w| self.ifname(w)),
-            StmtKind::Bridge(BridgeCmd::Block { name, items }) => {
-                self.ifname(name);
-                for item in items {
-                    match item {
-                        BridgeItem::Port(words) => words.iter().for_each(|w| self.ifname(w)),
-                        BridgeItem::Addr(w) => self.prefix(w),
-                    }
-                }
-            }
-            StmtKind::Peer(w) | StmtKind::Stats(w) => self.ifname(w),
-            StmtKind::Trace { file, devs, body } => {
-                file.iter().for_each(|w| self.word(w));
-                devs.iter().for_each(|w| self.word(w));
-                self.stmts(&body.stmts);
-            }
-            StmtKind::Graph(cmd) => {
-                cmd.out.iter().for_each(|w| self.word(w));
-                if let Some(w) = &cmd.format {
-                    self.word(w);
-                    if let Some(text) = w.literal() {
-                        if crate::graph::Format::parse(&text).is_none() {
-                            self.problems.push(RunError::BadValue {
-                                text,
-                                expected: crate::graph::Format::EXPECTED,
-                                span: w.span,
-                            });
-                        }
-                    }
-                }
-            }
-            StmtKind::Pipeline(stages) => self.stmts(stages),
-            StmtKind::Redirected { stmt, redirects } => {
-                self.stmt(stmt);
-                for r in redirects {
-                    if let RedirectTo::Read(w) | RedirectTo::Write(w) | RedirectTo::Append(w) =
-                        &r.to
-                    {
-                        self.word(w);
-                    }
-                }
-            }
-            StmtKind::AndOr { first, rest } => {
-                self.stmt(first);
-                rest.iter().for_each(|(_, s)| self.stmt(s));
-            }
-            StmtKind::Set(opts) => opts.iter().for_each(|o| self.word(&o.name)),
+            _ => {}
         }
     }
 
@@ -277,15 +150,21 @@ impl Checker {
         for item in items {
             match item {
                 PingItem::Line(line) => {
-                    self.netns(&line.src);
+                    self.word(&line.src);
                     self.word(&line.dest);
+                    self.report(resolve::ns(&Literal, &line.src).map(|_| ()));
                 }
                 PingItem::Let { name, value } => {
                     self.word(value);
                     self.defined.insert(name.name.clone());
                 }
                 PingItem::For { var, items, body } => {
-                    self.for_items(items);
+                    let words: Vec<&Word> = match items {
+                        ForItems::Range { from, to } => vec![from, to],
+                        ForItems::List(words) => words.iter().collect(),
+                    };
+                    words.into_iter().for_each(|w| self.word(w));
+                    self.report(resolve::for_items(&Literal, items).map(|_| ()));
                     self.defined.insert(var.name.clone());
                     self.ping_items(body);
                 }
@@ -294,6 +173,8 @@ impl Checker {
                     then,
                     otherwise,
                 } => {
+                    cond_words(cond).for_each(|w| self.word(w));
+                    self.report(resolve_cond(&Literal, cond));
                     self.cond(cond);
                     self.ping_items(then);
                     if let Some(b) = otherwise {
@@ -304,104 +185,12 @@ impl Checker {
         }
     }
 
-    fn route(&mut self, cmd: &RouteCmd) {
-        match cmd {
-            RouteCmd::Show { dev, .. } => dev.iter().for_each(|w| self.ifname(w)),
-            RouteCmd::Add(spec) | RouteCmd::Del(spec) => {
-                spec.dst.iter().for_each(|w| self.prefix(w));
-                for w in spec.via.iter().chain(&spec.src) {
-                    self.word(w);
-                    if let Some(text) = w.literal() {
-                        if text.parse::<std::net::IpAddr>().is_err() {
-                            self.problems.push(RunError::BadValue {
-                                text,
-                                expected: "an IP address",
-                                span: w.span,
-                            });
-                        }
-                    }
-                }
-                spec.dev.iter().for_each(|w| self.ifname(w));
-                if let Some(w) = &spec.metric {
-                    self.number::<u32>(w, "a metric (0 to 4294967295)");
-                }
-            }
-        }
-    }
-
-    fn prefix(&mut self, w: &Word) {
-        self.word(w);
-        if let Some(text) = w.literal() {
-            self.report(parse_prefix(&text, w.span).map(drop));
-        }
-    }
-
+    /// The statements inside a condition (its words are the statement's own).
     fn cond(&mut self, c: &Cond) {
         match c {
             Cond::Not(inner, _) => self.cond(inner),
-            Cond::NetnsExists(w) => self.netns(w),
-            Cond::LinkExists(w) => self.ifname(w),
+            Cond::NetnsExists(_) | Cond::LinkExists(_) => {}
             Cond::Stmt(s) => self.stmt(s),
-        }
-    }
-
-    fn link(&mut self, cmd: &LinkCmd) {
-        match cmd {
-            LinkCmd::Show { dev } => dev.iter().for_each(|w| self.ifname(w)),
-            LinkCmd::Add { name, kind, ops } => {
-                self.link_ops(ops);
-                self.ifname(name);
-                match kind {
-                    LinkType::Veth {
-                        peer,
-                        peer_netns,
-                        peer_ops,
-                        ..
-                    } => {
-                        self.link_ops(peer_ops);
-                        peer.iter().for_each(|w| self.ifname(w));
-                        peer_netns.iter().for_each(|w| self.netns(w));
-                    }
-                    LinkType::Other { kind, opts } => {
-                        self.word(kind);
-                        for (k, v) in opts {
-                            self.word(k);
-                            self.word(v);
-                            // Options of another kind fail when run: say so now.
-                            if let (Some(kind), Some(key)) = (kind.literal(), k.literal()) {
-                                if !super::kinds::kind_takes(&kind, &key) {
-                                    self.problems.push(RunError::BadOption {
-                                        kind: kind.clone(),
-                                        key,
-                                        accepted: super::kinds::kind_options(&kind),
-                                        span: k.span,
-                                    });
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            LinkCmd::Set { dev, ops } => {
-                self.ifname(dev);
-                self.link_ops(ops);
-            }
-            LinkCmd::Del { dev } => self.ifname(dev),
-        }
-    }
-
-    fn link_ops(&mut self, ops: &[LinkOp]) {
-        for op in ops {
-            match op {
-                LinkOp::Up(_) | LinkOp::Down(_) | LinkOp::NoMaster(_) => {}
-                LinkOp::Netns(w) => {
-                    if w.literal().is_some_and(|t| t.parse::<u32>().is_err()) {
-                        self.netns(w);
-                    }
-                }
-                LinkOp::Master(w) | LinkOp::Name(w) => self.ifname(w),
-                LinkOp::Mtu(w) => self.number::<u32>(w, "an MTU (bytes)"),
-            }
         }
     }
 
@@ -439,31 +228,80 @@ impl Checker {
             });
         }
     }
+}
 
-    fn ifname(&mut self, w: &Word) {
-        self.word(w);
-        if let Some(text) = w.literal() {
-            self.report(check_ifname(&text, w.span));
+/// Runs the resolver of the builtin `kind` is, for its errors.
+fn resolve_stmt(x: &dyn Expand, kind: &StmtKind) -> Result<()> {
+    match kind {
+        StmtKind::For { items, .. } => known(resolve::for_items(x, items))?,
+        StmtKind::If { cond, .. } => resolve_cond(x, cond)?,
+        StmtKind::NetnsBlock { ns, .. }
+        | StmtKind::NetnsEnter(ns)
+        | StmtKind::InNetns { ns, .. } => known(resolve::ns(x, ns))?,
+        StmtKind::Exec { ns, .. } | StmtKind::Spawn { ns, .. } => {
+            known(resolve::opt(x, ns.as_ref(), resolve::ns))?
         }
+        StmtKind::Deny(what) => resolve::deny(x, what)?,
+        StmtKind::Netns(cmd) => known(resolve::netns_cmd(x, cmd))?,
+        StmtKind::Link(cmd) => known(resolve::link(x, cmd))?,
+        StmtKind::Addr(cmd) => known(resolve::addr(x, cmd))?,
+        StmtKind::Veth { name, peer, netns } => {
+            known(resolve::veth(x, name, peer, netns.as_ref()))?
+        }
+        StmtKind::Ping { opts, dest } => {
+            super::ping::resolve_options(opts, x)?;
+            known(resolve::ping_dest(x, dest))?;
+        }
+        StmtKind::PingBlock { opts, .. } => known(super::reach::block_options(x, opts))?,
+        StmtKind::Capture {
+            count, file, dev, ..
+        } => known(resolve::capture(x, count.as_ref(), file.as_ref(), dev))?,
+        StmtKind::Kill { signal, pids } => {
+            resolve::signal(signal.as_ref())?;
+            known(resolve::pids(x, pids))?;
+        }
+        StmtKind::Wait { pids } => known(resolve::pids(x, pids))?,
+        StmtKind::Route(cmd) => known(resolve::route(x, cmd))?,
+        StmtKind::Bridge(cmd) => known(resolve::bridge(x, cmd))?,
+        StmtKind::Peer(dev) | StmtKind::Stats(dev) => known(resolve::ifname(x, dev))?,
+        StmtKind::Graph(cmd) => known(resolve::graph(x, cmd))?,
+        StmtKind::Trace { file, devs, .. } => known(resolve::trace(x, file.as_ref(), devs))?,
+        StmtKind::Set(opts) => known(resolve::set(x, opts))?,
+        StmtKind::Help(topic) => known(resolve::opt(x, topic.as_ref(), resolve::help))?,
+        // Words as they are, or statements of their own.
+        StmtKind::Let { .. }
+        | StmtKind::Not(_)
+        | StmtKind::RootBlock(_)
+        | StmtKind::Build(_)
+        | StmtKind::External { .. }
+        | StmtKind::Iproute { .. }
+        | StmtKind::Pipeline(_)
+        | StmtKind::Redirected { .. }
+        | StmtKind::AndOr { .. } => {}
     }
+    Ok(())
+}
 
-    fn netns(&mut self, w: &Word) {
-        self.word(w);
-        if let Some(text) = w.literal() {
-            self.report(check_netns_name(&text, w.span));
-        }
+/// A resolver's answer, for its error only.
+fn known<T>(r: Result<T>) -> Result<()> {
+    r.map(|_| ())
+}
+
+/// A condition's names: `netns NS`, `link DEV`.
+fn resolve_cond(x: &dyn Expand, c: &Cond) -> Result<()> {
+    match c {
+        Cond::Not(inner, _) => resolve_cond(x, inner),
+        Cond::NetnsExists(w) => resolve::ns(x, w).map(|_| ()),
+        Cond::LinkExists(w) => resolve::ifname(x, w).map(|_| ()),
+        Cond::Stmt(_) => Ok(()),
     }
+}
 
-    fn number<T: std::str::FromStr>(&mut self, w: &Word, expected: &'static str) {
-        self.word(w);
-        if let Some(text) = w.literal() {
-            if text.parse::<T>().is_err() {
-                self.problems.push(RunError::BadValue {
-                    text,
-                    expected,
-                    span: w.span,
-                });
-            }
-        }
+/// The words of a condition itself, not of the statement it may run.
+fn cond_words(c: &Cond) -> Box<dyn Iterator<Item = &Word> + '_> {
+    match c {
+        Cond::Not(inner, _) => cond_words(inner),
+        Cond::NetnsExists(w) | Cond::LinkExists(w) => Box::new(std::iter::once(w)),
+        Cond::Stmt(_) => Box::new(std::iter::empty()),
     }
 }

@@ -1,8 +1,9 @@
 //! `graph [--all] [--format F] [-o FILE]`: the live topology of every namespace vsh can
 //! reach, as a text tree, JSON, DOT, Mermaid, SVG or an HTML page.
 
-use super::error::{Result, RunError};
+use super::error::Result;
 use super::netns::fail;
+use super::resolve;
 use super::Evaluator;
 use crate::graph::{render, Format};
 use crate::net::topology::{self, NsHandle, Processes, Topology};
@@ -13,23 +14,17 @@ use std::io::Write;
 
 impl Evaluator {
     pub(super) fn graph(&mut self, cmd: &GraphCmd, span: Span) -> Result<()> {
-        let out = cmd.out.as_ref().map(|w| self.word(w)).transpose()?;
-        let format = match &cmd.format {
-            Some(w) => {
-                let text = self.word(w)?;
-                Format::parse(&text).ok_or(RunError::BadValue {
-                    text,
-                    expected: Format::EXPECTED,
-                    span: w.span,
-                })?
-            }
+        let req = resolve::graph(self, cmd)?;
+        let out = resolve::known(&req.out)?;
+        let format = match resolve::known(&req.format)? {
+            Some(f) => f,
             // `-o lab.svg` says which format by its extension.
             None => out
                 .as_deref()
                 .and_then(Format::of_path)
                 .unwrap_or(Format::Text),
         };
-        let (_, topo) = self.topology(cmd.all, span)?;
+        let (_, topo) = self.topology(req.all, span)?;
         let text = render(&topo, format);
         match out {
             Some(path) => std::fs::write(&path, text).map_err(|e| {

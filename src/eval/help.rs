@@ -1,6 +1,6 @@
 //! `help` and `help NAME`, from the one table of builtins.
 
-use super::error::{Result, RunError};
+use super::error::Result;
 use super::Evaluator;
 use crate::builtins::{self, BUILTINS};
 use crate::syntax::ast::Word;
@@ -16,27 +16,18 @@ impl Evaluator {
             println!("          set -o pipefail; `spawn` starts a program in the background");
             return Ok(());
         };
-        let name = self.word(w)?;
-        match builtins::find(&name) {
-            Some(b) => {
-                println!("{}: {}", b.name, b.summary);
-                println!("usage:");
-                for line in builtins::help_lines(b) {
-                    println!("  {line}");
-                }
-                if !b.examples.is_empty() {
-                    println!("examples:");
-                    for e in b.examples {
-                        println!("  {e}");
-                    }
-                }
-                Ok(())
-            }
-            None => Err(RunError::BadValue {
-                text: name,
-                expected: "a builtin (`help` lists them)",
-                span: w.span,
-            }),
+        let b = *super::resolve::help(self, w)?.get()?;
+        println!("{}: {}", b.name, b.summary);
+        println!("usage:");
+        for line in builtins::help_lines(b) {
+            println!("  {line}");
         }
+        if !b.examples.is_empty() {
+            println!("examples:");
+            for e in b.examples {
+                println!("  {e}");
+            }
+        }
+        Ok(())
     }
 }

@@ -1,8 +1,8 @@
 //! The options of `link add ... type bridge|vxlan` by iproute2's names, read into what the
-//! kernel takes. `--check` asks `kind_takes` which keys a kind has.
+//! kernel takes, by the link resolver (resolve/link.rs) when run and under `--check`.
 
 use super::error::{Result, RunError};
-use super::Evaluator;
+use super::resolve::{ip, number, parse_number, Expand};
 use crate::net::link::{BridgeOpt, VxlanOpt};
 use crate::syntax::ast::Word;
 
@@ -64,63 +64,62 @@ pub(super) fn kind_takes(kind: &str, key: &str) -> bool {
     }
 }
 
-impl Evaluator {
-    /// A bridge option, if `key` is one.
-    pub(super) fn bridge_opt(&mut self, key: &str, value: &Word) -> Result<Option<BridgeOpt>> {
-        if let Some((_, make)) = BRIDGE_NUMBERS.iter().find(|(k, _)| *k == key) {
-            return Ok(Some(make(self.number(value, "a number")?)));
-        }
-        if let Some((_, make)) = BRIDGE_SWITCHES.iter().find(|(k, _)| *k == key) {
-            let on: u8 = self.number(value, "0 or 1")?;
-            return Ok(Some(make(on != 0)));
-        }
-        Ok(match key {
-            "priority" => Some(BridgeOpt::Priority(
-                self.number(value, "a priority (0-65535)")?,
-            )),
-            "vlan_default_pvid" => Some(BridgeOpt::VlanDefaultPvid(
-                self.number(value, "a VLAN id (0-4094)")?,
-            )),
-            _ => None,
-        })
+/// A bridge option, if `key` is one.
+pub(super) fn bridge_opt(x: &dyn Expand, key: &str, value: &Word) -> Result<Option<BridgeOpt>> {
+    if let Some((_, make)) = BRIDGE_NUMBERS.iter().find(|(k, _)| *k == key) {
+        return Ok(number(x, value, "a number")?.value.map(make));
     }
+    if let Some((_, make)) = BRIDGE_SWITCHES.iter().find(|(k, _)| *k == key) {
+        let on = number::<u8>(x, value, "0 or 1")?.value;
+        return Ok(on.map(|on| make(on != 0)));
+    }
+    Ok(match key {
+        "priority" => number(x, value, "a priority (0-65535)")?
+            .value
+            .map(BridgeOpt::Priority),
+        "vlan_default_pvid" => number(x, value, "a VLAN id (0-4094)")?
+            .value
+            .map(BridgeOpt::VlanDefaultPvid),
+        _ => None,
+    })
+}
 
-    /// A VXLAN option other than `id`, `dev` and `dstport`, if `key` is one.
-    pub(super) fn vxlan_opt(&mut self, key: &str, value: &Word) -> Result<Option<VxlanOpt>> {
-        let addr = |ev: &mut Self| -> Result<std::net::IpAddr> {
-            let text = ev.word(value)?;
-            text.parse().map_err(|_| RunError::BadValue {
+/// A VXLAN option other than `id`, `dev` and `dstport`, if `key` is one (and its value is
+/// known).
+pub(super) fn vxlan_opt(x: &dyn Expand, key: &str, value: &Word) -> Result<Option<VxlanOpt>> {
+    let Some(text) = x.text(value)? else {
+        return Ok(None);
+    };
+    let addr = || -> Result<std::net::IpAddr> { ip(x, value, "an IPv4 or IPv6 address")?.take() };
+    Ok(Some(match key {
+        "local" => VxlanOpt::Local(addr()?),
+        "remote" | "group" => VxlanOpt::Remote(addr()?),
+        "ttl" | "hoplimit" => match text.as_str() {
+            "inherit" => VxlanOpt::TtlInherit,
+            "auto" => VxlanOpt::Ttl(0),
+            _ => VxlanOpt::Ttl(parse_number(
                 text,
-                expected: "an IPv4 or IPv6 address",
-                span: value.span,
-            })
-        };
-        Ok(Some(match key {
-            "local" => VxlanOpt::Local(addr(self)?),
-            "remote" | "group" => VxlanOpt::Remote(addr(self)?),
-            "ttl" | "hoplimit" => match self.word(value)?.as_str() {
-                "inherit" => VxlanOpt::TtlInherit,
-                "auto" => VxlanOpt::Ttl(0),
-                _ => VxlanOpt::Ttl(self.number(value, "a TTL (0-255), auto or inherit")?),
-            },
-            // iproute2 reads a TOS in hexadecimal: `tos 16` is 0x16.
-            "tos" => match self.word(value)?.as_str() {
-                "inherit" => VxlanOpt::Tos(1),
-                text => {
-                    let hex = text.trim_start_matches("0x");
-                    VxlanOpt::Tos(u8::from_str_radix(hex, 16).map_err(|_| RunError::BadValue {
-                        text: text.to_string(),
-                        expected: "a TOS in hexadecimal (0-ff) or inherit",
-                        span: value.span,
-                    })?)
-                }
-            },
-            "learning" => VxlanOpt::Learning(true),
-            "nolearning" => VxlanOpt::Learning(false),
-            "proxy" => VxlanOpt::Proxy,
-            "udpcsum" => VxlanOpt::UdpCsum(true),
-            "noudpcsum" => VxlanOpt::UdpCsum(false),
-            _ => return Ok(None),
-        }))
-    }
+                "a TTL (0-255), auto or inherit",
+                value.span,
+            )?),
+        },
+        // iproute2 reads a TOS in hexadecimal: `tos 16` is 0x16.
+        "tos" => match text.as_str() {
+            "inherit" => VxlanOpt::Tos(1),
+            text => {
+                let hex = text.trim_start_matches("0x");
+                VxlanOpt::Tos(u8::from_str_radix(hex, 16).map_err(|_| RunError::BadValue {
+                    text: text.to_string(),
+                    expected: "a TOS in hexadecimal (0-ff) or inherit",
+                    span: value.span,
+                })?)
+            }
+        },
+        "learning" => VxlanOpt::Learning(true),
+        "nolearning" => VxlanOpt::Learning(false),
+        "proxy" => VxlanOpt::Proxy,
+        "udpcsum" => VxlanOpt::UdpCsum(true),
+        "noudpcsum" => VxlanOpt::UdpCsum(false),
+        _ => return Ok(None),
+    }))
 }

@@ -3,20 +3,22 @@
 use super::error::{Result, RunError};
 use super::journal::Entry;
 use super::netns::{fail, where_};
+use super::resolve::{self, KindOpts, KindReq, LinkReq, OpReq, Target, Val};
 use super::{show, Evaluator};
 use crate::net::link::{self, Link, LinkChange, LinkKind, MacvlanMode, NsTarget};
+use crate::net::names::{IfName, NetnsName};
 use crate::net::Ns;
-use crate::syntax::ast::{LinkCmd, LinkOp, LinkType, Word};
+use crate::syntax::ast::{LinkCmd, Word};
 use crate::syntax::Span;
 use std::os::fd::{AsFd, OwnedFd};
 
 impl Evaluator {
     pub(super) fn link_cmd(&mut self, cmd: &LinkCmd, span: Span) -> Result<()> {
-        match cmd {
-            LinkCmd::Show { dev } => {
+        match resolve::link(self, cmd)? {
+            LinkReq::Show { dev } => {
                 let links = self.links(span)?;
                 let wanted = match dev {
-                    Some(w) => Some(self.device(w)?.0),
+                    Some(d) => Some(self.device_of(&d)?.0),
                     None => None,
                 };
                 let names = show::NsNames::resolve(&mut self.net, &self.ns, &links);
@@ -25,36 +27,36 @@ impl Evaluator {
                 }
                 Ok(())
             }
-            LinkCmd::Add { name, kind, ops } => {
-                let name = self.ifname(name)?;
+            LinkReq::Add { name, kind, ops } => {
+                let name = name.take()?.into_string();
                 match kind {
-                    LinkType::Veth {
+                    KindReq::Veth {
                         peer,
                         peer_netns,
                         peer_ops,
                         span: ty_span,
                     } => {
-                        let peer_name = match peer {
-                            Some(w) => self.ifname(w)?,
+                        let peer_name = match &peer {
+                            Some(p) => p.get()?.to_string(),
                             // As iproute2: an unnamed peer gets the kernel's vethN name.
                             None => String::new(),
                         };
-                        self.add_veth(&name, &peer_name, peer_netns.as_ref(), *ty_span, span)?;
+                        self.add_veth(&name, &peer_name, peer_netns.as_ref(), ty_span, span)?;
                         if !peer_ops.is_empty() && peer.is_some() {
                             // The peer's options where the peer is.
-                            let at = match peer_netns {
-                                Some(w) => self.ns_ref(w, false)?,
+                            let at = match &peer_netns {
+                                Some(ns) => self.ns_of(ns, false)?,
                                 None => self.ns.clone(),
                             };
                             self.within(at, |ev| {
                                 let index = ev.device_index(&peer_name, span)?;
-                                ev.link_ops(index, &peer_name, peer_ops, span)
+                                ev.link_ops(index, &peer_name, &peer_ops, span)
                             })?;
                         }
                     }
-                    LinkType::Other { kind, opts } => {
-                        let kind_name = self.word(kind)?;
-                        self.add_other(&name, &kind_name, opts, kind.span, span)?;
+                    KindReq::Other { kind, opts } => {
+                        let kind_name = kind.get()?;
+                        self.add_other(&name, kind_name, opts, kind.span, span)?;
                     }
                 }
                 // Device options before `type`: the new link is set as `link set` would.
@@ -63,15 +65,15 @@ impl Evaluator {
                 }
                 let index = self.device_index(&name, span)?;
                 let here = self.ns.clone();
-                self.within(here, |ev| ev.link_ops(index, &name, ops, span))
+                self.within(here, |ev| ev.link_ops(index, &name, &ops, span))
             }
-            LinkCmd::Set { dev, ops } => {
-                let (index, name) = self.device(dev)?;
+            LinkReq::Set { dev, ops } => {
+                let (index, name) = self.device_of(&dev)?;
                 let here = self.ns.clone();
-                self.within(here, |ev| ev.link_ops(index, &name, ops, span))
+                self.within(here, |ev| ev.link_ops(index, &name, &ops, span))
             }
-            LinkCmd::Del { dev } => {
-                let (index, name) = self.device(dev)?;
+            LinkReq::Del { dev } => {
+                let (index, name) = self.device_of(&dev)?;
                 let ns = self.ns.clone();
                 let gone = vec![Entry::LinkDeleted(self.link_at(&ns, index, &name, span)?)];
                 self.journaled(gone, |ev| {
@@ -93,21 +95,21 @@ impl Evaluator {
         netns: Option<&Word>,
         span: Span,
     ) -> Result<()> {
-        let name = self.ifname(name)?;
-        let peer_name = self.ifname(peer)?;
-        self.add_veth(&name, &peer_name, netns, peer.span, span)
+        let req = resolve::veth(self, name, peer, netns)?;
+        let (name, peer_name) = (req.name.get()?, req.peer.get()?);
+        self.add_veth(name, peer_name, req.netns.as_ref(), peer.span, span)
     }
 
     fn add_veth(
         &mut self,
         name: &str,
         peer: &str,
-        peer_netns: Option<&Word>,
+        peer_netns: Option<&Val<NetnsName>>,
         peer_span: Span,
         span: Span,
     ) -> Result<()> {
         let peer_ns = match peer_netns {
-            Some(w) => Some(self.ns_ref(w, false)?),
+            Some(ns) => Some(self.ns_of(ns, false)?),
             None => None,
         };
         // The peer's namespace fd must stay open until the kernel has answered.
@@ -155,58 +157,20 @@ impl Evaluator {
         &mut self,
         name: &str,
         kind: &str,
-        opts: &[(Word, Word)],
+        opts: KindOpts,
         kind_span: Span,
         span: Span,
     ) -> Result<()> {
         let ns = self.ns.clone();
-        let accepted = super::kinds::kind_options(kind);
-        let (mut bridge, mut vxlan) = (Vec::new(), Vec::new());
-        let mut parent = None;
+        let parent = match &opts.parent {
+            Some(dev) => Some(self.device_of(dev)?.0),
+            None => None,
+        };
         // iproute2 leaves the mode to the kernel, whose default is vepa.
-        let mut mode = MacvlanMode::Vepa;
-        let mut id = None;
-        let mut port = None;
-        for (key, value) in opts {
-            match (kind, self.word(key)?.as_str()) {
-                ("macvlan" | "macvtap", "link") | ("vxlan", "dev") => {
-                    parent = Some(self.device(value)?.0)
-                }
-                ("macvlan" | "macvtap", "mode") => {
-                    mode = match self.word(value)?.as_str() {
-                        "private" => MacvlanMode::Private,
-                        "vepa" => MacvlanMode::Vepa,
-                        "bridge" => MacvlanMode::Bridge,
-                        "passthru" => MacvlanMode::Passthru,
-                        "source" => MacvlanMode::Source,
-                        other => {
-                            return Err(RunError::BadValue {
-                                text: other.to_string(),
-                                expected:
-                                    "a macvlan mode (private, vepa, bridge, passthru, source)",
-                                span: value.span,
-                            })
-                        }
-                    }
-                }
-                ("vxlan", "id") => id = Some(self.number(value, "a VXLAN id")?),
-                ("vxlan", "dstport") => port = Some(self.number(value, "a port number")?),
-                ("vxlan", other) if super::kinds::kind_takes("vxlan", other) => {
-                    vxlan.extend(self.vxlan_opt(other, value)?)
-                }
-                ("bridge", other) if super::kinds::kind_takes("bridge", other) => {
-                    bridge.extend(self.bridge_opt(other, value)?)
-                }
-                (_, other) => {
-                    return Err(RunError::BadOption {
-                        kind: kind.to_string(),
-                        key: other.to_string(),
-                        accepted,
-                        span: key.span,
-                    })
-                }
-            }
-        }
+        let mode = opts.mode.unwrap_or(MacvlanMode::Vepa);
+        let id = opts.id.map(Val::take).transpose()?;
+        let port = opts.port.map(Val::take).transpose()?;
+        let (bridge, vxlan) = (opts.bridge, opts.vxlan);
         let missing = |key| RunError::MissingOption {
             kind: kind.to_string(),
             key,
@@ -237,13 +201,19 @@ impl Evaluator {
 
     /// The operations of one `link set`, in order. As in iproute2's single request, those
     /// after `netns` apply to the device where it went.
-    fn link_ops(&mut self, mut index: u32, name: &str, ops: &[LinkOp], span: Span) -> Result<()> {
+    fn link_ops(&mut self, mut index: u32, name: &str, ops: &[OpReq], span: Span) -> Result<()> {
         // Consecutive state, master and MTU changes go to the kernel in one request, as
         // `ip link set` sends them; a rename or a move ends the group.
-        let mut group: Vec<&LinkOp> = Vec::new();
+        let mut group: Vec<&OpReq> = Vec::new();
         for (i, op) in ops.iter().enumerate() {
-            let w = match op {
-                LinkOp::Name(w) | LinkOp::Netns(w) => w,
+            let to = match op {
+                OpReq::Name(new) => {
+                    self.change_link(index, name, &group, span)?;
+                    group.clear();
+                    self.rename_link(index, name, new, span)?;
+                    continue;
+                }
+                OpReq::Netns(to) => to,
                 _ => {
                     group.push(op);
                     continue;
@@ -251,24 +221,20 @@ impl Evaluator {
             };
             self.change_link(index, name, &group, span)?;
             group.clear();
-            if let LinkOp::Name(_) = op {
-                self.rename_link(index, name, w, span)?;
-                continue;
-            }
-            let moved_to = self.move_link(index, name, w, span)?;
+            let moved_to = self.move_link(index, name, to, span)?;
             if i + 1 == ops.len() {
                 break;
             }
-            let Some(to) = moved_to else {
+            let Some(moved) = moved_to else {
                 // A pid's namespace vsh cannot name: the rest cannot follow the device.
                 return Err(RunError::NoDevice {
                     name: name.to_string(),
-                    place: format!("in the namespace of process {}", self.word(w)?),
-                    span: w.span,
+                    place: format!("in the namespace of process {}", to.get()?),
+                    span: to.span,
                 });
             };
-            self.ns = to;
-            index = self.device_index(name, w.span)?;
+            self.ns = moved;
+            index = self.device_index(name, to.span)?;
         }
         self.change_link(index, name, &group, span)
     }
@@ -278,7 +244,7 @@ impl Evaluator {
         &mut self,
         index: u32,
         name: &str,
-        ops: &[&LinkOp],
+        ops: &[&OpReq],
         span: Span,
     ) -> Result<()> {
         if ops.is_empty() {
@@ -291,8 +257,8 @@ impl Evaluator {
         let mut master_name = String::new();
         for op in ops {
             match op {
-                LinkOp::Up(_) | LinkOp::Down(_) => {
-                    let up = matches!(op, LinkOp::Up(_));
+                OpReq::Up(_) | OpReq::Down(_) => {
+                    let up = matches!(op, OpReq::Up(_));
                     // Inside `build { }`, an up waits for the block's end (build.rs).
                     if up && self.defer_up(index, name, span) {
                         continue;
@@ -303,34 +269,34 @@ impl Evaluator {
                     change.up = Some(up);
                     words.push(if up { "up" } else { "down" }.to_string());
                 }
-                LinkOp::NoMaster(_) => {
+                OpReq::NoMaster(_) => {
                     change.master = Some(0);
                     words.push("nomaster".into());
                 }
-                LinkOp::Master(w) => {
-                    let (master, named) = self.device(w)?;
+                OpReq::Master(dev) => {
+                    let (master, named) = self.device_of(dev)?;
                     change.master = Some(master);
                     words.push(format!("master \"{named}\""));
                     master_name = named;
                 }
-                LinkOp::Mtu(w) => {
-                    let mtu = self.number(w, "an MTU (bytes)")?;
+                OpReq::Mtu(mtu) => {
+                    let mtu = *mtu.get()?;
                     change.mtu = Some(mtu);
                     words.push(format!("mtu {mtu}"));
                 }
-                LinkOp::Name(_) | LinkOp::Netns(_) => {}
+                OpReq::Name(_) | OpReq::Netns(_) => {}
             }
         }
         if change == LinkChange::default() {
             return Ok(());
         }
         let what = match ops {
-            [LinkOp::Up(_) | LinkOp::Down(_)] => {
+            [OpReq::Up(_) | OpReq::Down(_)] => {
                 format!("cannot set \"{name}\" {} {place}", words[0])
             }
-            [LinkOp::NoMaster(_)] => format!("cannot release \"{name}\" {place}"),
-            [LinkOp::Master(_)] => format!("cannot attach \"{name}\" to \"{master_name}\" {place}"),
-            [LinkOp::Mtu(_)] => format!("cannot set the MTU of \"{name}\" {place}"),
+            [OpReq::NoMaster(_)] => format!("cannot release \"{name}\" {place}"),
+            [OpReq::Master(_)] => format!("cannot attach \"{name}\" to \"{master_name}\" {place}"),
+            [OpReq::Mtu(_)] => format!("cannot set the MTU of \"{name}\" {place}"),
             _ => format!("cannot set \"{name}\" {} {place}", words.join(" ")),
         };
         let before = self.before_change(&ns, index, name, &change, span)?;
@@ -341,10 +307,10 @@ impl Evaluator {
     }
 
     /// `link set DEV name NEW`, journaled so that undo gives the old name back.
-    fn rename_link(&mut self, index: u32, name: &str, w: &Word, span: Span) -> Result<()> {
+    fn rename_link(&mut self, index: u32, name: &str, new: &Val<IfName>, span: Span) -> Result<()> {
         let ns = self.ns.clone();
         let place = where_(&ns);
-        let new = self.ifname(w)?;
+        let new = new.get()?.to_string();
         let entry = Entry::Rename {
             link: self.link_at(&ns, index, name, span)?,
             to: new.clone(),
@@ -359,20 +325,32 @@ impl Evaluator {
     }
 
     /// `link set DEV netns NS|PID`: returns where the device went, when vsh can name it.
-    fn move_link(&mut self, index: u32, name: &str, w: &Word, span: Span) -> Result<Option<Ns>> {
+    fn move_link(
+        &mut self,
+        index: u32,
+        name: &str,
+        to: &Val<Target>,
+        span: Span,
+    ) -> Result<Option<Ns>> {
         let ns = self.ns.clone();
         let place = where_(&ns);
-        let text = self.word(w)?;
-        let (target_ns, pid) = match text.parse::<u32>() {
+        let (w, text) = (to, to.get()?.to_string());
+        let (target_ns, pid) = match to.get()? {
             // The sandbox has its own PID namespace: PID 1 is its init, in its root namespace,
             // and a pid it cannot see is not its own.
-            Ok(pid) if self.isolated => match self.net.ns_of_pid(pid) {
+            &Target::Pid(pid) if self.isolated => match self.net.ns_of_pid(pid) {
                 Ok(Some(ns)) => (Some(ns), None),
                 Ok(None) => (None, Some(pid)),
                 Err(_) => return Err(RunError::OutsideSandbox { pid, span: w.span }),
             },
-            Ok(pid) => (None, Some(pid)),
-            Err(_) => (Some(self.ns_ref(w, false)?), None),
+            &Target::Pid(pid) => (None, Some(pid)),
+            Target::Named(n) => {
+                let named = Val {
+                    value: Some(n.clone()),
+                    span: w.span,
+                };
+                (Some(self.ns_of(&named, false)?), None)
+            }
         };
         if self.deny_host_moves && !self.isolated {
             let into_host = match (&target_ns, pid) {
@@ -438,9 +416,16 @@ impl Evaluator {
     }
 
     /// The ifindex and name of the device a word names, in the current namespace.
+    #[allow(dead_code)] // for builtins that take a device word without a resolver of their own
     pub(super) fn device(&mut self, w: &Word) -> Result<(u32, String)> {
-        let name = self.ifname(w)?;
-        Ok((self.device_index(&name, w.span)?, name))
+        let dev = resolve::ifname(self, w)?;
+        self.device_of(&dev)
+    }
+
+    /// The ifindex and name of a resolved device name, in the current namespace.
+    pub(super) fn device_of(&mut self, dev: &Val<IfName>) -> Result<(u32, String)> {
+        let name = dev.get()?.to_string();
+        Ok((self.device_index(&name, dev.span)?, name))
     }
 
     /// The ifindex of `name` in the current namespace; a missing device is an error at `span`.

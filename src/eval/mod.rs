@@ -22,6 +22,7 @@ mod netns;
 mod ping;
 mod process;
 pub mod reach;
+mod resolve;
 mod route;
 mod shell;
 mod show;
@@ -232,7 +233,7 @@ impl Evaluator {
             }
             StmtKind::Help(topic) => self.help(topic.as_ref()),
             StmtKind::Deny(what) => {
-                words::deny_target(&self.word(what)?, what.span)?;
+                resolve::deny(self, what)?;
                 self.deny_host_moves = true;
                 Ok(())
             }
@@ -276,11 +277,11 @@ impl Evaluator {
         Ok(match c {
             Cond::Not(inner, _) => !self.cond(inner)?,
             Cond::NetnsExists(w) => {
-                let name = self.netns_name(w)?;
-                name == "root" || self.net.exists(&name)
+                let name = resolve::ns(self, w)?.take()?;
+                name.as_str() == "root" || self.net.exists(&name)
             }
             Cond::LinkExists(w) => {
-                let name = self.ifname(w)?;
+                let name = resolve::ifname(self, w)?.take()?;
                 self.find_link(&name, w.span)?.is_some()
             }
             // A condition's failure is an answer, not an error.

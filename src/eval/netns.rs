@@ -2,7 +2,9 @@
 
 use super::error::{Result, RunError};
 use super::journal::Entry;
+use super::resolve::{self, NetnsReq, Val};
 use super::Evaluator;
+use crate::net::names::NetnsName;
 use crate::net::netlink::RouteSocket;
 use crate::net::{netns, NetError, Ns};
 use crate::syntax::ast::{NetnsCmd, Word};
@@ -10,13 +12,10 @@ use crate::syntax::Span;
 
 impl Evaluator {
     pub(super) fn netns_cmd(&mut self, cmd: &NetnsCmd, span: Span) -> Result<()> {
-        match cmd {
-            NetnsCmd::Add(w) => {
-                let name = self.netns_name(w)?;
-                self.make_netns(&name, span)
-            }
-            NetnsCmd::Del(w) => {
-                let name = self.netns_name(w)?;
+        match resolve::netns_cmd(self, cmd)? {
+            NetnsReq::Add(name) => self.make_netns(name.get()?, span),
+            NetnsReq::Del(name) => {
+                let name = name.take()?.into_string();
                 // Recorded, so that undo never takes a namespace made later under this name
                 // for the one deleted here.
                 let gone = match self.net.identity(&Ns::Named(name.clone())) {
@@ -33,7 +32,7 @@ impl Evaluator {
                 self.deleting.insert(name, span);
                 Ok(())
             }
-            NetnsCmd::List => {
+            NetnsReq::List => {
                 let entries = self
                     .net
                     .list()
@@ -46,22 +45,21 @@ impl Evaluator {
                 }
                 Ok(())
             }
-            NetnsCmd::Exec { ns, argv } => {
-                let ns = self.ns_ref(ns, false)?;
+            NetnsReq::Exec { ns, argv } => {
+                let ns = self.ns_of(&ns, false)?;
                 self.run_program(&ns, argv, span)
             }
-            NetnsCmd::Attach { name, pid } => {
-                let name = self.netns_name(name)?;
-                let pid: u32 = self.number(pid, "a process id")?;
-                self.net.attach(&name, pid).map_err(fail(
+            NetnsReq::Attach { name, pid } => {
+                let (name, pid) = (name.get()?, *pid.get()?);
+                self.net.attach(name, pid).map_err(fail(
                     format!("cannot attach namespace \"{name}\" to process {pid}"),
                     span,
                 ))?;
-                self.note_made_netns(&name, span)
+                self.note_made_netns(name, span)
             }
-            NetnsCmd::Identify(pid) => {
+            NetnsReq::Identify(pid) => {
                 let path = match pid {
-                    Some(w) => netns::pid_netns_path(self.number(w, "a process id")?),
+                    Some(pid) => netns::pid_netns_path(*pid.get()?),
                     None => self.net.path_of(&self.ns),
                 };
                 let names =
@@ -71,9 +69,9 @@ impl Evaluator {
                 }
                 Ok(())
             }
-            NetnsCmd::Pids(w) => {
-                let name = self.netns_name(w)?;
-                let pids = netns::pids(&name).map_err(fail(
+            NetnsReq::Pids(name) => {
+                let name = name.get()?;
+                let pids = netns::pids(name).map_err(fail(
                     format!("cannot list the processes of \"{name}\""),
                     span,
                 ))?;
@@ -111,18 +109,25 @@ impl Evaluator {
 
     /// The namespace a word names: `root`, or one in /run/netns. A block creates it if absent.
     pub(super) fn ns_ref(&mut self, w: &Word, create: bool) -> Result<Ns> {
-        let name = self.netns_name(w)?;
+        let name = resolve::ns(self, w)?;
+        self.ns_of(&name, create)
+    }
+
+    /// The namespace a resolved name names, as `ns_ref`.
+    pub(super) fn ns_of(&mut self, name: &Val<NetnsName>, create: bool) -> Result<Ns> {
+        let span = name.span;
+        let name = name.get()?.to_string();
         if name == "root" {
             return Ok(Ns::Root);
         }
         if !self.net.exists(&name) {
             if create {
-                self.make_netns(&name, w.span)?;
+                self.make_netns(&name, span)?;
             } else {
                 return Err(RunError::Net {
                     what: format!("cannot enter namespace \"{name}\""),
                     error: NetError::NoNetns { name: name.clone() },
-                    span: w.span,
+                    span,
                     help: Some(match crate::builtins::nearest_subcommand("netns", &name) {
                         // `netns lst` reads as entering a namespace called lst.
                         Some(sub) => format!(

@@ -53,7 +53,7 @@ impl Evaluator {
     pub(super) fn ping(&mut self, opts: &[PingOpt], dest: &Word, span: Span) -> Result<()> {
         let o = self.ping_options(opts)?;
         let dest_text = self.word(dest)?;
-        let addr = parse_addr(&dest_text, dest.span)?;
+        let addr = *super::resolve::ping_dest(self, dest)?.get()?;
         if let Some((source, at)) = o.source {
             if source.is_ipv4() != addr.is_ipv4() {
                 return Err(RunError::MixedFamily {
@@ -136,22 +136,16 @@ impl Evaluator {
     }
 
     fn ping_options(&self, opts: &[PingOpt]) -> Result<PingOptions> {
-        resolve_options(opts, &mut |w| self.word(w).map(Some))
-    }
-
-    /// Seconds as iputils takes them: `1`, `0.2`, `0`.
-    pub(super) fn seconds(&self, w: &Word) -> Result<Duration> {
-        seconds(self.word(w)?, w.span)
+        resolve_options(opts, self)
     }
 }
 
 /// Ping's options from their words, iputils' defaults for the rest: the one resolver the
-/// evaluator runs and `--check` runs on what it can know before the run. `text` gives a word's
-/// text, or `None` when it is not known yet (a variable, for `--check`): then that option
-/// keeps its default.
+/// evaluator runs and `--check` runs on what it can know before the run. A word `x` cannot know
+/// yet (a variable, for `--check`) leaves its option at the default.
 pub(super) fn resolve_options(
     opts: &[PingOpt],
-    text: &mut dyn FnMut(&Word) -> Result<Option<String>>,
+    x: &dyn super::resolve::Expand,
 ) -> Result<PingOptions> {
     let mut o = PingOptions {
         count: None,
@@ -168,7 +162,7 @@ pub(super) fn resolve_options(
             o.quiet = true;
             continue;
         };
-        let Some(value) = text(w)? else { continue };
+        let Some(value) = x.text(w)? else { continue };
         let number = |expected: &'static str| {
             value.parse::<u64>().map_err(|_| RunError::BadValue {
                 text: value.clone(),
@@ -208,7 +202,7 @@ pub(super) fn resolve_options(
             _ => match value.parse::<IpAddr>() {
                 Ok(addr) => o.source = Some((addr, w.span)),
                 Err(_) => {
-                    super::words::check_ifname(&value, w.span)?;
+                    super::resolve::parse_ifname(&value, w.span)?;
                     o.dev = Some(value);
                 }
             },
@@ -218,7 +212,7 @@ pub(super) fn resolve_options(
 }
 
 /// Seconds as iputils takes them: `1`, `0.2`, `0`.
-fn seconds(text: String, span: Span) -> Result<Duration> {
+pub(super) fn seconds(text: String, span: Span) -> Result<Duration> {
     text.parse::<f64>()
         .ok()
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
@@ -229,7 +223,7 @@ fn seconds(text: String, span: Span) -> Result<Duration> {
         })
 }
 
-fn parse_addr(text: &str, span: Span) -> Result<IpAddr> {
+pub(super) fn parse_addr(text: &str, span: Span) -> Result<IpAddr> {
     text.parse().map_err(|_| RunError::Usage {
         what: format!("\"{text}\" is not an IPv4 or IPv6 address"),
         span,

@@ -3,6 +3,7 @@
 
 use super::error::{Result, RunError};
 use super::netns::fail;
+use super::resolve;
 use super::Evaluator;
 use crate::net::exec::{self, Waited};
 use crate::syntax::ast::Word;
@@ -34,14 +35,7 @@ impl Evaluator {
         pids: &[Word],
         span: Span,
     ) -> Result<()> {
-        let sig = match signal {
-            None => libc::SIGTERM,
-            Some((name, sp)) => parse_signal(name).ok_or_else(|| RunError::BadValue {
-                text: name.clone(),
-                expected: "a signal (TERM, INT, KILL, HUP, USR1, ... or a number)",
-                span: *sp,
-            })?,
-        };
+        let sig = resolve::signal(signal)?;
         for pid in self.pids(pids, span)? {
             exec::signal(pid, sig).map_err(fail(format!("cannot signal process {pid}"), span))?;
         }
@@ -111,29 +105,9 @@ impl Evaluator {
                 }),
             };
         }
-        pids.iter()
-            .map(|w| self.number(w, "a process id"))
+        resolve::pids(self, pids)?
+            .into_iter()
+            .map(resolve::Val::take)
             .collect()
     }
-}
-
-/// `TERM`, `SIGTERM`, `term` or `15`.
-fn parse_signal(name: &str) -> Option<i32> {
-    if let Ok(n) = name.parse::<i32>() {
-        return (0..65).contains(&n).then_some(n);
-    }
-    let upper = name.to_ascii_uppercase();
-    let bare = upper.strip_prefix("SIG").unwrap_or(&upper);
-    Some(match bare {
-        "HUP" => libc::SIGHUP,
-        "INT" => libc::SIGINT,
-        "QUIT" => libc::SIGQUIT,
-        "KILL" => libc::SIGKILL,
-        "USR1" => libc::SIGUSR1,
-        "USR2" => libc::SIGUSR2,
-        "TERM" => libc::SIGTERM,
-        "CONT" => libc::SIGCONT,
-        "STOP" => libc::SIGSTOP,
-        _ => return None,
-    })
 }

@@ -5,6 +5,7 @@
 
 use super::error::{Result, RunError};
 use super::netns::fail;
+use super::resolve::{Expand, ForReq};
 use super::Evaluator;
 use crate::net::reach::{reach_all, Pacing, Probe, Reach};
 use crate::net::Ns;
@@ -86,6 +87,35 @@ impl CheckResult {
     }
 }
 
+/// A ping block's options: how long each check waits (`-W`), and `-v`. The one resolver
+/// the run and `--check` share; a wait given by a variable is known only when run.
+pub(super) fn block_options(x: &dyn Expand, opts: &[PingOpt]) -> Result<(Duration, bool)> {
+    let mut wait = BLOCK_WAIT;
+    let mut verbose = false;
+    for opt in opts {
+        match (&opt.value, opt.flag.as_str()) {
+            (Some(w), "-W") => {
+                if let Some(text) = x.text(w)? {
+                    wait = super::ping::seconds(text, w.span)?;
+                }
+            }
+            (None, "-v") => verbose = true,
+            _ => {
+                return Err(RunError::Usage {
+                    what: format!("`{}` is not an option of a ping block", opt.flag),
+                    span: opt.span,
+                    help: Some(
+                        "a ping block takes `-W SECS` (how long each check waits) and `-v` \
+                         (a line for every check)"
+                            .into(),
+                    ),
+                })
+            }
+        }
+    }
+    Ok((wait, verbose))
+}
+
 impl Evaluator {
     /// `ping [-W SECS] [-v] { ... }`: every check at once; fails if any does not hold.
     pub(super) fn ping_block(
@@ -94,25 +124,7 @@ impl Evaluator {
         items: &[PingItem],
         span: Span,
     ) -> Result<()> {
-        let mut wait = BLOCK_WAIT;
-        let mut verbose = false;
-        for opt in opts {
-            match (&opt.value, opt.flag.as_str()) {
-                (Some(w), "-W") => wait = self.seconds(w)?,
-                (None, "-v") => verbose = true,
-                _ => {
-                    return Err(RunError::Usage {
-                        what: format!("`{}` is not an option of a ping block", opt.flag),
-                        span: opt.span,
-                        help: Some(
-                            "a ping block takes `-W SECS` (how long each check waits) and `-v` \
-                             (a line for every check)"
-                                .into(),
-                        ),
-                    })
-                }
-            }
-        }
+        let (wait, verbose) = block_options(self, opts)?;
         let mut gen = Generated::default();
         self.generate(items, &mut gen)?;
         // Overflows of the kernel's neighbour tables during the block explain failures.
@@ -266,21 +278,12 @@ impl Evaluator {
 
     /// The values a `for` takes: an inclusive range of integers, or a list of words.
     pub(super) fn for_values(&mut self, items: &ForItems) -> Result<Vec<String>> {
-        Ok(match items {
-            ForItems::Range { from, to } => {
-                let from: i64 = self.number(from, "an integer")?;
-                let to: i64 = self.number(to, "an integer")?;
-                (from..=to).map(|i| i.to_string()).collect()
-            }
-            ForItems::List(words) => {
-                // One word with `..` that is not a range of integers is a typo, not a list.
-                if let [w] = words.as_slice() {
-                    if self.word(w)?.contains("..") {
-                        super::words::not_a_range(w)?;
-                    }
-                }
-                self.words(words)?
-            }
+        Ok(match super::resolve::for_items(self, items)? {
+            ForReq::Range(from, to) => (*from.get()?..=*to.get()?).map(|i| i.to_string()).collect(),
+            ForReq::List(words) => words
+                .into_iter()
+                .map(super::resolve::Val::take)
+                .collect::<Result<_>>()?,
         })
     }
 

@@ -3,22 +3,22 @@
 use super::error::{Result, RunError};
 use super::journal::Entry;
 use super::netns::{fail, where_};
+use super::resolve::{self, known, known_at, RouteReq, RouteSpecReq};
 use super::Evaluator;
 use crate::net::link::Link;
 use crate::net::route::{self, Family, Route};
-use crate::syntax::ast::{IpFamily, RouteCmd, RouteSpec, Word};
+use crate::syntax::ast::{IpFamily, RouteCmd};
 use crate::syntax::Span;
 use nix::errno::Errno;
 use std::fmt::Write;
-use std::net::IpAddr;
 
 impl Evaluator {
     pub(super) fn route_cmd(&mut self, cmd: &RouteCmd, span: Span) -> Result<()> {
         let ns = self.ns.clone();
-        match cmd {
-            RouteCmd::Show { family, dev } => {
+        match resolve::route(self, cmd)? {
+            RouteReq::Show { family, dev } => {
                 let wanted = match dev {
-                    Some(w) => Some(self.device(w)?.0),
+                    Some(d) => Some(self.device_of(&d)?.0),
                     None => None,
                 };
                 let family = match family {
@@ -38,99 +38,48 @@ impl Evaluator {
                 }
                 Ok(())
             }
-            RouteCmd::Add(spec) | RouteCmd::Del(spec) => {
-                let add = matches!(cmd, RouteCmd::Add(_));
-                let (spec, dst) = self.route_spec(spec)?;
-                let verb = if add { "add" } else { "delete" };
-                let at = self.at(&ns, span)?;
-                let entries = if self.made_here(&ns, spec.oif, span)? {
-                    vec![]
-                } else if add {
-                    vec![Entry::Route {
-                        at,
-                        spec: spec.clone(),
-                    }]
-                } else {
-                    self.routes_of(&at, span)?
-                };
-                self.journaled(entries, |ev| {
-                    let sock = ev.socket(&ns, span)?;
-                    let result = if add {
-                        route::add(sock, &spec)
-                    } else {
-                        route::del(sock, &spec)
-                    };
-                    result
-                        .map_err(fail(
-                            format!("cannot {verb} route {dst} {}", where_(&ns)),
-                            span,
-                        ))
-                        .map_err(route_hint)
-                })
-            }
+            RouteReq::Add(spec) => self.route_change(&spec, true, span),
+            RouteReq::Del(spec) => self.route_change(&spec, false, span),
         }
     }
 
-    /// `table`, `proto`, `scope`, the type and `onlink`, as iproute2 names them.
-    fn route_extra(&mut self, spec: &RouteSpec) -> Result<route::RouteExtra> {
-        let mut x = route::RouteExtra {
-            onlink: spec.onlink,
-            ..route::RouteExtra::default()
+    /// `route add` (`add`) or `route del`, journaled.
+    fn route_change(&mut self, spec: &RouteSpecReq, add: bool, span: Span) -> Result<()> {
+        let ns = self.ns.clone();
+        let (spec, dst) = self.route_spec(spec)?;
+        let verb = if add { "add" } else { "delete" };
+        let at = self.at(&ns, span)?;
+        let entries = if self.made_here(&ns, spec.oif, span)? {
+            vec![]
+        } else if add {
+            vec![Entry::Route {
+                at,
+                spec: spec.clone(),
+            }]
+        } else {
+            self.routes_of(&at, span)?
         };
-        if let Some(w) = &spec.table {
-            let text = self.word(w)?;
-            x.table = Some(match text.as_str() {
-                "main" => 254,
-                "local" => 255,
-                "default" => 253,
-                _ => self.number(w, "a table (main, local, default or a number)")?,
-            });
-        }
-        if let Some(w) = &spec.proto {
-            let text = self.word(w)?;
-            x.protocol = Some(match text.as_str() {
-                "redirect" => 1,
-                "kernel" => 2,
-                "boot" => 3,
-                "static" => 4,
-                "ra" => 9,
-                "dhcp" => 16,
-                _ => self.number(w, "a protocol (boot, static, kernel, dhcp, ... or 0-255)")?,
-            });
-        }
-        if let Some(w) = &spec.scope {
-            let text = self.word(w)?;
-            x.scope = Some(super::addr::scope_number(&text).ok_or(RunError::BadValue {
-                text,
-                expected: "a scope (global, site, link, host, nowhere or 0-255)",
-                span: w.span,
-            })?);
-        }
-        x.kind = spec.kind.as_ref().map(|(k, _)| match k.as_str() {
-            "local" => 2,
-            "blackhole" => 6,
-            "unreachable" => 7,
-            "prohibit" => 8,
-            "throw" => 9,
-            _ => 1,
-        });
-        Ok(x)
+        self.journaled(entries, |ev| {
+            let sock = ev.socket(&ns, span)?;
+            let result = if add {
+                route::add(sock, &spec)
+            } else {
+                route::del(sock, &spec)
+            };
+            result
+                .map_err(fail(
+                    format!("cannot {verb} route {dst} {}", where_(&ns)),
+                    span,
+                ))
+                .map_err(route_hint)
+        })
     }
 
     /// The words of `route add|del` as a request, and the destination as text for messages.
-    fn route_spec(&mut self, spec: &RouteSpec) -> Result<(route::RouteSpec, String)> {
-        let dst = match &spec.dst {
-            Some(w) => Some((self.prefix(w)?, w.span)),
-            None => None,
-        };
-        let via = match &spec.via {
-            Some(w) => Some((self.ip_addr(w)?, w.span)),
-            None => None,
-        };
-        let src = match &spec.src {
-            Some(w) => Some((self.ip_addr(w)?, w.span)),
-            None => None,
-        };
+    fn route_spec(&mut self, spec: &RouteSpecReq) -> Result<(route::RouteSpec, String)> {
+        let dst = known_at(&spec.dst)?;
+        let via = known_at(&spec.via)?;
+        let src = known_at(&spec.src)?;
         // The family: as given, else the destination's, else the gateway's, else IPv4.
         let family = match spec.family {
             Some(IpFamily::V4) => Family::V4,
@@ -163,14 +112,17 @@ impl Evaluator {
             }
         }
         let oif = match &spec.dev {
-            Some(w) => Some(self.device(w)?.0),
+            Some(d) => Some(self.device_of(d)?.0),
             None => None,
         };
-        let metric = match &spec.metric {
-            Some(w) => Some(self.number(w, "a metric (0 to 4294967295)")?),
-            None => None,
+        let metric = known(&spec.metric)?;
+        let extra = route::RouteExtra {
+            table: known(&spec.table)?,
+            protocol: known(&spec.proto)?,
+            scope: known(&spec.scope)?,
+            kind: spec.kind,
+            onlink: spec.onlink,
         };
-        let extra = self.route_extra(spec)?;
         let text = dst.map_or_else(|| "default".to_string(), |(p, _)| p.to_string());
         Ok((
             route::RouteSpec {
@@ -184,16 +136,6 @@ impl Evaluator {
             },
             text,
         ))
-    }
-
-    /// An IPv4 or IPv6 address without a prefix length.
-    fn ip_addr(&self, w: &Word) -> Result<IpAddr> {
-        let text = self.word(w)?;
-        text.parse().map_err(|_| RunError::BadValue {
-            text,
-            expected: "an IP address",
-            span: w.span,
-        })
     }
 }
 

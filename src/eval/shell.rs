@@ -262,35 +262,9 @@ impl Evaluator {
     /// `set -e`, `set -u` (vsh's way already), `set [+-]o pipefail`; other options are refused
     /// with what vsh does instead.
     pub(super) fn set_options(&mut self, opts: &[SetOpt]) -> Result<()> {
-        for o in opts {
-            let name = self.word(&o.name)?;
-            let refuse = |what: String, help: &str| RunError::Usage {
-                what,
-                span: o.span,
-                help: Some(help.to_string()),
-            };
-            match (name.as_str(), o.on) {
-                ("errexit" | "nounset", true) => {}
-                ("pipefail", on) => self.pipefail = on,
-                ("errexit", false) => {
-                    return Err(refuse(
-                        "vsh always stops at the first statement that fails".into(),
-                        "let a failure be an answer: `STATEMENT || true`, `if STATEMENT { }`, \
-                         or `! STATEMENT`",
-                    ))
-                }
-                ("nounset", false) => {
-                    return Err(refuse(
-                        "a variable that is not set is always an error in vsh".into(),
-                        "set it first: let NAME = ...",
-                    ))
-                }
-                (other, _) => {
-                    return Err(refuse(
-                        format!("vsh has no `set` option \"{other}\""),
-                        "vsh knows -e and -u (always on, its way) and -o pipefail",
-                    ))
-                }
+        for o in super::resolve::set(self, opts)? {
+            if let super::resolve::ShellOpt::Pipefail(on) = o.take()? {
+                self.pipefail = on;
             }
         }
         Ok(())

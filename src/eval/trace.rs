@@ -3,6 +3,7 @@
 
 use super::error::{Result, RunError};
 use super::netns::{fail, where_};
+use super::resolve::{self, TraceDev, Val};
 use super::Evaluator;
 use crate::net::packet::Capture;
 use crate::net::pcapng::PcapngWriter;
@@ -31,12 +32,13 @@ impl Evaluator {
         body: &Block,
         span: Span,
     ) -> Result<()> {
+        let req = resolve::trace(self, file, devs)?;
         let (handles, topo) = self.topology(false, span)?;
-        let traced = self.traced(&topo, devs)?;
-        let writer = match file {
+        let traced = self.traced(&topo, &req.devs)?;
+        let writer = match &req.file {
             None => None,
             Some(w) => {
-                let path = self.word(w)?;
+                let path = w.get()?.clone();
                 let made = File::create(&path).and_then(|f| PcapngWriter::new(BufWriter::new(f)));
                 let writer = made.map_err(|e| {
                     fail(format!("cannot write {path}"), w.span)(NetError::io(
@@ -110,7 +112,7 @@ impl Evaluator {
 
     /// The devices to trace: those named (`DEV` in the current namespace, or `NS/DEV`), or
     /// the first [`MAX_DEVICES`] of all.
-    fn traced(&mut self, topo: &Topology, devs: &[Word]) -> Result<Vec<Traced>> {
+    fn traced(&mut self, topo: &Topology, devs: &[Val<TraceDev>]) -> Result<Vec<Traced>> {
         if devs.is_empty() {
             let all = topo
                 .namespaces
@@ -121,10 +123,11 @@ impl Evaluator {
         }
         let mut out = Vec::new();
         for w in devs {
-            let text = self.word(w)?;
-            let (ns_name, dev) = match text.split_once('/') {
-                Some((ns, dev)) => (ns.to_string(), dev.to_string()),
-                None => (self.ns.to_string(), text.clone()),
+            let named = w.get()?;
+            let dev = named.dev.to_string();
+            let ns_name = match &named.ns {
+                Some(ns) => ns.to_string(),
+                None => self.ns.to_string(),
             };
             let found = topo.namespaces.iter().enumerate().find_map(|(i, n)| {
                 (n.name == ns_name)

@@ -1,9 +1,9 @@
 //! Words to values: interpolation, `${ }` arithmetic, and the validated values builtins take.
 
 use super::error::{Result, RunError};
+use super::resolve;
 use super::Evaluator;
 use crate::net::addr::Prefix;
-use crate::net::names::{self, NameKind};
 use crate::syntax::ast::{BinOp, Expr, Var, Word, WordPart};
 use crate::syntax::Span;
 
@@ -105,52 +105,22 @@ impl Evaluator {
         }
     }
 
+    /// An interface name, by the rules of `resolve::ifname`.
     pub fn ifname(&self, w: &Word) -> Result<String> {
-        let name = self.word(w)?;
-        check_ifname(&name, w.span)?;
-        Ok(name)
+        Ok(resolve::ifname(self, w)?.take()?.into_string())
     }
 
+    /// A namespace name, by the rules of `resolve::netns`.
     pub fn netns_name(&self, w: &Word) -> Result<String> {
-        let name = self.word(w)?;
-        check_netns_name(&name, w.span)?;
-        Ok(name)
+        Ok(resolve::netns(self, w)?.take()?.into_string())
     }
 
     pub fn prefix(&self, w: &Word) -> Result<Prefix> {
-        parse_prefix(&self.word(w)?, w.span)
+        resolve::prefix(self, w)?.take()
     }
 
     pub fn number<T: std::str::FromStr>(&self, w: &Word, expected: &'static str) -> Result<T> {
-        let text = self.word(w)?;
-        text.parse().map_err(|_| RunError::BadValue {
-            text,
-            expected,
-            span: w.span,
-        })
-    }
-}
-
-/// Interface names the kernel would refuse, refused here with a reason.
-pub fn check_ifname(name: &str, span: Span) -> Result<()> {
-    check_name(NameKind::Interface, name, span)
-}
-
-/// Namespace names are file names under /run/netns.
-pub fn check_netns_name(name: &str, span: Span) -> Result<()> {
-    check_name(NameKind::Netns, name, span)
-}
-
-/// A name that breaks the rules of `crate::net::names`, refused at its word.
-fn check_name(kind: NameKind, name: &str, span: Span) -> Result<()> {
-    match names::problem(kind, name) {
-        None => Ok(()),
-        Some(reason) => Err(RunError::BadName {
-            kind,
-            name: name.to_string(),
-            reason,
-            span,
-        }),
+        resolve::number(self, w, expected)?.take()
     }
 }
 
@@ -161,25 +131,4 @@ pub fn parse_prefix(text: &str, span: Span) -> Result<Prefix> {
             reason: e.to_string(),
             span,
         })
-}
-
-/// `for i in 1..x`: a range whose ends are not integers.
-pub fn not_a_range(w: &Word) -> Result<()> {
-    Err(RunError::BadValue {
-        text: w.literal().unwrap_or_default(),
-        expected: "a range of integers (A..B)",
-        span: w.span,
-    })
-}
-
-/// What `deny` can forbid: only `host-moves` so far.
-pub fn deny_target(text: &str, span: Span) -> Result<()> {
-    if text == "host-moves" {
-        return Ok(());
-    }
-    Err(RunError::BadValue {
-        text: text.to_string(),
-        expected: "something `deny` forbids (host-moves)",
-        span,
-    })
 }

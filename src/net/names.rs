@@ -85,6 +85,67 @@ pub fn check(kind: NameKind, name: &str) -> Result<()> {
     }
 }
 
+/// A name that breaks the rules of its kind, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadName {
+    /// What the name was for.
+    pub kind: NameKind,
+    /// The name as given.
+    pub name: String,
+    /// Which rule it breaks.
+    pub reason: &'static str,
+}
+
+/// An interface name the kernel takes (IFNAMSIZ rules): only made through `FromStr`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IfName(String);
+
+/// A name a namespace can have (a file name in /run/netns): only made through `FromStr`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct NetnsName(String);
+
+macro_rules! name_type {
+    ($t:ident, $kind:expr) => {
+        impl std::str::FromStr for $t {
+            type Err = BadName;
+            fn from_str(name: &str) -> std::result::Result<Self, BadName> {
+                match problem($kind, name) {
+                    None => Ok($t(name.to_owned())),
+                    Some(reason) => Err(BadName {
+                        kind: $kind,
+                        name: name.to_owned(),
+                        reason,
+                    }),
+                }
+            }
+        }
+        impl $t {
+            /// The name as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+            /// The name as owned text.
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+        impl std::ops::Deref for $t {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+name_type!(IfName, NameKind::Interface);
+name_type!(NetnsName, NameKind::Netns);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +178,23 @@ mod tests {
             assert!(!valid_netns_name(bad), "{bad:?}");
         }
         assert_eq!(netns_name_problem(".."), Some("it is `.` or `..`"));
+    }
+
+    #[test]
+    fn names_are_typed_by_their_rules() {
+        assert_eq!("veth0".parse::<IfName>().unwrap().as_str(), "veth0");
+        let bad = "a/b".parse::<IfName>().unwrap_err();
+        assert_eq!(
+            (bad.kind, bad.reason),
+            (NameKind::Interface, "it contains `/`")
+        );
+        assert_eq!("red".parse::<NetnsName>().unwrap().to_string(), "red");
+        let long = "x".repeat(20);
+        assert!(long.parse::<NetnsName>().is_ok());
+        assert!(long.parse::<IfName>().is_err());
+        assert_eq!(
+            "..".parse::<NetnsName>().unwrap_err().reason,
+            "it is `.` or `..`"
+        );
     }
 }

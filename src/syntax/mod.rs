@@ -5,10 +5,12 @@ mod forms;
 mod parser;
 mod prescan;
 mod shell;
+mod words;
 
 pub use ast::Span;
 pub use parser::parse;
 pub use prescan::{MAX_DEPTH, MAX_LINE};
+pub use words::own_words;
 
 /// The text did not parse: where, and what would have been accepted there.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

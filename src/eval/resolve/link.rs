@@ -1,0 +1,258 @@
+//! `link ...` and `veth ...`: devices, their options, and the options of each kind.
+
+use super::{ifname, netns, number, opt, text, Expand, Val};
+use crate::eval::error::{Result, RunError};
+use crate::eval::kinds;
+use crate::net::link::{BridgeOpt, MacvlanMode, VxlanOpt};
+use crate::net::names::{IfName, NetnsName};
+use crate::syntax::ast::{LinkCmd, LinkOp, LinkType, Word};
+use crate::syntax::Span;
+use std::fmt;
+
+/// `link ...` as a request.
+#[derive(Debug)]
+pub(in crate::eval) enum LinkReq {
+    Show {
+        dev: Option<Val<IfName>>,
+    },
+    Add {
+        name: Val<IfName>,
+        kind: KindReq,
+        ops: Vec<OpReq>,
+    },
+    Set {
+        dev: Val<IfName>,
+        ops: Vec<OpReq>,
+    },
+    Del {
+        dev: Val<IfName>,
+    },
+}
+
+/// One operation of `link set` (or of `link add` before `type`).
+#[derive(Clone, Debug, PartialEq)]
+pub(in crate::eval) enum OpReq {
+    Up(Span),
+    Down(Span),
+    NoMaster(Span),
+    Netns(Val<Target>),
+    Master(Val<IfName>),
+    Mtu(Val<u32>),
+    Name(Val<IfName>),
+}
+
+/// Where `netns` sends a device: a namespace by name, or a process's.
+#[derive(Clone, Debug, PartialEq)]
+pub(in crate::eval) enum Target {
+    Pid(u32),
+    Named(NetnsName),
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Pid(pid) => write!(f, "{pid}"),
+            Target::Named(name) => write!(f, "{name}"),
+        }
+    }
+}
+
+/// What `type` makes.
+#[derive(Debug)]
+pub(in crate::eval) enum KindReq {
+    /// `type veth [peer [name] NAME [netns NS]]`
+    Veth {
+        peer: Option<Val<IfName>>,
+        peer_netns: Option<Val<NetnsName>>,
+        peer_ops: Vec<OpReq>,
+        span: Span,
+    },
+    /// `type KIND [KEY VALUE]...`
+    Other { kind: Val<String>, opts: KindOpts },
+}
+
+/// The options of `type KIND`, read into what the kernel takes.
+#[derive(Debug, Default, PartialEq)]
+pub(in crate::eval) struct KindOpts {
+    /// macvlan's `link DEV`, vxlan's `dev DEV`.
+    pub parent: Option<Val<IfName>>,
+    pub mode: Option<MacvlanMode>,
+    pub id: Option<Val<u32>>,
+    pub port: Option<Val<u16>>,
+    pub bridge: Vec<BridgeOpt>,
+    pub vxlan: Vec<VxlanOpt>,
+}
+
+/// The words of `link ...` as a request.
+pub(in crate::eval) fn link(x: &dyn Expand, cmd: &LinkCmd) -> Result<LinkReq> {
+    Ok(match cmd {
+        LinkCmd::Show { dev } => LinkReq::Show {
+            dev: opt(x, dev.as_ref(), ifname)?,
+        },
+        LinkCmd::Add { name, kind, ops } => {
+            let name = ifname(x, name)?;
+            let kind = match kind {
+                LinkType::Veth {
+                    peer,
+                    peer_netns,
+                    peer_ops,
+                    span,
+                } => KindReq::Veth {
+                    peer: opt(x, peer.as_ref(), ifname)?,
+                    peer_netns: opt(x, peer_netns.as_ref(), netns)?,
+                    peer_ops: link_ops(x, peer_ops)?,
+                    span: *span,
+                },
+                LinkType::Other { kind, opts } => {
+                    let kind_text = text(x, kind)?;
+                    let opts = kind_opts(x, kind_text.value.as_deref(), opts, kind.span)?;
+                    KindReq::Other {
+                        kind: kind_text,
+                        opts,
+                    }
+                }
+            };
+            LinkReq::Add {
+                name,
+                kind,
+                ops: link_ops(x, ops)?,
+            }
+        }
+        LinkCmd::Set { dev, ops } => LinkReq::Set {
+            dev: ifname(x, dev)?,
+            ops: link_ops(x, ops)?,
+        },
+        LinkCmd::Del { dev } => LinkReq::Del {
+            dev: ifname(x, dev)?,
+        },
+    })
+}
+
+/// `veth A peer B [netns NS]`
+pub(in crate::eval) struct VethReq {
+    pub name: Val<IfName>,
+    pub peer: Val<IfName>,
+    pub netns: Option<Val<NetnsName>>,
+}
+
+pub(in crate::eval) fn veth(
+    x: &dyn Expand,
+    name: &Word,
+    peer: &Word,
+    ns: Option<&Word>,
+) -> Result<VethReq> {
+    Ok(VethReq {
+        name: ifname(x, name)?,
+        peer: ifname(x, peer)?,
+        netns: opt(x, ns, netns)?,
+    })
+}
+
+pub(in crate::eval) fn link_ops(x: &dyn Expand, ops: &[LinkOp]) -> Result<Vec<OpReq>> {
+    ops.iter()
+        .map(|op| {
+            Ok(match op {
+                LinkOp::Up(s) => OpReq::Up(*s),
+                LinkOp::Down(s) => OpReq::Down(*s),
+                LinkOp::NoMaster(s) => OpReq::NoMaster(*s),
+                LinkOp::Netns(w) => OpReq::Netns(target(x, w)?),
+                LinkOp::Master(w) => OpReq::Master(ifname(x, w)?),
+                LinkOp::Mtu(w) => OpReq::Mtu(number(x, w, "an MTU (bytes)")?),
+                LinkOp::Name(w) => OpReq::Name(ifname(x, w)?),
+            })
+        })
+        .collect()
+}
+
+/// `netns NS|PID`: a number is a process.
+fn target(x: &dyn Expand, w: &Word) -> Result<Val<Target>> {
+    let text = text(x, w)?;
+    Ok(Val {
+        value: match text.value {
+            None => None,
+            Some(t) => Some(match t.parse::<u32>() {
+                Ok(pid) => Target::Pid(pid),
+                Err(_) => Target::Named(netns(x, w)?.take()?),
+            }),
+        },
+        span: w.span,
+    })
+}
+
+/// The options of `type KIND` (`None`: a kind not known before the run, whose options wait).
+fn kind_opts(
+    x: &dyn Expand,
+    kind: Option<&str>,
+    opts: &[(Word, Word)],
+    kind_span: Span,
+) -> Result<KindOpts> {
+    let mut out = KindOpts::default();
+    let Some(kind) = kind else {
+        return Ok(out);
+    };
+    // A key given by a variable: which options are missing is known only when run.
+    let mut all_known = true;
+    for (key, value) in opts {
+        let Some(k) = x.text(key)? else {
+            all_known = false;
+            continue;
+        };
+        match (kind, k.as_str()) {
+            ("macvlan" | "macvtap", "link") | ("vxlan", "dev") => {
+                out.parent = Some(ifname(x, value)?)
+            }
+            ("macvlan" | "macvtap", "mode") => {
+                out.mode = macvlan_mode(x, value)?;
+            }
+            ("vxlan", "id") => out.id = Some(number(x, value, "a VXLAN id")?),
+            ("vxlan", "dstport") => out.port = Some(number(x, value, "a port number")?),
+            ("vxlan", other) if kinds::kind_takes("vxlan", other) => {
+                out.vxlan.extend(kinds::vxlan_opt(x, other, value)?)
+            }
+            ("bridge", other) if kinds::kind_takes("bridge", other) => {
+                out.bridge.extend(kinds::bridge_opt(x, other, value)?)
+            }
+            (_, other) => {
+                return Err(RunError::BadOption {
+                    kind: kind.to_string(),
+                    key: other.to_string(),
+                    accepted: kinds::kind_options(kind),
+                    span: key.span,
+                })
+            }
+        }
+    }
+    let missing = match kind {
+        "macvlan" | "macvtap" if out.parent.is_none() => Some("link"),
+        "vxlan" if out.id.is_none() => Some("id"),
+        _ => None,
+    };
+    match missing {
+        Some(key) if all_known => Err(RunError::MissingOption {
+            kind: kind.to_string(),
+            key,
+            span: kind_span,
+        }),
+        _ => Ok(out),
+    }
+}
+
+fn macvlan_mode(x: &dyn Expand, value: &Word) -> Result<Option<MacvlanMode>> {
+    let Some(text) = x.text(value)? else {
+        return Ok(None);
+    };
+    Ok(Some(match text.as_str() {
+        "private" => MacvlanMode::Private,
+        "vepa" => MacvlanMode::Vepa,
+        "bridge" => MacvlanMode::Bridge,
+        "passthru" => MacvlanMode::Passthru,
+        "source" => MacvlanMode::Source,
+        _ => {
+            return Err(RunError::BadValue {
+                text,
+                expected: "a macvlan mode (private, vepa, bridge, passthru, source)",
+                span: value.span,
+            })
+        }
+    }))
+}

@@ -1,0 +1,282 @@
+//! `netns ...`, `addr ...` and `route ...` as requests.
+
+use super::{ifname, ip, named, netns, number, opt, prefix, text, Expand, Val};
+use crate::eval::error::{Result, RunError};
+use crate::net::addr::Prefix;
+use crate::net::names::{IfName, NetnsName};
+use crate::syntax::ast::{AddrCmd, AddrOpts, IpFamily, NetnsCmd, RouteCmd, RouteSpec, Word};
+use crate::syntax::Span;
+use std::net::IpAddr;
+
+const PID: &str = "a process id";
+
+#[derive(Debug, PartialEq)]
+pub(in crate::eval) enum NetnsReq<'a> {
+    Add(Val<NetnsName>),
+    Del(Val<NetnsName>),
+    List,
+    /// `netns exec NS PROG ARGS`: the program's words are its own.
+    Exec {
+        ns: Val<NetnsName>,
+        argv: &'a [Word],
+    },
+    Attach {
+        name: Val<NetnsName>,
+        pid: Val<u32>,
+    },
+    Identify(Option<Val<u32>>),
+    Pids(Val<NetnsName>),
+}
+
+pub(in crate::eval) fn netns_cmd<'a>(x: &dyn Expand, cmd: &'a NetnsCmd) -> Result<NetnsReq<'a>> {
+    Ok(match cmd {
+        NetnsCmd::Add(w) => NetnsReq::Add(netns(x, w)?),
+        NetnsCmd::Del(w) => NetnsReq::Del(netns(x, w)?),
+        NetnsCmd::List => NetnsReq::List,
+        NetnsCmd::Exec { ns, argv } => NetnsReq::Exec {
+            ns: netns(x, ns)?,
+            argv,
+        },
+        NetnsCmd::Attach { name, pid } => NetnsReq::Attach {
+            name: netns(x, name)?,
+            pid: number(x, pid, PID)?,
+        },
+        NetnsCmd::Identify(pid) => {
+            NetnsReq::Identify(opt(x, pid.as_ref(), |x, w| number(x, w, PID))?)
+        }
+        NetnsCmd::Pids(w) => NetnsReq::Pids(netns(x, w)?),
+    })
+}
+
+#[derive(Debug, PartialEq)]
+pub(in crate::eval) enum AddrReq {
+    Add {
+        prefix: Val<Prefix>,
+        dev: Val<IfName>,
+        opts: AddrOptsReq,
+    },
+    Del {
+        prefix: Val<Prefix>,
+        dev: Val<IfName>,
+    },
+    Flush {
+        dev: Val<IfName>,
+    },
+    Show {
+        dev: Option<Val<IfName>>,
+        up: bool,
+    },
+}
+
+/// `brd`: an address, or `+`/`-` (the prefix's broadcast, computed when run).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(in crate::eval) enum Broadcast {
+    Plus,
+    Minus,
+    Addr(std::net::Ipv4Addr),
+}
+
+/// `addr add`'s options.
+#[derive(Debug, Default, PartialEq)]
+pub(in crate::eval) struct AddrOptsReq {
+    pub broadcast: Option<Val<Broadcast>>,
+    pub label: Option<Val<String>>,
+    pub scope: Option<Val<u8>>,
+    /// Seconds; `forever` is u32::MAX.
+    pub valid_lft: Option<Val<u32>>,
+    pub preferred_lft: Option<Val<u32>>,
+    /// IFA_F_* bits.
+    pub flags: u32,
+}
+
+/// iproute2's scope names.
+pub(in crate::eval) const SCOPES: &[(&str, u8)] = &[
+    ("global", 0),
+    ("universe", 0),
+    ("site", 200),
+    ("link", 253),
+    ("host", 254),
+    ("nowhere", 255),
+];
+const SCOPE: &str = "a scope (global, site, link, host, nowhere or 0-255)";
+
+pub(in crate::eval) fn addr(x: &dyn Expand, cmd: &AddrCmd) -> Result<AddrReq> {
+    Ok(match cmd {
+        AddrCmd::Add {
+            prefix: p,
+            dev,
+            opts,
+        } => {
+            let prefix = prefix(x, p)?;
+            AddrReq::Add {
+                prefix,
+                dev: ifname(x, dev)?,
+                opts: addr_opts(x, opts)?,
+            }
+        }
+        AddrCmd::Del { prefix: p, dev } => AddrReq::Del {
+            prefix: prefix(x, p)?,
+            dev: ifname(x, dev)?,
+        },
+        AddrCmd::Flush { dev } => AddrReq::Flush {
+            dev: ifname(x, dev)?,
+        },
+        AddrCmd::Show { dev, up } => AddrReq::Show {
+            dev: opt(x, dev.as_ref(), ifname)?,
+            up: *up,
+        },
+    })
+}
+
+fn addr_opts(x: &dyn Expand, opts: &AddrOpts) -> Result<AddrOptsReq> {
+    let lifetime = |w: &Word| {
+        named(
+            x,
+            w,
+            &[("forever", u32::MAX)],
+            true,
+            "a lifetime in seconds, or forever",
+        )
+    };
+    let out = AddrOptsReq {
+        broadcast: opt(x, opts.broadcast.as_ref(), |x, w| {
+            super::val(x, w, |text| match text.as_str() {
+                "+" => Ok(Broadcast::Plus),
+                "-" => Ok(Broadcast::Minus),
+                _ => text
+                    .parse()
+                    .map(Broadcast::Addr)
+                    .map_err(|_| RunError::BadValue {
+                        text,
+                        expected: "an IPv4 broadcast address, `+` or `-`",
+                        span: w.span,
+                    }),
+            })
+        })?,
+        label: opt(x, opts.label.as_ref(), text)?,
+        scope: opt(x, opts.scope.as_ref(), |x, w| {
+            named(x, w, SCOPES, true, SCOPE)
+        })?,
+        valid_lft: opts.valid_lft.as_ref().map(lifetime).transpose()?,
+        preferred_lft: opts.preferred_lft.as_ref().map(lifetime).transpose()?,
+        flags: opts.flags.iter().fold(0, |bits, (flag, _)| {
+            bits | match flag.as_str() {
+                "nodad" => 0x02,
+                "optimistic" => 0x04,
+                "home" => 0x10,
+                "mngtmpaddr" => 0x100,
+                "noprefixroute" => 0x200,
+                _ => 0x400, // autojoin
+            }
+        }),
+    };
+    let (v, p) = (
+        out.valid_lft.as_ref().map(|v| v.value),
+        out.preferred_lft.as_ref().map(|v| v.value),
+    );
+    // Either one alone is the other's `forever`.
+    if let (Some(v), Some(p)) = (
+        v.or(p.map(|_| Some(u32::MAX))).flatten(),
+        p.or(v.map(|_| Some(u32::MAX))).flatten(),
+    ) {
+        if p > v {
+            let w = opts.preferred_lft.as_ref().or(opts.valid_lft.as_ref());
+            return Err(RunError::BadValue {
+                text: format!("{p} > {v}"),
+                expected: "preferred_lft no greater than valid_lft",
+                span: w.map_or(Span::default(), |w| w.span),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, PartialEq)]
+pub(in crate::eval) enum RouteReq {
+    Show {
+        family: Option<IpFamily>,
+        dev: Option<Val<IfName>>,
+    },
+    Add(RouteSpecReq),
+    Del(RouteSpecReq),
+}
+
+/// `route add|del`'s destination and options; the family is settled when run.
+#[derive(Debug, PartialEq)]
+pub(in crate::eval) struct RouteSpecReq {
+    pub family: Option<IpFamily>,
+    /// `None`: `default`.
+    pub dst: Option<Val<Prefix>>,
+    pub via: Option<Val<IpAddr>>,
+    pub dev: Option<Val<IfName>>,
+    pub src: Option<Val<IpAddr>>,
+    pub metric: Option<Val<u32>>,
+    pub table: Option<Val<u32>>,
+    pub proto: Option<Val<u8>>,
+    pub scope: Option<Val<u8>>,
+    /// RTN_* type.
+    pub kind: Option<u8>,
+    pub onlink: bool,
+}
+
+pub(in crate::eval) fn route(x: &dyn Expand, cmd: &RouteCmd) -> Result<RouteReq> {
+    Ok(match cmd {
+        RouteCmd::Show { family, dev } => RouteReq::Show {
+            family: *family,
+            dev: opt(x, dev.as_ref(), ifname)?,
+        },
+        RouteCmd::Add(spec) => RouteReq::Add(route_spec(x, spec)?),
+        RouteCmd::Del(spec) => RouteReq::Del(route_spec(x, spec)?),
+    })
+}
+
+fn route_spec(x: &dyn Expand, spec: &RouteSpec) -> Result<RouteSpecReq> {
+    let addr = |x: &dyn Expand, w: &Word| ip(x, w, "an IP address");
+    Ok(RouteSpecReq {
+        family: spec.family,
+        dst: opt(x, spec.dst.as_ref(), prefix)?,
+        via: opt(x, spec.via.as_ref(), addr)?,
+        dev: opt(x, spec.dev.as_ref(), ifname)?,
+        src: opt(x, spec.src.as_ref(), addr)?,
+        metric: opt(x, spec.metric.as_ref(), |x, w| {
+            number(x, w, "a metric (0 to 4294967295)")
+        })?,
+        table: opt(x, spec.table.as_ref(), |x, w| {
+            named(
+                x,
+                w,
+                &[("main", 254), ("local", 255), ("default", 253)],
+                true,
+                "a table (main, local, default or a number)",
+            )
+        })?,
+        proto: opt(x, spec.proto.as_ref(), |x, w| {
+            named(
+                x,
+                w,
+                &[
+                    ("redirect", 1),
+                    ("kernel", 2),
+                    ("boot", 3),
+                    ("static", 4),
+                    ("ra", 9),
+                    ("dhcp", 16),
+                ],
+                true,
+                "a protocol (boot, static, kernel, dhcp, ... or 0-255)",
+            )
+        })?,
+        scope: opt(x, spec.scope.as_ref(), |x, w| {
+            named(x, w, SCOPES, true, SCOPE)
+        })?,
+        kind: spec.kind.as_ref().map(|(k, _)| match k.as_str() {
+            "local" => 2,
+            "blackhole" => 6,
+            "unreachable" => 7,
+            "prohibit" => 8,
+            "throw" => 9,
+            _ => 1,
+        }),
+        onlink: spec.onlink,
+    })
+}
