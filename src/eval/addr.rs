@@ -9,7 +9,7 @@ use crate::net::addr;
 /// IFF_UP: `addr show up` lists the links that are up.
 const IFF_UP: u32 = 0x1;
 use super::error::RunError;
-use crate::syntax::ast::{AddrCmd, AddrOpts, Word};
+use crate::syntax::ast::{AddrCmd, AddrFlag, AddrOpts, Word};
 use crate::syntax::Span;
 
 impl Evaluator {
@@ -158,13 +158,14 @@ impl Evaluator {
             }
         }
         for (flag, _) in &opts.flags {
-            out.flags |= match flag.as_str() {
-                "nodad" => 0x02,
-                "optimistic" => 0x04,
-                "home" => 0x10,
-                "mngtmpaddr" => 0x100,
-                "noprefixroute" => 0x200,
-                _ => 0x400, // autojoin
+            // The kernel's IFA_F_* bits.
+            out.flags |= match flag {
+                AddrFlag::NoDad => 0x02,
+                AddrFlag::Optimistic => 0x04,
+                AddrFlag::Home => 0x10,
+                AddrFlag::MngTmpAddr => 0x100,
+                AddrFlag::NoPrefixRoute => 0x200,
+                AddrFlag::AutoJoin => 0x400,
             };
         }
         Ok(out)

@@ -6,7 +6,7 @@ use super::netns::fail;
 use super::Evaluator;
 use crate::net::icmp::{Answer, EchoSocket, Quiet, Via};
 use crate::net::interrupt::{interrupted, InterruptGuard};
-use crate::syntax::ast::{PingOpt, Word};
+use crate::syntax::ast::{PingFlag, PingOpt, Word};
 use crate::syntax::Span;
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -165,7 +165,8 @@ pub(super) fn resolve_options(
     };
     for opt in opts {
         let Some(w) = &opt.value else {
-            o.quiet = true;
+            // `-v` is a ping block's; the grammar gives it to no plain ping.
+            o.quiet |= opt.flag == PingFlag::Quiet;
             continue;
         };
         let Some(value) = text(w)? else { continue };
@@ -176,8 +177,8 @@ pub(super) fn resolve_options(
                 span: w.span,
             })
         };
-        match opt.flag.as_str() {
-            "-c" => {
+        match opt.flag {
+            PingFlag::Count => {
                 const EXPECTED: &str = "a packet count (1 or more)";
                 match number(EXPECTED)? {
                     0 => {
@@ -190,10 +191,10 @@ pub(super) fn resolve_options(
                     n => o.count = Some(n),
                 }
             }
-            "-i" => o.interval = seconds(value, w.span)?,
-            "-W" => o.timeout = Some(seconds(value, w.span)?),
-            "-w" => o.deadline = Some(seconds(value, w.span)?),
-            "-s" => {
+            PingFlag::Interval => o.interval = seconds(value, w.span)?,
+            PingFlag::Timeout => o.timeout = Some(seconds(value, w.span)?),
+            PingFlag::Deadline => o.deadline = Some(seconds(value, w.span)?),
+            PingFlag::Size => {
                 let size = number("a payload size in bytes")?;
                 o.size = usize::try_from(size)
                     .ok()
@@ -205,13 +206,15 @@ pub(super) fn resolve_options(
                     })?;
             }
             // As iputils: an address is a source to send from, anything else a device.
-            _ => match value.parse::<IpAddr>() {
+            PingFlag::Interface => match value.parse::<IpAddr>() {
                 Ok(addr) => o.source = Some((addr, w.span)),
                 Err(_) => {
                     super::words::check_ifname(&value, w.span)?;
                     o.dev = Some(value);
                 }
             },
+            // Flags without a value were taken above.
+            PingFlag::Quiet | PingFlag::Verbose => {}
         }
     }
     Ok(o)

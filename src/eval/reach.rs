@@ -9,7 +9,7 @@ use super::Evaluator;
 use crate::net::reach::{reach_all, Pacing, Probe, Reach};
 use crate::net::Ns;
 use crate::net::{addr, neigh};
-use crate::syntax::ast::{ForItems, PingItem, PingLine, PingOpt};
+use crate::syntax::ast::{ForItems, PingFlag, PingItem, PingLine, PingOpt};
 use crate::syntax::Span;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -97,12 +97,12 @@ impl Evaluator {
         let mut wait = BLOCK_WAIT;
         let mut verbose = false;
         for opt in opts {
-            match (&opt.value, opt.flag.as_str()) {
-                (Some(w), "-W") => wait = self.seconds(w)?,
-                (None, "-v") => verbose = true,
+            match (&opt.value, opt.flag) {
+                (Some(w), PingFlag::Timeout) => wait = self.seconds(w)?,
+                (None, PingFlag::Verbose) => verbose = true,
                 _ => {
                     return Err(RunError::Usage {
-                        what: format!("`{}` is not an option of a ping block", opt.flag),
+                        what: format!("`{}` is not an option of a ping block", opt.flag.text()),
                         span: opt.span,
                         help: Some(
                             "a ping block takes `-W SECS` (how long each check waits) and `-v` \
