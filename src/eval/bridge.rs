@@ -33,7 +33,7 @@ impl Evaluator {
         for p in ports.iter().filter(|p| wanted.is_none_or(|i| p.index == i)) {
             // A port that vanished between the two dumps is not shown.
             if let Some(l) = links.iter().find(|l| l.index == p.index) {
-                print!("{}", port_line(p, l, &links));
+                self.out.print(&port_line(p, l, &links));
             }
         }
         Ok(())

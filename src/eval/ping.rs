@@ -3,14 +3,13 @@
 
 use super::error::{Result, RunError};
 use super::netns::fail;
-use super::Evaluator;
+use super::{Evaluator, Out};
 use crate::net::icmp::{Answer, EchoSocket, Quiet, Via};
 use crate::net::interrupt::{interrupted, InterruptGuard};
 use crate::syntax::ast::{PingFlag, PingOpt, Word};
 use crate::syntax::Span;
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -105,11 +104,11 @@ impl Evaluator {
                 let _ = writeln!(out, "PING {addr}({addr}) {from}{} data bytes", o.size);
             }
         }
-        print!("{out}");
-        let _ = std::io::stdout().flush();
+        self.out.print(&out);
+        self.out.flush();
 
         let guard = InterruptGuard::install().map_err(fail("cannot handle Ctrl-C", span))?;
-        let tally = run_ping(&sock, &o).map_err(fail(format!("ping {addr}"), span));
+        let tally = run_ping(&sock, &o, &self.out).map_err(fail(format!("ping {addr}"), span));
         drop(guard);
         // Ctrl-C ends the ping, as with iputils, and the script goes on; SIGTERM stays
         // pending and stops the run.
@@ -118,8 +117,8 @@ impl Evaluator {
         }
         let tally = tally.map_err(|e| self.unreachable_hint(e, addr))?;
         super::capture::catch_up();
-        print!("{}", summary(&dest_text, &tally));
-        let _ = std::io::stdout().flush();
+        self.out.print(&summary(&dest_text, &tally));
+        self.out.flush();
         if let Some(signal) = crate::net::interrupt::pending() {
             return Err(RunError::Interrupted { signal, span });
         }
@@ -246,7 +245,7 @@ fn pattern(size: usize) -> Vec<u8> {
 }
 
 /// The echo loop: iputils' scheduling, reply lines and counters.
-fn run_ping(sock: &EchoSocket, o: &PingOptions) -> crate::net::Result<Tally> {
+fn run_ping(sock: &EchoSocket, o: &PingOptions, out: &Out) -> crate::net::Result<Tally> {
     let payload = pattern(o.size);
     let mut t = Tally::default();
     let mut sent_at: Vec<Instant> = Vec::new();
@@ -255,7 +254,6 @@ fn run_ping(sock: &EchoSocket, o: &PingOptions) -> crate::net::Result<Tally> {
     let deadline = o.deadline.map(|d| start + d);
     let mut next_send = start;
     let mut exit_at: Option<Instant> = None;
-    let mut stdout = std::io::stdout();
     loop {
         let now = Instant::now();
         if interrupted() || deadline.is_some_and(|d| now >= d) || exit_at.is_some_and(|e| now >= e)
@@ -293,7 +291,7 @@ fn run_ping(sock: &EchoSocket, o: &PingOptions) -> crate::net::Result<Tally> {
             if o.interval.is_zero() {
                 // Flooding: collect whatever already came back, then send the next one.
                 if let Ok(answer) = sock.recv(Duration::ZERO)? {
-                    record(&mut t, &mut seen, &sent_at, answer, o, &mut stdout);
+                    record(&mut t, &mut seen, &sent_at, answer, o, out);
                 }
                 continue;
             }
@@ -306,7 +304,7 @@ fn run_ping(sock: &EchoSocket, o: &PingOptions) -> crate::net::Result<Tally> {
             wake = wake.min(d);
         }
         match sock.recv(wake.saturating_duration_since(Instant::now()))? {
-            Ok(answer) => record(&mut t, &mut seen, &sent_at, answer, o, &mut stdout),
+            Ok(answer) => record(&mut t, &mut seen, &sent_at, answer, o, out),
             Err(Quiet::Timeout) | Err(Quiet::Interrupted) => {}
         }
     }
@@ -319,7 +317,7 @@ fn record(
     sent_at: &[Instant],
     answer: Answer,
     o: &PingOptions,
-    out: &mut std::io::Stdout,
+    out: &Out,
 ) {
     match answer {
         Answer::Reply {
@@ -349,11 +347,10 @@ fn record(
             if !o.quiet {
                 let ttl = ttl.map(|v| format!(" ttl={v}")).unwrap_or_default();
                 let dup = if dup { " (DUP!)" } else { "" };
-                let _ = writeln!(
-                    out,
+                out.line(&format!(
                     "{bytes} bytes from {from}: icmp_seq={seq}{ttl} time={}{dup}",
                     rtt_text(rtt)
-                );
+                ));
             }
         }
         Answer::Error {
@@ -361,7 +358,7 @@ fn record(
         } => {
             t.errors += 1;
             if !o.quiet {
-                let _ = writeln!(out, "From {from} icmp_seq={seq} {text}");
+                out.line(&format!("From {from} icmp_seq={seq} {text}"));
             }
         }
     }

@@ -132,7 +132,8 @@ impl Evaluator {
             .collect();
         let interrupted = results.iter().any(|r| r.held.is_none());
         if !interrupted {
-            print!("{}", report(&gen.checks, &results, verbose, elapsed));
+            self.out
+                .print(&report(&gen.checks, &results, verbose, elapsed));
         }
         let failed: Vec<usize> = (0..results.len())
             .filter(|&i| results[i].failed())

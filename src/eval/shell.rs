@@ -221,8 +221,10 @@ impl Evaluator {
                     .map_err(why("cannot point a pipe at a stage"))?;
             }
         }
+        let to_pipe = output.is_some();
         drop((input, output));
-        let result = self.stmt(stage).and_then(|()| self.settle());
+        let run = |ev: &mut Self| ev.stmt(stage).and_then(|()| ev.settle());
+        let result = if to_pipe { self.on_fd1(run) } else { run(self) };
         drop(swapped);
         result
     }
@@ -327,7 +329,12 @@ impl Evaluator {
                 .point(r.fd, target)
                 .map_err(io_fail("cannot redirect", r.span))?;
         }
-        let result = self.stmt(stmt).and_then(|()| self.settle());
+        let run = |ev: &mut Self| ev.stmt(stmt).and_then(|()| ev.settle());
+        let result = if redirects.iter().any(|r| r.fd == 1) {
+            self.on_fd1(run)
+        } else {
+            run(self)
+        };
         drop(swapped);
         result
     }

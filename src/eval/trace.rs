@@ -13,7 +13,7 @@ use crate::syntax::Span;
 use crate::trace::{paths, since, Sighting, Traced};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
@@ -64,15 +64,19 @@ impl Evaluator {
         let total: usize = topo.namespaces.iter().map(|n| n.links.len()).sum();
         let names: Vec<String> = traced.iter().map(label).collect();
         if devs.is_empty() && total > traced.len() {
-            println!(
+            self.out.line(&format!(
                 "tracing the first {} of {total} devices: {}",
                 traced.len(),
                 names.join(" ")
-            );
+            ));
         } else {
-            println!("tracing {} devices: {}", traced.len(), names.join(" "));
+            self.out.line(&format!(
+                "tracing {} devices: {}",
+                traced.len(),
+                names.join(" ")
+            ));
         }
-        let _ = std::io::stdout().flush();
+        self.out.flush();
         let stop = AtomicBool::new(false);
         let (body_result, seen) = std::thread::scope(|s| {
             let handle = s.spawn(|| collect(caps, &stop));
@@ -94,17 +98,15 @@ impl Evaluator {
         }
         let frames = seen.len();
         let packets = paths(&topo, &traced, seen);
-        let mut out = std::io::stdout();
         for p in &packets {
-            let _ = writeln!(out, "{p}");
+            self.out.line(&p.to_string());
         }
-        let _ = writeln!(
-            out,
+        self.out.line(&format!(
             "{} packets, seen {frames} times on {} devices",
             packets.len(),
             traced.len()
-        );
-        let _ = out.flush();
+        ));
+        self.out.flush();
         body_result
     }
 
