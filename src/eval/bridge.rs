@@ -5,7 +5,8 @@ use super::journal::Entry;
 use super::netns::{fail, where_};
 use super::{show, Evaluator};
 use crate::net::addr::{self, Prefix};
-use crate::net::link::{self, BridgePort, Link, LinkChange, LinkKind};
+use crate::net::bridge::{self, BridgePort};
+use crate::net::link::{self, Link, LinkChange, LinkKind};
 use crate::syntax::ast::{BridgeCmd, BridgeItem, Word};
 use crate::syntax::Span;
 
@@ -26,7 +27,7 @@ impl Evaluator {
         let links = self.links(span)?;
         let ns = self.ns.clone();
         let sock = self.socket(&ns, span)?;
-        let ports = link::bridge_ports(sock).map_err(fail(
+        let ports = bridge::ports(sock).map_err(fail(
             format!("cannot list bridge ports {}", where_(&ns)),
             span,
         ))?;

@@ -85,6 +85,18 @@ impl Evaluator {
         for relay in relays {
             let _ = relay.join();
         }
+        self.pipeline_status(stages, children, results, span)
+    }
+
+    /// The status of a pipeline whose stages here have run: each program waited for, as in
+    /// sh the last stage decides, and under pipefail the rightmost that failed.
+    fn pipeline_status(
+        &mut self,
+        stages: &[Stmt],
+        children: Vec<Option<(String, Child)>>,
+        mut results: Vec<Option<Result<()>>>,
+        span: Span,
+    ) -> Result<()> {
         let mut last = Ok(());
         // Under pipefail, the rightmost stage that failed, as bash's pipefail.
         let mut failed = None;
