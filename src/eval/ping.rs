@@ -63,48 +63,8 @@ impl Evaluator {
                 });
             }
         }
-        let ns = self.ns.clone();
-        let dev = o.dev.clone();
-        let via = match (&dev, o.source) {
-            (Some(d), _) => Some(Via::Dev(d)),
-            (None, Some((a, _))) => Some(Via::Source(a)),
-            (None, None) => None,
-        };
-        let (sock, source) = self
-            .net
-            .enter(&ns, || -> crate::net::Result<_> {
-                let sock = EchoSocket::open(addr, via)?;
-                let source = match via {
-                    Some(Via::Dev(d)) => Some(EchoSocket::source_for(addr, d)?),
-                    Some(Via::Source(a)) => Some(a),
-                    None => None,
-                };
-                Ok((sock, source))
-            })
-            .and_then(|r| r)
-            .map_err(fail(format!("cannot ping {addr}"), span))?;
-
-        let mut out = String::new();
-        // iputils: `from ADDR DEV: `, and `from ADDR : ` when -I named the address.
-        let from = match (&source, &o.dev) {
-            (Some(src), Some(dev)) => format!("from {src} {dev}: "),
-            (Some(src), None) => format!("from {src} : "),
-            _ => String::new(),
-        };
-        match addr {
-            IpAddr::V4(_) => {
-                let _ = writeln!(
-                    out,
-                    "PING {addr} ({addr}) {from}{}({}) bytes of data.",
-                    o.size,
-                    o.size + 28
-                );
-            }
-            IpAddr::V6(_) => {
-                let _ = writeln!(out, "PING {addr}({addr}) {from}{} data bytes", o.size);
-            }
-        }
-        self.out.print(&out);
+        let (sock, source) = self.echo_socket(addr, &o, span)?;
+        self.out.print(&header(addr, source, &o));
         self.out.flush();
 
         let guard = InterruptGuard::install().map_err(fail("cannot handle Ctrl-C", span))?;
@@ -132,6 +92,34 @@ impl Evaluator {
             });
         }
         Ok(())
+    }
+
+    /// The echo socket, opened in the current namespace and bound as `-I` says, and the
+    /// source address it sends from when `-I` gave one.
+    fn echo_socket(
+        &mut self,
+        addr: IpAddr,
+        o: &PingOptions,
+        span: Span,
+    ) -> Result<(EchoSocket, Option<IpAddr>)> {
+        let ns = self.ns.clone();
+        let via = match (&o.dev, o.source) {
+            (Some(d), _) => Some(Via::Dev(d)),
+            (None, Some((a, _))) => Some(Via::Source(a)),
+            (None, None) => None,
+        };
+        self.net
+            .enter(&ns, || -> crate::net::Result<_> {
+                let sock = EchoSocket::open(addr, via)?;
+                let source = match via {
+                    Some(Via::Dev(d)) => Some(EchoSocket::source_for(addr, d)?),
+                    Some(Via::Source(a)) => Some(a),
+                    None => None,
+                };
+                Ok((sock, source))
+            })
+            .and_then(|r| r)
+            .map_err(fail(format!("cannot ping {addr}"), span))
     }
 
     fn ping_options(&self, opts: &[PingOpt]) -> Result<PingOptions> {
@@ -237,6 +225,24 @@ fn parse_addr(text: &str, span: Span) -> Result<IpAddr> {
         span,
         help: Some("ping takes an address such as 10.1.1.2 or 2001:db8::2".into()),
     })
+}
+
+/// iputils' first line: `PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.`, with `from ADDR
+/// DEV: ` after -I DEV, and `from ADDR : ` after -I ADDR.
+fn header(addr: IpAddr, source: Option<IpAddr>, o: &PingOptions) -> String {
+    let from = match (&source, &o.dev) {
+        (Some(src), Some(dev)) => format!("from {src} {dev}: "),
+        (Some(src), None) => format!("from {src} : "),
+        _ => String::new(),
+    };
+    match addr {
+        IpAddr::V4(_) => format!(
+            "PING {addr} ({addr}) {from}{}({}) bytes of data.\n",
+            o.size,
+            o.size + 28
+        ),
+        IpAddr::V6(_) => format!("PING {addr}({addr}) {from}{} data bytes\n", o.size),
+    }
 }
 
 /// iputils' payload: a fill pattern (the bytes 0x00, 0x01, ...).

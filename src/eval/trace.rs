@@ -35,17 +35,7 @@ impl Evaluator {
         let traced = self.traced(&topo, devs)?;
         let writer = match file {
             None => None,
-            Some(w) => {
-                let path = self.word(w)?;
-                let made = File::create(&path).and_then(|f| PcapngWriter::new(BufWriter::new(f)));
-                let writer = made.map_err(|e| {
-                    fail(format!("cannot write {path}"), w.span)(NetError::io(
-                        format!("create {path}"),
-                        &e,
-                    ))
-                })?;
-                Some((writer, path))
-            }
+            Some(w) => Some(self.pcapng_file(w)?),
         };
         let label = |t: &Traced| {
             let ns = &topo.namespaces[t.ns];
@@ -63,20 +53,7 @@ impl Evaluator {
         let start = SystemTime::now();
         let total: usize = topo.namespaces.iter().map(|n| n.links.len()).sum();
         let names: Vec<String> = traced.iter().map(label).collect();
-        if devs.is_empty() && total > traced.len() {
-            self.out.line(&format!(
-                "tracing the first {} of {total} devices: {}",
-                traced.len(),
-                names.join(" ")
-            ));
-        } else {
-            self.out.line(&format!(
-                "tracing {} devices: {}",
-                traced.len(),
-                names.join(" ")
-            ));
-        }
-        self.out.flush();
+        self.tracing_line(&names, total, devs.is_empty());
         let stop = AtomicBool::new(false);
         let (body_result, seen) = std::thread::scope(|s| {
             let handle = s.spawn(|| collect(caps, &stop));
@@ -108,6 +85,34 @@ impl Evaluator {
         ));
         self.out.flush();
         body_result
+    }
+
+    /// `-w FILE`: the pcapng file, made before anything is traced.
+    fn pcapng_file(&self, w: &Word) -> Result<(PcapngWriter<BufWriter<File>>, String)> {
+        let path = self.word(w)?;
+        let made = File::create(&path).and_then(|f| PcapngWriter::new(BufWriter::new(f)));
+        let writer = made.map_err(|e| {
+            fail(format!("cannot write {path}"), w.span)(NetError::io(format!("create {path}"), &e))
+        })?;
+        Ok((writer, path))
+    }
+
+    /// The first line: which devices are traced, and whether they are only the first of all.
+    fn tracing_line(&self, names: &[String], total: usize, all: bool) {
+        if all && total > names.len() {
+            self.out.line(&format!(
+                "tracing the first {} of {total} devices: {}",
+                names.len(),
+                names.join(" ")
+            ));
+        } else {
+            self.out.line(&format!(
+                "tracing {} devices: {}",
+                names.len(),
+                names.join(" ")
+            ));
+        }
+        self.out.flush();
     }
 
     /// The devices to trace: those named (`DEV` in the current namespace, or `NS/DEV`), or

@@ -137,6 +137,12 @@ fn namespace(out: &mut String, l: &Layout, i: usize, ns: &NsView) {
 
 /// Ports to their bridges, veth pairs, and veths whose peer is not shown.
 fn links(out: &mut String, topo: &Topology, l: &Layout) {
+    ports(out, topo, l);
+    pairs(out, topo, l);
+}
+
+/// Ports to their bridges, and a stub for each veth whose peer is not shown.
+fn ports(out: &mut String, topo: &Topology, l: &Layout) {
     for (i, ns) in topo.namespaces.iter().enumerate() {
         for db in &l.namespaces[i].devices {
             let d = &ns.links[db.dev];
@@ -168,6 +174,10 @@ fn links(out: &mut String, topo: &Topology, l: &Layout) {
             }
         }
     }
+}
+
+/// Each veth pair, a labelled curve between its ends.
+fn pairs(out: &mut String, topo: &Topology, l: &Layout) {
     for ((i, a), (j, b)) in veth_pairs(topo) {
         let (Some(ba), Some(bb)) = (l.device(i, a), l.device(j, b)) else {
             continue;
