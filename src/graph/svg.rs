@@ -7,25 +7,8 @@
 use super::layout::{layout, title_line, Layout, CHAR_W, DEV_H, MARGIN, SMALL_CHAR_W};
 use super::{kind_word, peer_text, shown_addresses, state_word, veth_pairs};
 use crate::net::topology::{Device, NsView, Topology};
+use crate::xml::escape as esc;
 use std::fmt::Write;
-
-/// Text for XML character data and attribute values.
-pub(super) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters are not XML at all.
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push('?'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn mac_text(mac: &[u8]) -> String {
     mac.iter()

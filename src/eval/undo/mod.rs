@@ -12,6 +12,7 @@ use crate::net::addr;
 use crate::net::link::{self, LinkChange, NsTarget};
 use crate::net::route::{self, Route};
 use crate::net::{NetError, Ns, NsId};
+use crate::syntax::Span;
 use nix::errno::Errno;
 use plan::{plan, Step};
 use std::collections::HashMap;
@@ -251,11 +252,11 @@ impl Evaluator {
         ))
     }
 
-    /// The route socket of a namespace already checked to be the journal's.
+    /// The route socket of a namespace already checked to be the journal's: the evaluator's
+    /// own, with its message, as a step that failed.
     fn sock(&mut self, at: &At) -> Checked<&mut crate::net::netlink::RouteSocket> {
-        self.net
-            .route(&at.ns)
-            .map_err(|e| refused(format!("cannot open {}", place(&at.ns)), e))
+        self.socket(&at.ns, Span::default())
+            .map_err(|e| Done::Failed(e.to_string()))
     }
 
     /// Checks that `at` still names the namespace the journal saw.
