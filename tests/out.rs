@@ -111,3 +111,30 @@ fn show_and_ping_print_to_the_sink_as_ip_and_iputils_do() {
         "{ping}"
     );
 }
+
+#[test]
+fn builtins_and_programs_keep_their_order_on_standard_output() {
+    // Standard output is a pipe here, as under a CI runner: programs write to descriptor 1
+    // themselves, builtins through the sink, which is flushed before each program starts.
+    let script = "help ping | head -1\necho one\nhelp link | head -1\nlet x = $(help addr)\necho two\nhelp route | head -1";
+    let run = Command::new(env!("CARGO_BIN_EXE_vsh"))
+        .args(["-c", script])
+        .output()
+        .expect("vsh");
+    assert!(run.status.success(), "{run:?}");
+    let first = |name: &str| {
+        let b = vsh::builtins::find(name).expect("a builtin");
+        format!("{}: {}", b.name, b.summary)
+    };
+    let expected = [
+        first("ping"),
+        "one".into(),
+        first("link"),
+        "two".into(),
+        first("route"),
+    ];
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        expected.join("\n") + "\n"
+    );
+}

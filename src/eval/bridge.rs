@@ -59,23 +59,7 @@ impl Evaluator {
         }
         let ns = self.ns.clone();
         let place = where_(&ns);
-        let index = match self.find_link(&br, name.span)? {
-            Some(l) if l.kind.as_deref() == Some("bridge") => l.index,
-            Some(l) => {
-                return Err(RunError::WrongKind {
-                    name: br,
-                    actual: kind_phrase(&l),
-                    wanted: "bridge",
-                    span: name.span,
-                    help: Some("a bridge block makes the bridge when no device has its name: choose another name".into()),
-                })
-            }
-            None => {
-                let what = format!("cannot create bridge \"{br}\" {place}");
-                self.make_single_link(&br, &LinkKind::Bridge, what, span)?;
-                self.device(name)?.0
-            }
-        };
+        let index = self.bridge_made(&br, name, span)?;
         // Inside `build { }`, ups wait for the block's end (build.rs).
         if !self.defer_up(index, &br, name.span) {
             let up = LinkChange {
@@ -131,6 +115,31 @@ impl Evaluator {
             }
         }
         Ok(())
+    }
+}
+
+impl Evaluator {
+    /// The ifindex of bridge `br` (written `name`), made if no device has its name.
+    fn bridge_made(&mut self, br: &str, name: &Word, span: Span) -> Result<u32> {
+        match self.find_link(br, name.span)? {
+            Some(l) if l.kind.as_deref() == Some("bridge") => Ok(l.index),
+            Some(l) => Err(RunError::WrongKind {
+                name: br.to_string(),
+                actual: kind_phrase(&l),
+                wanted: "bridge",
+                span: name.span,
+                help: Some(
+                    "a bridge block makes the bridge when no device has its name: choose \
+                     another name"
+                        .into(),
+                ),
+            }),
+            None => {
+                let what = format!("cannot create bridge \"{br}\" {}", where_(&self.ns));
+                self.make_single_link(br, &LinkKind::Bridge, what, span)?;
+                Ok(self.device(name)?.0)
+            }
+        }
     }
 }
 
