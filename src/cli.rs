@@ -68,30 +68,10 @@ pub fn main() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
-    let mut args = cli.args;
-    let source = match (&cli.command, &cli.script) {
-        (Some(text), script) => {
-            // With -c, a "script" operand is the first argument, as in sh -c.
-            if let Some(s) = script {
-                args.insert(0, s.display().to_string());
-            }
-            Source::new("-c", text.clone())
-        }
-        (None, Some(path)) if path.as_os_str() != "-" => match read_script(path) {
-            Ok(source) => source,
-            Err(code) => return code,
-        },
-        _ => {
-            if cli.script.is_none() && std::io::stdin().is_terminal() && !cli.check {
-                return repl(cli.isolated, args);
-            }
-            let mut text = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-                eprintln!("vsh: cannot read standard input: {e}");
-                return 2;
-            }
-            Source::new("<stdin>", text)
-        }
+    let mut args = cli.args.clone();
+    let source = match source(&cli, &mut args) {
+        Ok(source) => source,
+        Err(code) => return code,
     };
     if cli.check {
         return check_source(&source).code();
@@ -109,37 +89,7 @@ pub fn main() -> i32 {
             return Outcome::Failed.code();
         }
     };
-    ev.deny_host_moves = cli.deny_host_moves;
-    // Relative redirection paths start where the script is.
-    if let (None, Some(path)) = (&cli.command, &cli.script) {
-        ev.dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .map(Path::to_path_buf);
-    }
-    // Under --isolated everything vanishes with the sandbox: only undo needs the journal.
-    let script = match (&cli.command, &cli.script) {
-        (None, Some(path)) if path.as_os_str() != "-" => Some(path.as_path()),
-        _ => None,
-    };
-    let key = journal_key(script, cli.name.as_deref());
-    let down_hint = match (&cli.name, &cli.script) {
-        (Some(name), _) => format!("vsh down --name {name}"),
-        (None, Some(script)) if cli.command.is_none() => format!("vsh down {}", script.display()),
-        _ => "give the run a --name to remove it with vsh down".to_string(),
-    };
-    if let (Some(key), false) = (key, cli.isolated) {
-        match Journal::open(&Journal::dir_for(&key)) {
-            Ok(j) => ev.journal = j,
-            Err(e) => eprintln!(
-                "vsh: warning: no journal in {}: {e}",
-                crate::eval::journal::JOURNAL_DIR
-            ),
-        }
-    }
-    if cli.junit.is_some() {
-        ev.checks_log = Some(Vec::new());
-    }
+    let down_hint = prepare(&mut ev, &cli);
     let started = std::time::SystemTime::now();
     let clock = std::time::Instant::now();
     let code = run_script(&mut ev, &source, cli.keep, &down_hint).code();
@@ -159,6 +109,68 @@ pub fn main() -> i32 {
             eprintln!("vsh: cannot write the JUnit report {}: {e}", path.display());
             code.max(1)
         }
+    }
+}
+
+/// The text to run: `-c`'s, the script's or standard input's (a `-c` script operand becomes
+/// the first argument, as in sh -c). `Err` is the exit status when there is none to run: a
+/// script that cannot be read, or the REPL, which has run by then.
+fn source(cli: &Cli, args: &mut Vec<String>) -> Result<Source, i32> {
+    match (&cli.command, &cli.script) {
+        (Some(text), script) => {
+            if let Some(s) = script {
+                args.insert(0, s.display().to_string());
+            }
+            Ok(Source::new("-c", text.clone()))
+        }
+        (None, Some(path)) if path.as_os_str() != "-" => read_script(path),
+        _ => {
+            if cli.script.is_none() && std::io::stdin().is_terminal() && !cli.check {
+                return Err(repl(cli.isolated, args.clone()));
+            }
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                eprintln!("vsh: cannot read standard input: {e}");
+                return Err(2);
+            }
+            Ok(Source::new("<stdin>", text))
+        }
+    }
+}
+
+/// Sets up `ev` from the options: where relative paths start, the journal, the JUnit log.
+/// Returns how the user can undo the run later, for the report of a kept run.
+fn prepare(ev: &mut Evaluator, cli: &Cli) -> String {
+    ev.deny_host_moves = cli.deny_host_moves;
+    // Relative redirection paths start where the script is.
+    if let (None, Some(path)) = (&cli.command, &cli.script) {
+        ev.dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map(Path::to_path_buf);
+    }
+    // Under --isolated everything vanishes with the sandbox: only undo needs the journal.
+    let script = match (&cli.command, &cli.script) {
+        (None, Some(path)) if path.as_os_str() != "-" => Some(path.as_path()),
+        _ => None,
+    };
+    let key = journal_key(script, cli.name.as_deref());
+    if let (Some(key), false) = (key, cli.isolated) {
+        match Journal::open(&Journal::dir_for(&key)) {
+            Ok(j) => ev.journal = j,
+            Err(e) => eprintln!(
+                "vsh: warning: no journal in {}: {e}",
+                crate::eval::journal::JOURNAL_DIR
+            ),
+        }
+    }
+    if cli.junit.is_some() {
+        ev.checks_log = Some(Vec::new());
+    }
+    match (&cli.name, &cli.script) {
+        (Some(name), _) => format!("vsh down --name {name}"),
+        (None, Some(script)) if cli.command.is_none() => format!("vsh down {}", script.display()),
+        _ => "give the run a --name to remove it with vsh down".to_string(),
     }
 }
 

@@ -6,6 +6,7 @@
 //! `<error>`. The shape follows Jenkins' junit-10.xsd, which the others accept.
 
 use crate::eval::reach::CheckResult;
+use crate::xml::escape;
 use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
 
@@ -89,24 +90,6 @@ pub fn report(checks: &[CheckResult], end: &RunEnd) -> String {
 /// Seconds with microseconds, as JUnit's `time`.
 fn secs(d: Duration) -> String {
     format!("{}.{:06}", d.as_secs(), d.subsec_micros())
-}
-
-/// XML's five escapes, and control characters (which XML 1.0 cannot carry) dropped.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// ISO 8601 in UTC without a zone, as JUnit's `timestamp`: 2026-11-30T10:16:43.

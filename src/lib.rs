@@ -17,3 +17,4 @@ pub mod repl;
 pub mod run;
 pub mod syntax;
 pub mod trace;
+pub mod xml;

@@ -42,7 +42,10 @@ pub fn eval_source(ev: &mut Evaluator, source: &Source) -> Outcome {
     };
     ev.source = Some(Source::new(source.name.clone(), source.text.clone()));
     ev.set_source(&source.text);
-    match ev.run(&program) {
+    let result = ev.run(&program);
+    // What the run printed comes before its report, and before the REPL's next prompt.
+    ev.out.flush();
+    match result {
         Ok(()) => Outcome::Success,
         // Stopping on the user's Ctrl-C is not a failure to explain: one line says where.
         Err(RunError::Interrupted { signal, span }) => {
@@ -141,26 +144,29 @@ pub fn down(ev: &mut Evaluator, dir: &Path, what: &str) -> i32 {
             return 1;
         }
     };
+    let out = ev.out.clone();
     for live in &runs.live {
-        println!(
+        out.line(&format!(
             "vsh down: left alone a run of {what} that is still going ({})",
             live.display()
-        );
+        ));
     }
     let mut failed = 0;
     let mut any = false;
     for run in runs.done {
         any |= !run.entries.is_empty();
         let report = ev.undo(&run.entries);
-        print_report(&report, |line| println!("{line}"));
+        print_report(&report, |line| out.line(line));
         failed += report.failed();
         run.finish(&report.remaining);
     }
     if !any && runs.live.is_empty() {
-        println!("vsh down: nothing to remove for {what}");
+        out.line(&format!("vsh down: nothing to remove for {what}"));
     }
     if failed > 0 {
-        println!("vsh down: {failed} steps failed and remain in the journal; run vsh down again to retry");
+        out.line(&format!(
+            "vsh down: {failed} steps failed and remain in the journal; run vsh down again to retry"
+        ));
         return 1;
     }
     0

@@ -32,6 +32,7 @@ mod links;
 mod net;
 mod netns;
 mod netns_del;
+mod out;
 mod packets;
 mod processes;
 mod reach;

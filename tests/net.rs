@@ -346,7 +346,7 @@ fn bridge_master_and_nomaster() {
         assert_eq!(br0.kind.as_deref(), Some("bridge"));
 
         link::change(sock, port0.index, master(br0.index)).expect("master");
-        let ports = link::bridge_ports(sock).expect("ports");
+        let ports = vsh::net::bridge::ports(sock).expect("ports");
         let theirs = bridge_link();
         assert_eq!(ports.len(), 1);
         assert_eq!(theirs.as_array().map(Vec::len), Some(1));
@@ -375,13 +375,13 @@ fn bridge_master_and_nomaster() {
         let peer = link::get(sock, "port1").expect("get").expect("port1");
         link::set_up(sock, peer.index, true).expect("up");
         // The port starts forwarding once the kernel has seen the carrier (asynchronously).
-        let mut ports = link::bridge_ports(sock).expect("ports");
+        let mut ports = vsh::net::bridge::ports(sock).expect("ports");
         for _ in 0..100 {
             if ports[0].state == 3 {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
-            ports = link::bridge_ports(sock).expect("ports");
+            ports = vsh::net::bridge::ports(sock).expect("ports");
         }
         assert_eq!(
             (ports[0].state, &bridge_link()[0]["state"]),
@@ -395,7 +395,7 @@ fn bridge_master_and_nomaster() {
         assert_eq!(err.errno(), Some(Errno::ELOOP));
 
         link::change(sock, port0.index, master(0)).expect("nomaster");
-        assert!(link::bridge_ports(sock).expect("ports").is_empty());
+        assert!(vsh::net::bridge::ports(sock).expect("ports").is_empty());
         assert_eq!(bridge_link(), Value::Array(vec![]));
         assert_eq!(
             link::get(sock, "port0")

@@ -209,7 +209,7 @@ fn addr_and_veth_forms() {
             );
             assert_eq!(opts.broadcast.map(|w| lit(&w)).as_deref(), Some("+"));
             assert_eq!(opts.label.map(|w| lit(&w)).as_deref(), Some("veth0:1"));
-            assert_eq!(opts.flags[0].0, "nodad");
+            assert_eq!(opts.flags[0].0, AddrFlag::NoDad);
         }
         other => panic!("{other:?}"),
     }
@@ -715,8 +715,8 @@ fn ping_blocks_hold_loops_lets_and_ifs() {
     let StmtKind::PingBlock { opts, items } = one(src) else {
         panic!("not a ping block")
     };
-    let flags: Vec<_> = opts.iter().map(|o| o.flag.as_str()).collect();
-    assert_eq!(flags, ["-v", "-W"]);
+    let flags: Vec<_> = opts.iter().map(|o| o.flag).collect();
+    assert_eq!(flags, [PingFlag::Verbose, PingFlag::Timeout]);
     assert!(matches!(&items[0], PingItem::Let { name, .. } if name.name == "far"));
     let PingItem::For {
         var,
@@ -774,14 +774,14 @@ fn ping_takes_a_flag_glued_to_its_value() {
         StmtKind::Ping { opts, dest } => {
             let flags: Vec<_> = opts
                 .iter()
-                .map(|o| (o.flag.clone(), o.value.as_ref().map(lit)))
+                .map(|o| (o.flag, o.value.as_ref().map(lit)))
                 .collect();
             assert_eq!(
                 flags,
                 [
-                    ("-c".to_string(), Some("1".to_string())),
-                    ("-W".to_string(), Some("2".to_string())),
-                    ("-i".to_string(), Some("0.2".to_string())),
+                    (PingFlag::Count, Some("1".to_string())),
+                    (PingFlag::Timeout, Some("2".to_string())),
+                    (PingFlag::Interval, Some("0.2".to_string())),
                 ]
             );
             assert_eq!(lit(&dest), "10.0.0.1");

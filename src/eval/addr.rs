@@ -111,7 +111,7 @@ impl Evaluator {
                     .filter(|l| wanted.is_none_or(|i| l.index == i))
                     .filter(running)
                 {
-                    print!("{}", show::addr(l, &links, &addrs, &names));
+                    self.out.print(&show::addr(l, &links, &addrs, &names));
                 }
                 Ok(())
             }

@@ -6,7 +6,8 @@ use super::netns::{fail, where_};
 use super::resolve::{self, BridgeReq, Val};
 use super::{show, Evaluator};
 use crate::net::addr::{self, Prefix};
-use crate::net::link::{self, BridgePort, Link, LinkChange, LinkKind};
+use crate::net::bridge::{self, BridgePort};
+use crate::net::link::{self, Link, LinkChange, LinkKind};
 use crate::net::names::IfName;
 use crate::syntax::ast::BridgeCmd;
 use crate::syntax::Span;
@@ -30,14 +31,14 @@ impl Evaluator {
         let links = self.links(span)?;
         let ns = self.ns.clone();
         let sock = self.socket(&ns, span)?;
-        let ports = link::bridge_ports(sock).map_err(fail(
+        let ports = bridge::ports(sock).map_err(fail(
             format!("cannot list bridge ports {}", where_(&ns)),
             span,
         ))?;
         for p in ports.iter().filter(|p| wanted.is_none_or(|i| p.index == i)) {
             // A port that vanished between the two dumps is not shown.
             if let Some(l) = links.iter().find(|l| l.index == p.index) {
-                print!("{}", port_line(p, l, &links));
+                self.out.print(&port_line(p, l, &links));
             }
         }
         Ok(())
@@ -64,23 +65,7 @@ impl Evaluator {
             .collect::<Result<_>>()?;
         let ns = self.ns.clone();
         let place = where_(&ns);
-        let index = match self.find_link(&br, name.span)? {
-            Some(l) if l.kind.as_deref() == Some("bridge") => l.index,
-            Some(l) => {
-                return Err(RunError::WrongKind {
-                    name: br,
-                    actual: kind_phrase(&l),
-                    wanted: "bridge",
-                    span: name.span,
-                    help: Some("a bridge block makes the bridge when no device has its name: choose another name".into()),
-                })
-            }
-            None => {
-                let what = format!("cannot create bridge \"{br}\" {place}");
-                self.make_single_link(&br, &LinkKind::Bridge, what, span)?;
-                self.device_of(name)?.0
-            }
-        };
+        let index = self.bridge_made(&br, name, span)?;
         // Inside `build { }`, ups wait for the block's end (build.rs).
         if !self.defer_up(index, &br, name.span) {
             let up = LinkChange {
@@ -136,6 +121,31 @@ impl Evaluator {
             }
         }
         Ok(())
+    }
+}
+
+impl Evaluator {
+    /// The ifindex of bridge `br` (written `name`), made if no device has its name.
+    fn bridge_made(&mut self, br: &str, name: &Val<IfName>, span: Span) -> Result<u32> {
+        match self.find_link(br, name.span)? {
+            Some(l) if l.kind.as_deref() == Some("bridge") => Ok(l.index),
+            Some(l) => Err(RunError::WrongKind {
+                name: br.to_string(),
+                actual: kind_phrase(&l),
+                wanted: "bridge",
+                span: name.span,
+                help: Some(
+                    "a bridge block makes the bridge when no device has its name: choose \
+                     another name"
+                        .into(),
+                ),
+            }),
+            None => {
+                let what = format!("cannot create bridge \"{br}\" {}", where_(&self.ns));
+                self.make_single_link(br, &LinkKind::Bridge, what, span)?;
+                Ok(self.device_of(name)?.0)
+            }
+        }
     }
 }
 

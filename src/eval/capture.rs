@@ -4,14 +4,14 @@
 use super::error::Result;
 use super::netns::fail;
 use super::resolve;
-use super::Evaluator;
+use super::{Evaluator, Out};
 use crate::net::decode::{time_of_day, Decoder};
 use crate::net::packet::{Capture, PcapWriter, Stats};
 use crate::net::NetError;
 use crate::syntax::ast::{Block, Word};
 use crate::syntax::Span;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -85,18 +85,20 @@ impl Evaluator {
             .enter(&ns, || Capture::open(ifindex))
             .and_then(|r| r)
             .map_err(fail(format!("cannot capture on {name}"), span))?;
-        println!(
+        self.out.line(&format!(
             "capturing on {name}, link-type EN10MB (Ethernet), snapshot length {} bytes",
             crate::net::packet::SNAPLEN
-        );
-        let _ = std::io::stdout().flush();
+        ));
+        self.out.flush();
+        // The capture's thread prints its lines there while BODY runs.
+        let out = self.out.clone();
         let stop = AtomicBool::new(false);
         let catch = Arc::new(CatchUp::default());
         if let Ok(mut active) = ACTIVE.lock() {
             active.push(catch.clone());
         }
         let (body_result, captured) = std::thread::scope(|s| {
-            let handle = s.spawn(|| capture_loop(cap, writer, count, &stop, &catch));
+            let handle = s.spawn(|| capture_loop(cap, writer, count, &stop, &catch, &out));
             let body_result = self.block(body);
             if let Ok(mut active) = ACTIVE.lock() {
                 active.retain(|c| !Arc::ptr_eq(c, &catch));
@@ -108,9 +110,10 @@ impl Evaluator {
             (body_result, captured)
         });
         let captured = captured.map_err(fail(format!("capture on {name}"), span))?;
-        println!("{} packets captured", captured.packets);
-        println!("{} packets received by filter", captured.stats.packets);
-        println!("{} packets dropped by kernel", captured.stats.drops);
+        self.out.print(&format!(
+            "{} packets captured\n{} packets received by filter\n{} packets dropped by kernel\n",
+            captured.packets, captured.stats.packets, captured.stats.drops
+        ));
         body_result
     }
 }
@@ -123,10 +126,10 @@ fn capture_loop(
     count: Option<u64>,
     stop: &AtomicBool,
     catch: &CatchUp,
+    out: &Out,
 ) -> crate::net::Result<Captured> {
     let mut packets = 0u64;
     let full = |n: u64| count.is_some_and(|c| n >= c);
-    let mut out = std::io::stdout();
     let mut decoder = Decoder::default();
     // Answers every catch-up asked before the drain that follows.
     let answer = |asked: u64| {
@@ -145,7 +148,7 @@ fn capture_loop(
         }
         while let Some(frame) = cap.try_next()? {
             let line = decoder.describe(&frame.data);
-            let _ = writeln!(out, "{} {line}", time_of_day(frame.time));
+            out.line(&format!("{} {line}", time_of_day(frame.time)));
             if let Some((w, path)) = writer.as_mut() {
                 w.write(&frame)
                     .map_err(|e| NetError::io(format!("write {path}"), &e))?;
@@ -155,13 +158,13 @@ fn capture_loop(
                 break 'outer;
             }
         }
-        let _ = out.flush();
+        out.flush();
         answer(asked);
         if stopping {
             break;
         }
     }
-    let _ = out.flush();
+    out.flush();
     // A count reached ends the capture: nothing more to wait for.
     answer(u64::MAX);
     let stats = cap.stats()?;

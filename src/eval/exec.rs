@@ -9,7 +9,6 @@ use crate::net::exec::Waited;
 use crate::net::{exec, NetError, Ns};
 use crate::syntax::ast::Word;
 use crate::syntax::Span;
-use std::io::Write;
 use std::process::Child;
 
 impl Evaluator {
@@ -70,7 +69,8 @@ impl Evaluator {
         let args = self.words(argv)?;
         let program = args.first().cloned().unwrap_or_default();
         // Our own buffered output must come before the program's.
-        let _ = std::io::stdout().flush();
+        self.out.flush();
+        crate::net::stdio::flush();
         let child = match ns {
             Ns::Root => exec::spawn(None, &args),
             Ns::Named(name) => {

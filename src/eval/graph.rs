@@ -10,7 +10,6 @@ use crate::net::topology::{self, NsHandle, Processes, Topology};
 use crate::net::{NetError, Ns};
 use crate::syntax::ast::GraphCmd;
 use crate::syntax::Span;
-use std::io::Write;
 
 impl Evaluator {
     pub(super) fn graph(&mut self, cmd: &GraphCmd, span: Span) -> Result<()> {
@@ -34,10 +33,9 @@ impl Evaluator {
                 ))
             }),
             None => {
-                let mut stdout = std::io::stdout();
-                // A closed pipe (`vsh graph | head`) is not the graph's failure.
-                let _ = stdout.write_all(text.as_bytes());
-                let _ = stdout.flush();
+                // A closed pipe (`vsh graph | head`) is not the graph's failure (out.rs).
+                self.out.print(&text);
+                self.out.flush();
                 Ok(())
             }
         }

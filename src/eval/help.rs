@@ -8,24 +8,26 @@ use crate::syntax::ast::Word;
 impl Evaluator {
     pub(super) fn help(&mut self, topic: Option<&Word>) -> Result<()> {
         let Some(w) = topic else {
-            println!("vsh builtins (help NAME for one; any other line runs as a program):");
+            let out = &self.out;
+            out.line("vsh builtins (help NAME for one; any other line runs as a program):");
             for b in BUILTINS {
-                println!("  {:<8} {}", b.name, b.summary);
+                out.line(&format!("  {:<8} {}", b.name, b.summary));
             }
-            println!("as in sh: A | B, > FILE, >> FILE, < FILE, 2>&1, A && B, A || B, $( ... ),");
-            println!("          set -o pipefail; `spawn` starts a program in the background");
+            out.line("as in sh: A | B, > FILE, >> FILE, < FILE, 2>&1, A && B, A || B, $( ... ),");
+            out.line("          set -o pipefail; `spawn` starts a program in the background");
             return Ok(());
         };
         let b = *super::resolve::help(self, w)?.get()?;
-        println!("{}: {}", b.name, b.summary);
-        println!("usage:");
+        let out = &self.out;
+        out.line(&format!("{}: {}", b.name, b.summary));
+        out.line("usage:");
         for line in builtins::help_lines(b) {
-            println!("  {line}");
+            out.line(&format!("  {line}"));
         }
         if !b.examples.is_empty() {
-            println!("examples:");
+            out.line("examples:");
             for e in b.examples {
-                println!("  {e}");
+                out.line(&format!("  {e}"));
             }
         }
         Ok(())

@@ -70,7 +70,7 @@ impl Evaluator {
                 );
             }
         }
-        println!("{out}");
+        self.out.line(&out);
         Ok(())
     }
 
@@ -132,7 +132,7 @@ impl Evaluator {
                 let _ = writeln!(out, "     {name}: {value}");
             }
         }
-        print!("{out}");
+        self.out.print(&out);
         Ok(())
     }
 }

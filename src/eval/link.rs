@@ -23,7 +23,7 @@ impl Evaluator {
                 };
                 let names = show::NsNames::resolve(&mut self.net, &self.ns, &links);
                 for l in links.iter().filter(|l| wanted.is_none_or(|i| l.index == i)) {
-                    print!("{}", show::link(l, &links, &names));
+                    self.out.print(&show::link(l, &links, &names));
                 }
                 Ok(())
             }

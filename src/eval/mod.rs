@@ -19,6 +19,7 @@ mod kinds;
 mod link;
 mod names;
 mod netns;
+mod out;
 mod ping;
 mod process;
 pub mod reach;
@@ -33,6 +34,7 @@ mod unreachable;
 mod words;
 
 pub use error::{Result, RunError};
+pub use out::Out;
 
 use crate::net::{Namespaces, Ns};
 use crate::syntax::ast::{Block, Cond, NetnsCmd, Program, Stmt, StmtKind};
@@ -80,6 +82,8 @@ pub struct Evaluator {
     pub checks_log: Option<Vec<reach::CheckResult>>,
     /// Why the last run failed, if it did (not counting a ping block's checks).
     pub failure: Option<String>,
+    /// Where builtins print (out.rs): standard output unless a test or front door sets another.
+    pub out: Out,
 }
 
 impl Evaluator {
@@ -112,6 +116,7 @@ impl Evaluator {
             deferred: None,
             checks_log: None,
             failure: None,
+            out: Out::stdout(),
         })
     }
 
@@ -169,7 +174,8 @@ impl Evaluator {
             _ => self.settle(),
         }
         .and_then(|()| self.before_observing(&s.kind))
-        .and_then(|()| self.with_substs(s, |ev| ev.stmt_inner(s)));
+        .and_then(|()| self.with_substs(s, |ev| ev.stmt_inner(s)))
+        .and_then(|()| self.out_failed(s.span));
         self.ifindex.after(&s.kind);
         // Control flow passes on its body's status; everything else sets its own.
         if !matches!(

@@ -39,8 +39,8 @@ impl Evaluator {
                     .map_err(fail("cannot list namespaces", span))?;
                 for e in entries {
                     match e.id {
-                        Some(id) => println!("{} (id: {id})", e.name),
-                        None => println!("{}", e.name),
+                        Some(id) => self.out.line(&format!("{} (id: {id})", e.name)),
+                        None => self.out.line(&e.name),
                     }
                 }
                 Ok(())
@@ -65,7 +65,7 @@ impl Evaluator {
                 let names =
                     netns::identify(&path).map_err(fail("cannot identify the namespace", span))?;
                 for name in names {
-                    println!("{name}");
+                    self.out.line(&name);
                 }
                 Ok(())
             }
@@ -76,7 +76,7 @@ impl Evaluator {
                     span,
                 ))?;
                 for pid in pids {
-                    println!("{pid}");
+                    self.out.line(&pid.to_string());
                 }
                 Ok(())
             }

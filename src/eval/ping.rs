@@ -3,14 +3,13 @@
 
 use super::error::{Result, RunError};
 use super::netns::fail;
-use super::Evaluator;
+use super::{Evaluator, Out};
 use crate::net::icmp::{Answer, EchoSocket, Quiet, Via};
 use crate::net::interrupt::{interrupted, InterruptGuard};
-use crate::syntax::ast::{PingOpt, Word};
+use crate::syntax::ast::{PingFlag, PingOpt, Word};
 use crate::syntax::Span;
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -64,52 +63,12 @@ impl Evaluator {
                 });
             }
         }
-        let ns = self.ns.clone();
-        let dev = o.dev.clone();
-        let via = match (&dev, o.source) {
-            (Some(d), _) => Some(Via::Dev(d)),
-            (None, Some((a, _))) => Some(Via::Source(a)),
-            (None, None) => None,
-        };
-        let (sock, source) = self
-            .net
-            .enter(&ns, || -> crate::net::Result<_> {
-                let sock = EchoSocket::open(addr, via)?;
-                let source = match via {
-                    Some(Via::Dev(d)) => Some(EchoSocket::source_for(addr, d)?),
-                    Some(Via::Source(a)) => Some(a),
-                    None => None,
-                };
-                Ok((sock, source))
-            })
-            .and_then(|r| r)
-            .map_err(fail(format!("cannot ping {addr}"), span))?;
-
-        let mut out = String::new();
-        // iputils: `from ADDR DEV: `, and `from ADDR : ` when -I named the address.
-        let from = match (&source, &o.dev) {
-            (Some(src), Some(dev)) => format!("from {src} {dev}: "),
-            (Some(src), None) => format!("from {src} : "),
-            _ => String::new(),
-        };
-        match addr {
-            IpAddr::V4(_) => {
-                let _ = writeln!(
-                    out,
-                    "PING {addr} ({addr}) {from}{}({}) bytes of data.",
-                    o.size,
-                    o.size + 28
-                );
-            }
-            IpAddr::V6(_) => {
-                let _ = writeln!(out, "PING {addr}({addr}) {from}{} data bytes", o.size);
-            }
-        }
-        print!("{out}");
-        let _ = std::io::stdout().flush();
+        let (sock, source) = self.echo_socket(addr, &o, span)?;
+        self.out.print(&header(addr, source, &o));
+        self.out.flush();
 
         let guard = InterruptGuard::install().map_err(fail("cannot handle Ctrl-C", span))?;
-        let tally = run_ping(&sock, &o).map_err(fail(format!("ping {addr}"), span));
+        let tally = run_ping(&sock, &o, &self.out).map_err(fail(format!("ping {addr}"), span));
         drop(guard);
         // Ctrl-C ends the ping, as with iputils, and the script goes on; SIGTERM stays
         // pending and stops the run.
@@ -118,8 +77,8 @@ impl Evaluator {
         }
         let tally = tally.map_err(|e| self.unreachable_hint(e, addr))?;
         super::capture::catch_up();
-        print!("{}", summary(&dest_text, &tally));
-        let _ = std::io::stdout().flush();
+        self.out.print(&summary(&dest_text, &tally));
+        self.out.flush();
         if let Some(signal) = crate::net::interrupt::pending() {
             return Err(RunError::Interrupted { signal, span });
         }
@@ -133,6 +92,34 @@ impl Evaluator {
             });
         }
         Ok(())
+    }
+
+    /// The echo socket, opened in the current namespace and bound as `-I` says, and the
+    /// source address it sends from when `-I` gave one.
+    fn echo_socket(
+        &mut self,
+        addr: IpAddr,
+        o: &PingOptions,
+        span: Span,
+    ) -> Result<(EchoSocket, Option<IpAddr>)> {
+        let ns = self.ns.clone();
+        let via = match (&o.dev, o.source) {
+            (Some(d), _) => Some(Via::Dev(d)),
+            (None, Some((a, _))) => Some(Via::Source(a)),
+            (None, None) => None,
+        };
+        self.net
+            .enter(&ns, || -> crate::net::Result<_> {
+                let sock = EchoSocket::open(addr, via)?;
+                let source = match via {
+                    Some(Via::Dev(d)) => Some(EchoSocket::source_for(addr, d)?),
+                    Some(Via::Source(a)) => Some(a),
+                    None => None,
+                };
+                Ok((sock, source))
+            })
+            .and_then(|r| r)
+            .map_err(fail(format!("cannot ping {addr}"), span))
     }
 
     fn ping_options(&self, opts: &[PingOpt]) -> Result<PingOptions> {
@@ -159,7 +146,8 @@ pub(super) fn resolve_options(
     };
     for opt in opts {
         let Some(w) = &opt.value else {
-            o.quiet = true;
+            // `-v` is a ping block's; the grammar gives it to no plain ping.
+            o.quiet |= opt.flag == PingFlag::Quiet;
             continue;
         };
         let Some(value) = x.text(w)? else { continue };
@@ -170,8 +158,8 @@ pub(super) fn resolve_options(
                 span: w.span,
             })
         };
-        match opt.flag.as_str() {
-            "-c" => {
+        match opt.flag {
+            PingFlag::Count => {
                 const EXPECTED: &str = "a packet count (1 or more)";
                 match number(EXPECTED)? {
                     0 => {
@@ -184,10 +172,10 @@ pub(super) fn resolve_options(
                     n => o.count = Some(n),
                 }
             }
-            "-i" => o.interval = seconds(value, w.span)?,
-            "-W" => o.timeout = Some(seconds(value, w.span)?),
-            "-w" => o.deadline = Some(seconds(value, w.span)?),
-            "-s" => {
+            PingFlag::Interval => o.interval = seconds(value, w.span)?,
+            PingFlag::Timeout => o.timeout = Some(seconds(value, w.span)?),
+            PingFlag::Deadline => o.deadline = Some(seconds(value, w.span)?),
+            PingFlag::Size => {
                 let size = number("a payload size in bytes")?;
                 o.size = usize::try_from(size)
                     .ok()
@@ -199,13 +187,15 @@ pub(super) fn resolve_options(
                     })?;
             }
             // As iputils: an address is a source to send from, anything else a device.
-            _ => match value.parse::<IpAddr>() {
+            PingFlag::Interface => match value.parse::<IpAddr>() {
                 Ok(addr) => o.source = Some((addr, w.span)),
                 Err(_) => {
                     super::resolve::parse_ifname(&value, w.span)?;
                     o.dev = Some(value);
                 }
             },
+            // Flags without a value were taken above.
+            PingFlag::Quiet | PingFlag::Verbose => {}
         }
     }
     Ok(o)
@@ -231,13 +221,31 @@ pub(super) fn parse_addr(text: &str, span: Span) -> Result<IpAddr> {
     })
 }
 
+/// iputils' first line: `PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.`, with `from ADDR
+/// DEV: ` after -I DEV, and `from ADDR : ` after -I ADDR.
+fn header(addr: IpAddr, source: Option<IpAddr>, o: &PingOptions) -> String {
+    let from = match (&source, &o.dev) {
+        (Some(src), Some(dev)) => format!("from {src} {dev}: "),
+        (Some(src), None) => format!("from {src} : "),
+        _ => String::new(),
+    };
+    match addr {
+        IpAddr::V4(_) => format!(
+            "PING {addr} ({addr}) {from}{}({}) bytes of data.\n",
+            o.size,
+            o.size + 28
+        ),
+        IpAddr::V6(_) => format!("PING {addr}({addr}) {from}{} data bytes\n", o.size),
+    }
+}
+
 /// iputils' payload: a fill pattern (the bytes 0x00, 0x01, ...).
 fn pattern(size: usize) -> Vec<u8> {
     (0..size).map(|i| i as u8).collect()
 }
 
 /// The echo loop: iputils' scheduling, reply lines and counters.
-fn run_ping(sock: &EchoSocket, o: &PingOptions) -> crate::net::Result<Tally> {
+fn run_ping(sock: &EchoSocket, o: &PingOptions, out: &Out) -> crate::net::Result<Tally> {
     let payload = pattern(o.size);
     let mut t = Tally::default();
     let mut sent_at: Vec<Instant> = Vec::new();
@@ -246,7 +254,6 @@ fn run_ping(sock: &EchoSocket, o: &PingOptions) -> crate::net::Result<Tally> {
     let deadline = o.deadline.map(|d| start + d);
     let mut next_send = start;
     let mut exit_at: Option<Instant> = None;
-    let mut stdout = std::io::stdout();
     loop {
         let now = Instant::now();
         if interrupted() || deadline.is_some_and(|d| now >= d) || exit_at.is_some_and(|e| now >= e)
@@ -284,7 +291,7 @@ fn run_ping(sock: &EchoSocket, o: &PingOptions) -> crate::net::Result<Tally> {
             if o.interval.is_zero() {
                 // Flooding: collect whatever already came back, then send the next one.
                 if let Ok(answer) = sock.recv(Duration::ZERO)? {
-                    record(&mut t, &mut seen, &sent_at, answer, o, &mut stdout);
+                    record(&mut t, &mut seen, &sent_at, answer, o, out);
                 }
                 continue;
             }
@@ -297,7 +304,7 @@ fn run_ping(sock: &EchoSocket, o: &PingOptions) -> crate::net::Result<Tally> {
             wake = wake.min(d);
         }
         match sock.recv(wake.saturating_duration_since(Instant::now()))? {
-            Ok(answer) => record(&mut t, &mut seen, &sent_at, answer, o, &mut stdout),
+            Ok(answer) => record(&mut t, &mut seen, &sent_at, answer, o, out),
             Err(Quiet::Timeout) | Err(Quiet::Interrupted) => {}
         }
     }
@@ -310,7 +317,7 @@ fn record(
     sent_at: &[Instant],
     answer: Answer,
     o: &PingOptions,
-    out: &mut std::io::Stdout,
+    out: &Out,
 ) {
     match answer {
         Answer::Reply {
@@ -340,11 +347,10 @@ fn record(
             if !o.quiet {
                 let ttl = ttl.map(|v| format!(" ttl={v}")).unwrap_or_default();
                 let dup = if dup { " (DUP!)" } else { "" };
-                let _ = writeln!(
-                    out,
+                out.line(&format!(
                     "{bytes} bytes from {from}: icmp_seq={seq}{ttl} time={}{dup}",
                     rtt_text(rtt)
-                );
+                ));
             }
         }
         Answer::Error {
@@ -352,7 +358,7 @@ fn record(
         } => {
             t.errors += 1;
             if !o.quiet {
-                let _ = writeln!(out, "From {from} icmp_seq={seq} {text}");
+                out.line(&format!("From {from} icmp_seq={seq} {text}"));
             }
         }
     }

@@ -10,7 +10,7 @@ use super::Evaluator;
 use crate::net::reach::{reach_all, Pacing, Probe, Reach};
 use crate::net::Ns;
 use crate::net::{addr, neigh};
-use crate::syntax::ast::{ForItems, PingItem, PingLine, PingOpt};
+use crate::syntax::ast::{ForItems, PingFlag, PingItem, PingLine, PingOpt};
 use crate::syntax::Span;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -93,16 +93,16 @@ pub(super) fn block_options(x: &dyn Expand, opts: &[PingOpt]) -> Result<(Duratio
     let mut wait = BLOCK_WAIT;
     let mut verbose = false;
     for opt in opts {
-        match (&opt.value, opt.flag.as_str()) {
-            (Some(w), "-W") => {
+        match (&opt.value, opt.flag) {
+            (Some(w), PingFlag::Timeout) => {
                 if let Some(text) = x.text(w)? {
                     wait = super::ping::seconds(text, w.span)?;
                 }
             }
-            (None, "-v") => verbose = true,
+            (None, PingFlag::Verbose) => verbose = true,
             _ => {
                 return Err(RunError::Usage {
-                    what: format!("`{}` is not an option of a ping block", opt.flag),
+                    what: format!("`{}` is not an option of a ping block", opt.flag.text()),
                     span: opt.span,
                     help: Some(
                         "a ping block takes `-W SECS` (how long each check waits) and `-v` \
@@ -144,7 +144,8 @@ impl Evaluator {
             .collect();
         let interrupted = results.iter().any(|r| r.held.is_none());
         if !interrupted {
-            print!("{}", report(&gen.checks, &results, verbose, elapsed));
+            self.out
+                .print(&report(&gen.checks, &results, verbose, elapsed));
         }
         let failed: Vec<usize> = (0..results.len())
             .filter(|&i| results[i].failed())

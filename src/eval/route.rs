@@ -34,7 +34,7 @@ impl Evaluator {
                         && !r.is_cloned()
                         && wanted.is_none_or(|i| r.oif == Some(i))
                 }) {
-                    print!("{}", line(r, &links, wanted.is_none()));
+                    self.out.print(&line(r, &links, wanted.is_none()));
                 }
                 Ok(())
             }

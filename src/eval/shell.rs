@@ -85,6 +85,18 @@ impl Evaluator {
         for relay in relays {
             let _ = relay.join();
         }
+        self.pipeline_status(stages, children, results, span)
+    }
+
+    /// The status of a pipeline whose stages here have run: each program waited for, as in
+    /// sh the last stage decides, and under pipefail the rightmost that failed.
+    fn pipeline_status(
+        &mut self,
+        stages: &[Stmt],
+        children: Vec<Option<(String, Child)>>,
+        mut results: Vec<Option<Result<()>>>,
+        span: Span,
+    ) -> Result<()> {
         let mut last = Ok(());
         // Under pipefail, the rightmost stage that failed, as bash's pipefail.
         let mut failed = None;
@@ -221,8 +233,10 @@ impl Evaluator {
                     .map_err(why("cannot point a pipe at a stage"))?;
             }
         }
+        let to_pipe = output.is_some();
         drop((input, output));
-        let result = self.stmt(stage).and_then(|()| self.settle());
+        let run = |ev: &mut Self| ev.stmt(stage).and_then(|()| ev.settle());
+        let result = if to_pipe { self.on_fd1(run) } else { run(self) };
         drop(swapped);
         result
     }
@@ -301,7 +315,12 @@ impl Evaluator {
                 .point(r.fd, target)
                 .map_err(io_fail("cannot redirect", r.span))?;
         }
-        let result = self.stmt(stmt).and_then(|()| self.settle());
+        let run = |ev: &mut Self| ev.stmt(stmt).and_then(|()| ev.settle());
+        let result = if redirects.iter().any(|r| r.fd == 1) {
+            self.on_fd1(run)
+        } else {
+            run(self)
+        };
         drop(swapped);
         result
     }

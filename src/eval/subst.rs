@@ -73,7 +73,7 @@ impl Evaluator {
         let mut swapped = Swapped::default();
         swapped.point(1, write.as_raw_fd()).map_err(io)?;
         drop(write);
-        let result = self.stmts(stmts).and_then(|()| self.settle());
+        let result = self.on_fd1(|ev| ev.stmts(stmts).and_then(|()| ev.settle()));
         drop(swapped);
         let bytes = collector.finish().map_err(io)?;
         result?;
@@ -85,6 +85,7 @@ impl Evaluator {
 
     /// Prints a failure that does not stop the run, as the run's own failures are printed.
     pub(super) fn report(&self, e: RunError) {
+        self.out.flush();
         stdio::flush();
         match &self.source {
             Some(source) => eprintln!("{}", crate::diag::render(e, source)),

@@ -14,7 +14,7 @@ use crate::syntax::Span;
 use crate::trace::{paths, since, Sighting, Traced};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
@@ -37,17 +37,7 @@ impl Evaluator {
         let traced = self.traced(&topo, &req.devs)?;
         let writer = match &req.file {
             None => None,
-            Some(w) => {
-                let path = w.get()?.clone();
-                let made = File::create(&path).and_then(|f| PcapngWriter::new(BufWriter::new(f)));
-                let writer = made.map_err(|e| {
-                    fail(format!("cannot write {path}"), w.span)(NetError::io(
-                        format!("create {path}"),
-                        &e,
-                    ))
-                })?;
-                Some((writer, path))
-            }
+            Some(w) => Some(self.pcapng_file(w)?),
         };
         let label = |t: &Traced| {
             let ns = &topo.namespaces[t.ns];
@@ -65,16 +55,7 @@ impl Evaluator {
         let start = SystemTime::now();
         let total: usize = topo.namespaces.iter().map(|n| n.links.len()).sum();
         let names: Vec<String> = traced.iter().map(label).collect();
-        if devs.is_empty() && total > traced.len() {
-            println!(
-                "tracing the first {} of {total} devices: {}",
-                traced.len(),
-                names.join(" ")
-            );
-        } else {
-            println!("tracing {} devices: {}", traced.len(), names.join(" "));
-        }
-        let _ = std::io::stdout().flush();
+        self.tracing_line(&names, total, devs.is_empty());
         let stop = AtomicBool::new(false);
         let (body_result, seen) = std::thread::scope(|s| {
             let handle = s.spawn(|| collect(caps, &stop));
@@ -96,18 +77,44 @@ impl Evaluator {
         }
         let frames = seen.len();
         let packets = paths(&topo, &traced, seen);
-        let mut out = std::io::stdout();
         for p in &packets {
-            let _ = writeln!(out, "{p}");
+            self.out.line(&p.to_string());
         }
-        let _ = writeln!(
-            out,
+        self.out.line(&format!(
             "{} packets, seen {frames} times on {} devices",
             packets.len(),
             traced.len()
-        );
-        let _ = out.flush();
+        ));
+        self.out.flush();
         body_result
+    }
+
+    /// `-w FILE`: the pcapng file, made before anything is traced.
+    fn pcapng_file(&self, w: &Val<String>) -> Result<(PcapngWriter<BufWriter<File>>, String)> {
+        let path = w.get()?.clone();
+        let made = File::create(&path).and_then(|f| PcapngWriter::new(BufWriter::new(f)));
+        let writer = made.map_err(|e| {
+            fail(format!("cannot write {path}"), w.span)(NetError::io(format!("create {path}"), &e))
+        })?;
+        Ok((writer, path))
+    }
+
+    /// The first line: which devices are traced, and whether they are only the first of all.
+    fn tracing_line(&self, names: &[String], total: usize, all: bool) {
+        if all && total > names.len() {
+            self.out.line(&format!(
+                "tracing the first {} of {total} devices: {}",
+                names.len(),
+                names.join(" ")
+            ));
+        } else {
+            self.out.line(&format!(
+                "tracing {} devices: {}",
+                names.len(),
+                names.join(" ")
+            ));
+        }
+        self.out.flush();
     }
 
     /// The devices to trace: those named (`DEV` in the current namespace, or `NS/DEV`), or

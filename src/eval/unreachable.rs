@@ -55,6 +55,7 @@ impl Evaluator {
     /// standard error (iputils: `ping: connect: Network is unreachable`).
     pub(super) fn negated_failure(&self, inner: &Stmt, e: &RunError) {
         if let (StmtKind::Ping { .. }, RunError::Net { error, .. }) = (&inner.kind, e) {
+            self.out.flush();
             crate::net::stdio::flush();
             eprintln!("ping: {error}");
         }

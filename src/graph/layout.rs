@@ -8,8 +8,8 @@
 //! heuristic), which keeps most veth lines from crossing. Inside a namespace box, devices
 //! are stacked: each bridge with its ports indented under it, then the rest.
 
-use super::{kind_word, ordered, shown_addresses, state_word, veth_pairs};
-use crate::net::topology::{Device, Topology};
+use super::{kind_word, ordered, shown_addresses, state_word, veth_pairs, Pair};
+use crate::net::topology::{Device, NsView, Topology};
 
 /// Height of a device box: a name line and an address line.
 pub const DEV_H: f64 = 38.0;
@@ -87,22 +87,7 @@ fn bands(topo: &Topology) -> Vec<Band> {
             adj[j].push(i);
         }
     }
-    // Each device's row in its namespace's box, for ordering by where lines leave.
-    let rows: Vec<Vec<usize>> = topo
-        .namespaces
-        .iter()
-        .map(|ns| {
-            let order = ordered(ns);
-            (0..ns.links.len())
-                .map(|k| {
-                    order
-                        .iter()
-                        .position(|(d, _)| std::ptr::eq(*d, &ns.links[k]))
-                        .unwrap_or(k)
-                })
-                .collect()
-        })
-        .collect();
+    let rows = device_rows(topo);
     let mut depth = vec![usize::MAX; n];
     let mut bands = Vec::new();
     let mut alone = Vec::new();
@@ -116,19 +101,7 @@ fn bands(topo: &Topology) -> Vec<Band> {
             continue;
         }
         // The part `start` is in, then its hub.
-        let mut part = vec![start];
-        let mut seen = vec![false; n];
-        seen[start] = true;
-        let mut k = 0;
-        while k < part.len() {
-            for &m in &adj[part[k]] {
-                if !seen[m] {
-                    seen[m] = true;
-                    part.push(m);
-                }
-            }
-            k += 1;
-        }
+        let part = part_of(start, &adj);
         let hub = part
             .iter()
             .copied()
@@ -149,28 +122,7 @@ fn bands(topo: &Topology) -> Vec<Band> {
                 }
             }
         }
-        // Barycenter ordering, column by column: by the rows its lines leave from in the
-        // column before.
-        for c in 1..columns.len() {
-            let prev = columns[c - 1].clone();
-            let rank = |m: usize| -> f64 {
-                let pos: Vec<f64> = pairs
-                    .iter()
-                    .flat_map(|&(a, b)| [(a, b), (b, a)])
-                    .filter(|&((x, _), _)| x == m)
-                    .filter_map(|(_, (i, d))| {
-                        let p = prev.iter().position(|&q| q == i)?;
-                        Some((p * 10_000 + rows[i][d]) as f64)
-                    })
-                    .collect();
-                if pos.is_empty() {
-                    f64::MAX
-                } else {
-                    pos.iter().sum::<f64>() / pos.len() as f64
-                }
-            };
-            columns[c].sort_by(|&a, &b| rank(a).total_cmp(&rank(b)));
-        }
+        order_columns(&mut columns, &pairs, &rows);
         bands.push(columns);
     }
     // Four to a row, so that many lone namespaces do not make the picture wide.
@@ -178,42 +130,106 @@ fn bands(topo: &Topology) -> Vec<Band> {
     bands
 }
 
-pub fn layout(topo: &Topology) -> Layout {
-    let mut boxes: Vec<Option<NsBox>> = topo.namespaces.iter().map(|_| None).collect();
-    // Sizes first.
-    for (i, ns) in topo.namespaces.iter().enumerate() {
-        let title = (ns.name.chars().count() as f64 + 2.0) * CHAR_W
-            + format!("net:[{}]", ns.inode).len() as f64 * SMALL_CHAR_W;
-        let mut devices = Vec::new();
-        let mut w: f64 = title + 2.0 * NS_PAD;
-        let mut y = NS_HEAD;
-        for (d, depth) in ordered(ns) {
-            let dev = ns
-                .links
-                .iter()
-                .position(|x| std::ptr::eq(x, d))
-                .unwrap_or(0);
-            let indent = PORT_INDENT * depth as f64;
-            let dw = device_width(d);
-            w = w.max(dw + indent + 2.0 * NS_PAD);
-            devices.push(DevBox {
-                dev,
-                x: NS_PAD + indent,
-                y,
-                w: dw,
-            });
-            y += DEV_H + DEV_GAP;
+/// Each device's row in its namespace's box, for ordering by where lines leave.
+fn device_rows(topo: &Topology) -> Vec<Vec<usize>> {
+    topo.namespaces
+        .iter()
+        .map(|ns| {
+            let order = ordered(ns);
+            (0..ns.links.len())
+                .map(|k| {
+                    order
+                        .iter()
+                        .position(|(d, _)| std::ptr::eq(*d, &ns.links[k]))
+                        .unwrap_or(k)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The namespaces joined to `start` by veth pairs, directly or not, `start` first.
+fn part_of(start: usize, adj: &[Vec<usize>]) -> Vec<usize> {
+    let mut part = vec![start];
+    let mut seen = vec![false; adj.len()];
+    seen[start] = true;
+    let mut k = 0;
+    while k < part.len() {
+        for &m in &adj[part[k]] {
+            if !seen[m] {
+                seen[m] = true;
+                part.push(m);
+            }
         }
-        let h = (y - DEV_GAP + NS_PAD).max(NS_HEAD + NS_PAD);
-        boxes[i] = Some(NsBox {
-            x: 0.0,
-            y: 0.0,
-            w,
-            h,
-            column: 0,
-            devices,
-        });
+        k += 1;
     }
+    part
+}
+
+/// Barycenter ordering, column by column: by the rows its lines leave from in the column
+/// before.
+fn order_columns(columns: &mut Band, pairs: &[Pair], rows: &[Vec<usize>]) {
+    for c in 1..columns.len() {
+        let prev = columns[c - 1].clone();
+        let rank = |m: usize| -> f64 {
+            let pos: Vec<f64> = pairs
+                .iter()
+                .flat_map(|&(a, b)| [(a, b), (b, a)])
+                .filter(|&((x, _), _)| x == m)
+                .filter_map(|(_, (i, d))| {
+                    let p = prev.iter().position(|&q| q == i)?;
+                    Some((p * 10_000 + rows[i][d]) as f64)
+                })
+                .collect();
+            if pos.is_empty() {
+                f64::MAX
+            } else {
+                pos.iter().sum::<f64>() / pos.len() as f64
+            }
+        };
+        columns[c].sort_by(|&a, &b| rank(a).total_cmp(&rank(b)));
+    }
+}
+
+/// A namespace's box, sized to its title and devices (ports indented under their bridge),
+/// placed at the origin.
+fn sized(ns: &NsView) -> NsBox {
+    let title = (ns.name.chars().count() as f64 + 2.0) * CHAR_W
+        + format!("net:[{}]", ns.inode).len() as f64 * SMALL_CHAR_W;
+    let mut devices = Vec::new();
+    let mut w: f64 = title + 2.0 * NS_PAD;
+    let mut y = NS_HEAD;
+    for (d, depth) in ordered(ns) {
+        let dev = ns
+            .links
+            .iter()
+            .position(|x| std::ptr::eq(x, d))
+            .unwrap_or(0);
+        let indent = PORT_INDENT * depth as f64;
+        let dw = device_width(d);
+        w = w.max(dw + indent + 2.0 * NS_PAD);
+        devices.push(DevBox {
+            dev,
+            x: NS_PAD + indent,
+            y,
+            w: dw,
+        });
+        y += DEV_H + DEV_GAP;
+    }
+    let h = (y - DEV_GAP + NS_PAD).max(NS_HEAD + NS_PAD);
+    NsBox {
+        x: 0.0,
+        y: 0.0,
+        w,
+        h,
+        column: 0,
+        devices,
+    }
+}
+
+pub fn layout(topo: &Topology) -> Layout {
+    // Sizes first.
+    let mut boxes: Vec<Option<NsBox>> = topo.namespaces.iter().map(|ns| Some(sized(ns))).collect();
     // Then places: band under band; in a band, columns left to right, each centred on the
     // band's tallest.
     let mut top = MARGIN;

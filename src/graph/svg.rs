@@ -7,25 +7,8 @@
 use super::layout::{layout, title_line, Layout, CHAR_W, DEV_H, MARGIN, SMALL_CHAR_W};
 use super::{kind_word, peer_text, shown_addresses, state_word, veth_pairs};
 use crate::net::topology::{Device, NsView, Topology};
+use crate::xml::escape as esc;
 use std::fmt::Write;
-
-/// Text for XML character data and attribute values.
-pub(super) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters are not XML at all.
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push('?'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn mac_text(mac: &[u8]) -> String {
     mac.iter()
@@ -137,6 +120,12 @@ fn namespace(out: &mut String, l: &Layout, i: usize, ns: &NsView) {
 
 /// Ports to their bridges, veth pairs, and veths whose peer is not shown.
 fn links(out: &mut String, topo: &Topology, l: &Layout) {
+    ports(out, topo, l);
+    pairs(out, topo, l);
+}
+
+/// Ports to their bridges, and a stub for each veth whose peer is not shown.
+fn ports(out: &mut String, topo: &Topology, l: &Layout) {
     for (i, ns) in topo.namespaces.iter().enumerate() {
         for db in &l.namespaces[i].devices {
             let d = &ns.links[db.dev];
@@ -168,6 +157,10 @@ fn links(out: &mut String, topo: &Topology, l: &Layout) {
             }
         }
     }
+}
+
+/// Each veth pair, a labelled curve between its ends.
+fn pairs(out: &mut String, topo: &Topology, l: &Layout) {
     for ((i, a), (j, b)) in veth_pairs(topo) {
         let (Some(ba), Some(bb)) = (l.device(i, a), l.device(j, b)) else {
             continue;

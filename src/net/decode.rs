@@ -241,62 +241,11 @@ impl Decoder {
         let (sp, dp, mut seq, mut ack) = (be16(b, 0), be16(b, 2), be32(b, 4), be32(b, 8));
         let off = (usize::from(b[12] >> 4) * 4).clamp(20, b.len());
         let flags = b[13];
-        // tcpdump's print-tcp.c: a conversation starts at its first packet with an ACK (or a
-        // SYN), printed as is; later packets are printed relative to it.
         let mut base_seq = 0;
         if flags & 0x10 != 0 {
-            let rev = sp > dp || (sp == dp && src > dst);
-            let flow = if rev {
-                (dst.to_vec(), src.to_vec(), dp, sp)
-            } else {
-                (src.to_vec(), dst.to_vec(), sp, dp)
-            };
-            match self.tcp.get(&flow) {
-                Some(base) if flags & 0x02 == 0 => {
-                    let (bs, ba) = if rev {
-                        (base.ack, base.seq)
-                    } else {
-                        (base.seq, base.ack)
-                    };
-                    seq = seq.wrapping_sub(bs);
-                    ack = ack.wrapping_sub(ba);
-                    base_seq = base.seq;
-                }
-                _ => {
-                    let base = if rev {
-                        Bases {
-                            seq: ack.wrapping_sub(1),
-                            ack: seq,
-                        }
-                    } else {
-                        Bases {
-                            seq,
-                            ack: ack.wrapping_sub(1),
-                        }
-                    };
-                    base_seq = base.seq;
-                    self.tcp.insert(flow, base);
-                }
-            }
+            base_seq = self.relative(((src, sp), (dst, dp)), flags, &mut seq, &mut ack);
         }
-        let mut f = String::new();
-        for (bit, c) in [
-            (0x02, 'S'),
-            (0x01, 'F'),
-            (0x08, 'P'),
-            (0x04, 'R'),
-            (0x20, 'U'),
-        ] {
-            if flags & bit != 0 {
-                f.push(c);
-            }
-        }
-        if flags & 0x10 != 0 {
-            f.push('.');
-        }
-        if f.is_empty() {
-            f.push_str("none");
-        }
+        let f = tcp_flags(flags);
         let data = b.len() - off;
         let mut line = format!("{ip} {s}.{sp} > {d}.{dp}: Flags [{f}]");
         if data > 0 || flags & 0x07 != 0 {
@@ -315,6 +264,78 @@ impl Decoder {
         let _ = write!(line, ", length {data}");
         line
     }
+
+    /// tcpdump's print-tcp.c: a conversation starts at its first packet with an ACK (or a
+    /// SYN), printed as is; later packets are printed relative to it. Makes `seq` and `ack`
+    /// relative, and returns the conversation's base sequence number for SACK options.
+    fn relative(
+        &mut self,
+        ((src, sp), (dst, dp)): (Endpoint, Endpoint),
+        flags: u8,
+        seq: &mut u32,
+        ack: &mut u32,
+    ) -> u32 {
+        let rev = sp > dp || (sp == dp && src > dst);
+        let flow = if rev {
+            (dst.to_vec(), src.to_vec(), dp, sp)
+        } else {
+            (src.to_vec(), dst.to_vec(), sp, dp)
+        };
+        match self.tcp.get(&flow) {
+            Some(base) if flags & 0x02 == 0 => {
+                let (bs, ba) = if rev {
+                    (base.ack, base.seq)
+                } else {
+                    (base.seq, base.ack)
+                };
+                *seq = seq.wrapping_sub(bs);
+                *ack = ack.wrapping_sub(ba);
+                base.seq
+            }
+            _ => {
+                let base = if rev {
+                    Bases {
+                        seq: ack.wrapping_sub(1),
+                        ack: *seq,
+                    }
+                } else {
+                    Bases {
+                        seq: *seq,
+                        ack: ack.wrapping_sub(1),
+                    }
+                };
+                let base_seq = base.seq;
+                self.tcp.insert(flow, base);
+                base_seq
+            }
+        }
+    }
+}
+
+/// One end of a TCP conversation: the address's bytes, and the port.
+type Endpoint<'a> = (&'a [u8], u16);
+
+/// TCP flags as tcpdump writes them: `S`, `F`, `P`, `R`, `U`, then `.` for ACK; `none`.
+fn tcp_flags(flags: u8) -> String {
+    let mut f = String::new();
+    for (bit, c) in [
+        (0x02, 'S'),
+        (0x01, 'F'),
+        (0x08, 'P'),
+        (0x04, 'R'),
+        (0x20, 'U'),
+    ] {
+        if flags & bit != 0 {
+            f.push(c);
+        }
+    }
+    if flags & 0x10 != 0 {
+        f.push('.');
+    }
+    if f.is_empty() {
+        f.push_str("none");
+    }
+    f
 }
 
 /// TCP options as tcpdump lists them: `mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7`. SACK

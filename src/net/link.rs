@@ -2,12 +2,12 @@
 
 use std::os::fd::{AsRawFd, BorrowedFd};
 
-use netlink_packet_core::{Nla, NLM_F_CREATE, NLM_F_EXCL};
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 use netlink_packet_route::link::{
     InfoBridge, InfoData, InfoKind, InfoMacVlan, InfoMacVtap, InfoVeth, InfoVxlan, LinkAttribute,
-    LinkFlags, LinkInfo, LinkMessage, LinkProtoInfoBridge, MacVlanMode, State,
+    LinkFlags, LinkInfo, LinkMessage, MacVlanMode, State,
 };
-use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
+use netlink_packet_route::RouteNetlinkMessage;
 use nix::errno::Errno;
 
 use super::error::{NetError, Result};
@@ -15,12 +15,6 @@ use super::names::{self, NameKind};
 use super::netlink::RouteSocket;
 use super::netns::Ns;
 use super::release;
-
-/// IFLA_BRPORT_STATE, IFLA_BRPORT_PRIORITY and IFLA_BRPORT_COST inside a bridge port's
-/// IFLA_PROTINFO (the crate leaves them undecoded).
-const IFLA_BRPORT_STATE: u16 = 1;
-const IFLA_BRPORT_PRIORITY: u16 = 2;
-const IFLA_BRPORT_COST: u16 = 3;
 
 /// A network interface as the kernel describes it (RTM_NEWLINK).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -336,33 +330,12 @@ pub enum NsTarget<'a> {
     Pid(u32),
 }
 
-/// A port of a bridge, as `bridge link` shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BridgePort {
-    /// The port's ifindex.
-    pub index: u32,
-    /// The port's name.
-    pub name: String,
-    /// The bridge's ifindex.
-    pub master: u32,
-    /// BR_STATE_*: 0 disabled, 1 listening, 2 learning, 3 forwarding, 4 blocking.
-    pub state: u8,
-    /// The STP port priority.
-    pub priority: u16,
-    /// The STP path cost.
-    pub cost: u32,
-    /// IFF_* bits of the port.
-    pub flags: u32,
-    /// The port's MTU.
-    pub mtu: u32,
-}
-
 fn check_ifname(name: &str) -> Result<()> {
     names::check(NameKind::Interface, name)
 }
 
 /// A link message addressed to `index`, to be filled in.
-fn message(index: u32) -> LinkMessage {
+pub(super) fn message(index: u32) -> LinkMessage {
     let mut msg = LinkMessage::default();
     msg.header.index = index;
     msg
@@ -596,66 +569,4 @@ pub fn rename(sock: &mut RouteSocket, index: u32, name: &str) -> Result<()> {
 /// Delete link `index` (for a veth, both ends).
 pub fn del(sock: &mut RouteSocket, index: u32) -> Result<()> {
     sock.request(RouteNetlinkMessage::DelLink(message(index)), 0)
-}
-
-/// The bridge ports of the socket's namespace, as `bridge link` lists them (an AF_BRIDGE dump).
-pub fn bridge_ports(sock: &mut RouteSocket) -> Result<Vec<BridgePort>> {
-    let mut msg = message(0);
-    msg.header.interface_family = AddressFamily::Bridge;
-    let answers = sock.dump(RouteNetlinkMessage::GetLink(msg))?;
-    let mut ports = Vec::new();
-    for answer in answers {
-        let RouteNetlinkMessage::NewLink(msg) = answer else {
-            continue;
-        };
-        let mut port = BridgePort {
-            index: msg.header.index,
-            name: String::new(),
-            master: 0,
-            state: 0,
-            priority: 0,
-            cost: 0,
-            flags: msg.header.flags.bits(),
-            mtu: 0,
-        };
-        for attr in msg.attributes {
-            match attr {
-                LinkAttribute::IfName(name) => port.name = name,
-                LinkAttribute::Controller(master) => port.master = master,
-                LinkAttribute::Mtu(mtu) => port.mtu = mtu,
-                LinkAttribute::ProtoInfoBridge(infos) => {
-                    for info in infos {
-                        let LinkProtoInfoBridge::Other(nla) = info else {
-                            continue;
-                        };
-                        let mut value = vec![0; nla.value_len()];
-                        nla.emit_value(&mut value);
-                        match nla.kind() {
-                            IFLA_BRPORT_STATE => port.state = value.first().copied().unwrap_or(0),
-                            IFLA_BRPORT_PRIORITY => port.priority = ne_u16(&value),
-                            IFLA_BRPORT_COST => port.cost = ne_u32(&value),
-                            _ => {}
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        ports.push(port);
-    }
-    Ok(ports)
-}
-
-fn ne_u16(bytes: &[u8]) -> u16 {
-    bytes
-        .get(..2)
-        .and_then(|b| b.try_into().ok())
-        .map_or(0, u16::from_ne_bytes)
-}
-
-fn ne_u32(bytes: &[u8]) -> u32 {
-    bytes
-        .get(..4)
-        .and_then(|b| b.try_into().ok())
-        .map_or(0, u32::from_ne_bytes)
 }

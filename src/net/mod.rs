@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod addr;
+pub mod bridge;
 pub mod decode;
 pub mod error;
 pub mod ethtool;

@@ -235,7 +235,52 @@ struct Seen {
 /// nsid it gave each other one), ports to bridges (IFLA_MASTER). A namespace held only by a
 /// process that cannot be entered is left out.
 pub fn discover(handles: &[NsHandle]) -> Result<Topology> {
-    let mut seen: Vec<Option<Seen>> = Vec::with_capacity(handles.len());
+    let mut seen = read_all(handles)?;
+    let nsids = peer_namespaces(handles, &mut seen);
+    let mut topo = Topology::default();
+    for (i, h) in handles.iter().enumerate() {
+        let Some(s) = &seen[i] else { continue };
+        let name_of = |index: u32| s.links.iter().find(|l| l.index == index).map(|l| &l.name);
+        let links = s
+            .links
+            .iter()
+            .map(|l| Device {
+                name: l.name.clone(),
+                ifindex: l.index,
+                kind: l.kind.clone(),
+                loopback: l.is_loopback(),
+                up: l.is_up(),
+                operstate: l.operstate.clone(),
+                master: l.master.filter(|&m| m != 0).and_then(name_of).cloned(),
+                mac: l.mac.clone(),
+                addresses: s
+                    .addresses
+                    .iter()
+                    .filter(|a| a.index == l.index)
+                    .cloned()
+                    .collect(),
+                peer: l.veth_peer().map(|p| {
+                    let there = match p.nsid {
+                        None => Some(i),
+                        Some(id) => nsids.get(&i).and_then(|m| m.get(&id)).copied(),
+                    };
+                    peer_end(handles, &seen, there, p.ifindex)
+                }),
+            })
+            .collect();
+        topo.namespaces.push(NsView {
+            name: h.name.clone(),
+            inode: h.inode,
+            links,
+        });
+    }
+    Ok(topo)
+}
+
+/// Each namespace's links and addresses, and its socket for the questions that follow;
+/// `None` for one held only by a process that cannot be entered.
+fn read_all(handles: &[NsHandle]) -> Result<Vec<Option<Seen>>> {
+    let mut seen = Vec::with_capacity(handles.len());
     for h in handles {
         let read = run_in(h.fd.as_fd(), RouteSocket::open)
             .and_then(|s| s)
@@ -254,9 +299,16 @@ pub fn discover(handles: &[NsHandle]) -> Result<Topology> {
             Err(e) => return Err(e),
         }
     }
-    // Per namespace that has a veth into another: which namespace each of its veths' nsids
-    // names, asked of the others in order until all are found (in a star of N namespaces,
-    // about 2N questions rather than N²).
+    Ok(seen)
+}
+
+/// Per namespace that has a veth into another: which namespace each of its veths' nsids
+/// names, asked of the others in order until all are found (in a star of N namespaces,
+/// about 2N questions rather than N²).
+fn peer_namespaces(
+    handles: &[NsHandle],
+    seen: &mut [Option<Seen>],
+) -> HashMap<usize, HashMap<i32, usize>> {
     let mut nsids: HashMap<usize, HashMap<i32, usize>> = HashMap::new();
     for (i, s) in seen.iter_mut().enumerate() {
         let Some(s) = s.as_mut() else { continue };
@@ -281,57 +333,28 @@ pub fn discover(handles: &[NsHandle]) -> Result<Topology> {
             }
         }
     }
-    let mut topo = Topology::default();
-    for (i, h) in handles.iter().enumerate() {
-        let Some(s) = &seen[i] else { continue };
-        let name_of = |index: u32| s.links.iter().find(|l| l.index == index).map(|l| &l.name);
-        let links = s
-            .links
-            .iter()
-            .map(|l| {
-                let peer = l.veth_peer().map(|p| {
-                    let there = match p.nsid {
-                        None => Some(i),
-                        Some(id) => nsids.get(&i).and_then(|m| m.get(&id)).copied(),
-                    };
-                    let there = there.filter(|&j| seen[j].is_some());
-                    PeerEnd {
-                        netns: there.map(|j| handles[j].name.clone()),
-                        name: there.and_then(|j| {
-                            seen[j].as_ref().and_then(|o| {
-                                o.links
-                                    .iter()
-                                    .find(|x| x.index == p.ifindex)
-                                    .map(|x| x.name.clone())
-                            })
-                        }),
-                        ifindex: p.ifindex,
-                    }
-                });
-                Device {
-                    name: l.name.clone(),
-                    ifindex: l.index,
-                    kind: l.kind.clone(),
-                    loopback: l.is_loopback(),
-                    up: l.is_up(),
-                    operstate: l.operstate.clone(),
-                    master: l.master.filter(|&m| m != 0).and_then(name_of).cloned(),
-                    mac: l.mac.clone(),
-                    addresses: s
-                        .addresses
-                        .iter()
-                        .filter(|a| a.index == l.index)
-                        .cloned()
-                        .collect(),
-                    peer,
-                }
+    nsids
+}
+
+/// The other end of a veth: its ifindex, and its namespace and name when it is in a
+/// namespace that was read (`there`).
+fn peer_end(
+    handles: &[NsHandle],
+    seen: &[Option<Seen>],
+    there: Option<usize>,
+    ifindex: u32,
+) -> PeerEnd {
+    let there = there.filter(|&j| seen[j].is_some());
+    PeerEnd {
+        netns: there.map(|j| handles[j].name.clone()),
+        name: there.and_then(|j| {
+            seen[j].as_ref().and_then(|o| {
+                o.links
+                    .iter()
+                    .find(|x| x.index == ifindex)
+                    .map(|x| x.name.clone())
             })
-            .collect();
-        topo.namespaces.push(NsView {
-            name: h.name.clone(),
-            inode: h.inode,
-            links,
-        });
+        }),
+        ifindex,
     }
-    Ok(topo)
 }

@@ -229,11 +229,62 @@ pub enum RedirectTo {
 /// One option of `ping`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PingOpt {
-    /// The flag as written: `-c`, `-i`, `-W`, `-w`, `-s`, `-I` or `-q`.
-    pub flag: String,
-    /// Its argument (none for `-q`).
+    pub flag: PingFlag,
+    /// Its argument (none for `-q` and `-v`).
     pub value: Option<Word>,
     pub span: Span,
+}
+
+/// A flag of `ping` or of a ping block, decided by the parser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PingFlag {
+    /// `-c N`: stop after N replies.
+    Count,
+    /// `-i SECS`: between requests.
+    Interval,
+    /// `-W SECS`: how long to wait for each reply.
+    Timeout,
+    /// `-w SECS`: the whole run's deadline.
+    Deadline,
+    /// `-s BYTES`: the payload's size.
+    Size,
+    /// `-I ADDR|DEV`: the source address or device.
+    Interface,
+    /// `-q`: only the summary.
+    Quiet,
+    /// `-v` (ping blocks): a line for every check.
+    Verbose,
+}
+
+impl PingFlag {
+    /// The flag from its text (`-c`), as the grammar takes it.
+    pub fn from_text(text: &str) -> Option<PingFlag> {
+        Some(match text {
+            "-c" => PingFlag::Count,
+            "-i" => PingFlag::Interval,
+            "-W" => PingFlag::Timeout,
+            "-w" => PingFlag::Deadline,
+            "-s" => PingFlag::Size,
+            "-I" => PingFlag::Interface,
+            "-q" => PingFlag::Quiet,
+            "-v" => PingFlag::Verbose,
+            _ => return None,
+        })
+    }
+
+    /// As written, for messages.
+    pub fn text(self) -> &'static str {
+        match self {
+            PingFlag::Count => "-c",
+            PingFlag::Interval => "-i",
+            PingFlag::Timeout => "-W",
+            PingFlag::Deadline => "-w",
+            PingFlag::Size => "-s",
+            PingFlag::Interface => "-I",
+            PingFlag::Quiet => "-q",
+            PingFlag::Verbose => "-v",
+        }
+    }
 }
 
 /// What a ping block holds: lines, and the `let`, `for` and `if` that generate them.
@@ -380,8 +431,40 @@ pub struct AddrOpts {
     pub scope: Option<Word>,
     pub valid_lft: Option<Word>,
     pub preferred_lft: Option<Word>,
-    /// `nodad`, `noprefixroute`, ... as written.
-    pub flags: Vec<(String, Span)>,
+    /// `nodad`, `noprefixroute`, ... in the order written.
+    pub flags: Vec<(AddrFlag, Span)>,
+}
+
+/// A flag of `addr add` (iproute2's names; the kernel's `IFA_F_*` bits are eval's business).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddrFlag {
+    /// `nodad`: no duplicate address detection.
+    NoDad,
+    /// `optimistic`
+    Optimistic,
+    /// `home`
+    Home,
+    /// `mngtmpaddr`: make temporary addresses from this one.
+    MngTmpAddr,
+    /// `noprefixroute`: no route for the prefix.
+    NoPrefixRoute,
+    /// `autojoin`: join the multicast group.
+    AutoJoin,
+}
+
+impl AddrFlag {
+    /// The flag from its text, as the grammar takes it.
+    pub fn from_text(text: &str) -> Option<AddrFlag> {
+        Some(match text {
+            "nodad" => AddrFlag::NoDad,
+            "optimistic" => AddrFlag::Optimistic,
+            "home" => AddrFlag::Home,
+            "mngtmpaddr" => AddrFlag::MngTmpAddr,
+            "noprefixroute" => AddrFlag::NoPrefixRoute,
+            "autojoin" => AddrFlag::AutoJoin,
+            _ => return None,
+        })
+    }
 }
 
 /// A name in the language itself: a variable.

@@ -4,7 +4,9 @@ use super::{ifname, ip, named, netns, number, opt, prefix, text, Expand, Val};
 use crate::eval::error::{Result, RunError};
 use crate::net::addr::Prefix;
 use crate::net::names::{IfName, NetnsName};
-use crate::syntax::ast::{AddrCmd, AddrOpts, IpFamily, NetnsCmd, RouteCmd, RouteSpec, Word};
+use crate::syntax::ast::{
+    AddrCmd, AddrFlag, AddrOpts, IpFamily, NetnsCmd, RouteCmd, RouteSpec, Word,
+};
 use crate::syntax::Span;
 use std::net::IpAddr;
 
@@ -160,13 +162,14 @@ fn addr_opts(x: &dyn Expand, opts: &AddrOpts) -> Result<AddrOptsReq> {
         valid_lft: opts.valid_lft.as_ref().map(lifetime).transpose()?,
         preferred_lft: opts.preferred_lft.as_ref().map(lifetime).transpose()?,
         flags: opts.flags.iter().fold(0, |bits, (flag, _)| {
-            bits | match flag.as_str() {
-                "nodad" => 0x02,
-                "optimistic" => 0x04,
-                "home" => 0x10,
-                "mngtmpaddr" => 0x100,
-                "noprefixroute" => 0x200,
-                _ => 0x400, // autojoin
+            // The kernel's IFA_F_* bits.
+            bits | match flag {
+                AddrFlag::NoDad => 0x02,
+                AddrFlag::Optimistic => 0x04,
+                AddrFlag::Home => 0x10,
+                AddrFlag::MngTmpAddr => 0x100,
+                AddrFlag::NoPrefixRoute => 0x200,
+                AddrFlag::AutoJoin => 0x400,
             }
         }),
     };

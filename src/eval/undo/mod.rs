@@ -10,8 +10,9 @@ use super::journal::{At, Attrs, Entry, LinkAt};
 use super::Evaluator;
 use crate::net::addr;
 use crate::net::link::{self, LinkChange, NsTarget};
-use crate::net::route;
+use crate::net::route::{self, Route};
 use crate::net::{NetError, Ns, NsId};
+use crate::syntax::Span;
 use nix::errno::Errno;
 use plan::{plan, Step};
 use std::collections::HashMap;
@@ -114,17 +115,7 @@ impl Evaluator {
     /// `Err` carries how the step ended; every path ends there but a queued namespace delete.
     fn try_step(&mut self, step: Step) -> Checked<Done> {
         match step {
-            Step::DelNetns { name, id, with } => {
-                let ns = Ns::Named(name.clone());
-                self.same_ns(&At { ns, id }, &format!("namespace {name}"))?;
-                self.net
-                    .del(&name)
-                    .map_err(|e| refused(format!("cannot remove namespace {name}"), e))?;
-                Ok(Done::Undone(match with.as_slice() {
-                    [] => format!("removed namespace {name}"),
-                    w => format!("removed namespace {name}, and with it {}", w.join(", ")),
-                }))
-            }
+            Step::DelNetns { name, id, with } => self.del_netns(&name, id, &with),
             Step::DelLink(l) => {
                 let what = format!("link {} in {}", l.name, place(&l.at.ns));
                 self.same_link(&l, &what)?;
@@ -175,57 +166,9 @@ impl Evaluator {
                     format!("cannot put back {what}"),
                 ))
             }
-            Step::RestoreRoute { at, route: r } => {
-                let dst = match r.dst {
-                    Some(d) => format!("{d}/{}", r.dst_len),
-                    None => "default".into(),
-                };
-                let what = format!("route {dst} in {}", place(&at.ns));
-                self.same_ns(&at, &what)?;
-                let sock = self.sock(&at)?;
-                Err(restored(
-                    route::restore(sock, &r),
-                    format!("put back {what}"),
-                    format!("cannot put back {what}"),
-                ))
-            }
-            Step::RestoreAttrs { link, before } => {
-                let what = format!("{} in {}", link.name, place(&link.at.ns));
-                self.same_link(&link, &what)?;
-                let sock = self.sock(&link.at)?;
-                let change = LinkChange {
-                    up: before.up,
-                    mtu: before.mtu,
-                    master: before.master,
-                };
-                Err(restored(
-                    link::change(sock, link.index, change),
-                    format!("put back {}", describe(&before, &what)),
-                    format!("cannot put back {}", describe(&before, &what)),
-                ))
-            }
-            Step::MoveBack { now, back, .. } => {
-                let what = format!("link {} back to {}", now.name, place(&back.ns));
-                self.same_link(&now, &format!("link {} in {}", now.name, place(&now.at.ns)))?;
-                self.same_ns(
-                    &back,
-                    &format!("{} (to move {} back)", place(&back.ns), now.name),
-                )?;
-                let fd = self
-                    .net
-                    .fd(&back.ns)
-                    .and_then(|fd| {
-                        fd.try_clone_to_owned()
-                            .map_err(|e| NetError::io("dup namespace fd", &e))
-                    })
-                    .map_err(|e| refused(format!("cannot move {what}"), e))?;
-                let sock = self.sock(&now.at)?;
-                Err(done(
-                    link::set_netns(sock, now.index, NsTarget::Fd(fd.as_fd())),
-                    format!("moved {what}"),
-                    format!("cannot move {what}"),
-                ))
-            }
+            Step::RestoreRoute { at, route: r } => self.restore_route(&at, &r),
+            Step::RestoreAttrs { link, before } => self.restore_attrs(&link, &before),
+            Step::MoveBack { now, back, .. } => self.move_back(&now, &back),
             Step::RenameBack { now, back } => {
                 let what = format!("link {} back to {back} in {}", now.name, place(&now.at.ns));
                 self.same_link(&now, &format!("link {}", now.name))?;
@@ -239,11 +182,81 @@ impl Evaluator {
         }
     }
 
-    /// The route socket of a namespace already checked to be the journal's.
-    fn sock(&mut self, at: &At) -> Checked<&mut crate::net::netlink::RouteSocket> {
+    /// Queues the delete of a namespace the run made (settled by the caller).
+    fn del_netns(&mut self, name: &str, id: NsId, with: &[String]) -> Checked<Done> {
+        let ns = Ns::Named(name.to_string());
+        self.same_ns(&At { ns, id }, &format!("namespace {name}"))?;
         self.net
-            .route(&at.ns)
-            .map_err(|e| refused(format!("cannot open {}", place(&at.ns)), e))
+            .del(name)
+            .map_err(|e| refused(format!("cannot remove namespace {name}"), e))?;
+        Ok(Done::Undone(match with {
+            [] => format!("removed namespace {name}"),
+            w => format!("removed namespace {name}, and with it {}", w.join(", ")),
+        }))
+    }
+
+    /// Puts back a route the run deleted or replaced.
+    fn restore_route(&mut self, at: &At, r: &Route) -> Checked<Done> {
+        let dst = match r.dst {
+            Some(d) => format!("{d}/{}", r.dst_len),
+            None => "default".into(),
+        };
+        let what = format!("route {dst} in {}", place(&at.ns));
+        self.same_ns(at, &what)?;
+        let sock = self.sock(at)?;
+        Err(restored(
+            route::restore(sock, r),
+            format!("put back {what}"),
+            format!("cannot put back {what}"),
+        ))
+    }
+
+    /// Puts back a link's state, MTU and master as they were before the run.
+    fn restore_attrs(&mut self, link: &LinkAt, before: &Attrs) -> Checked<Done> {
+        let what = format!("{} in {}", link.name, place(&link.at.ns));
+        self.same_link(link, &what)?;
+        let sock = self.sock(&link.at)?;
+        let change = LinkChange {
+            up: before.up,
+            mtu: before.mtu,
+            master: before.master,
+        };
+        Err(restored(
+            link::change(sock, link.index, change),
+            format!("put back {}", describe(before, &what)),
+            format!("cannot put back {}", describe(before, &what)),
+        ))
+    }
+
+    /// Moves an older link the run moved back to the namespace it came from.
+    fn move_back(&mut self, now: &LinkAt, back: &At) -> Checked<Done> {
+        let what = format!("link {} back to {}", now.name, place(&back.ns));
+        self.same_link(now, &format!("link {} in {}", now.name, place(&now.at.ns)))?;
+        self.same_ns(
+            back,
+            &format!("{} (to move {} back)", place(&back.ns), now.name),
+        )?;
+        let fd = self
+            .net
+            .fd(&back.ns)
+            .and_then(|fd| {
+                fd.try_clone_to_owned()
+                    .map_err(|e| NetError::io("dup namespace fd", &e))
+            })
+            .map_err(|e| refused(format!("cannot move {what}"), e))?;
+        let sock = self.sock(&now.at)?;
+        Err(done(
+            link::set_netns(sock, now.index, NsTarget::Fd(fd.as_fd())),
+            format!("moved {what}"),
+            format!("cannot move {what}"),
+        ))
+    }
+
+    /// The route socket of a namespace already checked to be the journal's: the evaluator's
+    /// own, with its message, as a step that failed.
+    fn sock(&mut self, at: &At) -> Checked<&mut crate::net::netlink::RouteSocket> {
+        self.socket(&at.ns, Span::default())
+            .map_err(|e| Done::Failed(e.to_string()))
     }
 
     /// Checks that `at` still names the namespace the journal saw.

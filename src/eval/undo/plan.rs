@@ -115,24 +115,37 @@ impl Step {
 /// undoes, newest first. A link made and then moved or renamed is deleted where it ended up;
 /// whatever is inside something the run made goes with it and needs no step of its own.
 pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
-    let mut steps: Vec<Option<(usize, Step)>> = Vec::new();
-    // Namespaces this run made, and links it made: by identity, to the index of their step.
-    let mut made_ns: HashMap<NsId, usize> = HashMap::new();
-    // A veth's peer has no step of its own: it goes with the pair.
-    let mut made_links: HashMap<(NsId, u32), Option<usize>> = HashMap::new();
-    // The two ends of each veth the run made, both ways, wherever they are now.
-    let mut pairs: HashMap<(NsId, u32), (NsId, u32)> = HashMap::new();
-    let mut last_made = None;
-    let inside_made = |made_ns: &HashMap<NsId, usize>,
-                       made_links: &HashMap<(NsId, u32), Option<usize>>,
-                       step: &Step| {
-        made_ns.contains_key(&step.ns_id())
-            || step.link_key().is_some_and(|k| made_links.contains_key(&k))
-    };
+    let mut p = Planner::default();
     for (i, e) in entries.iter().enumerate() {
-        let step = match e {
+        if let Some(step) = p.step(e) {
+            p.steps.push(Some((i, step)));
+        }
+    }
+    p.prune()
+}
+
+/// What the walk over the journal knows so far.
+#[derive(Default)]
+struct Planner {
+    /// Each entry's step, with the entry's index; `None` once it has nothing left to undo.
+    steps: Vec<Option<(usize, Step)>>,
+    /// Namespaces this run made: by identity, to the index of their step.
+    made_ns: HashMap<NsId, usize>,
+    /// Links this run made, likewise; a veth's peer has no step of its own: it goes with the
+    /// pair.
+    made_links: HashMap<(NsId, u32), Option<usize>>,
+    /// The two ends of each veth the run made, both ways, wherever they are now.
+    pairs: HashMap<(NsId, u32), (NsId, u32)>,
+    last_made: Option<(NsId, u32)>,
+}
+
+impl Planner {
+    /// The step that undoes `e`; `None` if it needs none of its own (it changes the steps
+    /// already planned).
+    fn step(&mut self, e: &Entry) -> Option<Step> {
+        Some(match e {
             Entry::Netns { name, id } => {
-                made_ns.insert(*id, steps.len());
+                self.made_ns.insert(*id, self.steps.len());
                 Step::DelNetns {
                     name: name.clone(),
                     id: *id,
@@ -140,45 +153,30 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
                 }
             }
             Entry::NetnsDeleted { id, .. } => {
-                // Gone with all it held, and the veths whose other end it held: nothing of
-                // them is left to undo.
-                if let Some(s) = made_ns.remove(id) {
-                    steps[s] = None;
-                }
-                let inside: Vec<_> = pairs.keys().filter(|k| k.0 == *id).copied().collect();
-                for key in inside {
-                    if let Some(other) = pairs.get(&key).copied() {
-                        gone(&mut steps, &mut made_links, other);
-                    }
-                }
-                for s in steps.iter_mut() {
-                    if s.as_ref().is_some_and(|(_, st)| st.ns_id() == *id) {
-                        *s = None;
-                    }
-                }
-                continue;
+                self.netns_deleted(*id);
+                return None;
             }
             Entry::Link(l) => {
-                made_links.insert(l.key(), Some(steps.len()));
-                last_made = Some(l.key());
+                self.made_links.insert(l.key(), Some(self.steps.len()));
+                self.last_made = Some(l.key());
                 Step::DelLink(l.clone())
             }
             Entry::Peer(l) => {
-                made_links.insert(l.key(), None);
+                self.made_links.insert(l.key(), None);
                 // Journaled right after the veth it is the other end of.
-                if let Some(end) = last_made {
-                    pairs.insert(end, l.key());
-                    pairs.insert(l.key(), end);
+                if let Some(end) = self.last_made {
+                    self.pairs.insert(end, l.key());
+                    self.pairs.insert(l.key(), end);
                 }
-                continue;
+                return None;
             }
             Entry::LinkDeleted(l) => {
                 // A veth takes its other end with it.
-                if let Some(other) = pairs.get(&l.key()).copied() {
-                    gone(&mut steps, &mut made_links, other);
+                if let Some(other) = self.pairs.get(&l.key()).copied() {
+                    self.gone(other);
                 }
-                gone(&mut steps, &mut made_links, l.key());
-                continue;
+                self.gone(l.key());
+                return None;
             }
             Entry::Addr { link, prefix } => Step::DelAddr {
                 link: link.clone(),
@@ -200,65 +198,123 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
                 link: link.clone(),
                 before: *before,
             },
-            Entry::Move { link, to, to_index } => {
-                let now = LinkAt {
-                    at: to.clone(),
-                    index: *to_index,
-                    name: link.name.clone(),
-                };
-                if let Some(other) = pairs.remove(&link.key()) {
-                    pairs.insert(other, now.key());
-                    pairs.insert(now.key(), other);
-                }
-                if let Some(s) = made_links.remove(&link.key()) {
-                    // Ours: follow it, and delete it where it ends up.
-                    if let Some((_, Step::DelLink(l))) = s.and_then(|s| steps[s].as_mut()) {
-                        *l = now.clone();
-                    }
-                    made_links.insert(now.key(), s);
-                    continue;
-                }
-                Step::MoveBack {
-                    now,
-                    back: link.at.clone(),
-                    was: link.index,
-                }
-            }
-            Entry::Rename { link, to } => {
-                if let Some(&s) = made_links.get(&link.key()) {
-                    if let Some((_, Step::DelLink(l))) = s.and_then(|s| steps[s].as_mut()) {
-                        l.name = to.clone();
-                    }
-                    continue;
-                }
-                Step::RenameBack {
-                    now: LinkAt {
-                        name: to.clone(),
-                        ..link.clone()
-                    },
-                    back: link.name.clone(),
-                }
-            }
-        };
-        steps.push(Some((i, step)));
+            Entry::Move { link, to, to_index } => return self.moved(link, to, *to_index),
+            Entry::Rename { link, to } => return self.renamed(link, to),
+        })
     }
-    let mut out: Vec<(usize, Step)> = Vec::new();
-    let mut with: HashMap<NsId, Vec<String>> = HashMap::new();
-    for (pos, s) in steps.into_iter().enumerate() {
-        let Some((i, step)) = s else { continue };
-        let own = match &step {
-            Step::DelNetns { id, .. } => made_ns.get(id) == Some(&pos),
-            Step::DelLink(l) => made_links.get(&l.key()) == Some(&Some(pos)),
+
+    /// A namespace deleted: gone with all it held, and the veths whose other end it held;
+    /// nothing of them is left to undo.
+    fn netns_deleted(&mut self, id: NsId) {
+        if let Some(s) = self.made_ns.remove(&id) {
+            self.steps[s] = None;
+        }
+        let inside: Vec<_> = self.pairs.keys().filter(|k| k.0 == id).copied().collect();
+        for key in inside {
+            if let Some(other) = self.pairs.get(&key).copied() {
+                self.gone(other);
+            }
+        }
+        for s in self.steps.iter_mut() {
+            if s.as_ref().is_some_and(|(_, st)| st.ns_id() == id) {
+                *s = None;
+            }
+        }
+    }
+
+    /// A link moved to `to`: one the run made is followed (and deleted where it ends up), an
+    /// older one is moved back.
+    fn moved(&mut self, link: &LinkAt, to: &At, to_index: u32) -> Option<Step> {
+        let now = LinkAt {
+            at: to.clone(),
+            index: to_index,
+            name: link.name.clone(),
+        };
+        if let Some(other) = self.pairs.remove(&link.key()) {
+            self.pairs.insert(other, now.key());
+            self.pairs.insert(now.key(), other);
+        }
+        if let Some(s) = self.made_links.remove(&link.key()) {
+            if let Some((_, Step::DelLink(l))) = s.and_then(|s| self.steps[s].as_mut()) {
+                *l = now.clone();
+            }
+            self.made_links.insert(now.key(), s);
+            return None;
+        }
+        Some(Step::MoveBack {
+            now,
+            back: link.at.clone(),
+            was: link.index,
+        })
+    }
+
+    /// A link renamed: one the run made is deleted by its new name, an older one renamed back.
+    fn renamed(&mut self, link: &LinkAt, to: &str) -> Option<Step> {
+        if let Some(&s) = self.made_links.get(&link.key()) {
+            if let Some((_, Step::DelLink(l))) = s.and_then(|s| self.steps[s].as_mut()) {
+                l.name = to.to_string();
+            }
+            return None;
+        }
+        Some(Step::RenameBack {
+            now: LinkAt {
+                name: to.to_string(),
+                ..link.clone()
+            },
+            back: link.name.clone(),
+        })
+    }
+
+    /// A link the run made is gone (deleted, or with its namespace): nothing of it to undo.
+    fn gone(&mut self, key: (NsId, u32)) {
+        self.made_links.remove(&key);
+        for s in self.steps.iter_mut() {
+            if s.as_ref().is_some_and(|(_, st)| st.link_key() == Some(key)) {
+                *s = None;
+            }
+        }
+    }
+
+    /// The steps left once those inside what the run made (which go with it) are dropped,
+    /// newest first.
+    fn prune(mut self) -> Vec<(usize, Step)> {
+        let mut out: Vec<(usize, Step)> = Vec::new();
+        let mut with: HashMap<NsId, Vec<String>> = HashMap::new();
+        for (pos, s) in std::mem::take(&mut self.steps).into_iter().enumerate() {
+            let Some((i, step)) = s else { continue };
+            if !self.redundant(pos, &step, &mut with) {
+                out.push((i, step));
+            }
+        }
+        for (_, step) in out.iter_mut() {
+            if let Step::DelNetns { id, with: w, .. } = step {
+                *w = with.remove(id).unwrap_or_default();
+            }
+        }
+        out.reverse();
+        out
+    }
+
+    /// Whether the step at `pos` goes with something the run made. A veth whose other end is
+    /// in a namespace the run made is noted in `with`, for that namespace's step to name.
+    fn redundant(&self, pos: usize, step: &Step, with: &mut HashMap<NsId, Vec<String>>) -> bool {
+        let own = match step {
+            Step::DelNetns { id, .. } => self.made_ns.get(id) == Some(&pos),
+            Step::DelLink(l) => self.made_links.get(&l.key()) == Some(&Some(pos)),
             _ => false,
         };
+        let made_ns = &self.made_ns;
         // A step inside what the run made goes with it; moving an older link back out of a
         // namespace the run made still has to happen before that namespace goes.
-        let redundant = match &step {
-            Step::DelNetns { .. } => false,
+        match step {
+            Step::DelNetns { .. } | Step::MoveBack { .. } => false,
             // A veth whose other end is in a namespace the run made goes with it: the
             // kernel destroys namespaces in batches, far faster than links one by one.
             Step::DelLink(l) => {
-                let other_end = pairs.get(&l.key()).filter(|p| made_ns.contains_key(&p.0));
+                let other_end = self
+                    .pairs
+                    .get(&l.key())
+                    .filter(|p| made_ns.contains_key(&p.0));
                 if let (true, false, Some(p)) = (own, made_ns.contains_key(&l.at.id), other_end) {
                     with.entry(p.0)
                         .or_default()
@@ -266,32 +322,12 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
                 }
                 !own || made_ns.contains_key(&step.ns_id()) || other_end.is_some()
             }
-            Step::MoveBack { .. } => false,
-            _ => inside_made(&made_ns, &made_links, &step),
-        };
-        if !redundant {
-            out.push((i, step));
-        }
-    }
-    for (_, step) in out.iter_mut() {
-        if let Step::DelNetns { id, with: w, .. } = step {
-            *w = with.remove(id).unwrap_or_default();
-        }
-    }
-    out.reverse();
-    out
-}
-
-/// A link the run made is gone (deleted, or with its namespace): nothing of it to undo.
-fn gone(
-    steps: &mut [Option<(usize, Step)>],
-    made_links: &mut HashMap<(NsId, u32), Option<usize>>,
-    key: (NsId, u32),
-) {
-    made_links.remove(&key);
-    for s in steps.iter_mut() {
-        if s.as_ref().is_some_and(|(_, st)| st.link_key() == Some(key)) {
-            *s = None;
+            _ => {
+                made_ns.contains_key(&step.ns_id())
+                    || step
+                        .link_key()
+                        .is_some_and(|k| self.made_links.contains_key(&k))
+            }
         }
     }
 }

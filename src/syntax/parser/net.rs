@@ -259,7 +259,9 @@ pub(super) fn parse_addr_add(pair: Pair<Rule>) -> AddrCmd {
                 let mut kv = p.into_inner();
                 let key = next(&mut kv);
                 if key.as_rule() == Rule::addr_flag {
-                    opts.flags.push((key.as_str().to_string(), span(&key)));
+                    let flag = AddrFlag::from_text(key.as_str())
+                        .unwrap_or_else(|| unreachable_rule(key.as_rule()));
+                    opts.flags.push((flag, span(&key)));
                     continue;
                 }
                 let value = Some(parse_word(next(&mut kv)));
@@ -286,7 +288,7 @@ pub(super) fn parse_ping_opt(pair: Pair<Rule>) -> PingOpt {
     let sp = span(&pair);
     match pair.as_rule() {
         Rule::ping_quiet | Rule::ping_verbose => PingOpt {
-            flag: pair.as_str().to_string(),
+            flag: ping_flag(&pair),
             value: None,
             span: sp,
         },
@@ -296,7 +298,7 @@ pub(super) fn parse_ping_opt(pair: Pair<Rule>) -> PingOpt {
             if kv.peek().is_some_and(|p| p.as_rule() == Rule::ping_glued) {
                 kv = next(&mut kv).into_inner();
             }
-            let flag = next(&mut kv).as_str().to_string();
+            let flag = ping_flag(&next(&mut kv));
             PingOpt {
                 flag,
                 value: kv.next().map(parse_word),
@@ -305,6 +307,11 @@ pub(super) fn parse_ping_opt(pair: Pair<Rule>) -> PingOpt {
         }
         r => unreachable_rule(r),
     }
+}
+
+/// The flag of a `ping_key`, `ping_gkey`, `ping_quiet` or `ping_verbose`.
+fn ping_flag(pair: &Pair<Rule>) -> PingFlag {
+    PingFlag::from_text(pair.as_str()).unwrap_or_else(|| unreachable_rule(pair.as_rule()))
 }
 
 /// `{ ... }` of a ping block: its lines and the loops, lets and ifs around them.
