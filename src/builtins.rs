@@ -65,6 +65,33 @@ pub const BUILTINS: &[Builtin] = &[
         ],
     },
     Builtin {
+        name: "neigh",
+        summary: "neighbour (ARP and NDISC) entries, as `ip neigh`",
+        usage: &[
+            "neigh | neigh show [dev DEV] [to PREFIX] [nud STATE] [proxy] [unused]",
+            "neigh add|replace|change ADDR lladdr MAC dev DEV [nud permanent|noarp|reachable|stale] [router]",
+            "neigh add proxy ADDR [dev DEV]",
+            "neigh del ADDR dev DEV | neigh del proxy ADDR [dev DEV]",
+            "neigh flush dev DEV | neigh flush all | neigh flush to PREFIX [nud STATE]",
+            "neigh get ADDR dev DEV",
+        ],
+        examples: &[
+            "neigh add 10.1.1.2 lladdr 02:00:00:00:00:02 dev veth0",
+            "ip n replace 10.1.1.3 lladdr 02:00:00:00:00:03 dev veth0 nud stale",
+            "ip neigh show dev veth0",
+        ],
+    },
+    Builtin {
+        name: "tuntap",
+        summary: "persistent tun and tap devices, as `ip tuntap`",
+        usage: &[
+            "tuntap | tuntap show | tuntap list",
+            "tuntap add [dev] NAME mode tun|tap [user U] [group G] [pi] [vnet_hdr] [multi_queue]",
+            "tuntap del [dev] NAME mode tun|tap",
+        ],
+        examples: &["ip tuntap add dev tap0 mode tap", "ip tuntap show"],
+    },
+    Builtin {
         name: "veth",
         summary: "a veth pair, the peer optionally created inside a namespace",
         usage: &["veth NAME peer PEER [netns NS]"],
@@ -129,7 +156,7 @@ pub const BUILTINS: &[Builtin] = &[
         name: "ip",
         summary: "iproute2's spelling of the same builtins; other ip lines run the real ip, not undone on failure",
         usage: &[
-            "ip [-n NS] netns|link|addr|route ...   (any prefix: ip a, ip l s, ip r)",
+            "ip [-n NS] netns|link|addr|route|neigh|tuntap ...   (any prefix: ip a, ip l s, ip r, ip n)",
             "ip OPTIONS OBJECT ...   (ip rule, ip -j link, ...): runs the real ip program; vsh does not undo it",
         ],
         examples: &[
@@ -235,7 +262,11 @@ pub const BUILTINS: &[Builtin] = &[
 ];
 
 /// Other names of builtins, as iproute2 spells them: (alias, builtin).
-pub const ALIASES: &[(&str, &str)] = &[("address", "addr")];
+pub const ALIASES: &[(&str, &str)] = &[
+    ("address", "addr"),
+    ("neighbour", "neigh"),
+    ("neighbor", "neigh"),
+];
 
 /// Other names of subcommands, any builtin's: (alias, subcommand).
 pub const SUBCOMMAND_ALIASES: &[(&str, &str)] =
@@ -248,7 +279,7 @@ pub const CONTROL: &[&str] = &["else", "in"];
 /// highlighting marks every word of every list.
 pub mod words {
     /// After `ip`.
-    pub const IP: &[&str] = &["-n", "addr", "link", "netns", "route"];
+    pub const IP: &[&str] = &["-n", "addr", "link", "neigh", "netns", "route", "tuntap"];
     /// After `if`.
     pub const IF: &[&str] = &["link", "netns"];
     /// After `if link` or `if netns`.

@@ -233,6 +233,20 @@ impl Checker {
                 }
             }
             StmtKind::Peer(w) | StmtKind::Stats(w) => self.ifname(w),
+            // The evaluator's own resolvers, on the words known before the run.
+            StmtKind::Neigh(cmd) => {
+                cmd.words().for_each(|w| self.word(w));
+                let resolved = super::neigh_request::resolve(cmd, s.span, &mut |w| Ok(w.literal()));
+                self.report(resolved.map(drop));
+            }
+            StmtKind::Tuntap(cmd) => {
+                cmd.words().for_each(|w| self.word(w));
+                if let TuntapCmd::Change { add, opts } = cmd {
+                    let resolved =
+                        super::tuntap::resolve(*add, opts, s.span, &mut |w| Ok(w.literal()));
+                    self.report(resolved.map(drop));
+                }
+            }
             StmtKind::Trace { file, devs, body } => {
                 file.iter().for_each(|w| self.word(w));
                 devs.iter().for_each(|w| self.word(w));

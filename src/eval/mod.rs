@@ -17,6 +17,8 @@ mod inspect;
 pub mod journal;
 mod kinds;
 mod link;
+mod neigh_request;
+mod neighbours;
 mod netns;
 mod ping;
 mod process;
@@ -26,6 +28,7 @@ mod shell;
 mod show;
 mod subst;
 mod trace;
+mod tuntap;
 pub mod undo;
 mod unreachable;
 mod words;
@@ -268,6 +271,8 @@ impl Evaluator {
             StmtKind::Redirected { stmt, redirects } => self.redirected(stmt, redirects),
             StmtKind::AndOr { first, rest } => self.and_or(first, rest),
             StmtKind::Set(opts) => self.set_options(opts),
+            StmtKind::Neigh(cmd) => self.neigh_cmd(cmd, s.span),
+            StmtKind::Tuntap(cmd) => self.tuntap_cmd(cmd, s.span),
         }
     }
 

@@ -4,6 +4,7 @@
 
 use super::{At, Attrs, Entry, LinkAt};
 use crate::net::addr::Address;
+use crate::net::neighbours::Neighbour;
 use crate::net::route::{Family, Route, RouteExtra, RouteSpec};
 use crate::net::Ns;
 use crate::net::NsId;
@@ -230,6 +231,20 @@ pub(super) fn encode(e: &Entry) -> String {
             put_link(&mut line, link);
             line.text("to", to);
         }
+        Entry::Neigh { link, dst, proxy } => {
+            line = Line::new("neigh");
+            put_link(&mut line, link);
+            line.num("dst", dst);
+            line.opt("proxy", proxy.then_some(1));
+        }
+        Entry::NeighSaved { link, neigh } => {
+            line = Line::new("neigh-saved");
+            put_link(&mut line, link);
+            line.num("dst", neigh.dst);
+            line.opt("lladdr", neigh.lladdr.as_ref().map(|l| hex(l)));
+            line.num("state", neigh.state);
+            line.num("flags", neigh.flags);
+        }
     }
     line.finish()
 }
@@ -337,8 +352,42 @@ fn decode(text: &str) -> Option<Entry> {
             link: get_link(&f)?,
             to: f.text("to")?,
         },
+        "neigh" => Entry::Neigh {
+            link: get_link(&f)?,
+            dst: f.get("dst")?,
+            proxy: f.opt::<u8>("proxy")?.is_some(),
+        },
+        "neigh-saved" => {
+            let link = get_link(&f)?;
+            Entry::NeighSaved {
+                neigh: Neighbour {
+                    index: link.index,
+                    dst: f.get("dst")?,
+                    lladdr: match f.text("lladdr") {
+                        Some(h) => Some(unhex(&h)?),
+                        None => None,
+                    },
+                    state: f.get("state")?,
+                    flags: f.get("flags")?,
+                    refcnt: 0,
+                },
+                link,
+            }
+        }
         _ => return None,
     })
+}
+
+/// A link-layer address as hex digits, two a byte.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 fn family_number(f: Family) -> u8 {
@@ -451,6 +500,22 @@ mod tests {
             Entry::Rename {
                 link: link("root", 5, "a"),
                 to: "b".into(),
+            },
+            Entry::Neigh {
+                link: link("root", 0, ""),
+                dst: "10.1.1.50".parse().unwrap(),
+                proxy: true,
+            },
+            Entry::NeighSaved {
+                link: link("red", 4, "v0"),
+                neigh: Neighbour {
+                    index: 4,
+                    dst: "2001:db8::5".parse().unwrap(),
+                    lladdr: Some(vec![2, 0, 0, 0, 0, 0xab]),
+                    state: 0x80,
+                    flags: 0x80,
+                    refcnt: 0,
+                },
             },
         ];
         for e in entries {

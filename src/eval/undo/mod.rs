@@ -10,6 +10,7 @@ use super::journal::{At, Attrs, Entry, LinkAt};
 use super::Evaluator;
 use crate::net::addr;
 use crate::net::link::{self, LinkChange, NsTarget};
+use crate::net::neighbours;
 use crate::net::route;
 use crate::net::{NetError, Ns, NsId};
 use nix::errno::Errno;
@@ -226,6 +227,38 @@ impl Evaluator {
                     format!("cannot move {what}"),
                 ))
             }
+            Step::DelNeigh { link, dst, proxy } => {
+                let what = format!("neighbour {dst}{} in {}", on(&link), place(&link.at.ns));
+                self.same_neigh_link(&link, &what)?;
+                let sock = self.sock(&link.at)?;
+                // ENOENT: the entry went already (the kernel's timers, a flush).
+                let result = match neighbours::del(sock, link.index, dst, proxy) {
+                    Err(e) if e.errno() == Some(Errno::ENOENT) => {
+                        return Err(Done::Skipped(format!("{what}: gone already")))
+                    }
+                    r => r,
+                };
+                Err(done(
+                    result,
+                    format!("removed {what}"),
+                    format!("cannot remove {what}"),
+                ))
+            }
+            Step::RestoreNeigh { link, neigh } => {
+                let what = format!(
+                    "neighbour {}{} in {}",
+                    neigh.dst,
+                    on(&link),
+                    place(&link.at.ns)
+                );
+                self.same_neigh_link(&link, &what)?;
+                let sock = self.sock(&link.at)?;
+                Err(done(
+                    neighbours::restore(sock, &neigh),
+                    format!("put back {what}"),
+                    format!("cannot put back {what}"),
+                ))
+            }
             Step::RenameBack { now, back } => {
                 let what = format!("link {} back to {back} in {}", now.name, place(&now.at.ns));
                 self.same_link(&now, &format!("link {}", now.name))?;
@@ -262,6 +295,14 @@ impl Evaluator {
         }
     }
 
+    /// As [`Self::same_link`]; a proxy entry without a device only needs its namespace.
+    fn same_neigh_link(&mut self, l: &LinkAt, what: &str) -> Checked<()> {
+        match l.index {
+            0 => self.same_ns(&l.at, what),
+            _ => self.same_link(l, what),
+        }
+    }
+
     /// Checks that the link the journal names is still there, in the same namespace.
     fn same_link(&mut self, l: &LinkAt, what: &str) -> Checked<()> {
         self.same_ns(&l.at, what)?;
@@ -271,6 +312,14 @@ impl Evaluator {
             Ok(None) => Err(Done::Skipped(format!("{what}: the link is gone already"))),
             Err(e) => Err(Done::Failed(format!("cannot check {what}: {e}"))),
         }
+    }
+}
+
+/// " on DEV", or nothing for a proxy entry without a device.
+fn on(l: &LinkAt) -> String {
+    match l.index {
+        0 => String::new(),
+        _ => format!(" on {}", l.name),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::super::journal::{At, Attrs, Entry, LinkAt};
 use crate::net::addr::{Address, Prefix};
+use crate::net::neighbours::Neighbour;
 use crate::net::route::{Route, RouteSpec};
 use crate::net::NsId;
 use std::collections::HashMap;
@@ -50,6 +51,17 @@ pub(super) enum Step {
         now: LinkAt,
         back: String,
     },
+    /// A neighbour entry the run made.
+    DelNeigh {
+        link: LinkAt,
+        dst: std::net::IpAddr,
+        proxy: bool,
+    },
+    /// A neighbour entry as it was before the run changed or removed it.
+    RestoreNeigh {
+        link: LinkAt,
+        neigh: Neighbour,
+    },
 }
 
 impl Step {
@@ -68,6 +80,11 @@ impl Step {
             | Step::RestoreAttrs { link: l, .. }
             | Step::MoveBack { now: l, .. }
             | Step::RenameBack { now: l, .. } => fix(l.at.id, &mut l.index),
+            Step::DelNeigh { link: l, .. } => fix(l.at.id, &mut l.index),
+            Step::RestoreNeigh { link: l, neigh } => {
+                fix(l.at.id, &mut l.index);
+                neigh.index = l.index;
+            }
             Step::RestoreRoute { route, at } => {
                 if let Some(oif) = &mut route.oif {
                     fix(at.id, oif)
@@ -90,7 +107,9 @@ impl Step {
             | Step::RestoreAddr { link: l, .. }
             | Step::RestoreAttrs { link: l, .. }
             | Step::MoveBack { now: l, .. }
-            | Step::RenameBack { now: l, .. } => l.at.id,
+            | Step::RenameBack { now: l, .. }
+            | Step::DelNeigh { link: l, .. }
+            | Step::RestoreNeigh { link: l, .. } => l.at.id,
             Step::DelRoute { at, .. } | Step::RestoreRoute { at, .. } => at.id,
         }
     }
@@ -104,6 +123,10 @@ impl Step {
             | Step::RestoreAttrs { link: l, .. }
             | Step::MoveBack { now: l, .. }
             | Step::RenameBack { now: l, .. } => Some(l.key()),
+            // A proxy entry without a device (index 0) goes with no link.
+            Step::DelNeigh { link: l, .. } | Step::RestoreNeigh { link: l, .. } => {
+                (l.index != 0).then(|| l.key())
+            }
             Step::RestoreRoute { route, at } => route.oif.map(|i| (at.id, i)),
             Step::DelRoute { spec, at } => spec.oif.map(|i| (at.id, i)),
             Step::DelNetns { .. } => None,
@@ -199,6 +222,15 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
             Entry::Attrs { link, before } => Step::RestoreAttrs {
                 link: link.clone(),
                 before: *before,
+            },
+            Entry::Neigh { link, dst, proxy } => Step::DelNeigh {
+                link: link.clone(),
+                dst: *dst,
+                proxy: *proxy,
+            },
+            Entry::NeighSaved { link, neigh } => Step::RestoreNeigh {
+                link: link.clone(),
+                neigh: neigh.clone(),
             },
             Entry::Move { link, to, to_index } => {
                 let now = LinkAt {
