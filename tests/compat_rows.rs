@@ -2,7 +2,7 @@
 //! tutorials write them, each run by vsh and by the real `ip` on the same setup.
 
 use crate::compat::{compare, native, native_show, row, show, Row};
-use crate::lab::Lab;
+use crate::lab::{link, Lab};
 
 const DUMMY: &str = "ip link add d0 type ifb";
 const DUMMY_UP: &str = "ip link add d0 type ifb\nip link set d0 up";
@@ -636,6 +636,10 @@ ip neigh show dev v0\nip neigh show 10.1.1.8 nud noarp",
     native(NEIGH, "ip neigh flush dev v0 nud permanent"),
     native(NEIGH, "ip neigh flush all nud all"),
     native(NEIGH, "ip neigh flush to 2001:db8::/64 nud perm"),
+    native(NEIGH, "ip neigh flush proxy"),
+    native(NEIGH, "ip neigh flush dev v0 proxy"),
+    native_show(NEIGH, "ip neigh show proxy dev v0 nud permanent"),
+    native_show(NEIGH, "ip neigh show unused proxy"),
     native(
         NEIGH,
         "ip neigh replace 10.1.1.5 lladdr 02:00:00:00:00:05 dev v0 nud stale
@@ -724,4 +728,92 @@ fn neigh_and_tuntap_print_as_iproute2_without_ip_too() {
         assert!(run.stdout.contains(part), "{part:?} in {}", run.stdout);
     }
     assert_eq!(run.stdout, run.oracle(0));
+}
+
+/// `--check` reads `ip neigh` and `ip tuntap` lines with the run's own resolvers: what is
+/// wrong in the words is found before anything runs, and the lines are vsh's own.
+#[test]
+fn check_finds_bad_neighbours_and_tun_devices() {
+    needs_root!();
+    let bad = [
+        (
+            "neigh add 10.1.1.300 lladdr 02:00:00:00:00:01 dev v0",
+            "10.1.1.300",
+        ),
+        ("ip neigh add 10.1.1.3 lladdr zz:00 dev v0", "zz:00"),
+        (
+            "ip n add 10.1.1.3 lladdr 02:00:00:00:00:01 dev v0 nud bogus",
+            "bogus",
+        ),
+        ("ip neigh show nud 3", "3"),
+        ("ip neigh show to 10.1.1.0/33", "10.1.1.0/33"),
+        (
+            "ip neigh del 10.1.1.3",
+            "ip neigh needs a device and a destination",
+        ),
+        (
+            "ip neigh get 10.1.1.3 dev this-name-is-too-long",
+            "this-name-is-too-long",
+        ),
+        ("ip tuntap add dev tap0 mode tup", "tup"),
+        ("ip tuntap add dev tap0", "no mode"),
+        (
+            "ip tuntap add dev tap0 mode tap user no-such-user-here",
+            "no-such-user-here",
+        ),
+    ];
+    for (line, says) in bad {
+        Lab::new(&format!("{line}\n"))
+            .flag("--check")
+            .run()
+            .failure(1)
+            .stderr_has(says);
+    }
+    let run = Lab::new(
+        "let d = v0\nip neigh replace 10.1.1.3 lladdr 02:00:00:00:00:01 dev $d nud stale router\n\
+         ip n flush dev v0 nud all\nip tuntap add dev tap0 mode tap user 0 group root pi\n",
+    )
+    .flag("--check")
+    .run()
+    .success();
+    assert!(!run.stderr.contains("runs the real"), "{}", run.stderr);
+    Lab::new("help neigh\nhelp tuntap\n")
+        .run()
+        .success()
+        .stdout_has("neigh add|replace|change ADDR lladdr MAC dev DEV")
+        .stdout_has("tuntap add [dev] NAME mode tun|tap");
+}
+
+/// A tun device is made where the line stands: inside a namespace block, there, and undo
+/// deletes it there.
+#[test]
+fn tun_devices_are_made_in_the_current_namespace() {
+    needs_root!();
+    let run = Lab::new("netns add blue\nnetns blue { tuntap add dev tap5 mode tap }\nip -n blue tuntap add tun5 mode tun\n")
+        .oracle("ip -n blue -j -d link show")
+        .oracle("ip -j link show")
+        .run()
+        .success();
+    let blue = run.json(0);
+    assert_eq!(
+        link(&blue, "tap5")["linkinfo"]["info_data"]["type"],
+        "tap",
+        "{blue}"
+    );
+    assert_eq!(
+        link(&blue, "tun5")["linkinfo"]["info_data"]["type"],
+        "tun",
+        "{blue}"
+    );
+    let root = run.oracle(1);
+    assert!(!root.contains("tap5") && !root.contains("tun5"), "{root}");
+    // Undo deletes it in the older namespace it was made in.
+    let run = Lab::new("netns keep { tuntap add dev tap5 mode tap }\nfalse\n")
+        .before("ip netns add keep")
+        .oracle("ip -n keep -j link show")
+        .run()
+        .failure(1)
+        .stderr_has("removed link tap5 in keep");
+    let keep = run.json(0);
+    assert!(!keep.to_string().contains("tap5"), "{keep}");
 }

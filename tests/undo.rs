@@ -203,6 +203,7 @@ const NEIGH_BEFORE: &str = "ip link add n0 type veth peer name n1 && ip link set
     && ip neigh add 2001:db8:8::5 lladdr 02:00:00:00:08:15 dev n0 router \
     && ip neigh add 10.8.0.8 lladdr 02:00:00:00:08:08 dev n1 \
     && ip neigh add proxy 10.8.0.50 dev n0 \
+    && ip neigh add proxy 2001:db8:8::50 dev n0 \
     && ip tuntap add dev tapold mode tap";
 
 /// A script that adds, replaces, changes, deletes and flushes neighbours and makes tun
@@ -216,6 +217,7 @@ ip neigh flush dev n1 nud permanent
 ip neigh flush dev n0
 ip neigh del proxy 10.8.0.50 dev n0
 ip neigh add proxy 10.8.0.51 dev n0
+ip neigh flush proxy
 ip tuntap add dev tapnew mode tap
 tuntap add tunnew mode tun user 1000
 veth w0 peer w1

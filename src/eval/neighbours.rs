@@ -116,7 +116,8 @@ impl Evaluator {
         let names = self.link_names(span)?;
         for _ in 0..FLUSH_ROUNDS {
             let sock = self.socket(&ns, span)?;
-            let all = neighbours::list(sock, false).map_err(fail(
+            // `proxy`: the proxy entries instead, as iproute2's dump asks for them.
+            let all = neighbours::list(sock, f.proxy).map_err(fail(
                 format!("cannot list neighbours {}", where_(&ns)),
                 span,
             ))?;
@@ -135,7 +136,7 @@ impl Evaluator {
                 };
                 self.journaled(saved, |ev| {
                     let sock = ev.socket(&ns, span)?;
-                    match neighbours::del(sock, n.index, n.dst, false) {
+                    match neighbours::del(sock, n.index, n.dst, n.is_proxy()) {
                         // Gone already (the kernel's timers): nothing to flush.
                         Err(e) if e.errno() == Some(Errno::ENOENT) => Ok(()),
                         r => r.map_err(fail(
