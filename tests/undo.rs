@@ -204,7 +204,9 @@ const NEIGH_BEFORE: &str = "ip link add n0 type veth peer name n1 && ip link set
     && ip neigh add 10.8.0.8 lladdr 02:00:00:00:08:08 dev n1 \
     && ip neigh add proxy 10.8.0.50 dev n0 \
     && ip neigh add proxy 2001:db8:8::50 dev n0 \
-    && ip tuntap add dev tapold mode tap";
+    && ip tuntap add dev tapold mode tap && ip link set tapold mtu 1400 up \
+    && ip addr add 10.8.5.1/24 dev tapold && ip route add 10.85.0.0/16 via 10.8.5.254 \
+    && ip tuntap add tunold mode tun user 1000 group 100 vnet_hdr";
 
 /// A script that adds, replaces, changes, deletes and flushes neighbours and makes tun
 /// devices, then fails at its last line.
@@ -222,7 +224,9 @@ ip tuntap add dev tapnew mode tap
 tuntap add tunnew mode tun user 1000
 veth w0 peer w1
 neigh add 10.8.1.1 lladdr 02:00:00:00:08:11 dev w0
-link set tapold mtu 1400
+link set tapold mtu 1500
+ip tuntap del tapold mode tap
+tuntap del dev tunold mode tun vnet_hdr
 ";
 
 #[test]
@@ -232,14 +236,26 @@ fn a_failed_run_puts_back_every_neighbour_and_removes_its_tun_devices() {
     let run = Lab::new(&script)
         .before(NEIGH_BEFORE)
         .snapshot()
+        .oracle("ip tuntap show")
         .run()
         .failure(1)
         .stderr_has("put back neighbour 10.8.0.5 on n0 in root")
         .stderr_has("put back neighbour 10.8.0.8 on n1 in root")
         .stderr_has("removed neighbour 10.8.0.9 on n0 in root")
         .stderr_has("removed neighbour 10.8.0.51 on n0 in root")
-        .stderr_has("removed link tapnew in root");
+        .stderr_has("removed link tapnew in root")
+        .stderr_has("made tap device tapold in root again");
     run.same_state();
+    // Made again as it was: its flags, owner and group.
+    let mut devices: Vec<&str> = run.oracle(0).lines().collect();
+    devices.sort();
+    assert_eq!(
+        devices,
+        [
+            "tapold: tap persist",
+            "tunold: tun vnet_hdr persist user 1000 group 100"
+        ]
+    );
 }
 
 #[test]

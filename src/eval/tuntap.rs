@@ -2,7 +2,7 @@
 //! One resolver turns the words into a request, for the run and for `--check`.
 
 use super::error::{Result, RunError};
-use super::journal::Entry;
+use super::journal::{Attrs, Entry};
 use super::netns::{fail, where_};
 use super::words::check_ifname;
 use super::Evaluator;
@@ -180,16 +180,10 @@ impl Evaluator {
                 ))?;
             return self.note_made_link(&ns, &name, None, span);
         }
-        // An existing device the run did not make is journaled as deleted, as `link del`.
-        let mut gone = vec![];
-        if let Some(name) = &request.name {
-            let sock = self.socket(&ns, span)?;
-            let found =
-                link::get(sock, name).map_err(fail(format!("cannot look up \"{name}\""), span))?;
-            if let Some(l) = found {
-                gone.push(Entry::LinkDeleted(self.link_at(&ns, l.index, name, span)?));
-            }
-        }
+        let gone = match &request.name {
+            Some(name) => self.before_tun_del(name, span)?,
+            None => vec![],
+        };
         self.journaled(gone, |ev| {
             ev.net
                 .enter(&ns, || tuntap::del(&request))
@@ -203,6 +197,45 @@ impl Evaluator {
                     span,
                 ))
         })
+    }
+}
+
+impl Evaluator {
+    /// Before `tuntap del NAME`: a device the run made is only noted as gone; an older tun or
+    /// tap device is saved whole (its routes, addresses, state and flags), for undo to make it
+    /// again and give it back what it had.
+    fn before_tun_del(&mut self, name: &str, span: Span) -> Result<Vec<Entry>> {
+        let ns = self.ns.clone();
+        let sock = self.socket(&ns, span)?;
+        let Some(old) =
+            link::get(sock, name).map_err(fail(format!("cannot look up \"{name}\""), span))?
+        else {
+            return Ok(vec![]);
+        };
+        let at = self.link_at(&ns, old.index, name, span)?;
+        if self.made_here(&ns, Some(old.index), span)? {
+            return Ok(vec![Entry::LinkDeleted(at)]);
+        }
+        let sock = self.socket(&ns, span)?;
+        let devs = tuntap::list(sock).map_err(fail("cannot list tun devices", span))?;
+        let Some(dev) = devs.into_iter().find(|d| d.index == old.index) else {
+            // Not a tun device: the kernel refuses the line.
+            return Ok(vec![]);
+        };
+        let mut entries = self.routes_of(&at.at, span)?;
+        entries.push(Entry::Attrs {
+            link: at.clone(),
+            before: Attrs {
+                up: Some(old.is_up()),
+                mtu: Some(old.mtu),
+                master: Some(old.master.unwrap_or(0)),
+            },
+        });
+        // Undo goes newest first: the device, then its addresses while it is down, then its
+        // state, then the routes.
+        entries.extend(self.addresses_of(&at, None, span)?.into_iter().rev());
+        entries.push(Entry::TunSaved { link: at, dev });
+        Ok(entries)
     }
 }
 

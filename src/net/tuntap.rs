@@ -30,6 +30,8 @@ pub mod flags {
     pub const ONE_QUEUE: u32 = 0x2000;
     /// Refuse (EBUSY) to attach to a device that exists already.
     pub const TUN_EXCL: u32 = 0x8000;
+    /// What a device is made with, of the bits it reports.
+    pub const MADE_WITH: u32 = TUN | TAP | NO_PI | VNET_HDR | MULTI_QUEUE;
 }
 
 nix::ioctl_write_int_bad!(

@@ -15,6 +15,7 @@ mod text;
 use crate::net::addr::{Address, Prefix};
 use crate::net::neighbours::Neighbour;
 use crate::net::route::{Route, RouteSpec};
+use crate::net::tuntap::TunDevice;
 use crate::net::{Ns, NsId};
 use nix::fcntl::{Flock, FlockArg};
 use std::collections::HashSet;
@@ -114,6 +115,9 @@ pub enum Entry {
     },
     /// A neighbour entry as it was before a change that overwrites or removes it.
     NeighSaved { link: LinkAt, neigh: Neighbour },
+    /// A tun or tap device the run deleted that it did not make, as it was: undo makes it
+    /// again (under another ifindex, which the steps after it follow).
+    TunSaved { link: LinkAt, dev: TunDevice },
 }
 
 /// The journal of one run.

@@ -6,6 +6,7 @@ use super::{At, Attrs, Entry, LinkAt};
 use crate::net::addr::Address;
 use crate::net::neighbours::Neighbour;
 use crate::net::route::{Family, Route, RouteExtra, RouteSpec};
+use crate::net::tuntap::TunDevice;
 use crate::net::Ns;
 use crate::net::NsId;
 use std::collections::HashMap;
@@ -245,6 +246,13 @@ pub(super) fn encode(e: &Entry) -> String {
             line.num("state", neigh.state);
             line.num("flags", neigh.flags);
         }
+        Entry::TunSaved { link, dev } => {
+            line = Line::new("tun-saved");
+            put_link(&mut line, link);
+            line.num("flags", dev.flags);
+            line.opt("owner", dev.owner);
+            line.opt("group", dev.group);
+        }
     }
     line.finish()
 }
@@ -357,6 +365,19 @@ fn decode(text: &str) -> Option<Entry> {
             dst: f.get("dst")?,
             proxy: f.opt::<u8>("proxy")?.is_some(),
         },
+        "tun-saved" => {
+            let link = get_link(&f)?;
+            Entry::TunSaved {
+                dev: TunDevice {
+                    index: link.index,
+                    name: link.name.clone(),
+                    flags: f.get("flags")?,
+                    owner: f.opt("owner")?,
+                    group: f.opt("group")?,
+                },
+                link,
+            }
+        }
         "neigh-saved" => {
             let link = get_link(&f)?;
             Entry::NeighSaved {
@@ -500,6 +521,16 @@ mod tests {
             Entry::Rename {
                 link: link("root", 5, "a"),
                 to: "b".into(),
+            },
+            Entry::TunSaved {
+                link: link("red", 6, "tap0"),
+                dev: TunDevice {
+                    index: 6,
+                    name: "tap0".into(),
+                    flags: 0x1802,
+                    owner: Some(1000),
+                    group: None,
+                },
             },
             Entry::Neigh {
                 link: link("root", 0, ""),

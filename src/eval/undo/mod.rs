@@ -12,6 +12,7 @@ use crate::net::addr;
 use crate::net::link::{self, LinkChange, NsTarget};
 use crate::net::neighbours;
 use crate::net::route;
+use crate::net::tuntap;
 use crate::net::{NetError, Ns, NsId};
 use nix::errno::Errno;
 use plan::{plan, Step};
@@ -70,6 +71,10 @@ impl Evaluator {
             }
             let came_back = match &step {
                 Step::MoveBack { now, back, was } => Some((now.name.clone(), back.clone(), *was)),
+                // Made again under a new index.
+                Step::RestoreTun { link, .. } => {
+                    Some((link.name.clone(), link.at.clone(), link.index))
+                }
                 _ => None,
             };
             let done = self.undo_step(step);
@@ -257,6 +262,31 @@ impl Evaluator {
                     neighbours::restore(sock, &neigh),
                     format!("put back {what}"),
                     format!("cannot put back {what}"),
+                ))
+            }
+            Step::RestoreTun { link, dev } => {
+                let kind = if dev.flags & tuntap::flags::TUN != 0 {
+                    "tun"
+                } else {
+                    "tap"
+                };
+                let what = format!("{kind} device {} in {}", link.name, place(&link.at.ns));
+                self.same_ns(&link.at, &what)?;
+                let request = tuntap::Request {
+                    name: Some(link.name.clone()),
+                    flags: dev.flags & tuntap::flags::MADE_WITH,
+                    owner: dev.owner,
+                    group: dev.group,
+                };
+                let made = self
+                    .net
+                    .enter(&link.at.ns, || tuntap::add(&request))
+                    .and_then(|r| r)
+                    .map(drop);
+                Err(restored(
+                    made,
+                    format!("made {what} again"),
+                    format!("cannot make {what} again"),
                 ))
             }
             Step::RenameBack { now, back } => {

@@ -6,6 +6,7 @@ use super::super::journal::{At, Attrs, Entry, LinkAt};
 use crate::net::addr::{Address, Prefix};
 use crate::net::neighbours::Neighbour;
 use crate::net::route::{Route, RouteSpec};
+use crate::net::tuntap::TunDevice;
 use crate::net::NsId;
 use std::collections::HashMap;
 
@@ -62,6 +63,11 @@ pub(super) enum Step {
         link: LinkAt,
         neigh: Neighbour,
     },
+    /// An older tun or tap device the run deleted: made again.
+    RestoreTun {
+        link: LinkAt,
+        dev: TunDevice,
+    },
 }
 
 impl Step {
@@ -81,6 +87,8 @@ impl Step {
             | Step::MoveBack { now: l, .. }
             | Step::RenameBack { now: l, .. } => fix(l.at.id, &mut l.index),
             Step::DelNeigh { link: l, .. } => fix(l.at.id, &mut l.index),
+            // Its index is the one it had: what the steps after it follow.
+            Step::RestoreTun { .. } => {}
             Step::RestoreNeigh { link: l, neigh } => {
                 fix(l.at.id, &mut l.index);
                 neigh.index = l.index;
@@ -109,7 +117,8 @@ impl Step {
             | Step::MoveBack { now: l, .. }
             | Step::RenameBack { now: l, .. }
             | Step::DelNeigh { link: l, .. }
-            | Step::RestoreNeigh { link: l, .. } => l.at.id,
+            | Step::RestoreNeigh { link: l, .. }
+            | Step::RestoreTun { link: l, .. } => l.at.id,
             Step::DelRoute { at, .. } | Step::RestoreRoute { at, .. } => at.id,
         }
     }
@@ -122,7 +131,8 @@ impl Step {
             | Step::RestoreAddr { link: l, .. }
             | Step::RestoreAttrs { link: l, .. }
             | Step::MoveBack { now: l, .. }
-            | Step::RenameBack { now: l, .. } => Some(l.key()),
+            | Step::RenameBack { now: l, .. }
+            | Step::RestoreTun { link: l, .. } => Some(l.key()),
             // A proxy entry without a device (index 0) goes with no link.
             Step::DelNeigh { link: l, .. } | Step::RestoreNeigh { link: l, .. } => {
                 (l.index != 0).then(|| l.key())
@@ -231,6 +241,10 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
             Entry::NeighSaved { link, neigh } => Step::RestoreNeigh {
                 link: link.clone(),
                 neigh: neigh.clone(),
+            },
+            Entry::TunSaved { link, dev } => Step::RestoreTun {
+                link: link.clone(),
+                dev: dev.clone(),
             },
             Entry::Move { link, to, to_index } => {
                 let now = LinkAt {
