@@ -69,7 +69,9 @@ pub const BUILTINS: &[Builtin] = &[
         summary: "neighbour (ARP and NDISC) entries, as `ip neigh`",
         usage: &[
             "neigh | neigh show [dev DEV] [to PREFIX] [nud STATE] [proxy] [unused]",
-            "neigh add|replace|change ADDR lladdr MAC dev DEV [nud permanent|noarp|reachable|stale] [router]",
+            "neigh add ADDR lladdr MAC dev DEV [nud permanent|noarp|reachable|stale] [router]",
+            "neigh replace ADDR lladdr MAC dev DEV [nud STATE] [router]   (made or overwritten)",
+            "neigh change ADDR lladdr MAC dev DEV [nud STATE] [router]    (overwritten only)",
             "neigh add proxy ADDR [dev DEV]",
             "neigh del ADDR dev DEV | neigh del proxy ADDR [dev DEV]",
             "neigh flush dev DEV | neigh flush all | neigh flush to PREFIX [nud STATE]",

@@ -785,7 +785,7 @@ fn check_finds_bad_neighbours_and_tun_devices() {
     Lab::new("help neigh\nhelp tuntap\n")
         .run()
         .success()
-        .stdout_has("neigh add|replace|change ADDR lladdr MAC dev DEV")
+        .stdout_has("neigh replace ADDR lladdr MAC dev DEV")
         .stdout_has("tuntap add [dev] NAME mode tun|tap");
 }
 

@@ -16,16 +16,12 @@ pub(super) fn parse_neigh(pair: Option<Pair<Rule>>) -> NeighCmd {
         Rule::neigh_show => NeighVerb::Show,
         Rule::neigh_flush => NeighVerb::Flush,
         Rule::neigh_get => NeighVerb::Get,
-        Rule::neigh_modify => {
-            let key = next(&mut inner);
-            // iproute2 matches a prefix: the first letter decides, `chg` is change.
-            match key.as_str().as_bytes()[0] {
-                b'a' => NeighVerb::Add,
-                b'c' => NeighVerb::Change,
-                b'r' => NeighVerb::Replace,
-                _ => NeighVerb::Del,
-            }
-        }
+        Rule::neigh_modify => match next(&mut inner).as_rule() {
+            Rule::kp_add => NeighVerb::Add,
+            Rule::kp_neigh_change => NeighVerb::Change,
+            Rule::kp_neigh_replace => NeighVerb::Replace,
+            _ => NeighVerb::Del,
+        },
         r => unreachable_rule(r),
     };
     let opts = inner
