@@ -2,7 +2,7 @@
 //! tutorials write them, each run by vsh and by the real `ip` on the same setup.
 
 use crate::compat::{compare, native, native_show, row, show, Row};
-use crate::lab::Lab;
+use crate::lab::{link, Lab};
 
 const DUMMY: &str = "ip link add d0 type ifb";
 const DUMMY_UP: &str = "ip link add d0 type ifb\nip link set d0 up";
@@ -82,24 +82,13 @@ const PROGRAM: &[Row] = &[
     ),
     row(ADDRS, "ip nexthop add id 1 via 10.1.1.2 dev d0"),
     show(ADDRS, "ip nexthop add id 1 via 10.1.1.2 dev d0\nip nexthop"),
-    row("", "ip tuntap add dev tap0 mode tap"),
+    // Options of neigh and tuntap vsh leaves to iproute2.
     row(
-        "",
-        "ip tuntap add dev tun0 mode tun\nip tuntap del dev tun0 mode tun",
+        VETH,
+        "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev v0 extern_learn",
     ),
-    show("", "ip tuntap add dev tap1 mode tap\nip tuntap show"),
-    row(
-        ADDRS,
-        "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev d0",
-    ),
-    row(
-        ADDRS,
-        "ip n add 10.1.1.9 lladdr 02:00:00:00:00:09 dev d0 nud permanent",
-    ),
-    show(
-        ADDRS,
-        "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev d0\nip neigh show dev d0",
-    ),
+    row("", "ip tuntap add dev tq1 mode tap one_queue"),
+    show(VETH, "ip -4 neigh show dev v0"),
     row(ADDRS, "ip maddr add 01:00:5e:01:02:03 dev d0"),
     row(ADDRS, "ip addrlabel add prefix 2001:db8:1::/48 label 7"),
     show(
@@ -536,4 +525,300 @@ fn a_failed_run_removes_its_routes_from_every_table() {
     .failure(1)
     .stderr_has("removed route 10.4.0.0/16")
     .same_state();
+}
+
+/// Two veths up, with an IPv4 and an IPv6 neighbour and a proxy entry on v0: one entry of
+/// each table, so that a listing's order is the same in both sandboxes (the kernel hashes
+/// entries with the device's address).
+const NEIGH: &str = "ip link add v0 type veth peer name v1\nip link set v0 up\nip link set v1 up
+ip neigh add 10.1.1.5 lladdr 02:00:00:00:00:05 dev v0
+ip neigh add 2001:db8::5 lladdr 02:00:00:00:00:15 dev v0 router
+ip neigh add proxy 10.1.1.50 dev v0";
+
+/// `ip neigh` in every form, by its prefixes, and `ip tuntap add|del`: vsh performs them.
+const NEIGHBOURS: &[Row] = &[
+    native_show(NEIGH, "ip neigh"),
+    native_show(NEIGH, "ip n"),
+    native_show(NEIGH, "ip nei show"),
+    native_show(NEIGH, "ip neighbour list"),
+    native_show(NEIGH, "ip neighbor ls"),
+    native_show(NEIGH, "ip neigh show dev v0"),
+    native_show(NEIGH, "ip neigh show dev v1"),
+    native_show(NEIGH, "ip neigh show proxy"),
+    native_show(NEIGH, "ip neigh show to 10.1.1.0/24"),
+    native_show(NEIGH, "ip neigh show 2001:db8::/64"),
+    native_show(NEIGH, "ip neigh show 10.1.1.5"),
+    native_show(NEIGH, "ip neigh show nud permanent"),
+    native_show(NEIGH, "ip neigh show nud stale"),
+    native_show(NEIGH, "ip neigh show dev v0 nud perm unused"),
+    native_show(NEIGH, "ip n s to all"),
+    native_show(NEIGH, "ip neigh get 10.1.1.5 dev v0"),
+    native_show(NEIGH, "ip n g 2001:db8::5 dev v0"),
+    native_show(NEIGH, "ip neigh get 10.1.1.99 dev v0"),
+    native_show(
+        VETH,
+        "ip neigh add 10.1.1.6 lladdr 02:00:00:00:00:06 dev v0 nud reachable router
+ip neigh show 10.1.1.6",
+    ),
+    native_show(
+        VETH,
+        "ip neigh add 10.1.1.7 dev v0 nud failed\nip neigh add 2001:db8::7 dev v0 nud incomplete
+ip neigh show dev v0",
+    ),
+    native_show(
+        VETH,
+        "ip neigh add 10.1.1.8 lladdr 02:00:00:00:00:08 dev v0 nud noarp
+ip neigh show dev v0\nip neigh show 10.1.1.8 nud noarp",
+    ),
+    native(
+        VETH,
+        "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev v0",
+    ),
+    native(
+        VETH,
+        "ip n a 10.1.1.9 lladdr 02:00:00:00:00:09 dev v0 nud permanent",
+    ),
+    native(
+        VETH,
+        "ip neigh add to 10.1.1.9 ll 2:0:0:0:0:9 dev v0 nud stale",
+    ),
+    native(
+        VETH,
+        "ip neigh add dev v0 2001:db8::9 lladdr 02:00:00:00:00:09",
+    ),
+    native(VETH, "ip neigh add 10.1.1.9 lladdr null dev v0 nud stale"),
+    native(
+        VETH,
+        "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev v0 nud 0x80",
+    ),
+    native(
+        NEIGH,
+        "ip neigh add 10.1.1.5 lladdr 02:00:00:00:00:09 dev v0",
+    ),
+    native(
+        NEIGH,
+        "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev v0 nud bogus",
+    ),
+    native(NEIGH, "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00 dev v0"),
+    native(NEIGH, "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09"),
+    native(
+        NEIGH,
+        "ip neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev v9",
+    ),
+    native(
+        NEIGH,
+        "ip neigh replace 10.1.1.5 lladdr 02:00:00:00:00:0a dev v0",
+    ),
+    native(
+        NEIGH,
+        "ip neigh replace 10.1.1.9 lladdr 02:00:00:00:00:09 dev v0 nud stale",
+    ),
+    native(NEIGH, "ip n r 2001:db8::5 lladdr 02:00:00:00:00:16 dev v0"),
+    native(
+        NEIGH,
+        "ip neigh change 10.1.1.5 lladdr 02:00:00:00:00:0b dev v0 nud stale",
+    ),
+    native(
+        NEIGH,
+        "ip neigh chg 10.1.1.5 lladdr 02:00:00:00:00:0b dev v0",
+    ),
+    native(
+        NEIGH,
+        "ip neigh change 10.1.1.99 lladdr 02:00:00:00:00:0b dev v0",
+    ),
+    native(NEIGH, "ip neigh del 10.1.1.5 dev v0"),
+    native(NEIGH, "ip n d 2001:db8::5 dev v0"),
+    native(NEIGH, "ip neigh delete 10.1.1.99 dev v0"),
+    native(NEIGH, "ip neigh del proxy 10.1.1.50 dev v0"),
+    native(NEIGH, "ip neigh add proxy 10.1.1.51 dev v0"),
+    native(NEIGH, "ip neigh add proxy 10.1.1.52"),
+    native_show(NEIGH, "ip neigh add proxy 10.1.1.52\nip neigh show proxy"),
+    native_show(
+        NEIGH,
+        "ip neigh add proxy 2001:db8::52 dev v1\nip n s proxy to 2001:db8::/64",
+    ),
+    native(NEIGH, "ip neigh flush dev v0"),
+    native(NEIGH, "ip neigh flush dev v0 nud permanent"),
+    native(NEIGH, "ip neigh flush all nud all"),
+    native(NEIGH, "ip neigh flush to 2001:db8::/64 nud perm"),
+    native(NEIGH, "ip neigh flush proxy"),
+    native(NEIGH, "ip neigh flush dev v0 proxy"),
+    native_show(NEIGH, "ip neigh show proxy dev v0 nud permanent"),
+    native_show(NEIGH, "ip neigh show unused proxy"),
+    native(
+        NEIGH,
+        "ip neigh replace 10.1.1.5 lladdr 02:00:00:00:00:05 dev v0 nud stale
+ip neigh add 10.1.1.6 lladdr 02:00:00:00:00:06 dev v0 nud reachable
+ip neigh flush dev v0",
+    ),
+    native(
+        NEIGH,
+        "ip -n r0 neigh add 10.1.1.9 lladdr 02:00:00:00:00:09 dev v0",
+    ),
+    native("", "ip tuntap add dev tap0 mode tap"),
+    native("", "ip tuntap add tun0 mode tun"),
+    native("", "ip tuntap add name tun0 mode tun pi"),
+    native("", "ip tuntap add dev tq mode tap multi_queue vnet_hdr pi"),
+    native("", "ip tuntap add dev tu mode tun user 1000 group 100"),
+    native("", "ip tuntap add dev tu mode tun user root group root"),
+    native("", "ip tuntap add mode tap"),
+    native("", "ip tunt a dev tap0 m tap"),
+    native("", "ip tap add dev tap0 mode tap"),
+    native("", "ip tuntap add dev tap0"),
+    native("", "ip tuntap add dev tap0 mode tup"),
+    native(
+        "",
+        "ip tuntap add dev tun0 mode tun\nip tuntap del dev tun0 mode tun",
+    ),
+    native(
+        "ip tuntap add dev tap0 mode tap",
+        "ip tuntap del tap0 mode tap",
+    ),
+    native(
+        "ip tuntap add dev tap0 mode tap",
+        "ip tuntap del tap0 mode tun",
+    ),
+    native(
+        "ip tuntap add dev tap0 mode tap",
+        "ip tuntap add tap0 mode tap",
+    ),
+    native("", "ip tuntap del tap7 mode tap"),
+];
+
+#[test]
+fn neighbours_and_tun_devices_as_iproute2_makes_them() {
+    needs_root!();
+    compare(NEIGHBOURS);
+}
+
+/// `neigh` and `tuntap` without `ip`, and `ip tuntap show` where /sys is the namespace's own
+/// (iproute2 reads each device's tun_flags there, so the twin sandboxes above cannot compare
+/// it): vsh prints byte for byte what the real `ip` prints on the same state.
+#[test]
+fn neigh_and_tuntap_print_as_iproute2_without_ip_too() {
+    needs_root!();
+    // Each line as vsh takes it, and as the real `ip` is asked the same.
+    let lines = [
+        ("ip neigh", "ip neigh"),
+        ("neigh", "ip neigh"),
+        ("neighbour show dev v0", "ip neighbour show dev v0"),
+        ("neighbor show proxy", "ip neighbor show proxy"),
+        (
+            "neigh get 2001:db8::5 dev v0",
+            "ip neigh get 2001:db8::5 dev v0",
+        ),
+        ("ip tuntap", "ip tuntap"),
+        ("tuntap", "ip tuntap"),
+        ("tuntap show", "ip tuntap show"),
+        ("ip tuntap list", "ip tuntap list"),
+        ("ip tap", "ip tap"),
+        ("ip tunt show", "ip tunt show"),
+    ];
+    let ours: Vec<&str> = lines.iter().map(|l| l.0).collect();
+    let theirs: Vec<&str> = lines.iter().map(|l| l.1).collect();
+    let run = Lab::new(&format!("{}\n", ours.join("\necho --\n")))
+        .before(NEIGH)
+        .before("ip tuntap add dev tap0 mode tap")
+        .before("ip tuntap add tun0 mode tun user 1000 group 100")
+        .before("ip tuntap add dev tq mode tap multi_queue vnet_hdr pi")
+        .oracle(&theirs.join("; echo --; "))
+        .run()
+        .success();
+    for part in [
+        "tq: tap pi multi_queue vnet_hdr persist filter\n",
+        "tun0: tun persist user 1000 group 100\n",
+        "10.1.1.50 dev v0 proxy \n",
+        "2001:db8::5 lladdr 02:00:00:00:00:15 router PERMANENT \n",
+    ] {
+        assert!(run.stdout.contains(part), "{part:?} in {}", run.stdout);
+    }
+    assert_eq!(run.stdout, run.oracle(0));
+}
+
+/// `--check` reads `ip neigh` and `ip tuntap` lines with the run's own resolvers: what is
+/// wrong in the words is found before anything runs, and the lines are vsh's own.
+#[test]
+fn check_finds_bad_neighbours_and_tun_devices() {
+    needs_root!();
+    let bad = [
+        (
+            "neigh add 10.1.1.300 lladdr 02:00:00:00:00:01 dev v0",
+            "10.1.1.300",
+        ),
+        ("ip neigh add 10.1.1.3 lladdr zz:00 dev v0", "zz:00"),
+        (
+            "ip n add 10.1.1.3 lladdr 02:00:00:00:00:01 dev v0 nud bogus",
+            "bogus",
+        ),
+        ("ip neigh show nud 3", "3"),
+        ("ip neigh show to 10.1.1.0/33", "10.1.1.0/33"),
+        (
+            "ip neigh del 10.1.1.3",
+            "ip neigh needs a device and a destination",
+        ),
+        (
+            "ip neigh get 10.1.1.3 dev this-name-is-too-long",
+            "this-name-is-too-long",
+        ),
+        ("ip tuntap add dev tap0 mode tup", "tup"),
+        ("ip tuntap add dev tap0", "no mode"),
+        (
+            "ip tuntap add dev tap0 mode tap user no-such-user-here",
+            "no-such-user-here",
+        ),
+    ];
+    for (line, says) in bad {
+        Lab::new(&format!("{line}\n"))
+            .flag("--check")
+            .run()
+            .failure(1)
+            .stderr_has(says);
+    }
+    let run = Lab::new(
+        "let d = v0\nip neigh replace 10.1.1.3 lladdr 02:00:00:00:00:01 dev $d nud stale router\n\
+         ip n flush dev v0 nud all\nip tuntap add dev tap0 mode tap user 0 group root pi\n",
+    )
+    .flag("--check")
+    .run()
+    .success();
+    assert!(!run.stderr.contains("runs the real"), "{}", run.stderr);
+    Lab::new("help neigh\nhelp tuntap\n")
+        .run()
+        .success()
+        .stdout_has("neigh replace ADDR lladdr MAC dev DEV")
+        .stdout_has("tuntap add [dev] NAME mode tun|tap");
+}
+
+/// A tun device is made where the line stands: inside a namespace block, there, and undo
+/// deletes it there.
+#[test]
+fn tun_devices_are_made_in_the_current_namespace() {
+    needs_root!();
+    let run = Lab::new("netns add blue\nnetns blue { tuntap add dev tap5 mode tap }\nip -n blue tuntap add tun5 mode tun\n")
+        .oracle("ip -n blue -j -d link show")
+        .oracle("ip -j link show")
+        .run()
+        .success();
+    let blue = run.json(0);
+    assert_eq!(
+        link(&blue, "tap5")["linkinfo"]["info_data"]["type"],
+        "tap",
+        "{blue}"
+    );
+    assert_eq!(
+        link(&blue, "tun5")["linkinfo"]["info_data"]["type"],
+        "tun",
+        "{blue}"
+    );
+    let root = run.oracle(1);
+    assert!(!root.contains("tap5") && !root.contains("tun5"), "{root}");
+    // Undo deletes it in the older namespace it was made in.
+    let run = Lab::new("netns keep { tuntap add dev tap5 mode tap }\nfalse\n")
+        .before("ip netns add keep")
+        .oracle("ip -n keep -j link show")
+        .run()
+        .failure(1)
+        .stderr_has("removed link tap5 in keep");
+    let keep = run.json(0);
+    assert!(!keep.to_string().contains("tap5"), "{keep}");
 }

@@ -122,7 +122,7 @@ ip route add unreachable 192.0.2.128/25
 ip route del 203.0.113.0/24 via 198.51.100.254 metric 200",
     ),
     // A tap device and static neighbours.
-    row(
+    native(
         "",
         "ip tuntap add dev tap9 mode tap
 ip link set tap9 up

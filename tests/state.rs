@@ -1,13 +1,13 @@
 //! The whole network state of a sandbox, as iproute2 sees it, for "before == after" checks:
 //! every namespace (root and each of /run/netns), its links (name, up, mtu, master, kind),
-//! addresses and routes of every table.
+//! addresses, routes of every table and neighbour entries (proxy ones too).
 
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// A shell command that prints the state: `== NAME` then four `ip -j` answers per namespace.
+/// A shell command that prints the state: `== NAME` then six `ip -j` answers per namespace.
 /// Any failing `ip` fails the whole command.
-pub const SNAPSHOT: &str = "set -e; snap() { echo \"== $1\"; ip $2 -j -d link show; echo; ip $2 -j addr show; echo; ip $2 -j -4 route show table all; echo; ip $2 -j -6 route show table all; echo; }; snap root ''; for n in $(ls /run/netns 2>/dev/null || true); do snap \"$n\" \"-n $n\"; done";
+pub const SNAPSHOT: &str = "set -e; snap() { echo \"== $1\"; ip $2 -j -d link show; echo; ip $2 -j addr show; echo; ip $2 -j -4 route show table all; echo; ip $2 -j -6 route show table all; echo; ip $2 -j neigh show; echo; echo; ip $2 -j neigh show proxy; echo; echo; }; snap root ''; for n in $(ls /run/netns 2>/dev/null || true); do snap \"$n\" \"-n $n\"; done";
 
 /// One namespace's state, normalized: what a person set, not what the kernel derives or
 /// numbers (ifindexes, MACs of bridges, timers, link-local addresses).
@@ -78,6 +78,32 @@ fn namespace(answers: &[Value]) -> BTreeMap<String, Vec<String>> {
     }
     routes.sort();
     out.insert("routes".into(), routes);
+    // Entries a person set; what the kernel resolves by itself moves through states on its
+    // timers, so only its being there counts.
+    let mut neighbours: Vec<String> = answers[4..6]
+        .iter()
+        .flat_map(|a| a.as_array().cloned().unwrap_or_default())
+        .map(|n| {
+            let states: Vec<&str> = n["state"]
+                .as_array()
+                .map(|s| s.iter().filter_map(|x| x.as_str()).collect())
+                .unwrap_or_default();
+            let state = match states.as_slice() {
+                ["PERMANENT"] | ["NOARP"] | [] => states.join(","),
+                _ => "dynamic".into(),
+            };
+            format!(
+                "{} dev={} lladdr={} state={state} router={} proxy={}",
+                n["dst"].as_str().unwrap_or("?"),
+                n["dev"].as_str().unwrap_or("-"),
+                n["lladdr"].as_str().unwrap_or("-"),
+                n.get("router").is_some(),
+                n.get("proxy").is_some(),
+            )
+        })
+        .collect();
+    neighbours.sort();
+    out.insert("neighbours".into(), neighbours);
     out
 }
 
@@ -92,7 +118,7 @@ pub fn parse(text: &str) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
             .filter(|t| !t.is_empty())
             .map(|t| serde_json::from_str(t).unwrap_or_else(|e| panic!("not JSON ({e}): {t}")))
             .collect();
-        assert_eq!(answers.len(), 4, "four ip answers for {name}:\n{rest}");
+        assert_eq!(answers.len(), 6, "six ip answers for {name}:\n{rest}");
         out.insert(name.to_string(), namespace(&answers));
     }
     assert!(
@@ -130,6 +156,10 @@ fn a_snapshot_sees_a_changed_mtu_address_and_route() {
 []
 
 []
+
+[{"dst":"10.0.0.5","dev":"v0","lladdr":"02:00:00:00:00:05","state":["PERMANENT"]}]
+
+[]
 "#;
     assert_eq!(parse(base), parse(base));
     for changed in [
@@ -140,6 +170,12 @@ fn a_snapshot_sees_a_changed_mtu_address_and_route() {
             "[{\"dst\":\"10.9.0.0/24\",\"dev\":\"v0\"}]\n\n[]",
         ),
         base.replace("\"UP\"", "\"LOWER_UP\""),
+        base.replace("02:00:00:00:00:05", "02:00:00:00:00:06"),
+        base.replace("PERMANENT", "STALE"),
+        format!(
+            "{}[{{\"dst\":\"10.0.0.9\",\"dev\":\"v0\",\"proxy\":null}}]\n",
+            base.strip_suffix("[]\n").unwrap()
+        ),
     ] {
         assert_ne!(parse(base), parse(&changed), "{changed}");
     }

@@ -677,16 +677,38 @@ fn iproute2_prefixes_match_in_its_own_order() {
         one("ip a d 10.0.0.1/24 dev d0"),
         StmtKind::Addr(AddrCmd::Del { .. })
     ));
-    // `n` is neigh and `ru` rule: objects vsh leaves to the real `ip`.
+    // `n` is neigh, `tunt` and `tap` tuntap; without `ip`, only the whole words.
     for src in [
         "ip n",
+        "ip nei show dev d0",
+        "ip neighbour list",
+        "ip n a 10.0.0.1 lladdr 02:00:00:00:00:01 dev d0",
+        "ip -n red neigh flush dev d0",
+        "neigh get 10.0.0.1 dev d0",
+        "neighbor replace 2001:db8::1 lladdr 02:00:00:00:00:01 dev d0 nud stale router",
+        "ip tunt a dev tap0 mode tap",
+        "ip tap",
+        "tuntap del tap0 mode tap",
+        "tuntap",
+    ] {
+        assert!(
+            matches!(
+                one(src),
+                StmtKind::Neigh(_) | StmtKind::Tuntap(_) | StmtKind::InNetns { .. }
+            ),
+            "{src}"
+        );
+    }
+    // `ru` is rule: an object vsh leaves to the real `ip`.
+    for src in [
+        "ip n add 10.0.0.1 lladdr 02:00:00:00:00:01 dev d0 extern_learn",
         "ip ru add from 10.0.0.0/8 table 5",
         "ip -j link",
         "ip -br -c a",
         "ip -d link show d0",
         "ip -4 addr show",
         "ip nexthop add id 1 blackhole",
-        "ip tuntap add dev tap0 mode tap",
+        "ip tuntap add dev tap0 mode tap one_queue",
         "ip -all netns exec ip link",
         "ip netns",
         "ip link set d0 address 02:00:00:00:00:01",

@@ -193,3 +193,87 @@ fn a_veth_whose_other_end_went_with_a_deleted_namespace_needs_no_undo() {
     assert!(!run.stderr.contains("gone already"), "{}", run.stderr);
     run.same_state();
 }
+
+/// Neighbours and tun devices a person made before the run, on a pair of their own.
+const NEIGH_BEFORE: &str = "ip link add n0 type veth peer name n1 && ip link set n0 up \
+    && ip link set n1 up \
+    && ip neigh add 10.8.0.5 lladdr 02:00:00:00:08:05 dev n0 \
+    && ip neigh add 10.8.0.6 lladdr 02:00:00:00:08:06 dev n0 nud stale \
+    && ip neigh add 10.8.0.7 lladdr 02:00:00:00:08:07 dev n0 \
+    && ip neigh add 2001:db8:8::5 lladdr 02:00:00:00:08:15 dev n0 router \
+    && ip neigh add 10.8.0.8 lladdr 02:00:00:00:08:08 dev n1 \
+    && ip neigh add proxy 10.8.0.50 dev n0 \
+    && ip neigh add proxy 2001:db8:8::50 dev n0 \
+    && ip tuntap add dev tapold mode tap && ip link set tapold mtu 1400 up \
+    && ip addr add 10.8.5.1/24 dev tapold && ip route add 10.85.0.0/16 via 10.8.5.254 \
+    && ip tuntap add tunold mode tun user 1000 group 100 vnet_hdr";
+
+/// A script that adds, replaces, changes, deletes and flushes neighbours and makes tun
+/// devices, then fails at its last line.
+const NEIGH_CHANGES: &str = "neigh add 10.8.0.9 lladdr 02:00:00:00:08:09 dev n0
+ip neigh replace 10.8.0.5 lladdr 02:00:00:00:08:55 dev n0 nud reachable
+ip neigh replace 10.8.0.10 lladdr 02:00:00:00:08:10 dev n0
+ip n change 2001:db8:8::5 lladdr 02:00:00:00:08:16 dev n0
+ip neigh del 10.8.0.7 dev n0
+ip neigh flush dev n1 nud permanent
+ip neigh flush dev n0
+ip neigh del proxy 10.8.0.50 dev n0
+ip neigh add proxy 10.8.0.51 dev n0
+ip neigh flush proxy
+ip tuntap add dev tapnew mode tap
+tuntap add tunnew mode tun user 1000
+veth w0 peer w1
+neigh add 10.8.1.1 lladdr 02:00:00:00:08:11 dev w0
+link set tapold mtu 1500
+ip tuntap del tapold mode tap
+tuntap del dev tunold mode tun vnet_hdr
+";
+
+#[test]
+fn a_failed_run_puts_back_every_neighbour_and_removes_its_tun_devices() {
+    needs_root!();
+    let script = format!("{NEIGH_CHANGES}false\n");
+    let run = Lab::new(&script)
+        .before(NEIGH_BEFORE)
+        .snapshot()
+        .oracle("ip tuntap show")
+        .run()
+        .failure(1)
+        .stderr_has("put back neighbour 10.8.0.5 on n0 in root")
+        .stderr_has("put back neighbour 10.8.0.8 on n1 in root")
+        .stderr_has("removed neighbour 10.8.0.9 on n0 in root")
+        .stderr_has("removed neighbour 10.8.0.51 on n0 in root")
+        .stderr_has("removed link tapnew in root")
+        .stderr_has("made tap device tapold in root again");
+    run.same_state();
+    // Made again as it was: its flags, owner and group.
+    let mut devices: Vec<&str> = run.oracle(0).lines().collect();
+    devices.sort();
+    assert_eq!(
+        devices,
+        [
+            "tapold: tap persist",
+            "tunold: tun vnet_hdr persist user 1000 group 100"
+        ]
+    );
+}
+
+#[test]
+fn sigkill_then_down_puts_back_every_neighbour_too() {
+    needs_root!();
+    let script = format!("{NEIGH_CHANGES}sleep 30\n");
+    let run = Lab::new(&script)
+        .before(NEIGH_BEFORE)
+        .snapshot()
+        .shell(
+            "\"$VSH\" script.vnet & pid=$!
+             for i in $(seq 200); do child=$(pgrep -P $pid sleep) && break; sleep 0.05; done
+             kill -KILL $pid; wait $pid; echo \"status $?\"; kill $child 2>/dev/null
+             \"$VSH\" down script.vnet; echo \"down $?\"",
+        )
+        .run()
+        .success()
+        .stdout_has("status 137")
+        .stdout_has("down 0");
+    run.same_state();
+}

@@ -183,6 +183,8 @@ const NOT_THE_TABLES: &[&str] = &[
     "addr_other_key",
     "route_family",
     "set_o",
+    "tuntap_other",
+    "tuntap_tap",
 ];
 
 /// Flags of the table the grammar spells in pieces (`"-" ~ "-"? ~ ("netns" | ... | "n")`),

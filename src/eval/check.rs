@@ -66,7 +66,7 @@ impl Checker {
                 .for_each(|w| self.word(w)),
         }
         // The builtin's own resolver, on the words known before the run.
-        self.report(resolve_stmt(&Literal, &s.kind));
+        self.report(resolve_stmt(&Literal, &s.kind, s.span));
         self.lint(s);
         // What the statement holds, and the variables it sets.
         match &s.kind {
@@ -231,7 +231,7 @@ impl Checker {
 }
 
 /// Runs the resolver of the builtin `kind` is, for its errors.
-fn resolve_stmt(x: &dyn Expand, kind: &StmtKind) -> Result<()> {
+fn resolve_stmt(x: &dyn Expand, kind: &StmtKind, span: Span) -> Result<()> {
     match kind {
         StmtKind::For { items, .. } => known(resolve::for_items(x, items))?,
         StmtKind::If { cond, .. } => resolve_cond(x, cond)?,
@@ -268,8 +268,15 @@ fn resolve_stmt(x: &dyn Expand, kind: &StmtKind) -> Result<()> {
         StmtKind::Trace { file, devs, .. } => known(resolve::trace(x, file.as_ref(), devs))?,
         StmtKind::Set(opts) => known(resolve::set(x, opts))?,
         StmtKind::Help(topic) => known(resolve::opt(x, topic.as_ref(), resolve::help))?,
+        StmtKind::Neigh(cmd) => {
+            known(super::neigh_request::resolve(cmd, span, &mut |w| x.text(w)))?
+        }
+        StmtKind::Tuntap(TuntapCmd::Change { add, opts }) => {
+            known(super::tuntap::resolve(*add, opts, span, &mut |w| x.text(w)))?
+        }
         // Words as they are, or statements of their own.
         StmtKind::Let { .. }
+        | StmtKind::Tuntap(TuntapCmd::Show)
         | StmtKind::Not(_)
         | StmtKind::RootBlock(_)
         | StmtKind::Build(_)

@@ -18,6 +18,8 @@ pub mod journal;
 mod kinds;
 mod link;
 mod names;
+mod neigh_request;
+mod neighbours;
 mod netns;
 mod out;
 mod ping;
@@ -29,6 +31,7 @@ mod shell;
 mod show;
 mod subst;
 mod trace;
+mod tuntap;
 pub mod undo;
 mod unreachable;
 mod words;
@@ -276,6 +279,8 @@ impl Evaluator {
             StmtKind::Redirected { stmt, redirects } => self.redirected(stmt, redirects),
             StmtKind::AndOr { first, rest } => self.and_or(first, rest),
             StmtKind::Set(opts) => self.set_options(opts),
+            StmtKind::Neigh(cmd) => self.neigh_cmd(cmd, s.span),
+            StmtKind::Tuntap(cmd) => self.tuntap_cmd(cmd, s.span),
         }
     }
 

@@ -18,6 +18,7 @@ pub mod kinds;
 pub mod link;
 pub mod names;
 pub mod neigh;
+pub mod neighbours;
 pub mod netlink;
 pub mod netns;
 pub mod packet;
@@ -30,6 +31,7 @@ pub mod route;
 pub mod sandbox;
 pub mod stdio;
 pub mod topology;
+pub mod tuntap;
 
 pub use error::{NetError, Result};
 pub use names::NameKind;

@@ -427,7 +427,10 @@ mod tests {
     #[test]
     fn subcommands_and_options_from_the_table() {
         assert_eq!(tab("link "), ["add", "del", "set", "show"]);
-        assert_eq!(tab("ip "), ["-n", "addr", "link", "netns", "route"]);
+        assert_eq!(
+            tab("ip "),
+            ["-n", "addr", "link", "neigh", "netns", "route", "tuntap"]
+        );
         assert_eq!(
             tab("link set veth0 "),
             ["down", "master", "mtu", "name", "netns", "nomaster", "up"]

@@ -176,6 +176,99 @@ pub enum StmtKind {
     },
     /// `set -eu -o pipefail`: sh's options, each on (`-`) or off (`+`).
     Set(Vec<SetOpt>),
+    /// `neigh ...`, `ip neigh ...`: the neighbour table.
+    Neigh(NeighCmd),
+    /// `tuntap ...`, `ip tuntap ...`: persistent tun and tap devices.
+    Tuntap(TuntapCmd),
+}
+
+/// `ip neigh VERB OPTIONS`: the options as written, in order; what they mean together is
+/// worked out by one resolver for the run and for `--check`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NeighCmd {
+    pub verb: NeighVerb,
+    pub opts: Vec<NeighOpt>,
+}
+
+impl NeighCmd {
+    /// Every word of the options, in order.
+    pub fn words(&self) -> impl Iterator<Item = &Word> {
+        self.opts.iter().filter_map(|o| match o {
+            NeighOpt::To(w)
+            | NeighOpt::Dev(w)
+            | NeighOpt::Lladdr(w)
+            | NeighOpt::Nud(w)
+            | NeighOpt::Proxy(w) => Some(w),
+            NeighOpt::All(_)
+            | NeighOpt::ProxyOnly(_)
+            | NeighOpt::Router(_)
+            | NeighOpt::Unused(_) => None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NeighVerb {
+    Show,
+    Flush,
+    Get,
+    Add,
+    Replace,
+    Change,
+    Del,
+}
+
+/// One option of `ip neigh`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NeighOpt {
+    /// The address (bare or after `to`); for show and flush a prefix.
+    To(Word),
+    /// `all`, `any`, `default` in show and flush: every address.
+    All(Span),
+    Dev(Word),
+    Lladdr(Word),
+    Nud(Word),
+    /// `proxy ADDR` (add, del): the address of a proxy entry.
+    Proxy(Word),
+    /// `proxy` alone (show): proxy entries.
+    ProxyOnly(Span),
+    Router(Span),
+    /// `unused` (show, flush): entries nothing refers to.
+    Unused(Span),
+}
+
+/// `ip tuntap add|del [dev] NAME mode M ...` or `ip tuntap [show]`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TuntapCmd {
+    Show,
+    Change { add: bool, opts: Vec<TuntapOpt> },
+}
+
+impl TuntapCmd {
+    /// Every word of the options, in order.
+    pub fn words(&self) -> impl Iterator<Item = &Word> {
+        let opts = match self {
+            TuntapCmd::Show => &[][..],
+            TuntapCmd::Change { opts, .. } => opts,
+        };
+        opts.iter().filter_map(|o| match o {
+            TuntapOpt::Name(w) | TuntapOpt::Mode(w) | TuntapOpt::User(w) | TuntapOpt::Group(w) => {
+                Some(w)
+            }
+            TuntapOpt::Flag(..) => None,
+        })
+    }
+}
+
+/// One option of `ip tuntap add|del`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TuntapOpt {
+    Name(Word),
+    Mode(Word),
+    User(Word),
+    Group(Word),
+    /// `pi`, `vnet_hdr`, `multi_queue` (or a prefix of one), as written.
+    Flag(String, Span),
 }
 
 /// One option of `set`: `-e` is errexit, `-u` nounset, `-o NAME` any by name.

@@ -18,6 +18,8 @@ pub fn own_words(kind: &StmtKind) -> Vec<&Word> {
         | StmtKind::Peer(ns)
         | StmtKind::Stats(ns) => words.push(ns),
         StmtKind::Help(topic) => words.extend(topic),
+        StmtKind::Neigh(cmd) => words.extend(cmd.words()),
+        StmtKind::Tuntap(cmd) => words.extend(cmd.words()),
         StmtKind::Netns(cmd) => netns_words(cmd, &mut words),
         StmtKind::Link(cmd) => link_words(cmd, &mut words),
         StmtKind::Addr(cmd) => addr_words(cmd, &mut words),

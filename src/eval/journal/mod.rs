@@ -13,7 +13,9 @@
 mod text;
 
 use crate::net::addr::{Address, Prefix};
+use crate::net::neighbours::Neighbour;
 use crate::net::route::{Route, RouteSpec};
+use crate::net::tuntap::TunDevice;
 use crate::net::{Ns, NsId};
 use nix::fcntl::{Flock, FlockArg};
 use std::collections::HashSet;
@@ -105,6 +107,17 @@ pub enum Entry {
     Move { link: LinkAt, to: At, to_index: u32 },
     /// A link renamed.
     Rename { link: LinkAt, to: String },
+    /// A neighbour entry the run made; `link.index` 0 for a proxy entry without a device.
+    Neigh {
+        link: LinkAt,
+        dst: std::net::IpAddr,
+        proxy: bool,
+    },
+    /// A neighbour entry as it was before a change that overwrites or removes it.
+    NeighSaved { link: LinkAt, neigh: Neighbour },
+    /// A tun or tap device the run deleted that it did not make, as it was: undo makes it
+    /// again (under another ifindex, which the steps after it follow).
+    TunSaved { link: LinkAt, dev: TunDevice },
 }
 
 /// The journal of one run.

@@ -4,7 +4,9 @@
 
 use super::{At, Attrs, Entry, LinkAt};
 use crate::net::addr::Address;
+use crate::net::neighbours::Neighbour;
 use crate::net::route::{Family, Route, RouteExtra, RouteSpec};
+use crate::net::tuntap::TunDevice;
 use crate::net::Ns;
 use crate::net::NsId;
 use std::collections::HashMap;
@@ -230,6 +232,27 @@ pub(super) fn encode(e: &Entry) -> String {
             put_link(&mut line, link);
             line.text("to", to);
         }
+        Entry::Neigh { link, dst, proxy } => {
+            line = Line::new("neigh");
+            put_link(&mut line, link);
+            line.num("dst", dst);
+            line.opt("proxy", proxy.then_some(1));
+        }
+        Entry::NeighSaved { link, neigh } => {
+            line = Line::new("neigh-saved");
+            put_link(&mut line, link);
+            line.num("dst", neigh.dst);
+            line.opt("lladdr", neigh.lladdr.as_ref().map(|l| hex(l)));
+            line.num("state", neigh.state);
+            line.num("flags", neigh.flags);
+        }
+        Entry::TunSaved { link, dev } => {
+            line = Line::new("tun-saved");
+            put_link(&mut line, link);
+            line.num("flags", dev.flags);
+            line.opt("owner", dev.owner);
+            line.opt("group", dev.group);
+        }
     }
     line.finish()
 }
@@ -337,8 +360,55 @@ fn decode(text: &str) -> Option<Entry> {
             link: get_link(&f)?,
             to: f.text("to")?,
         },
+        "neigh" => Entry::Neigh {
+            link: get_link(&f)?,
+            dst: f.get("dst")?,
+            proxy: f.opt::<u8>("proxy")?.is_some(),
+        },
+        "tun-saved" => {
+            let link = get_link(&f)?;
+            Entry::TunSaved {
+                dev: TunDevice {
+                    index: link.index,
+                    name: link.name.clone(),
+                    flags: f.get("flags")?,
+                    owner: f.opt("owner")?,
+                    group: f.opt("group")?,
+                },
+                link,
+            }
+        }
+        "neigh-saved" => {
+            let link = get_link(&f)?;
+            Entry::NeighSaved {
+                neigh: Neighbour {
+                    index: link.index,
+                    dst: f.get("dst")?,
+                    lladdr: match f.text("lladdr") {
+                        Some(h) => Some(unhex(&h)?),
+                        None => None,
+                    },
+                    state: f.get("state")?,
+                    flags: f.get("flags")?,
+                    refcnt: 0,
+                },
+                link,
+            }
+        }
         _ => return None,
     })
+}
+
+/// A link-layer address as hex digits, two a byte.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 fn family_number(f: Family) -> u8 {
@@ -451,6 +521,32 @@ mod tests {
             Entry::Rename {
                 link: link("root", 5, "a"),
                 to: "b".into(),
+            },
+            Entry::TunSaved {
+                link: link("red", 6, "tap0"),
+                dev: TunDevice {
+                    index: 6,
+                    name: "tap0".into(),
+                    flags: 0x1802,
+                    owner: Some(1000),
+                    group: None,
+                },
+            },
+            Entry::Neigh {
+                link: link("root", 0, ""),
+                dst: "10.1.1.50".parse().unwrap(),
+                proxy: true,
+            },
+            Entry::NeighSaved {
+                link: link("red", 4, "v0"),
+                neigh: Neighbour {
+                    index: 4,
+                    dst: "2001:db8::5".parse().unwrap(),
+                    lladdr: Some(vec![2, 0, 0, 0, 0, 0xab]),
+                    state: 0x80,
+                    flags: 0x80,
+                    refcnt: 0,
+                },
             },
         ];
         for e in entries {

@@ -4,6 +4,7 @@
 //! newest first. Each step first checks that its object is still the one the journal names
 //! (same namespace cookie, same ifindex): what is not is left alone, and said so.
 
+mod neigh;
 mod plan;
 
 use super::journal::{At, Attrs, Entry, LinkAt};
@@ -70,6 +71,10 @@ impl Evaluator {
             }
             let came_back = match &step {
                 Step::MoveBack { now, back, was } => Some((now.name.clone(), back.clone(), *was)),
+                // Made again under a new index.
+                Step::RestoreTun { link, .. } => {
+                    Some((link.name.clone(), link.at.clone(), link.index))
+                }
                 _ => None,
             };
             let done = self.undo_step(step);
@@ -169,6 +174,9 @@ impl Evaluator {
             Step::RestoreRoute { at, route: r } => self.restore_route(&at, &r),
             Step::RestoreAttrs { link, before } => self.restore_attrs(&link, &before),
             Step::MoveBack { now, back, .. } => self.move_back(&now, &back),
+            Step::DelNeigh { link, dst, proxy } => self.del_neigh(&link, dst, proxy),
+            Step::RestoreNeigh { link, neigh } => self.restore_neigh(&link, &neigh),
+            Step::RestoreTun { link, dev } => self.restore_tun(&link, &dev),
             Step::RenameBack { now, back } => {
                 let what = format!("link {} back to {back} in {}", now.name, place(&now.at.ns));
                 self.same_link(&now, &format!("link {}", now.name))?;
@@ -275,6 +283,14 @@ impl Evaluator {
         }
     }
 
+    /// As [`Self::same_link`]; a proxy entry without a device only needs its namespace.
+    fn same_neigh_link(&mut self, l: &LinkAt, what: &str) -> Checked<()> {
+        match l.index {
+            0 => self.same_ns(&l.at, what),
+            _ => self.same_link(l, what),
+        }
+    }
+
     /// Checks that the link the journal names is still there, in the same namespace.
     fn same_link(&mut self, l: &LinkAt, what: &str) -> Checked<()> {
         self.same_ns(&l.at, what)?;
@@ -284,6 +300,14 @@ impl Evaluator {
             Ok(None) => Err(Done::Skipped(format!("{what}: the link is gone already"))),
             Err(e) => Err(Done::Failed(format!("cannot check {what}: {e}"))),
         }
+    }
+}
+
+/// " on DEV", or nothing for a proxy entry without a device.
+fn on(l: &LinkAt) -> String {
+    match l.index {
+        0 => String::new(),
+        _ => format!(" on {}", l.name),
     }
 }
 

@@ -4,7 +4,9 @@
 
 use super::super::journal::{At, Attrs, Entry, LinkAt};
 use crate::net::addr::{Address, Prefix};
+use crate::net::neighbours::Neighbour;
 use crate::net::route::{Route, RouteSpec};
+use crate::net::tuntap::TunDevice;
 use crate::net::NsId;
 use std::collections::HashMap;
 
@@ -50,6 +52,22 @@ pub(super) enum Step {
         now: LinkAt,
         back: String,
     },
+    /// A neighbour entry the run made.
+    DelNeigh {
+        link: LinkAt,
+        dst: std::net::IpAddr,
+        proxy: bool,
+    },
+    /// A neighbour entry as it was before the run changed or removed it.
+    RestoreNeigh {
+        link: LinkAt,
+        neigh: Neighbour,
+    },
+    /// An older tun or tap device the run deleted: made again.
+    RestoreTun {
+        link: LinkAt,
+        dev: TunDevice,
+    },
 }
 
 impl Step {
@@ -68,6 +86,13 @@ impl Step {
             | Step::RestoreAttrs { link: l, .. }
             | Step::MoveBack { now: l, .. }
             | Step::RenameBack { now: l, .. } => fix(l.at.id, &mut l.index),
+            Step::DelNeigh { link: l, .. } => fix(l.at.id, &mut l.index),
+            // Its index is the one it had: what the steps after it follow.
+            Step::RestoreTun { .. } => {}
+            Step::RestoreNeigh { link: l, neigh } => {
+                fix(l.at.id, &mut l.index);
+                neigh.index = l.index;
+            }
             Step::RestoreRoute { route, at } => {
                 if let Some(oif) = &mut route.oif {
                     fix(at.id, oif)
@@ -90,7 +115,10 @@ impl Step {
             | Step::RestoreAddr { link: l, .. }
             | Step::RestoreAttrs { link: l, .. }
             | Step::MoveBack { now: l, .. }
-            | Step::RenameBack { now: l, .. } => l.at.id,
+            | Step::RenameBack { now: l, .. }
+            | Step::DelNeigh { link: l, .. }
+            | Step::RestoreNeigh { link: l, .. }
+            | Step::RestoreTun { link: l, .. } => l.at.id,
             Step::DelRoute { at, .. } | Step::RestoreRoute { at, .. } => at.id,
         }
     }
@@ -103,7 +131,12 @@ impl Step {
             | Step::RestoreAddr { link: l, .. }
             | Step::RestoreAttrs { link: l, .. }
             | Step::MoveBack { now: l, .. }
-            | Step::RenameBack { now: l, .. } => Some(l.key()),
+            | Step::RenameBack { now: l, .. }
+            | Step::RestoreTun { link: l, .. } => Some(l.key()),
+            // A proxy entry without a device (index 0) goes with no link.
+            Step::DelNeigh { link: l, .. } | Step::RestoreNeigh { link: l, .. } => {
+                (l.index != 0).then(|| l.key())
+            }
             Step::RestoreRoute { route, at } => route.oif.map(|i| (at.id, i)),
             Step::DelRoute { spec, at } => spec.oif.map(|i| (at.id, i)),
             Step::DelNetns { .. } => None,
@@ -197,6 +230,19 @@ impl Planner {
             Entry::Attrs { link, before } => Step::RestoreAttrs {
                 link: link.clone(),
                 before: *before,
+            },
+            Entry::Neigh { link, dst, proxy } => Step::DelNeigh {
+                link: link.clone(),
+                dst: *dst,
+                proxy: *proxy,
+            },
+            Entry::NeighSaved { link, neigh } => Step::RestoreNeigh {
+                link: link.clone(),
+                neigh: neigh.clone(),
+            },
+            Entry::TunSaved { link, dev } => Step::RestoreTun {
+                link: link.clone(),
+                dev: dev.clone(),
             },
             Entry::Move { link, to, to_index } => return self.moved(link, to, *to_index),
             Entry::Rename { link, to } => return self.renamed(link, to),

@@ -9,10 +9,12 @@ use pest::Parser as _;
 
 mod errors;
 mod net;
+mod objects;
 mod words;
 
 use errors::*;
 use net::*;
+use objects::*;
 pub(super) use words::parse_word;
 use words::*;
 
@@ -242,6 +244,8 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::stats_cmd => StmtKind::Stats(parse_word(next(&mut inner))),
         Rule::graph_cmd => StmtKind::Graph(parse_graph(inner)),
         Rule::trace_cmd => parse_trace(inner),
+        Rule::neigh_cmd | Rule::ip_neigh => StmtKind::Neigh(parse_neigh(inner.next())),
+        Rule::tuntap_cmd | Rule::ip_tuntap => StmtKind::Tuntap(parse_tuntap(inner.next())),
         r => unreachable_rule(r),
     };
     Stmt { kind, span: sp }
