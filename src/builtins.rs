@@ -41,12 +41,19 @@ pub const BUILTINS: &[Builtin] = &[
             "link add [mtu N] [netns NS] [up] NAME type veth peer name PEER [netns NS] [mtu N]",
             "link add NAME [link DEV] type bridge | dummy | ifb | macvlan [mode M] | vxlan id N",
             "link set [dev] DEV up | down | netns NS|PID | master BR | nomaster | mtu N | name NEW",
+            "link set [dev] DEV address MAC | broadcast MAC | alias TEXT | txqueuelen N | group N|default",
+            "link set [dev] DEV arp on|off | multicast on|off | allmulticast on|off | promisc on|off",
+            "link set [dev] DEV [...] type bridge stp_state N | forward_delay N | vlan_filtering 0|1 ...",
+            "link property add|del [dev] DEV altname NAME...",
             "link del [dev] DEV",
         ],
         examples: &[
             "link add veth0 type veth peer name veth1",
             "link set veth1 netns netns1",
             "link set dev veth0 up master br0",
+            "link set veth0 address 02:00:00:00:00:01 alias \"uplink\" txqueuelen 500",
+            "link set br0 type bridge stp_state 1",
+            "link property add dev veth0 altname uplink0",
         ],
     },
     Builtin {
@@ -254,7 +261,27 @@ pub mod words {
     /// After `if link` or `if netns`.
     pub const IF_OBJECT: &[&str] = &["exists"];
     /// After `link set DEV`, as often as wanted.
-    pub const LINK_SET: &[&str] = &["down", "master", "mtu", "name", "netns", "nomaster", "up"];
+    pub const LINK_SET: &[&str] = &[
+        "down",
+        "master",
+        "mtu",
+        "name",
+        "netns",
+        "nomaster",
+        "up",
+        "address",
+        "broadcast",
+        "alias",
+        "txqueuelen",
+        "group",
+        "arp",
+        "multicast",
+        "allmulticast",
+        "promisc",
+        "type",
+    ];
+    /// In `link property add|del [dev] DEV altname NAME`.
+    pub const LINK_PROPERTY: &[&str] = &["property", "altname", "dev"];
     /// In `link add [name] NAME type veth peer [name] PEER [netns NS]`.
     pub const LINK_ADD: &[&str] = &["name", "type", "veth", "peer", "netns"];
     /// After `addr add|del CIDR`, and before a device elsewhere.
@@ -275,6 +302,7 @@ pub mod words {
         IF,
         IF_OBJECT,
         LINK_SET,
+        LINK_PROPERTY,
         LINK_ADD,
         DEV,
         VETH,
@@ -382,7 +410,10 @@ mod tests {
             subcommands("netns"),
             ["add", "attach", "del", "exec", "identify", "list", "pids"]
         );
-        assert_eq!(subcommands("link"), ["add", "del", "list", "set", "show"]);
+        assert_eq!(
+            subcommands("link"),
+            ["add", "del", "list", "property", "set", "show"]
+        );
         assert_eq!(nearest("lnik"), Some("link"));
         assert_eq!(nearest("tcpdump"), None);
     }

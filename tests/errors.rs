@@ -16,7 +16,7 @@ fn syntax_error_exit_2_with_line_and_expectation() {
  1 │ netns add a
  2 │ link frob veth0
    ·      ──┬─
-   ·        ╰── expected `add`, `del`, `set`, `show` or end of line
+   ·        ╰── expected `add`, `del`, `property`, `set`, `show` or end of line
    ╰────
 
 "

@@ -387,6 +387,15 @@ impl Checker {
                 self.link_ops(ops);
             }
             LinkCmd::Del { dev } => self.ifname(dev),
+            LinkCmd::Property { dev, altnames, .. } => {
+                self.ifname(dev);
+                for w in altnames {
+                    self.word(w);
+                    if let Some(text) = w.literal() {
+                        self.report(super::linkset::check_altname(&text, w.span));
+                    }
+                }
+            }
         }
     }
 
@@ -401,7 +410,25 @@ impl Checker {
                 }
                 LinkOp::Master(w) | LinkOp::Name(w) => self.ifname(w),
                 LinkOp::Mtu(w) => self.number::<u32>(w, "an MTU (bytes)"),
+                LinkOp::Address(w)
+                | LinkOp::Broadcast(w)
+                | LinkOp::Alias(w)
+                | LinkOp::TxQueueLen(w)
+                | LinkOp::Group(w)
+                | LinkOp::Switch(_, w) => self.word(w),
+                LinkOp::Type { kind, opts } => {
+                    self.word(kind);
+                    for (k, v) in opts {
+                        self.word(k);
+                        self.word(v);
+                    }
+                }
             }
+        }
+        // The evaluator's own resolver, on the words known before the run.
+        let ops: Vec<&LinkOp> = ops.iter().collect();
+        if let Err(e) = super::linkset::resolve_more(&ops, &mut |w| Ok(w.literal())) {
+            self.problems.push(e);
         }
     }
 

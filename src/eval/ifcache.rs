@@ -69,8 +69,17 @@ impl IfCache {
                             | LinkOp::NoMaster(_)
                             | LinkOp::Master(_)
                             | LinkOp::Mtu(_)
+                            | LinkOp::Address(_)
+                            | LinkOp::Broadcast(_)
+                            | LinkOp::Alias(_)
+                            | LinkOp::TxQueueLen(_)
+                            | LinkOp::Group(_)
+                            | LinkOp::Switch(..)
+                            | LinkOp::Type { .. }
                     )
                 }),
+                // Altnames are not what the cache looks names up by.
+                LinkCmd::Property { .. } => true,
                 LinkCmd::Del { .. } => false,
             },
             _ => false,

@@ -5,6 +5,7 @@ use super::error::{Result, RunError};
 use super::Evaluator;
 use crate::net::link::{BridgeOpt, VxlanOpt};
 use crate::syntax::ast::Word;
+use crate::syntax::Span;
 
 /// An option's name and what its value becomes.
 type Named<T> = (&'static str, fn(T) -> BridgeOpt);
@@ -64,25 +65,42 @@ pub(super) fn kind_takes(kind: &str, key: &str) -> bool {
     }
 }
 
+/// A bridge option from its value's text, if `key` is one: the one reading of bridge options,
+/// for `link add`, `link set ... type bridge` and `--check`.
+pub(super) fn bridge_opt_text(key: &str, text: &str, span: Span) -> Result<Option<BridgeOpt>> {
+    fn parse<T: std::str::FromStr>(text: &str, expected: &'static str, span: Span) -> Result<T> {
+        text.parse().map_err(|_| RunError::BadValue {
+            text: text.to_string(),
+            expected,
+            span,
+        })
+    }
+    if let Some((_, make)) = BRIDGE_NUMBERS.iter().find(|(k, _)| *k == key) {
+        return Ok(Some(make(parse(text, "a number", span)?)));
+    }
+    if let Some((_, make)) = BRIDGE_SWITCHES.iter().find(|(k, _)| *k == key) {
+        let on: u8 = parse(text, "0 or 1", span)?;
+        return Ok(Some(make(on != 0)));
+    }
+    Ok(match key {
+        "priority" => Some(BridgeOpt::Priority(parse(
+            text,
+            "a priority (0-65535)",
+            span,
+        )?)),
+        "vlan_default_pvid" => Some(BridgeOpt::VlanDefaultPvid(parse(
+            text,
+            "a VLAN id (0-4094)",
+            span,
+        )?)),
+        _ => None,
+    })
+}
+
 impl Evaluator {
     /// A bridge option, if `key` is one.
     pub(super) fn bridge_opt(&mut self, key: &str, value: &Word) -> Result<Option<BridgeOpt>> {
-        if let Some((_, make)) = BRIDGE_NUMBERS.iter().find(|(k, _)| *k == key) {
-            return Ok(Some(make(self.number(value, "a number")?)));
-        }
-        if let Some((_, make)) = BRIDGE_SWITCHES.iter().find(|(k, _)| *k == key) {
-            let on: u8 = self.number(value, "0 or 1")?;
-            return Ok(Some(make(on != 0)));
-        }
-        Ok(match key {
-            "priority" => Some(BridgeOpt::Priority(
-                self.number(value, "a priority (0-65535)")?,
-            )),
-            "vlan_default_pvid" => Some(BridgeOpt::VlanDefaultPvid(
-                self.number(value, "a VLAN id (0-4094)")?,
-            )),
-            _ => None,
-        })
+        bridge_opt_text(key, &self.word(value)?, value.span)
     }
 
     /// A VXLAN option other than `id`, `dev` and `dstport`, if `key` is one.

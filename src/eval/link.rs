@@ -5,6 +5,7 @@ use super::journal::Entry;
 use super::netns::{fail, where_};
 use super::{show, Evaluator};
 use crate::net::link::{self, Link, LinkChange, LinkKind, MacvlanMode, NsTarget};
+use crate::net::link_more;
 use crate::net::Ns;
 use crate::syntax::ast::{LinkCmd, LinkOp, LinkType, Word};
 use crate::syntax::Span;
@@ -69,6 +70,9 @@ impl Evaluator {
                 let (index, name) = self.device(dev)?;
                 let here = self.ns.clone();
                 self.within(here, |ev| ev.link_ops(index, &name, ops, span))
+            }
+            LinkCmd::Property { add, dev, altnames } => {
+                self.link_property(*add, dev, altnames, span)
             }
             LinkCmd::Del { dev } => {
                 let (index, name) = self.device(dev)?;
@@ -319,9 +323,15 @@ impl Evaluator {
                     words.push(format!("mtu {mtu}"));
                 }
                 LinkOp::Name(_) | LinkOp::Netns(_) => {}
+                // The resolver reads the rest (linkset.rs).
+                other => {
+                    let text = &mut |w: &Word| self.word(w).map(Some);
+                    words.extend(super::linkset::describe(other, text));
+                }
             }
         }
-        if change == LinkChange::default() {
+        let more = super::linkset::resolve_more(ops, &mut |w| self.word(w).map(Some))?;
+        if change == LinkChange::default() && more.is_empty() {
             return Ok(());
         }
         let what = match ops {
@@ -333,10 +343,10 @@ impl Evaluator {
             [LinkOp::Mtu(_)] => format!("cannot set the MTU of \"{name}\" {place}"),
             _ => format!("cannot set \"{name}\" {} {place}", words.join(" ")),
         };
-        let before = self.before_change(&ns, index, name, &change, span)?;
+        let before = self.before_change_more(&ns, index, name, &change, &more, span)?;
         self.journaled(before, |ev| {
             let sock = ev.socket(&ns, span)?;
-            link::change(sock, index, change).map_err(fail(what, span))
+            link_more::change_more(sock, index, change, &more).map_err(fail(what, span))
         })
     }
 

@@ -148,6 +148,10 @@ fn own_substs<'a>(kind: &'a StmtKind, out: &mut Vec<&'a Subst>) {
                 op_words(ops, &mut words);
             }
             LinkCmd::Del { dev } => words.push(dev),
+            LinkCmd::Property { dev, altnames, .. } => {
+                words.push(dev);
+                words.extend(altnames);
+            }
         },
         StmtKind::Addr(cmd) => match cmd {
             AddrCmd::Add { prefix, dev, opts } => {
@@ -258,6 +262,18 @@ fn op_words<'a>(ops: &'a [LinkOp], words: &mut Vec<&'a Word>) {
         match op {
             LinkOp::Netns(w) | LinkOp::Master(w) | LinkOp::Mtu(w) | LinkOp::Name(w) => {
                 words.push(w)
+            }
+            LinkOp::Address(w)
+            | LinkOp::Broadcast(w)
+            | LinkOp::Alias(w)
+            | LinkOp::TxQueueLen(w)
+            | LinkOp::Group(w)
+            | LinkOp::Switch(_, w) => words.push(w),
+            LinkOp::Type { kind, opts } => {
+                words.push(kind);
+                for (k, v) in opts {
+                    words.extend([k, v]);
+                }
             }
             LinkOp::Up(_) | LinkOp::Down(_) | LinkOp::NoMaster(_) => {}
         }

@@ -198,7 +198,7 @@ pub(super) fn plan(entries: &[Entry]) -> Vec<(usize, Step)> {
             },
             Entry::Attrs { link, before } => Step::RestoreAttrs {
                 link: link.clone(),
-                before: *before,
+                before: before.clone(),
             },
             Entry::Move { link, to, to_index } => {
                 let now = LinkAt {
