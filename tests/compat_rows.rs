@@ -316,6 +316,8 @@ const LINK_SET_MORE: &[Row] = &[
     native(NAMED, "ip link property add dev d0 altname u0"),
     native(DUMMY, "ip link property del dev d0 altname nothere"),
     row(NAMED, "ip link property delete dev d0 altname u0"),
+    native(NAMED, "ip link set uplink0 mtu 1400 up"),
+    native_show(NAMED, "ip link show u0"),
     native_show(NAMED, "ip link show d0"),
     native_show(NAMED, "ip link"),
     native_show(NAMED, "ip addr show d0"),

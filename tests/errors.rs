@@ -265,3 +265,17 @@ fn link_set_values_are_checked_by_the_same_resolver_before_and_during_the_run() 
         .unwrap();
     assert!(fine.status.success(), "{fine:?}");
 }
+
+#[test]
+fn an_altname_removed_no_longer_names_its_link() {
+    needs_root!();
+    Lab::new("link set u0 up\nlink property del dev d0 altname u0\nlink set u0 down\n")
+        .before("ip link add d0 type ifb && ip link property add dev d0 altname u0")
+        .snapshot()
+        .run()
+        .failure(1)
+        .stderr_has("script.vnet:3:")
+        .stderr_has("\"u0\"")
+        .stderr_has("put back altnames u0")
+        .same_state();
+}

@@ -78,9 +78,8 @@ impl IfCache {
                             | LinkOp::Type { .. }
                     )
                 }),
-                // Altnames are not what the cache looks names up by.
-                LinkCmd::Property { .. } => true,
-                LinkCmd::Del { .. } => false,
+                // An altname names its link as well as its name does.
+                LinkCmd::Property { .. } | LinkCmd::Del { .. } => false,
             },
             _ => false,
         };
