@@ -265,6 +265,8 @@ const LINK_SET_MORE: &[Row] = &[
     ),
     native(DUMMY, "ip link set d0 group nowhere"),
     native(DUMMY, "ip link set d0 up mtu 1300 txqlen 100"),
+    native(DUMMY, "ip link set up dev d0"),
+    native(DUMMY, "ip link set mtu 1400 dev d0 txqlen 9 up"),
     native(
         VETH,
         "ip link set dev v0 down address 02:00:00:00:00:01 arp off multicast on promisc on \

@@ -822,6 +822,14 @@ fn link_set_options_match_as_iproute2_matches_them() {
         assert!(format!("{:?}", ops[0]).starts_with(want), "{src}: {ops:?}");
     }
     assert_eq!(ops("ip link set d0 up arp off alias x mtu 1400").len(), 4);
+    // `dev DEV` after options, as in `ip link set up dev wg0`.
+    match one("ip link set up mtu 1400 dev wg0 promisc on") {
+        StmtKind::Link(LinkCmd::Set { dev, ops }) => {
+            assert_eq!(lit(&dev), "wg0");
+            assert_eq!(ops.len(), 3);
+        }
+        other => panic!("{other:?}"),
+    }
     for (src, add) in [
         ("ip link property add dev d0 altname a", true),
         ("ip link p a d0 a x a y", true),

@@ -183,8 +183,15 @@ pub(super) fn parse_link(pair: Pair<Rule>) -> LinkCmd {
             LinkCmd::Add { name, kind, ops }
         }
         Rule::link_set => {
-            let dev = parse_word(next(&mut inner));
-            let ops = inner.map(parse_link_op).collect();
+            // The device is the one bare word, before or after options.
+            let (mut dev, mut ops) = (None, Vec::new());
+            for p in inner {
+                match p.as_rule() {
+                    Rule::word => dev = Some(parse_word(p)),
+                    _ => ops.push(parse_link_op(p)),
+                }
+            }
+            let dev = dev.unwrap_or_else(|| unreachable_rule(Rule::link_set));
             LinkCmd::Set { dev, ops }
         }
         r => unreachable_rule(r),
