@@ -225,6 +225,8 @@ fn a_failed_run_puts_back_addresses_aliases_flags_altnames_and_bridge_options() 
         .failure(1)
         .stderr_has("put back address 02:00:00:00:00:71")
         .stderr_has("altnames old0")
+        .stderr_has("arp on, multicast on, allmulticast off")
+        .stderr_has("stp_state 0")
         .same_state();
 }
 

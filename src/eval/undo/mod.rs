@@ -372,8 +372,18 @@ fn describe(a: &Attrs, what: &str) -> String {
             text => format!("alias \"{text}\""),
         });
     }
-    if a.flags.is_some() {
-        parts.push("flags".to_string());
+    if let Some((mask, flags)) = a.flags {
+        for (bit, name, on_when_set) in [
+            (link_more::IFF_NOARP, "arp", false),
+            (link_more::IFF_MULTICAST, "multicast", true),
+            (link_more::IFF_ALLMULTI, "allmulticast", true),
+            (link_more::IFF_PROMISC, "promisc", true),
+        ] {
+            if mask & bit != 0 {
+                let on = (flags & bit != 0) == on_when_set;
+                parts.push(format!("{name} {}", if on { "on" } else { "off" }));
+            }
+        }
     }
     if let Some(q) = a.txqlen {
         parts.push(format!("txqueuelen {q}"));
