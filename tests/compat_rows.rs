@@ -122,23 +122,6 @@ const PROGRAM: &[Row] = &[
         DUMMY_UP,
         "ip addr add 10.1.1.2/24 dev d0 valid_lft 100 preferred_lft 50",
     ),
-    row(DUMMY, "ip link set d0 address 02:00:00:00:00:aa"),
-    row(DUMMY, "ip link set dev d0 alias uplink"),
-    row(DUMMY, "ip link set d0 arp off"),
-    row(DUMMY, "ip link set d0 multicast off"),
-    row(DUMMY, "ip link set d0 promisc on"),
-    row(DUMMY, "ip link set d0 txqueuelen 500"),
-    row(DUMMY, "ip link set d0 group 5"),
-    row(DUMMY, "ip link set d0 up mtu 1300 txqlen 100"),
-    row(DUMMY, "ip link property add dev d0 altname uplink0"),
-    row(
-        "ip link add br0 type bridge",
-        "ip link set br0 type bridge vlan_filtering 1",
-    ),
-    row(
-        "ip link add br0 type bridge",
-        "ip link set dev br0 type bridge stp_state 1",
-    ),
     native(DUMMY, "ip link del name d0"),
 ];
 
@@ -218,6 +201,129 @@ const ADDR_OPTIONS: &[Row] = &[
     row(ADDRS, "ip addr del dev d0 10.1.1.1/24"),
     native(ADDRS, "ip addr del 2001:db8::1/64 dev d0"),
 ];
+
+const BRIDGE: &str = "ip link add br0 type bridge";
+const NAMED: &str = "ip link add d0 type ifb\nip link set d0 alias \"uplink to the lab\"\n\
+                     ip link property add dev d0 altname uplink0 altname u0";
+
+/// `link set` with every attribute iproute2 sets, by its prefixes; a bridge's options changed
+/// in place; altnames added and removed; and how `link show` prints them: vsh's own.
+const LINK_SET_MORE: &[Row] = &[
+    native(VETH, "ip link set v0 address 02:00:00:00:00:aa"),
+    native(VETH, "ip link set dev v0 addr 02:00:00:00:00:ab"),
+    native(VETH, "ip link set v0 a 02:00:00:00:00:ac"),
+    native(VETH, "ip link set v0 addres 2:0:0:0:0:ad"),
+    native(DUMMY, "ip link set d0 address 02:00:00:00:00:aa"),
+    native(VETH, "ip link set v0 address 02:00:00:00:00"),
+    native(VETH, "ip link set v0 address zz:00:00:00:00:00"),
+    native(VETH, "ip link set v0 broadcast ff:ff:ff:ff:ff:fe"),
+    native(VETH, "ip link set v0 brd ff:ff:ff:ff:ff:fd"),
+    native(VETH, "ip link set v0 br ff:ff:ff:ff:ff:fc"),
+    native(VETH, "ip link set v0 b ff:ff:ff:ff:ff:fb"),
+    native(DUMMY, "ip link set dev d0 alias uplink"),
+    native(DUMMY, "ip link set d0 alias \"uplink to the lab\""),
+    native(DUMMY, "ip link set d0 alias 'a b c' up"),
+    native(DUMMY, "ip link set d0 al x"),
+    native(DUMMY, "ip link set d0 alia y mtu 1400"),
+    native(NAMED, "ip link set d0 alias \"\""),
+    native(DUMMY, "ip link set d0 arp off"),
+    native(DUMMY, "ip link set d0 arp on"),
+    native(VETH, "ip link set v0 arp off"),
+    native(DUMMY, "ip link set d0 arp maybe"),
+    native(DUMMY, "ip link set d0 multicast on"),
+    native(VETH, "ip link set v0 multicast off"),
+    native(DUMMY, "ip link set d0 allmulticast on"),
+    native(
+        VETH,
+        "ip link set v0 allmulticast on\nip link set v0 allmulticast off",
+    ),
+    native(DUMMY, "ip link set d0 promisc on"),
+    native(VETH, "ip link set v0 promisc on up"),
+    native(DUMMY, "ip link set d0 promisc yes"),
+    native(DUMMY, "ip link set d0 txqueuelen 500"),
+    native(DUMMY, "ip link set d0 txqlen 100"),
+    native(DUMMY, "ip link set d0 txql 101"),
+    native(DUMMY, "ip link set d0 qlen 7"),
+    native(DUMMY, "ip link set d0 t 9"),
+    native(DUMMY, "ip link set d0 txq 11"),
+    native(DUMMY, "ip link set d0 txqueuelen many"),
+    native(DUMMY, "ip link set d0 group 5"),
+    native(
+        DUMMY,
+        "ip link set d0 group 5\nip link set d0 group default",
+    ),
+    native(DUMMY, "ip link set d0 group nowhere"),
+    native(DUMMY, "ip link set d0 up mtu 1300 txqlen 100"),
+    native(DUMMY, "ip link set up dev d0"),
+    native(DUMMY, "ip link set mtu 1400 dev d0 txqlen 9 up"),
+    native(
+        VETH,
+        "ip link set dev v0 down address 02:00:00:00:00:01 arp off multicast on promisc on \
+         allmulticast on txqueuelen 50 group 3 alias edge mtu 1400 up",
+    ),
+    native(
+        "ip link add br0 type bridge\nip link add d0 type ifb",
+        "ip link set d0 m br0",
+    ),
+    native(
+        "ip link add br0 type bridge\nip link add d0 type ifb\nip link set d0 master br0",
+        "ip link set d0 n",
+    ),
+    native(
+        "ip link add br0 type bridge\nip link add d0 type ifb\nip link set d0 master br0",
+        "ip link set d0 nomas",
+    ),
+    native(BRIDGE, "ip link set dev br0 type bridge stp_state 1"),
+    native(BRIDGE, "ip link set br0 type bridge vlan_filtering 1"),
+    native(
+        BRIDGE,
+        "ip link set br0 type bridge forward_delay 400 hello_time 300 max_age 3000",
+    ),
+    native(
+        BRIDGE,
+        "ip link set br0 type bridge ageing_time 1000 priority 7",
+    ),
+    native(
+        BRIDGE,
+        "ip link set br0 type bridge mcast_snooping 0 mcast_querier 1",
+    ),
+    native(BRIDGE, "ip link set br0 type bridge vlan_default_pvid 5"),
+    native(BRIDGE, "ip link set br0 ty bridge stp_state 1"),
+    native(
+        BRIDGE,
+        "ip link set br0 up mtu 1400 type bridge stp_state 1",
+    ),
+    native(BRIDGE, "ip link set br0 type bridge"),
+    native(DUMMY, "ip link set d0 type bridge stp_state 1"),
+    native(BRIDGE, "ip link set br0 type bridge stp_state x"),
+    row(BRIDGE, "ip link set br0 type bridge forw 400"),
+    native(DUMMY, "ip link property add dev d0 altname uplink0"),
+    native(DUMMY, "ip link property add d0 altname a1 altname a2"),
+    native(DUMMY, "ip link property add altname a3 dev d0"),
+    native(DUMMY, "ip link prop a d0 a a4"),
+    native(DUMMY, "ip link p add dev d0 alt a5"),
+    native(NAMED, "ip link property del dev d0 altname uplink0"),
+    native(NAMED, "ip link property d d0 al u0"),
+    native(NAMED, "ip link property add dev d0 altname u0"),
+    native(DUMMY, "ip link property del dev d0 altname nothere"),
+    row(NAMED, "ip link property delete dev d0 altname u0"),
+    native(NAMED, "ip link set uplink0 mtu 1400 up"),
+    native_show(NAMED, "ip link show u0"),
+    native_show(NAMED, "ip link show d0"),
+    native_show(NAMED, "ip link"),
+    native_show(NAMED, "ip addr show d0"),
+    native_show(
+        DUMMY,
+        "ip link set d0 alias edge txqueuelen 5 group 9 arp off multicast on promisc on\n\
+         ip link property add dev d0 altname e0\nip link show d0",
+    ),
+];
+
+#[test]
+fn link_set_attributes_altnames_and_bridge_options() {
+    needs_root!();
+    compare(LINK_SET_MORE);
+}
 
 #[test]
 fn addr_add_options_and_show_selectors() {

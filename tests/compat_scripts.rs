@@ -131,7 +131,7 @@ ip neigh add 10.90.0.2 lladdr 02:00:00:00:09:02 dev tap9 nud permanent
 ip neigh replace 10.90.0.3 lladdr 02:00:00:00:09:03 dev tap9",
     ),
     // Renames, MTUs, queue lengths, a chosen MAC address and an alias.
-    row(
+    native(
         "",
         "ip link add tmp0 type veth peer name tmp1
 ip link set tmp0 name wan0

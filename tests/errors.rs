@@ -16,7 +16,7 @@ fn syntax_error_exit_2_with_line_and_expectation() {
  1 │ netns add a
  2 │ link frob veth0
    ·      ──┬─
-   ·        ╰── expected `add`, `del`, `set`, `show` or end of line
+   ·        ╰── expected `add`, `del`, `property`, `set`, `show` or end of line
    ╰────
 
 "
@@ -279,4 +279,68 @@ fn check_leaves_words_with_variables_to_the_run() {
         .failure(1)
         .stderr_has("\"9k\" is not an MTU (bytes)")
         .stderr_has("script.vnet:2:17");
+}
+
+#[test]
+fn link_set_values_are_checked_by_the_same_resolver_before_and_during_the_run() {
+    // `--check` reads `link set`'s and `link property`'s values as the run reads them, and
+    // leaves a value given by a variable for the run.
+    for (line, said) in [
+        ("ip link set lo arp maybe", "expected on or off"),
+        ("ip link set lo mtu 1400 promisc sometimes", "\"sometimes\""),
+        (
+            "ip link set lo address 02:00:zz:00:00:01",
+            "a link-layer address",
+        ),
+        ("ip link set lo brd ff:fff:00", "ff:fff:00"),
+        ("ip link set lo txqueuelen many", "a queue length"),
+        ("ip link set lo group nowhere", "a group number or default"),
+        ("ip link set lo type bridge stp_state x", "\"x\""),
+        ("ip link set lo type bridge id 5", "unknown option \"id\""),
+        (
+            "ip link property add dev lo altname a/b",
+            "an alternative name",
+        ),
+    ] {
+        let checked = Command::new(VSH)
+            .args(["--check", "-c", line])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&checked.stderr);
+        assert_eq!(checked.status.code(), Some(1), "{line}: {stderr}");
+        assert!(stderr.contains(said), "{line}: {stderr}");
+        assert!(!stderr.contains("runs the real"), "{line}: {stderr}");
+        let ran = Command::new(VSH)
+            .args(["--isolated", "-c", line])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let run_stderr = String::from_utf8_lossy(&ran.stderr);
+        assert!(!ran.status.success(), "{line} ran: {run_stderr}");
+        assert!(run_stderr.contains(said), "{line} when run: {run_stderr}");
+    }
+    let fine = Command::new(VSH)
+        .args([
+            "--check",
+            "-c",
+            "let m = off; ip link set lo arp $m group default txqlen 5 address 00:00:00:00:00:00",
+        ])
+        .output()
+        .unwrap();
+    assert!(fine.status.success(), "{fine:?}");
+}
+
+#[test]
+fn an_altname_removed_no_longer_names_its_link() {
+    needs_root!();
+    Lab::new("link set u0 up\nlink property del dev d0 altname u0\nlink set u0 down\n")
+        .before("ip link add d0 type ifb && ip link property add dev d0 altname u0")
+        .snapshot()
+        .run()
+        .failure(1)
+        .stderr_has("script.vnet:3:")
+        .stderr_has("\"u0\"")
+        .stderr_has("put back altnames u0")
+        .same_state();
 }

@@ -22,12 +22,13 @@ fn namespace(answers: &[Value]) -> BTreeMap<String, Vec<String>> {
                 .map(|f| f.iter().filter_map(|x| x.as_str()).collect())
                 .unwrap_or_default();
             format!(
-                "{} up={} mtu={} master={} kind={}",
+                "{} up={} mtu={} master={} kind={}{}",
                 l["ifname"].as_str().unwrap_or("?"),
                 flags.contains(&"UP"),
                 l["mtu"],
                 l["master"].as_str().unwrap_or("-"),
                 l["linkinfo"]["info_kind"].as_str().unwrap_or("-"),
+                set_attributes(l, &flags),
             )
         })
         .collect();
@@ -107,6 +108,49 @@ fn namespace(answers: &[Value]) -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// What `link set` and `link property` set besides state, mtu and master: the flags a person
+/// sets, hardware addresses (not a bridge's, which follows its ports), alias, altnames, queue
+/// length, group, and a bridge's options.
+fn set_attributes(l: &Value, flags: &[&str]) -> String {
+    let set: Vec<&str> = flags
+        .iter()
+        .copied()
+        .filter(|f| matches!(*f, "NOARP" | "MULTICAST" | "ALLMULTI" | "PROMISC"))
+        .collect();
+    let bridge = l["linkinfo"]["info_kind"] == "bridge";
+    let mut out = format!(
+        " flags={} address={} brd={} alias={} altnames={} qlen={} group={}",
+        set.join(","),
+        if bridge {
+            "-"
+        } else {
+            l["address"].as_str().unwrap_or("-")
+        },
+        l["broadcast"].as_str().unwrap_or("-"),
+        l["ifalias"].as_str().unwrap_or("-"),
+        l["altnames"],
+        l["txqlen"],
+        l["group"],
+    );
+    if bridge {
+        let data = &l["linkinfo"]["info_data"];
+        for key in [
+            "stp_state",
+            "forward_delay",
+            "hello_time",
+            "max_age",
+            "ageing_time",
+            "priority",
+            "vlan_filtering",
+            "mcast_snooping",
+            "mcast_querier",
+        ] {
+            out.push_str(&format!(" {key}={}", data[key]));
+        }
+    }
+    out
+}
+
 /// The normalized state of every namespace in a SNAPSHOT's output.
 pub fn parse(text: &str) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
     let mut out = BTreeMap::new();
@@ -175,6 +219,14 @@ fn a_snapshot_sees_a_changed_mtu_address_and_route() {
         format!(
             "{}[{{\"dst\":\"10.0.0.9\",\"dev\":\"v0\",\"proxy\":null}}]\n",
             base.strip_suffix("[]\n").unwrap()
+        ),
+        base.replace("\"UP\"]", "\"UP\",\"NOARP\"]"),
+        base.replace("\"mtu\":1500", "\"mtu\":1500,\"ifalias\":\"edge\""),
+        base.replace("\"mtu\":1500", "\"mtu\":1500,\"altnames\":[\"e0\"]"),
+        base.replace("\"mtu\":1500", "\"mtu\":1500,\"txqlen\":5"),
+        base.replace(
+            "\"mtu\":1500",
+            "\"mtu\":1500,\"address\":\"02:00:00:00:00:01\"",
         ),
     ] {
         assert_ne!(parse(base), parse(&changed), "{changed}");

@@ -711,7 +711,9 @@ fn iproute2_prefixes_match_in_its_own_order() {
         "ip tuntap add dev tap0 mode tap one_queue",
         "ip -all netns exec ip link",
         "ip netns",
-        "ip link set d0 address 02:00:00:00:00:01",
+        "ip link set d0 xdp off",
+        "ip link set br0 type bridge forw 400",
+        "ip link property delete dev d0 altname x",
         "ip route add 10.0.0.0/8 dev d0 realm 5",
         "ip $object show",
     ] {
@@ -809,5 +811,61 @@ fn ping_takes_a_flag_glued_to_its_value() {
             assert_eq!(lit(&dest), "10.0.0.1");
         }
         other => panic!("{other:?}"),
+    }
+}
+
+/// `link set`'s options by iproute2's prefixes, in its order of matching: `a` is address, `al`
+/// alias, `b` broadcast, `t` txqueuelen, `ty` type, `m` master, `n` nomaster.
+#[test]
+fn link_set_options_match_as_iproute2_matches_them() {
+    let ops = |src: &str| match one(src) {
+        StmtKind::Link(LinkCmd::Set { ops, .. }) => ops,
+        other => panic!("{src}: {other:?}"),
+    };
+    for (src, want) in [
+        ("ip link set d0 a 02:00:00:00:00:01", "Address"),
+        ("ip link set d0 addr 02:00:00:00:00:01", "Address"),
+        ("ip link set d0 al x", "Alias"),
+        ("ip link set d0 alias \"a b\"", "Alias"),
+        ("ip link set d0 b ff:ff:ff:ff:ff:ff", "Broadcast"),
+        ("ip link set d0 brd ff:ff:ff:ff:ff:ff", "Broadcast"),
+        ("ip link set d0 t 5", "TxQueueLen"),
+        ("ip link set d0 txqlen 5", "TxQueueLen"),
+        ("ip link set d0 qlen 5", "TxQueueLen"),
+        ("ip link set d0 group default", "Group"),
+        ("ip link set d0 arp off", "Switch(Arp"),
+        ("ip link set d0 allmulticast on", "Switch(AllMulticast"),
+        ("ip link set d0 m br0", "Master"),
+        ("ip link set d0 n", "NoMaster"),
+        ("ip link set br0 ty bridge stp_state 1", "Type"),
+        ("link set br0 type bridge", "Type"),
+    ] {
+        let ops = ops(src);
+        assert!(format!("{:?}", ops[0]).starts_with(want), "{src}: {ops:?}");
+    }
+    assert_eq!(ops("ip link set d0 up arp off alias x mtu 1400").len(), 4);
+    // `dev DEV` after options, as in `ip link set up dev wg0`.
+    match one("ip link set up mtu 1400 dev wg0 promisc on") {
+        StmtKind::Link(LinkCmd::Set { dev, ops }) => {
+            assert_eq!(lit(&dev), "wg0");
+            assert_eq!(ops.len(), 3);
+        }
+        other => panic!("{other:?}"),
+    }
+    for (src, add) in [
+        ("ip link property add dev d0 altname a", true),
+        ("ip link p a d0 a x a y", true),
+        ("link property add altname x dev d0", true),
+        ("ip link prop d d0 alt x", false),
+    ] {
+        match one(src) {
+            StmtKind::Link(LinkCmd::Property {
+                add: a, altnames, ..
+            }) => {
+                assert_eq!(a, add, "{src}");
+                assert!(!altnames.is_empty(), "{src}");
+            }
+            other => panic!("{src}: {other:?}"),
+        }
     }
 }

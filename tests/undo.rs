@@ -277,3 +277,59 @@ fn sigkill_then_down_puts_back_every_neighbour_too() {
         .stdout_has("down 0");
     run.same_state();
 }
+
+/// Older links with attributes of their own: an alias, an altname, a chosen MAC address,
+/// promiscuous mode, a bridge with its default options.
+const NAMED_BEFORE: &str = "ip link add br8 type bridge \
+    && ip link add w0 type veth peer name w1 && ip link set w0 alias \"old alias\" \
+    && ip link property add dev w0 altname old0 \
+    && ip link set w1 address 02:00:00:00:00:71 promisc on txqueuelen 300";
+
+/// A script that changes every attribute `link set` and `link property` change, twice for
+/// some (undo puts back the oldest value), and fails at its last line.
+const NAMED_CHANGES: &str = "link set w0 address 02:00:00:00:00:99 broadcast ff:ff:ff:ff:ff:fe \
+    alias \"new alias\" arp off multicast off allmulticast on txqueuelen 7 group 4 up
+link set w1 a 02:00:00:00:00:98 promisc off alias x
+link set w1 alias \"\" group default
+link set br8 type bridge stp_state 1 forward_delay 400 ageing_time 1000 priority 9 mcast_snooping 0
+link set br8 type bridge priority 10 hello_time 300 max_age 3000
+link property add dev w0 altname new0 altname new1
+link property del dev w0 altname old0
+link set w0 alias newer txqlen 9
+";
+
+#[test]
+fn a_failed_run_puts_back_addresses_aliases_flags_altnames_and_bridge_options() {
+    needs_root!();
+    let script = format!("{NAMED_CHANGES}link add x type bridge\nlink add x type bridge\n");
+    Lab::new(&script)
+        .before(NAMED_BEFORE)
+        .snapshot()
+        .run()
+        .failure(1)
+        .stderr_has("put back address 02:00:00:00:00:71")
+        .stderr_has("altnames old0")
+        .stderr_has("arp on, multicast on, allmulticast off")
+        .stderr_has("stp_state 0")
+        .same_state();
+}
+
+#[test]
+fn sigkill_then_down_puts_back_link_set_attributes_too() {
+    needs_root!();
+    let script = format!("{NAMED_CHANGES}sleep 30\n");
+    let run = Lab::new(&script)
+        .before(NAMED_BEFORE)
+        .snapshot()
+        .shell(
+            "\"$VSH\" script.vnet & pid=$!
+             for i in $(seq 200); do child=$(pgrep -P $pid sleep) && break; sleep 0.05; done
+             kill -KILL $pid; wait $pid; echo \"status $?\"; kill $child 2>/dev/null
+             \"$VSH\" down script.vnet; echo \"down $?\"",
+        )
+        .run()
+        .success()
+        .stdout_has("status 137")
+        .stdout_has("down 0");
+    run.same_state();
+}

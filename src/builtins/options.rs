@@ -2,7 +2,7 @@
 //! one `flag("word")` or `opt("word", Kind)` in its list.
 
 use super::Kind::*;
-use super::{flag, opt, Opt};
+use super::{flag, opt, Kind, Opt};
 
 /// `link set DEV ...`, as often as wanted.
 pub(super) const LINK_SET: &[Opt] = &[
@@ -13,7 +13,31 @@ pub(super) const LINK_SET: &[Opt] = &[
     flag("nomaster"),
     opt("mtu", Number),
     opt("name", NewName),
+    Opt {
+        word: "address",
+        aliases: &[],
+        takes: Some(Mac),
+    },
+    Opt {
+        word: "broadcast",
+        aliases: &["brd"],
+        takes: Some(Mac),
+    },
+    opt("alias", Word),
+    Opt {
+        word: "txqueuelen",
+        aliases: &["txqlen", "qlen"],
+        takes: Some(Number),
+    },
+    opt("group", Word),
+    opt("arp", ON_OFF),
+    opt("multicast", ON_OFF),
+    opt("allmulticast", ON_OFF),
+    opt("promisc", ON_OFF),
+    opt("type", Choice(&["bridge"])),
 ];
+
+const ON_OFF: Kind = Choice(&["on", "off"]);
 
 /// `link add`: the device's own options, `type`, a veth's peer and the kinds' options
 /// (src/eval/kinds.rs).

@@ -112,7 +112,17 @@ const LINK: Builtin = Builtin {
             options: LINK_SET,
             usage: &[
                 "[dev] DEV up | down | netns NS|PID | master BR | nomaster | mtu N | name NEW",
+                "[dev] DEV address MAC | broadcast MAC | alias TEXT | txqueuelen N | group N",
+                "[dev] DEV arp on|off | multicast on|off | allmulticast on|off | promisc on|off",
+                "[dev] DEV type bridge OPTION VALUE... # as `link add NAME type bridge`",
             ],
+            ..FORM
+        },
+        Form {
+            sub: "property",
+            operands: &[keyed(&["dev"], Device)],
+            options: &[flag("add"), flag("del"), opt("altname", NewName)],
+            usage: &["add|del [dev] DEV altname NAME..."],
             ..FORM
         },
         Form {
@@ -134,6 +144,9 @@ const LINK: Builtin = Builtin {
         "link add veth0 type veth peer name veth1",
         "link set veth1 netns netns1",
         "link set dev veth0 up master br0",
+        "link set veth0 address 02:00:00:00:00:01 alias \"uplink\" txqueuelen 500",
+        "link set br0 type bridge stp_state 1",
+        "link property add dev veth0 altname uplink0",
     ],
     ..BUILTIN
 };

@@ -11,7 +11,10 @@ fn subcommands_come_from_the_table() {
         subcommands("netns"),
         ["add", "attach", "del", "exec", "identify", "list", "pids"]
     );
-    assert_eq!(subcommands("link"), ["add", "del", "set", "show"]);
+    assert_eq!(
+        subcommands("link"),
+        ["add", "del", "property", "set", "show"]
+    );
     assert_eq!(nearest("lnik"), Some("link"));
     assert_eq!(nearest("tcpdump"), None);
     assert_eq!(nearest_subcommand("netns", "ad"), Some("add"));

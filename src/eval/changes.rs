@@ -145,6 +145,7 @@ impl Evaluator {
                 up: change.up.map(|_| old.is_up()),
                 mtu: change.mtu.map(|_| old.mtu),
                 master: change.master.map(|_| old.master.unwrap_or(0)),
+                ..Attrs::default()
             },
         });
         Ok(entries)
@@ -169,6 +170,7 @@ impl Evaluator {
                 up: Some(old.is_up()),
                 mtu: Some(old.mtu),
                 master: Some(old.master.unwrap_or(0)),
+                ..Attrs::default()
             },
         });
         // Addresses after the attributes: undo gives them back first, while the link is down.

@@ -69,9 +69,17 @@ impl IfCache {
                             | LinkOp::NoMaster(_)
                             | LinkOp::Master(_)
                             | LinkOp::Mtu(_)
+                            | LinkOp::Address(_)
+                            | LinkOp::Broadcast(_)
+                            | LinkOp::Alias(_)
+                            | LinkOp::TxQueueLen(_)
+                            | LinkOp::Group(_)
+                            | LinkOp::Switch(..)
+                            | LinkOp::Type { .. }
                     )
                 }),
-                LinkCmd::Del { .. } => false,
+                // An altname names its link as well as its name does.
+                LinkCmd::Property { .. } | LinkCmd::Del { .. } => false,
             },
             _ => false,
         };

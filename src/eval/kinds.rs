@@ -2,9 +2,10 @@
 //! kernel takes, by the link resolver (resolve/link.rs) when run and under `--check`.
 
 use super::error::{Result, RunError};
-use super::resolve::{ip, number, parse_number, Expand};
+use super::resolve::{ip, parse_number, Expand};
 use crate::net::link::{BridgeOpt, VxlanOpt};
 use crate::syntax::ast::Word;
+use crate::syntax::Span;
 
 /// An option's name and what its value becomes.
 type Named<T> = (&'static str, fn(T) -> BridgeOpt);
@@ -64,24 +65,44 @@ pub(super) fn kind_takes(kind: &str, key: &str) -> bool {
     }
 }
 
-/// A bridge option, if `key` is one.
-pub(super) fn bridge_opt(x: &dyn Expand, key: &str, value: &Word) -> Result<Option<BridgeOpt>> {
+/// A bridge option from its value's text, if `key` is one: the one reading of bridge options,
+/// for `link add`, `link set ... type bridge` and `--check`.
+pub(super) fn bridge_opt_text(key: &str, text: &str, span: Span) -> Result<Option<BridgeOpt>> {
+    fn parse<T: std::str::FromStr>(text: &str, expected: &'static str, span: Span) -> Result<T> {
+        text.parse().map_err(|_| RunError::BadValue {
+            text: text.to_string(),
+            expected,
+            span,
+        })
+    }
     if let Some((_, make)) = BRIDGE_NUMBERS.iter().find(|(k, _)| *k == key) {
-        return Ok(number(x, value, "a number")?.value.map(make));
+        return Ok(Some(make(parse(text, "a number", span)?)));
     }
     if let Some((_, make)) = BRIDGE_SWITCHES.iter().find(|(k, _)| *k == key) {
-        let on = number::<u8>(x, value, "0 or 1")?.value;
-        return Ok(on.map(|on| make(on != 0)));
+        let on: u8 = parse(text, "0 or 1", span)?;
+        return Ok(Some(make(on != 0)));
     }
     Ok(match key {
-        "priority" => number(x, value, "a priority (0-65535)")?
-            .value
-            .map(BridgeOpt::Priority),
-        "vlan_default_pvid" => number(x, value, "a VLAN id (0-4094)")?
-            .value
-            .map(BridgeOpt::VlanDefaultPvid),
+        "priority" => Some(BridgeOpt::Priority(parse(
+            text,
+            "a priority (0-65535)",
+            span,
+        )?)),
+        "vlan_default_pvid" => Some(BridgeOpt::VlanDefaultPvid(parse(
+            text,
+            "a VLAN id (0-4094)",
+            span,
+        )?)),
         _ => None,
     })
+}
+
+/// A bridge option, if `key` is one and its value is known.
+pub(super) fn bridge_opt(x: &dyn Expand, key: &str, value: &Word) -> Result<Option<BridgeOpt>> {
+    match x.text(value)? {
+        Some(text) => bridge_opt_text(key, &text, value.span),
+        None => Ok(None),
+    }
 }
 
 /// A VXLAN option other than `id`, `dev` and `dstport`, if `key` is one (and its value is

@@ -6,9 +6,10 @@ use super::netns::{fail, where_};
 use super::resolve::{self, KindOpts, KindReq, LinkReq, OpReq, Target, Val};
 use super::{show, Evaluator};
 use crate::net::link::{self, Link, LinkChange, LinkKind, MacvlanMode, NsTarget};
+use crate::net::link_more;
 use crate::net::names::{IfName, NetnsName};
 use crate::net::Ns;
-use crate::syntax::ast::{LinkCmd, Word};
+use crate::syntax::ast::{LinkCmd, LinkOp, Word};
 use crate::syntax::Span;
 use std::os::fd::{AsFd, OwnedFd};
 
@@ -71,6 +72,9 @@ impl Evaluator {
                 let (index, name) = self.device_of(&dev)?;
                 let here = self.ns.clone();
                 self.within(here, |ev| ev.link_ops(index, &name, &ops, span))
+            }
+            LinkReq::Property { add, dev, altnames } => {
+                self.link_property(add, &dev, &altnames, span)
             }
             LinkReq::Del { dev } => {
                 let (index, name) = self.device_of(&dev)?;
@@ -285,9 +289,21 @@ impl Evaluator {
                     words.push(format!("mtu {mtu}"));
                 }
                 OpReq::Name(_) | OpReq::Netns(_) => {}
+                OpReq::More(op) => {
+                    let text = &mut |w: &Word| self.word(w).map(Some);
+                    words.extend(super::linkset::describe(op, text));
+                }
             }
         }
-        if change == LinkChange::default() {
+        let more_ops: Vec<&LinkOp> = ops
+            .iter()
+            .filter_map(|op| match op {
+                OpReq::More(op) => Some(op),
+                _ => None,
+            })
+            .collect();
+        let more = super::linkset::resolve_more(&more_ops, &mut |w| self.word(w).map(Some))?;
+        if change == LinkChange::default() && more.is_empty() {
             return Ok(());
         }
         let what = match ops {
@@ -299,10 +315,10 @@ impl Evaluator {
             [OpReq::Mtu(_)] => format!("cannot set the MTU of \"{name}\" {place}"),
             _ => format!("cannot set \"{name}\" {} {place}", words.join(" ")),
         };
-        let before = self.before_change(&ns, index, name, &change, span)?;
+        let before = self.before_change_more(&ns, index, name, &change, &more, span)?;
         self.journaled(before, |ev| {
             let sock = ev.socket(&ns, span)?;
-            link::change(sock, index, change).map_err(fail(what, span))
+            link_more::change_more(sock, index, change, &more).map_err(fail(what, span))
         })
     }
 

@@ -17,6 +17,7 @@ mod inspect;
 pub mod journal;
 mod kinds;
 mod link;
+mod linkset;
 mod names;
 mod neigh_request;
 mod neighbours;

@@ -154,7 +154,20 @@ fn link_layer(l: &Link, names: &NsNames) -> String {
 
 /// One link as `ip link show` prints it.
 pub fn link(l: &Link, links: &[Link], names: &NsNames) -> String {
-    common(l, links, true) + &link_layer(l, names)
+    common(l, links, true) + &link_layer(l, names) + &names_lines(l, true)
+}
+
+/// `    alias TEXT` (`ip link` only) and one `    altname NAME` line each, as iproute2 prints
+/// them after the link layer.
+fn names_lines(l: &Link, with_alias: bool) -> String {
+    let mut out = String::new();
+    if let (true, Some(alias)) = (with_alias, &l.alias) {
+        let _ = writeln!(out, "    alias {alias}");
+    }
+    for name in &l.altnames {
+        let _ = writeln!(out, "    altname {name}");
+    }
+    out
 }
 
 fn lifetime(t: Option<u32>) -> String {
@@ -208,7 +221,7 @@ fn addr_flags(a: &Address) -> String {
 }
 
 pub fn addr(l: &Link, links: &[Link], addrs: &[Address], names: &NsNames) -> String {
-    let mut out = common(l, links, false) + &link_layer(l, names);
+    let mut out = common(l, links, false) + &link_layer(l, names) + &names_lines(l, false);
     for a in addrs.iter().filter(|a| a.index == l.index) {
         let family = match a.prefix.addr {
             IpAddr::V4(_) => "inet",

@@ -228,6 +228,11 @@ impl Evaluator {
                 up: Some(old.is_up()),
                 mtu: Some(old.mtu),
                 master: Some(old.master.unwrap_or(0)),
+                // Made again, a tap would get a new MAC address: it gets its own back.
+                address: old.mac.clone().filter(|mac| !mac.is_empty()),
+                txqlen: Some(old.txqlen),
+                group: Some(old.group),
+                ..Attrs::default()
             },
         });
         // Undo goes newest first: the device, then its addresses while it is down, then its

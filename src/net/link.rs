@@ -51,6 +51,10 @@ pub struct Link {
     pub group: u32,
     /// The interface counters, when the kernel sent them.
     pub stats: Option<LinkStats>,
+    /// The alias (`ip link set DEV alias TEXT`), if it has one.
+    pub alias: Option<String>,
+    /// Alternative names (`ip link property add ... altname NAME`), in the kernel's order.
+    pub altnames: Vec<String>,
 }
 
 /// The counters `ip -s link` shows.
@@ -124,6 +128,8 @@ impl Link {
             txqlen: 0,
             group: 0,
             stats: None,
+            alias: None,
+            altnames: Vec::new(),
         };
         for attr in msg.attributes {
             match attr {
@@ -138,6 +144,10 @@ impl Link {
                 LinkAttribute::Qdisc(qdisc) => link.qdisc = Some(qdisc),
                 LinkAttribute::TxQueueLen(len) => link.txqlen = len,
                 LinkAttribute::Group(group) => link.group = group,
+                LinkAttribute::IfAlias(alias) if !alias.is_empty() => link.alias = Some(alias),
+                LinkAttribute::PropList(props) => {
+                    link.altnames = super::link_more::altnames_of(props);
+                }
                 LinkAttribute::Stats64(s) => {
                     link.stats = Some(LinkStats {
                         rx_packets: s.rx_packets,
@@ -305,7 +315,7 @@ impl VxlanOpt {
 }
 
 impl BridgeOpt {
-    fn info(self) -> InfoBridge {
+    pub(super) fn info(self) -> InfoBridge {
         match self {
             BridgeOpt::StpState(s) => InfoBridge::StpState(s.into()),
             BridgeOpt::ForwardDelay(t) => InfoBridge::ForwardDelay(t),
@@ -499,7 +509,7 @@ fn add_once(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<()> {
 }
 
 /// Change one link with an RTM_NEWLINK without create flags, as `ip link set` does.
-fn set(sock: &mut RouteSocket, msg: LinkMessage) -> Result<()> {
+pub(super) fn set(sock: &mut RouteSocket, msg: LinkMessage) -> Result<()> {
     sock.request(RouteNetlinkMessage::NewLink(msg), 0)
 }
 
@@ -517,6 +527,11 @@ pub struct LinkChange {
 /// Make `change` to link `index` with one RTM_NEWLINK, as `ip link set DEV master BR up`
 /// does: the kernel sets the MTU and master before the state, and stops at the first refusal.
 pub fn change(sock: &mut RouteSocket, index: u32, change: LinkChange) -> Result<()> {
+    set(sock, change_message(index, change))
+}
+
+/// The request of [`change`], for callers that add attributes to it.
+pub(super) fn change_message(index: u32, change: LinkChange) -> LinkMessage {
     let mut msg = message(index);
     if let Some(up) = change.up {
         msg.header.flags = if up {
@@ -532,7 +547,7 @@ pub fn change(sock: &mut RouteSocket, index: u32, change: LinkChange) -> Result<
     if let Some(master) = change.master {
         msg.attributes.push(LinkAttribute::Controller(master));
     }
-    set(sock, msg)
+    msg
 }
 
 /// Bring link `index` up or down.

@@ -426,16 +426,34 @@ mod tests {
 
     #[test]
     fn subcommands_and_options_from_the_table() {
-        assert_eq!(tab("link "), ["add", "del", "set", "show"]);
+        assert_eq!(tab("link "), ["add", "del", "property", "set", "show"]);
         assert_eq!(
             tab("ip "),
             ["-n", "addr", "link", "neigh", "netns", "route", "tuntap"]
         );
         assert_eq!(
             tab("link set veth0 "),
-            ["down", "master", "mtu", "name", "netns", "nomaster", "up"]
+            [
+                "address",
+                "alias",
+                "allmulticast",
+                "arp",
+                "broadcast",
+                "down",
+                "group",
+                "master",
+                "mtu",
+                "multicast",
+                "name",
+                "netns",
+                "nomaster",
+                "promisc",
+                "txqueuelen",
+                "type",
+                "up"
+            ]
         );
-        assert_eq!(tab("link set veth0 up m"), ["master", "mtu"]);
+        assert_eq!(tab("link set veth0 up m"), ["master", "mtu", "multicast"]);
         assert_eq!(tab("addr add 10.0.0.1/24 d"), ["dev"]);
         assert_eq!(
             tab("addr add 10.0.0.1/24 dev eth0 n"),

@@ -467,6 +467,12 @@ pub enum LinkCmd {
     Del {
         dev: Word,
     },
+    /// `link property add|del [dev] DEV altname NAME...`
+    Property {
+        add: bool,
+        dev: Word,
+        altnames: Vec<Word>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -492,6 +498,32 @@ pub enum LinkOp {
     Master(Word),
     Mtu(Word),
     Name(Word),
+    /// `address MAC`
+    Address(Word),
+    /// `broadcast MAC`
+    Broadcast(Word),
+    /// `alias TEXT`
+    Alias(Word),
+    /// `txqueuelen N`
+    TxQueueLen(Word),
+    /// `group N|default`
+    Group(Word),
+    /// `arp on|off`, `multicast on|off`, ...: the flag and its value as written.
+    Switch(LinkSwitch, Word),
+    /// `type bridge KEY VALUE...`: the kind's options, changed in place.
+    Type {
+        kind: Word,
+        opts: Vec<(Word, Word)>,
+    },
+}
+
+/// The device flags `link set` turns on and off by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkSwitch {
+    Arp,
+    Multicast,
+    AllMulticast,
+    Promisc,
 }
 
 #[derive(Clone, Debug, PartialEq)]

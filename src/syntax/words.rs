@@ -151,6 +151,10 @@ fn link_words<'a>(cmd: &'a LinkCmd, words: &mut Vec<&'a Word>) {
             op_words(ops, words);
         }
         LinkCmd::Del { dev } => words.push(dev),
+        LinkCmd::Property { dev, altnames, .. } => {
+            words.push(dev);
+            words.extend(altnames);
+        }
     }
 }
 
@@ -176,8 +180,21 @@ fn addr_words<'a>(cmd: &'a AddrCmd, words: &mut Vec<&'a Word>) {
 fn op_words<'a>(ops: &'a [LinkOp], words: &mut Vec<&'a Word>) {
     for op in ops {
         match op {
-            LinkOp::Netns(w) | LinkOp::Master(w) | LinkOp::Mtu(w) | LinkOp::Name(w) => {
-                words.push(w)
+            LinkOp::Netns(w)
+            | LinkOp::Master(w)
+            | LinkOp::Mtu(w)
+            | LinkOp::Name(w)
+            | LinkOp::Address(w)
+            | LinkOp::Broadcast(w)
+            | LinkOp::Alias(w)
+            | LinkOp::TxQueueLen(w)
+            | LinkOp::Group(w)
+            | LinkOp::Switch(_, w) => words.push(w),
+            LinkOp::Type { kind, opts } => {
+                words.push(kind);
+                for (k, v) in opts {
+                    words.extend([k, v]);
+                }
             }
             LinkOp::Up(_) | LinkOp::Down(_) | LinkOp::NoMaster(_) => {}
         }

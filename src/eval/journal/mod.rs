@@ -71,12 +71,26 @@ impl LinkAt {
 }
 
 /// A link's attributes before a change: only those the change touches.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Attrs {
     pub up: Option<bool>,
     pub mtu: Option<u32>,
     /// The bridge's ifindex; 0 for none.
     pub master: Option<u32>,
+    /// The hardware address (empty: none).
+    pub address: Option<Vec<u8>>,
+    /// The hardware broadcast address (empty: none).
+    pub broadcast: Option<Vec<u8>>,
+    /// The alias (empty: none).
+    pub alias: Option<String>,
+    /// IFF_* bits a change touched, and their values then: (mask, flags).
+    pub flags: Option<(u32, u32)>,
+    pub txqlen: Option<u32>,
+    pub group: Option<u32>,
+    /// A bridge's options a change touched, with their values then.
+    pub bridge: Vec<crate::net::link::BridgeOpt>,
+    /// Every alternative name, before names were added or removed.
+    pub altnames: Option<Vec<String>>,
 }
 
 /// One thing a run made or changed.

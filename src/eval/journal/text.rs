@@ -220,6 +220,7 @@ pub(super) fn encode(e: &Entry) -> String {
             line.opt("up", before.up.map(u8::from));
             line.opt("mtu", before.mtu);
             line.opt("master", before.master);
+            put_attrs_more(&mut line, before);
         }
         Entry::Move { link, to, to_index } => {
             line = Line::new("move");
@@ -345,11 +346,7 @@ fn decode(text: &str) -> Option<Entry> {
         },
         "attrs" => Entry::Attrs {
             link: get_link(&f)?,
-            before: Attrs {
-                up: f.opt::<u8>("up")?.map(|u| u != 0),
-                mtu: f.opt("mtu")?,
-                master: f.opt("master")?,
-            },
+            before: get_attrs(&f)?,
         },
         "move" => Entry::Move {
             link: get_link(&f)?,
@@ -409,6 +406,81 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
         .collect()
+}
+
+/// The attributes beyond state, MTU and master, those a change touched.
+fn put_attrs_more(line: &mut Line, a: &Attrs) {
+    if let Some(hw) = &a.address {
+        line.text("hw", &hex(hw));
+    }
+    if let Some(brd) = &a.broadcast {
+        line.text("hwbrd", &hex(brd));
+    }
+    if let Some(alias) = &a.alias {
+        line.text("alias", alias);
+    }
+    if let Some((mask, flags)) = a.flags {
+        line.num("flagmask", mask);
+        line.num("flags", flags);
+    }
+    line.opt("txqlen", a.txqlen);
+    line.opt("group", a.group);
+    if !a.bridge.is_empty() {
+        let opts: Vec<String> = a
+            .bridge
+            .iter()
+            .map(|o| {
+                let (name, value) = o.name_value();
+                format!("{name}:{value}")
+            })
+            .collect();
+        line.text("bridge", &opts.join("/"));
+    }
+    if let Some(names) = &a.altnames {
+        // `/` is in no interface name.
+        line.text("altnames", &names.join("/"));
+    }
+}
+
+fn get_attrs(f: &Fields) -> Option<Attrs> {
+    let flags = match (f.opt("flagmask")?, f.opt("flags")?) {
+        (Some(mask), Some(flags)) => Some((mask, flags)),
+        _ => None,
+    };
+    let bridge = match f.text("bridge") {
+        None => vec![],
+        Some(t) => t
+            .split('/')
+            .map(|kv| {
+                let (k, v) = kv.split_once(':')?;
+                crate::net::link::BridgeOpt::from_name_value(k, v.parse().ok()?)
+            })
+            .collect::<Option<Vec<_>>>()?,
+    };
+    Some(Attrs {
+        up: f.opt::<u8>("up")?.map(|u| u != 0),
+        mtu: f.opt("mtu")?,
+        master: f.opt("master")?,
+        address: f
+            .text("hw")
+            .map(|t| unhex(&t))
+            .map_or(Some(None), |b| b.map(Some))?,
+        broadcast: f
+            .text("hwbrd")
+            .map(|t| unhex(&t))
+            .map_or(Some(None), |b| b.map(Some))?,
+        alias: f.text("alias"),
+        flags,
+        txqlen: f.opt("txqlen")?,
+        group: f.opt("group")?,
+        bridge,
+        altnames: f.text("altnames").map(|t| {
+            t.split('/')
+                .filter(|n| !n.is_empty())
+                .map(String::from)
+                .collect()
+        }),
+    })
 }
 
 fn family_number(f: Family) -> u8 {
@@ -511,6 +583,32 @@ mod tests {
                     up: Some(true),
                     mtu: None,
                     master: Some(0),
+                    ..Attrs::default()
+                },
+            },
+            Entry::Attrs {
+                link: link("root", 6, "d0"),
+                before: Attrs {
+                    address: Some(vec![2, 0, 0, 0, 0, 0xaa]),
+                    broadcast: Some(vec![]),
+                    alias: Some("uplink to the lab".into()),
+                    flags: Some((0x1180, 0x80)),
+                    txqlen: Some(1000),
+                    group: Some(0),
+                    bridge: vec![
+                        crate::net::link::BridgeOpt::StpState(0),
+                        crate::net::link::BridgeOpt::VlanFiltering(true),
+                    ],
+                    altnames: Some(vec!["uplink0".into(), "eth-0.1".into()]),
+                    ..Attrs::default()
+                },
+            },
+            Entry::Attrs {
+                link: link("root", 6, "d0"),
+                before: Attrs {
+                    alias: Some(String::new()),
+                    altnames: Some(vec![]),
+                    ..Attrs::default()
                 },
             },
             Entry::Move {

@@ -1,6 +1,6 @@
 //! `link ...` and `veth ...`: devices, their options, and the options of each kind.
 
-use super::{ifname, netns, number, opt, text, Expand, Val};
+use super::{ifname, netns, number, opt, text, val, Expand, Val};
 use crate::eval::error::{Result, RunError};
 use crate::eval::kinds;
 use crate::net::link::{BridgeOpt, MacvlanMode, VxlanOpt};
@@ -27,6 +27,12 @@ pub(in crate::eval) enum LinkReq {
     Del {
         dev: Val<IfName>,
     },
+    /// `link property add|del [dev] DEV altname NAME...`
+    Property {
+        add: bool,
+        dev: Val<IfName>,
+        altnames: Vec<Val<String>>,
+    },
 }
 
 /// One operation of `link set` (or of `link add` before `type`).
@@ -39,6 +45,9 @@ pub(in crate::eval) enum OpReq {
     Master(Val<IfName>),
     Mtu(Val<u32>),
     Name(Val<IfName>),
+    /// `address`, `alias`, `arp`, `txqueuelen`, `type bridge ...`: read by linkset.rs's
+    /// resolver, which the whole request has already passed.
+    More(LinkOp),
 }
 
 /// Where `netns` sends a device: a namespace by name, or a process's.
@@ -125,6 +134,19 @@ pub(in crate::eval) fn link(x: &dyn Expand, cmd: &LinkCmd) -> Result<LinkReq> {
         LinkCmd::Del { dev } => LinkReq::Del {
             dev: ifname(x, dev)?,
         },
+        LinkCmd::Property { add, dev, altnames } => LinkReq::Property {
+            add: *add,
+            dev: ifname(x, dev)?,
+            altnames: altnames
+                .iter()
+                .map(|w| {
+                    val(x, w, |t| {
+                        crate::eval::linkset::check_altname(&t, w.span)?;
+                        Ok(t)
+                    })
+                })
+                .collect::<Result<_>>()?,
+        },
     })
 }
 
@@ -149,6 +171,8 @@ pub(in crate::eval) fn veth(
 }
 
 pub(in crate::eval) fn link_ops(x: &dyn Expand, ops: &[LinkOp]) -> Result<Vec<OpReq>> {
+    let more: Vec<&LinkOp> = ops.iter().filter(|op| is_more(op)).collect();
+    crate::eval::linkset::resolve_more(&more, &mut |w| x.text(w))?;
     ops.iter()
         .map(|op| {
             Ok(match op {
@@ -159,9 +183,24 @@ pub(in crate::eval) fn link_ops(x: &dyn Expand, ops: &[LinkOp]) -> Result<Vec<Op
                 LinkOp::Master(w) => OpReq::Master(ifname(x, w)?),
                 LinkOp::Mtu(w) => OpReq::Mtu(number(x, w, "an MTU (bytes)")?),
                 LinkOp::Name(w) => OpReq::Name(ifname(x, w)?),
+                other => OpReq::More(other.clone()),
             })
         })
         .collect()
+}
+
+/// Whether linkset.rs reads `op`.
+fn is_more(op: &LinkOp) -> bool {
+    !matches!(
+        op,
+        LinkOp::Up(_)
+            | LinkOp::Down(_)
+            | LinkOp::NoMaster(_)
+            | LinkOp::Netns(_)
+            | LinkOp::Master(_)
+            | LinkOp::Mtu(_)
+            | LinkOp::Name(_)
+    )
 }
 
 /// `netns NS|PID`: a number is a process.

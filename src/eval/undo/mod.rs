@@ -11,6 +11,7 @@ use super::journal::{At, Attrs, Entry, LinkAt};
 use super::Evaluator;
 use crate::net::addr;
 use crate::net::link::{self, LinkChange, NsTarget};
+use crate::net::link_more::{self, LinkMore};
 use crate::net::route::{self, Route};
 use crate::net::{NetError, Ns, NsId};
 use crate::syntax::Span;
@@ -229,8 +230,10 @@ impl Evaluator {
             mtu: before.mtu,
             master: before.master,
         };
+        let result = link_more::change_more(sock, link.index, change, &more_of(before))
+            .and_then(|()| restore_altnames(sock, link.index, before));
         Err(restored(
-            link::change(sock, link.index, change),
+            result,
             format!("put back {}", describe(before, &what)),
             format!("cannot put back {}", describe(before, &what)),
         ))
@@ -334,13 +337,107 @@ fn restored(result: crate::net::Result<()>, ok: String, failed: String) -> Done 
     }
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
 fn refused(what: String, e: NetError) -> Done {
     Done::Failed(format!("{what}: {e}"))
+}
+
+/// The attributes beyond state, MTU and master that `a` puts back.
+fn more_of(a: &Attrs) -> LinkMore {
+    let (mask, flags) = a.flags.unwrap_or_default();
+    LinkMore {
+        // A device that had no address had none to put back.
+        address: a.address.clone().filter(|b| !b.is_empty()),
+        broadcast: a.broadcast.clone().filter(|b| !b.is_empty()),
+        alias: a.alias.clone(),
+        mask,
+        flags,
+        txqlen: a.txqlen,
+        group: a.group,
+        bridge: (!a.bridge.is_empty()).then(|| a.bridge.clone()),
+    }
+}
+
+/// Removes the altnames added since `a` was saved and adds back those removed.
+fn restore_altnames(
+    sock: &mut crate::net::netlink::RouteSocket,
+    index: u32,
+    a: &Attrs,
+) -> crate::net::Result<()> {
+    let Some(before) = &a.altnames else {
+        return Ok(());
+    };
+    let now = link::get_index(sock, index)?.map_or_else(Vec::new, |l| l.altnames);
+    let added: Vec<String> = now
+        .iter()
+        .filter(|n| !before.contains(n))
+        .cloned()
+        .collect();
+    let removed: Vec<String> = before
+        .iter()
+        .filter(|n| !now.contains(n))
+        .cloned()
+        .collect();
+    if !added.is_empty() {
+        link_more::altnames(sock, index, false, &added)?;
+    }
+    if !removed.is_empty() {
+        link_more::altnames(sock, index, true, &removed)?;
+    }
+    Ok(())
 }
 
 /// "mtu 1500, down, no master on v0 in the root namespace"
 fn describe(a: &Attrs, what: &str) -> String {
     let mut parts = Vec::new();
+    if let Some(hw) = &a.address {
+        parts.push(format!("address {}", hex(hw)));
+    }
+    if let Some(brd) = &a.broadcast {
+        parts.push(format!("broadcast {}", hex(brd)));
+    }
+    if let Some(alias) = &a.alias {
+        parts.push(match alias.as_str() {
+            "" => "no alias".to_string(),
+            text => format!("alias \"{text}\""),
+        });
+    }
+    if let Some((mask, flags)) = a.flags {
+        for (bit, name, on_when_set) in [
+            (link_more::IFF_NOARP, "arp", false),
+            (link_more::IFF_MULTICAST, "multicast", true),
+            (link_more::IFF_ALLMULTI, "allmulticast", true),
+            (link_more::IFF_PROMISC, "promisc", true),
+        ] {
+            if mask & bit != 0 {
+                let on = (flags & bit != 0) == on_when_set;
+                parts.push(format!("{name} {}", if on { "on" } else { "off" }));
+            }
+        }
+    }
+    if let Some(q) = a.txqlen {
+        parts.push(format!("txqueuelen {q}"));
+    }
+    if let Some(g) = a.group {
+        parts.push(format!("group {g}"));
+    }
+    for o in &a.bridge {
+        let (name, value) = o.name_value();
+        parts.push(format!("{name} {value}"));
+    }
+    if let Some(names) = &a.altnames {
+        parts.push(match names.as_slice() {
+            [] => "no altnames".to_string(),
+            n => format!("altnames {}", n.join(", ")),
+        });
+    }
     if let Some(mtu) = a.mtu {
         parts.push(format!("mtu {mtu}"));
     }

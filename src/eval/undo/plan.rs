@@ -229,7 +229,7 @@ impl Planner {
             },
             Entry::Attrs { link, before } => Step::RestoreAttrs {
                 link: link.clone(),
-                before: *before,
+                before: before.clone(),
             },
             Entry::Neigh { link, dst, proxy } => Step::DelNeigh {
                 link: link.clone(),

@@ -113,6 +113,9 @@ pub(super) fn parse_bridge_block<'a>(mut inner: impl Iterator<Item = Pair<'a, Ru
 
 pub(super) fn parse_link(pair: Pair<Rule>) -> LinkCmd {
     let rule = pair.as_rule();
+    if rule == Rule::link_property {
+        return parse_link_property(pair);
+    }
     let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
     match rule {
         Rule::link_show => LinkCmd::Show {
@@ -180,8 +183,15 @@ pub(super) fn parse_link(pair: Pair<Rule>) -> LinkCmd {
             LinkCmd::Add { name, kind, ops }
         }
         Rule::link_set => {
-            let dev = parse_word(next(&mut inner));
-            let ops = inner.map(parse_link_op).collect();
+            // The device is the one bare word, before or after options.
+            let (mut dev, mut ops) = (None, Vec::new());
+            for p in inner {
+                match p.as_rule() {
+                    Rule::word => dev = Some(parse_word(p)),
+                    _ => ops.push(parse_link_op(p)),
+                }
+            }
+            let dev = dev.unwrap_or_else(|| unreachable_rule(Rule::link_set));
             LinkCmd::Set { dev, ops }
         }
         r => unreachable_rule(r),
@@ -209,7 +219,55 @@ pub(super) fn parse_link_op(pair: Pair<Rule>) -> LinkOp {
         Rule::set_master => LinkOp::Master(parse_word(last_word(pair))),
         Rule::set_mtu => LinkOp::Mtu(parse_word(last_word(pair))),
         Rule::set_name => LinkOp::Name(parse_word(last_word(pair))),
+        Rule::set_address => LinkOp::Address(parse_word(last_word(pair))),
+        Rule::set_broadcast => LinkOp::Broadcast(parse_word(last_word(pair))),
+        Rule::set_alias => LinkOp::Alias(parse_word(last_word(pair))),
+        Rule::set_txqlen => LinkOp::TxQueueLen(parse_word(last_word(pair))),
+        Rule::set_group => LinkOp::Group(parse_word(last_word(pair))),
+        Rule::set_arp | Rule::set_multicast | Rule::set_allmulticast | Rule::set_promisc => {
+            let which = match pair.as_rule() {
+                Rule::set_arp => LinkSwitch::Arp,
+                Rule::set_multicast => LinkSwitch::Multicast,
+                Rule::set_allmulticast => LinkSwitch::AllMulticast,
+                _ => LinkSwitch::Promisc,
+            };
+            LinkOp::Switch(which, parse_word(last_word(pair)))
+        }
+        Rule::set_type => {
+            let mut inner = pair.into_inner().filter(|p| p.as_rule() != Rule::kp_type);
+            let kind = next(&mut inner);
+            let kind = Word {
+                parts: vec![WordPart::Lit(kind.as_str().to_string())],
+                span: span(&kind),
+            };
+            let opts = inner
+                .map(|opt| {
+                    let mut kv = opt.into_inner();
+                    (parse_word(next(&mut kv)), parse_word(next(&mut kv)))
+                })
+                .collect();
+            LinkOp::Type { kind, opts }
+        }
         r => unreachable_rule(r),
+    }
+}
+
+/// `link property add|del [dev] DEV altname NAME...`: the device and names in any order.
+fn parse_link_property(pair: Pair<Rule>) -> LinkCmd {
+    let mut add = false;
+    let (mut dev, mut altnames) = (None, Vec::new());
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::kp_padd => add = true,
+            Rule::prop_dev => dev = Some(parse_word(last_word(p))),
+            Rule::prop_altname => altnames.push(parse_word(last_word(p))),
+            _ => {}
+        }
+    }
+    LinkCmd::Property {
+        add,
+        dev: dev.unwrap_or_else(|| unreachable_rule(Rule::link_property)),
+        altnames,
     }
 }
 
