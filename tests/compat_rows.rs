@@ -928,3 +928,47 @@ fn tun_devices_are_made_in_the_current_namespace() {
     let keep = run.json(0);
     assert!(!keep.to_string().contains("tap5"), "{keep}");
 }
+
+#[test]
+fn vlans_and_the_kinds_vsh_leaves_to_ip() {
+    needs_root!();
+    compare(&[
+        native(VETH, "ip link add link v0 name v0.10 type vlan id 10"),
+        native(VETH, "ip link add v0.20 link v0 type vlan id 20"),
+        native(
+            VETH,
+            "ip link add v0.30 link v0 type vlan proto 802.1ad id 30",
+        ),
+        native(
+            VETH,
+            "ip link add link v0 v0.40 type vlan protocol 802.1Q id 40",
+        ),
+        native(
+            VETH,
+            "ip link add link v0 name v0.50 type vlan id 50\nip link set v0.50 up",
+        ),
+        native(VETH, "ip link add link v0 name v0.4095 type vlan id 4095"),
+        native(VETH, "ip link add v0.60 type vlan id 60"),
+        native(
+            VETH,
+            "ip link add link v0 name v0.70 type vlan id 70\nip addr add 10.70.0.1/24 dev v0.70",
+        ),
+        // An option vsh does not set, or a kind it sets none of: the real `ip` runs the line.
+        row(
+            VETH,
+            "ip link add link v0 name v0.80 type vlan id 80 reorder_hdr off",
+        ),
+        row(
+            VETH,
+            "ip link add link v0 name v0.81 type vlan id 81 gvrp on",
+        ),
+        row(
+            "",
+            "ip link add g0 type gretap local 10.0.0.1 remote 10.0.0.2",
+        ),
+        row("", "ip link add bond0 type bond mode active-backup"),
+        row("", "ip link add d0 type dummy numtxqueues 2"),
+        row("", "ip link add br0 type bridge id 5"),
+        row("", "ip link add i0 type ipvlan mode l2"),
+    ]);
+}

@@ -227,7 +227,10 @@ fn check_refuses_what_the_run_refuses_from_the_same_words() {
             "a macvlan mode",
         ),
         ("link add vx0 type vxlan dev lo", "needs `id`"),
-        ("link add br0 type bridge id 5", "id"),
+        (
+            "link add l0 link lo type vlan id 5000",
+            "a VLAN id (0-4094)",
+        ),
         ("link add vx0 type vxlan id 1 ttl far", "a TTL"),
         ("link set lo netns a/b", "contains `/`"),
         ("netns add lab/a", "contains `/`"),

@@ -869,3 +869,35 @@ fn link_set_options_match_as_iproute2_matches_them() {
         }
     }
 }
+
+#[test]
+fn each_kind_takes_its_own_options() {
+    // vsh's own kinds and options: a bridge's, a vxlan's, a macvlan's, a VLAN's.
+    for src in [
+        "ip link add br0 type bridge stp_state 1 vlan_filtering 0",
+        "ip link add vx0 type vxlan id 5 dstport 4789 nolearning",
+        "ip link add mv0 link eth0 type macvlan mode bridge",
+        "ip link add link eth0 name eth0.10 type vlan id 10",
+        "ip link add eth0.20 link eth0 type vlan proto 802.1ad id 20",
+        "link add l0 link eth0 type vlan id 7 protocol 802.1Q",
+    ] {
+        assert!(
+            matches!(one(src), StmtKind::Link(LinkCmd::Add { .. })),
+            "{src}"
+        );
+    }
+    // An option of another kind, or of a kind vsh sets no option of, is iproute2's line.
+    for src in [
+        "ip link add br0 type bridge id 5",
+        "ip link add d0 type dummy mode vepa",
+        "ip link add g0 type gretap local 10.0.0.1 remote 10.0.0.2",
+        "ip link add bond0 type bond mode 802.3ad",
+        "ip link add l0 link eth0 type vlan id 5 reorder_hdr off",
+    ] {
+        assert!(matches!(one(src), StmtKind::Iproute { .. }), "{src}");
+    }
+    // Without `ip`, it is vsh's own syntax error, at the option.
+    let (_, expected, at) = error_at("link add br0 type bridge id 5");
+    assert_eq!(at, "id");
+    assert!(expected.contains("bridge option"), "{expected}");
+}

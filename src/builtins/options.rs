@@ -49,7 +49,9 @@ pub(super) const LINK_ADD: &[Opt] = &[
     opt("link", Device),
     opt(
         "type",
-        Choice(&["veth", "bridge", "dummy", "ifb", "macvlan", "vxlan"]),
+        Choice(&[
+            "veth", "bridge", "dummy", "ifb", "macvlan", "macvtap", "vlan", "vxlan",
+        ]),
     ),
     opt("peer", NewName),
     opt(
@@ -57,6 +59,11 @@ pub(super) const LINK_ADD: &[Opt] = &[
         Choice(&["private", "vepa", "bridge", "passthru", "source"]),
     ),
     opt("id", Number),
+    Opt {
+        word: "protocol",
+        aliases: &["proto"],
+        takes: Some(Choice(&["802.1Q", "802.1ad"])),
+    },
     opt("dev", Device),
     opt("dstport", Number),
     opt("local", Ip),

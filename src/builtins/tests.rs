@@ -188,6 +188,10 @@ const NOT_THE_TABLES: &[&str] = &[
     "set_o",
     "tuntap_other",
     "tuntap_tap",
+    // Kinds: values of `link add ... type`, a choice of the table's.
+    "kind_vxlan",
+    "kind_macvlan",
+    "kind_vlan",
 ];
 
 /// Flags of the table the grammar spells in pieces (`"-" ~ "-"? ~ ("netns" | ... | "n")`),

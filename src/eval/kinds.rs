@@ -34,6 +34,7 @@ pub(super) const VXLAN_FLAGS: &[&str] =
 pub(super) fn kind_options(kind: &str) -> &'static str {
     match kind {
         "macvlan" | "macvtap" => "link DEV, mode private|vepa|bridge|passthru|source",
+        "vlan" => "link DEV, id N, protocol 802.1Q|802.1ad",
         "vxlan" => {
             "id N, dev DEV, dstport PORT, local ADDR, remote ADDR, group ADDR, ttl N|auto|inherit, \
              tos N|inherit, [no]learning, proxy, [no]udpcsum"
@@ -50,6 +51,7 @@ pub(super) fn kind_options(kind: &str) -> &'static str {
 pub(super) fn kind_takes(kind: &str, key: &str) -> bool {
     match kind {
         "macvlan" | "macvtap" => matches!(key, "link" | "mode"),
+        "vlan" => matches!(key, "link" | "id" | "protocol" | "proto"),
         "vxlan" => {
             matches!(
                 key,

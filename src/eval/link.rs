@@ -190,6 +190,12 @@ impl Evaluator {
                 mode,
                 tap: kind == "macvtap",
             },
+            "vlan" => LinkKind::Vlan {
+                parent: parent.ok_or_else(|| missing("link"))?,
+                // The resolver holds the id to 0-4094.
+                id: id.ok_or_else(|| missing("id"))? as u16,
+                ad: opts.ad,
+            },
             "vxlan" => LinkKind::Vxlan {
                 id: id.ok_or_else(|| missing("id"))?,
                 parent,

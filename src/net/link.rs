@@ -4,8 +4,8 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 use netlink_packet_route::link::{
-    InfoBridge, InfoData, InfoKind, InfoMacVlan, InfoMacVtap, InfoVeth, InfoVxlan, LinkAttribute,
-    LinkFlags, LinkInfo, LinkMessage, MacVlanMode, State,
+    InfoBridge, InfoData, InfoKind, InfoMacVlan, InfoMacVtap, InfoVeth, InfoVlan, InfoVxlan,
+    LinkAttribute, LinkFlags, LinkInfo, LinkMessage, MacVlanMode, State, VlanProtocol,
 };
 use netlink_packet_route::RouteNetlinkMessage;
 use nix::errno::Errno;
@@ -232,6 +232,15 @@ pub enum LinkKind<'a> {
         mode: MacvlanMode,
         /// A macvtap: the same, with a tap character device.
         tap: bool,
+    },
+    /// An 802.1Q (or 802.1ad) VLAN on top of `parent`.
+    Vlan {
+        /// The parent's ifindex.
+        parent: u32,
+        /// The VLAN id, 0-4094.
+        id: u16,
+        /// 802.1ad (QinQ's outer tag) rather than 802.1Q.
+        ad: bool,
     },
     /// A VXLAN tunnel endpoint.
     Vxlan {
@@ -467,6 +476,18 @@ fn add_once(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<()> {
         }
         LinkKind::Dummy => info.push(LinkInfo::Kind(InfoKind::Dummy)),
         LinkKind::Ifb => info.push(LinkInfo::Kind(InfoKind::Ifb)),
+        LinkKind::Vlan { parent, id, ad } => {
+            msg.attributes.push(LinkAttribute::Link(parent));
+            let protocol = match ad {
+                true => VlanProtocol::Ieee8021Ad,
+                false => VlanProtocol::Ieee8021Q,
+            };
+            info.push(LinkInfo::Kind(InfoKind::Vlan));
+            info.push(LinkInfo::Data(InfoData::Vlan(vec![
+                InfoVlan::Id(id),
+                InfoVlan::Protocol(protocol),
+            ])));
+        }
         LinkKind::Macvlan { parent, mode, tap } => {
             msg.attributes.push(LinkAttribute::Link(parent));
             let mode = match mode {

@@ -90,6 +90,8 @@ pub(in crate::eval) struct KindOpts {
     pub port: Option<Val<u16>>,
     pub bridge: Vec<BridgeOpt>,
     pub vxlan: Vec<VxlanOpt>,
+    /// A VLAN's `protocol 802.1ad` (802.1Q when not given).
+    pub ad: bool,
 }
 
 /// The words of `link ...` as a request.
@@ -237,13 +239,15 @@ fn kind_opts(
             continue;
         };
         match (kind, k.as_str()) {
-            ("macvlan" | "macvtap", "link") | ("vxlan", "dev") => {
+            ("macvlan" | "macvtap" | "vlan", "link") | ("vxlan", "dev") => {
                 out.parent = Some(ifname(x, value)?)
             }
             ("macvlan" | "macvtap", "mode") => {
                 out.mode = macvlan_mode(x, value)?;
             }
             ("vxlan", "id") => out.id = Some(number(x, value, "a VXLAN id")?),
+            ("vlan", "id") => out.id = Some(vlan_id(x, value)?),
+            ("vlan", "protocol" | "proto") => out.ad = vlan_protocol(x, value)?,
             ("vxlan", "dstport") => out.port = Some(number(x, value, "a port number")?),
             ("vxlan", other) if kinds::kind_takes("vxlan", other) => {
                 out.vxlan.extend(kinds::vxlan_opt(x, other, value)?)
@@ -263,7 +267,8 @@ fn kind_opts(
     }
     let missing = match kind {
         "macvlan" | "macvtap" if out.parent.is_none() => Some("link"),
-        "vxlan" if out.id.is_none() => Some("id"),
+        "vxlan" | "vlan" if out.id.is_none() => Some("id"),
+        "vlan" if out.parent.is_none() => Some("link"),
         _ => None,
     };
     match missing {
@@ -273,6 +278,35 @@ fn kind_opts(
             span: kind_span,
         }),
         _ => Ok(out),
+    }
+}
+
+/// A VLAN id: 0-4094.
+fn vlan_id(x: &dyn Expand, value: &Word) -> Result<Val<u32>> {
+    let id = number::<u32>(x, value, "a VLAN id (0-4094)")?;
+    match id.value {
+        Some(n) if n > 4094 => Err(RunError::BadValue {
+            text: n.to_string(),
+            expected: "a VLAN id (0-4094)",
+            span: value.span,
+        }),
+        _ => Ok(id),
+    }
+}
+
+/// `protocol 802.1Q|802.1ad`, in any case as iproute2 reads it: whether it is 802.1ad.
+fn vlan_protocol(x: &dyn Expand, value: &Word) -> Result<bool> {
+    let Some(text) = x.text(value)? else {
+        return Ok(false);
+    };
+    match text.to_ascii_lowercase().as_str() {
+        "802.1q" => Ok(false),
+        "802.1ad" => Ok(true),
+        _ => Err(RunError::BadValue {
+            text,
+            expected: "a VLAN protocol (802.1Q or 802.1ad)",
+            span: value.span,
+        }),
     }
 }
 

@@ -73,10 +73,19 @@ fn link_errors_point_at_their_word() {
             "loud",
             "a macvlan mode",
         ),
-        ("link add br0 type bridge id 5", "id", "stp_state"),
+        (
+            "link add l0 link eth0 type vlan id 4095",
+            "4095",
+            "a VLAN id",
+        ),
+        (
+            "link add l0 link eth0 type vlan id 5 protocol 802.1x",
+            "802.1x",
+            "a VLAN protocol",
+        ),
+        ("link add l0 type vlan id 5", "vlan", "link"),
         ("link add vx0 type vxlan dev eth0", "vxlan", "id"),
         ("link add m0 type macvlan mode bridge", "macvlan", "link"),
-        ("link add dummy0 type dummy mode vepa", "mode", "no options"),
         ("link set eth0 mtu big", "big", "an MTU"),
         ("link set eth0 up netns a/b", "a/b", "contains `/`"),
         (
