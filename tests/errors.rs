@@ -299,7 +299,6 @@ fn link_set_values_are_checked_by_the_same_resolver_before_and_during_the_run() 
         ("ip link set lo txqueuelen many", "a queue length"),
         ("ip link set lo group nowhere", "a group number or default"),
         ("ip link set lo type bridge stp_state x", "\"x\""),
-        ("ip link set lo type bridge id 5", "unknown option \"id\""),
         (
             "ip link property add dev lo altname a/b",
             "an alternative name",
