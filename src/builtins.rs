@@ -55,8 +55,8 @@ pub const BUILTINS: &[Builtin] = &[
         usage: &[
             "addr add CIDR dev DEV [brd +|ADDR] [label L] [scope S] [valid_lft N] [nodad] ...",
             "addr del CIDR dev DEV",
-            "addr show [up] [dev DEV]",
-            "addr flush dev DEV",
+            "addr show [up] [dev DEV] [scope S] [label PATTERN] [to PREFIX] [permanent|dynamic] [primary|secondary]",
+            "addr flush [dev DEV] [scope S] [label PATTERN] [to PREFIX] [permanent|dynamic] ...",
         ],
         examples: &[
             "addr add 10.1.1.2/24 dev veth0",
@@ -72,15 +72,21 @@ pub const BUILTINS: &[Builtin] = &[
     },
     Builtin {
         name: "route",
-        summary: "routes of the main table, IPv4 and IPv6, as `ip route`",
+        summary: "routes of every table, IPv4 and IPv6, as `ip route`",
         usage: &[
-            "route | route show [dev DEV] | route -6 show",
-            "route add [blackhole|unreachable|prohibit|local|throw] PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N] [table T] [proto P] [scope S] [onlink]",
-            "route del PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N]",
+            "route | route show [dev DEV] [table T|all] [proto P] [scope S] [type T] [root|match|exact PREFIX] | route -6 show",
+            "route add [blackhole|unreachable|prohibit|local|throw] PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N] [table T] [proto P] [scope S] [mtu N] [onlink] [nexthop via ADDR [dev DEV] [weight W]]...",
+            "route replace ROUTE | route change ROUTE | route append ROUTE | route prepend ROUTE",
+            "route del PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N] [table T]",
+            "route flush [dev DEV] [table T|all] [proto P] [scope S] [type T] [root|match|exact] PREFIX",
+            "route get ADDR [from ADDR] [iif DEV] [oif DEV]",
         ],
         examples: &[
             "route add default via 10.1.1.1",
             "ip -n netns1 route add 10.2.0.0/16 via 10.1.1.2 dev veth1 metric 10",
+            "ip route replace default via 10.1.1.254",
+            "ip route add 10.9.0.0/16 nexthop via 10.1.1.2 dev v0 nexthop via 10.2.1.2 dev v1",
+            "ip route get 10.9.0.1",
             "ip -6 route",
         ],
     },

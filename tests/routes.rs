@@ -205,5 +205,5 @@ fn other_route_lines_still_run_programs() {
     Lab::new("route add 10.0.0.0/8 vai 10.1.1.1\n")
         .run()
         .failure(2)
-        .stderr_has("expected `dev`, `metric`, `onlink`, `proto`, `scope`, `src`, `table`, `via` or end of line");
+        .stderr_has("expected `dev`, `metric`, `mtu`, `nexthop`, `onlink`, `proto`, `scope`, `src`, `table`, `via` or end of line");
 }

@@ -143,8 +143,14 @@ impl Checker {
                     }
                     self.ifname(dev);
                 }
-                AddrCmd::Show { dev, .. } => dev.iter().for_each(|w| self.ifname(w)),
-                AddrCmd::Flush { dev } => self.ifname(dev),
+                AddrCmd::Show { dev, filter, .. } | AddrCmd::Flush { dev, filter } => {
+                    dev.iter().for_each(|w| self.ifname(w));
+                    for w in filter.scope.iter().chain(&filter.label).chain(&filter.to) {
+                        self.word(w);
+                    }
+                    let r = super::addr_filter::resolve(filter, &mut |w| Ok(w.literal()));
+                    self.report(r.map(drop));
+                }
             },
             StmtKind::Veth { name, peer, netns } => {
                 self.ifname(name);
@@ -304,12 +310,44 @@ impl Checker {
         }
     }
 
+    /// Routes, through the resolver a run uses.
     fn route(&mut self, cmd: &RouteCmd) {
         match cmd {
-            RouteCmd::Show { dev, .. } => dev.iter().for_each(|w| self.ifname(w)),
+            RouteCmd::Show { family, dev, sel } | RouteCmd::Flush { family, dev, sel } => {
+                dev.iter().for_each(|w| self.ifname(w));
+                let words = [&sel.table, &sel.proto, &sel.scope];
+                for w in words
+                    .into_iter()
+                    .flatten()
+                    .chain(sel.prefix.as_ref().map(|p| &p.1))
+                {
+                    self.word(w);
+                }
+                let r = super::route_words::resolve_sel(sel, *family, &mut |w| Ok(w.literal()));
+                self.report(r.map(drop));
+            }
             RouteCmd::Add(spec) | RouteCmd::Del(spec) => {
-                spec.dst.iter().for_each(|w| self.prefix(w));
-                for w in spec.via.iter().chain(&spec.src) {
+                let words = [
+                    &spec.dst,
+                    &spec.via,
+                    &spec.src,
+                    &spec.metric,
+                    &spec.table,
+                    &spec.proto,
+                    &spec.scope,
+                    &spec.mtu,
+                ];
+                words.into_iter().flatten().for_each(|w| self.word(w));
+                spec.dev.iter().for_each(|w| self.ifname(w));
+                for h in &spec.nexthops {
+                    h.via.iter().chain(&h.weight).for_each(|w| self.word(w));
+                    h.dev.iter().for_each(|w| self.ifname(w));
+                }
+                let r = super::route_words::resolve_spec(spec, &mut |w| Ok(w.literal()));
+                self.report(r.map(drop));
+            }
+            RouteCmd::Get(get) => {
+                for w in std::iter::once(&get.dst).chain(&get.from) {
                     self.word(w);
                     if let Some(text) = w.literal() {
                         if text.parse::<std::net::IpAddr>().is_err() {
@@ -321,10 +359,7 @@ impl Checker {
                         }
                     }
                 }
-                spec.dev.iter().for_each(|w| self.ifname(w));
-                if let Some(w) = &spec.metric {
-                    self.number::<u32>(w, "a metric (0 to 4294967295)");
-                }
+                get.iif.iter().chain(&get.oif).for_each(|w| self.ifname(w));
             }
         }
     }

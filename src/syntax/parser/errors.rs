@@ -104,6 +104,23 @@ pub(super) fn describe(rule: &Rule) -> String {
         Rule::route_proto => "`proto`".into(),
         Rule::route_scope => "`scope`".into(),
         Rule::route_onlink => "`onlink`".into(),
+        Rule::route_mtu => "`mtu`".into(),
+        Rule::route_nexthop | Rule::route_nh_key => "`nexthop`".into(),
+        Rule::route_weight | Rule::route_weight_key => "`weight`".into(),
+        Rule::route_oif_key => "`oif`".into(),
+        Rule::route_flush => "`flush`".into(),
+        Rule::route_get | Rule::route_get_key => "`get`".into(),
+        Rule::route_mode => "`replace`, `change`, `append`, `prepend`".into(),
+        Rule::route_sel_type => "`type`".into(),
+        Rule::route_sel_prefix | Rule::route_prefix_key => {
+            "a prefix (`root`, `match`, `exact`)".into()
+        }
+        Rule::route_from | Rule::route_from_key => "`from`".into(),
+        Rule::route_iif | Rule::route_iif_key => "`iif`".into(),
+        Rule::addr_flush => "`flush`".into(),
+        Rule::addr_sel_kv | Rule::addr_sel_key | Rule::addr_sel_flag => {
+            "a selector (`scope`, `label`, `to`, `permanent`, ...)".into()
+        }
         Rule::route_type => "a route type (`blackhole`, `unreachable`, `prohibit`, ...)".into(),
         Rule::ip_family => "`-4`, `-6`".into(),
         Rule::bridge_link => "`link`".into(),
