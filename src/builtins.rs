@@ -136,6 +136,7 @@ pub const BUILTINS: &[Builtin] = &[
         summary: "iproute2's spelling of the same builtins; other ip lines run the real ip, not undone on failure",
         usage: &[
             "ip [-n NS] netns|link|addr|route ...   (any prefix: ip a, ip l s, ip r)",
+            "ip [-n NS] [-4|-6|-f inet|inet6] route|addr ...   (one family)",
             "ip OPTIONS OBJECT ...   (ip rule, ip -j link, ...): runs the real ip program; vsh does not undo it",
         ],
         examples: &[

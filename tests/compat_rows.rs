@@ -580,6 +580,9 @@ const ROUTE_VERBS: &[Row] = &[
     native(ROUTED, "ip -6 route flush dev d0"),
     native(ROUTED, "ip r f exact default"),
     native(ROUTED, "ip route flush table main"),
+    // Not prefixes: iproute2's own words, the real `ip` judges them.
+    row(ROUTED, "ip route flush cache"),
+    show(ROUTED, "ip r s prot static"),
     native_show(ROUTED, "ip route show"),
     native_show(ROUTED, "ip route show table 10"),
     // One device: the order of link-local addresses of two is as random as their MACs.
@@ -641,6 +644,11 @@ const ROUTE_VERBS: &[Row] = &[
     native_show(ROUTED, "ip -6 route get 2001:db8::5"),
     native_show(ROUTED, "ip -6 route get 2001:db8:5::1"),
     native_show(ROUTED, "ip r g 127.0.0.1"),
+    native_show(ROUTED, "ip route get 10.1.1.1 from 10.2.1.5 iif d1"),
+    native_show(ROUTED, "ip route get 10.1.1.7 from 10.2.1.5 iif d1"),
+    native_show(ROUTED, "ip route get 10.1.1.7 from 10.1.1.1 oif d0"),
+    native_show(ROUTED, "ip route get 10.1.1.255"),
+    native_show(ROUTED, "ip -6 route get 2001:db8:99::1"),
     native_show(
         TWO,
         "ip route add 10.16.0.0/16 via 10.1.1.2 mtu 1400\nip route get 10.16.0.1",
