@@ -210,7 +210,8 @@ const ROUTES_BEFORE: &str = "ip link add d0 type ifb && ip link set d0 up \
     && { ip -4 route show table all; ip -6 route show table all; } >routes_before";
 
 /// Every route verb and flush, on those objects, then a failure.
-const ROUTE_CHANGES: &str = "ip route replace 10.10.0.0/16 via 10.1.1.4 mtu 1300
+const ROUTE_CHANGES: &str = "ip route replace 10.2.1.0/24 dev d1 src 10.2.1.1
+ip route replace 10.10.0.0/16 via 10.1.1.4 mtu 1300
 ip route change 10.12.0.0/16 via 10.1.1.5
 ip route append 10.13.0.0/16 via 10.1.1.3
 ip route prepend 10.14.0.0/16 via 10.2.1.9

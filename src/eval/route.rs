@@ -1,7 +1,7 @@
 //! `route ...` and `ip route ...`: the routing tables of the current namespace.
 
 use super::error::{Result, RunError};
-use super::journal::Entry;
+use super::journal::{At, Entry};
 use super::netns::{fail, where_};
 use super::route_show::{self, Omit};
 use super::route_words::{self, RouteFilter};
@@ -52,7 +52,7 @@ impl Evaluator {
         let at = self.at(&ns, span)?;
         let mut entries = vec![];
         if matches!(mode, Mode::Replace | Mode::Change) && !self.made_here(&ns, None, span)? {
-            entries = self.routes_of(&at, span)?;
+            entries = self.routes_to(&at, &req, span)?;
         }
         if !self.made_here(&ns, req.oif, span)? {
             entries.push(Entry::Route {
@@ -96,6 +96,23 @@ impl Evaluator {
                 ))
                 .map_err(route_hint)
         })
+    }
+
+    /// The routes `replace` or `change` may overwrite, saved: those of the same destination
+    /// in the same table, whoever made them (the kernel's own too).
+    fn routes_to(&mut self, at: &At, req: &route::RouteSpec, span: Span) -> Result<Vec<Entry>> {
+        let table = req.extra.table.unwrap_or(route::TABLE_MAIN);
+        let (dst, len) = req.dst.map_or((None, 0), |p| (Some(p.addr), p.len));
+        let sock = self.socket(&at.ns, span)?;
+        let routes = route::list(sock, req.family).map_err(fail("cannot list routes", span))?;
+        Ok(routes
+            .into_iter()
+            .filter(|r| !r.is_cloned() && r.table == table && r.dst_len == len && r.dst == dst)
+            .map(|route| Entry::RouteSaved {
+                at: at.clone(),
+                route,
+            })
+            .collect())
     }
 
     /// `route flush SELECTORS`: each route removed is saved first, those through a gateway
