@@ -711,6 +711,8 @@ const ADDR_SELECTORS: &[Row] = &[
     ),
     native(DUMMY_UP, "ip -6 addr add 2001:db8::5/64 dev d0 nodad"),
     native(DUMMY_UP, "ip -4 addr add 10.1.1.5/24 dev d0"),
+    native(DUMMY_UP, "ip -4 addr add 2001:db8::5/64 dev d0"),
+    native(DUMMY_UP, "ip -6 addr add 10.1.1.5/24 dev d0"),
     native(ADDRS, "ip -4 addr flush dev d0"),
     native(ADDRS, "ip addr flush dev d0 scope global"),
     native(ADDRESSED, "ip -6 addr flush dev d0"),

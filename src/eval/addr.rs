@@ -20,7 +20,22 @@ impl Evaluator {
         let ns = self.ns.clone();
         match cmd {
             AddrCmd::Add { prefix, dev, .. } | AddrCmd::Del { prefix, dev } => {
+                let word = prefix;
                 let prefix = self.prefix(prefix)?;
+                if let AddrCmd::Add { opts, .. } = cmd {
+                    // `ip -4 addr add 2001:db8::1/64 ...`: iproute2 refuses it too.
+                    if let Some(f) = opts.family {
+                        if prefix.addr.is_ipv6() != (f == IpFamily::V6) {
+                            let v6 = f == IpFamily::V6;
+                            return Err(RunError::MixedFamily {
+                                what: "the address",
+                                version: if v6 { 6 } else { 4 },
+                                rest: if v6 { "`-6` says" } else { "`-4` says" },
+                                span: word.span,
+                            });
+                        }
+                    }
+                }
                 let (index, name) = self.device(dev)?;
                 let options = match cmd {
                     AddrCmd::Add { opts, .. } => self.addr_options(&prefix, opts)?,
@@ -177,6 +192,7 @@ impl Evaluator {
     /// iproute2's `addr add` options as the kernel takes them.
     fn addr_options(&mut self, prefix: &addr::Prefix, opts: &AddrOpts) -> Result<addr::AddOptions> {
         let mut out = addr::AddOptions::default();
+
         if let Some(w) = &opts.broadcast {
             let text = self.word(w)?;
             out.broadcast = match text.as_str() {

@@ -400,6 +400,8 @@ pub struct AddrOpts {
     pub preferred_lft: Option<Word>,
     /// `nodad`, `noprefixroute`, ... as written.
     pub flags: Vec<(String, Span)>,
+    /// `-4`, `-6` before `addr`: the address must be of that family.
+    pub family: Option<IpFamily>,
 }
 
 /// A name in the language itself: a variable.

@@ -348,8 +348,10 @@ pub(super) fn parse_addr_cmd<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) ->
             _ => cmd = parse_addr(p),
         }
     }
-    if let AddrCmd::Show { filter, .. } | AddrCmd::Flush { filter, .. } = &mut cmd {
-        filter.family = family;
+    match &mut cmd {
+        AddrCmd::Show { filter, .. } | AddrCmd::Flush { filter, .. } => filter.family = family,
+        AddrCmd::Add { opts, .. } => opts.family = family,
+        AddrCmd::Del { .. } => {}
     }
     cmd
 }
