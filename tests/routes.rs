@@ -230,6 +230,14 @@ fn route_and_addr_selectors_are_checked_by_the_resolver_the_run_uses() {
         ("ip addr show scope galaxy", "a scope"),
         ("ip -4 addr flush to 10.1.1.1/33", "10.1.1.1/33"),
         ("ip route get 10.1.1.300", "an IP address"),
+        (
+            "ip -6 route get 10.1.1.1",
+            "the destination must be an IPv6 address, as `-6` says",
+        ),
+        (
+            "ip route get 10.1.1.1 from 2001:db8::1",
+            "the source must be an IPv4 address",
+        ),
     ] {
         let checked = Command::new(VSH)
             .args(["--check", "-c", line])

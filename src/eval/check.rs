@@ -347,18 +347,11 @@ impl Checker {
                 self.report(r.map(drop));
             }
             RouteCmd::Get(get) => {
-                for w in std::iter::once(&get.dst).chain(&get.from) {
-                    self.word(w);
-                    if let Some(text) = w.literal() {
-                        if text.parse::<std::net::IpAddr>().is_err() {
-                            self.problems.push(RunError::BadValue {
-                                text,
-                                expected: "an IP address",
-                                span: w.span,
-                            });
-                        }
-                    }
-                }
+                std::iter::once(&get.dst)
+                    .chain(&get.from)
+                    .for_each(|w| self.word(w));
+                let r = super::route_words::resolve_get(get, &mut |w| Ok(w.literal()));
+                self.report(r.map(drop));
                 get.iif.iter().chain(&get.oif).for_each(|w| self.ifname(w));
             }
         }

@@ -7,12 +7,11 @@ use super::route_show::{self, Omit};
 use super::route_words::{self, RouteFilter};
 use super::Evaluator;
 use crate::net::nexthop;
-use crate::net::route::{self, Family, Mode, NextHop, Route};
+use crate::net::route::{self, Mode, NextHop, Route};
 use crate::net::route_get;
 use crate::syntax::ast::{IpFamily, RouteCmd, RouteGet, RouteMode, RouteSel, RouteSpec, Word};
 use crate::syntax::Span;
 use nix::errno::Errno;
-use std::net::IpAddr;
 
 impl Evaluator {
     pub(super) fn route_cmd(&mut self, cmd: &RouteCmd, span: Span) -> Result<()> {
@@ -150,31 +149,13 @@ impl Evaluator {
     /// `route get`: the kernel's route for one packet, printed as iproute2 prints it.
     fn route_get(&mut self, get: &RouteGet, span: Span) -> Result<()> {
         let ns = self.ns.clone();
-        let dst = self.ip_addr(&get.dst)?;
-        let from = match &get.from {
-            Some(w) => Some(self.ip_addr(w)?),
-            None => None,
-        };
-        for (what, a, w) in [("the destination", Some(dst), &get.dst)]
-            .into_iter()
-            .chain(from.map(|a| ("the source", Some(a), get.from.as_ref().unwrap_or(&get.dst))))
-        {
-            let wanted = match get.family {
-                Some(IpFamily::V6) => Some(Family::V6),
-                Some(IpFamily::V4) => Some(Family::V4),
-                None => None,
-            };
-            if let (Some(a), Some(f)) = (a, wanted) {
-                if Family::of(&a) != f {
-                    return Err(RunError::MixedFamily {
-                        what,
-                        version: if f == Family::V6 { 6 } else { 4 },
-                        rest: "the lookup",
-                        span: w.span,
-                    });
-                }
-            }
-        }
+        let (dst, from) = route_words::resolve_get(get, &mut |w| self.word(w).map(Some))?
+            .into_known()
+            .ok_or(RunError::BadValue {
+                text: String::new(),
+                expected: "an IP address",
+                span: get.dst.span,
+            })?;
         let iif = match &get.iif {
             Some(w) => Some(self.device(w)?.0),
             None => None,
@@ -268,16 +249,6 @@ impl Evaluator {
             },
             req.text,
         ))
-    }
-
-    /// An IPv4 or IPv6 address without a prefix length.
-    fn ip_addr(&self, w: &Word) -> Result<IpAddr> {
-        let text = self.word(w)?;
-        text.parse().map_err(|_| RunError::BadValue {
-            text,
-            expected: "an IP address",
-            span: w.span,
-        })
     }
 }
 

@@ -6,7 +6,7 @@ use super::error::{Result, RunError};
 use super::words::parse_prefix;
 use crate::net::addr::Prefix;
 use crate::net::route::{Family, RouteExtra};
-use crate::syntax::ast::{IpFamily, PrefixMatch, RouteSel, RouteSpec, Word};
+use crate::syntax::ast::{IpFamily, PrefixMatch, RouteGet, RouteSel, RouteSpec, Word};
 use std::net::IpAddr;
 
 /// A word's text, or `None` when it is not known yet (a variable, for `--check`).
@@ -284,4 +284,55 @@ pub(super) fn resolve_sel(
         (None, Some(_)) => vec![Family::V4],
     };
     Ok(f)
+}
+
+/// The addresses of `route get`, where known.
+pub(super) struct GetRequest {
+    pub dst: Option<IpAddr>,
+    pub from: Option<IpAddr>,
+}
+
+impl GetRequest {
+    /// The destination and source, once the destination is known (always, in a run).
+    pub fn into_known(self) -> Option<(IpAddr, Option<IpAddr>)> {
+        Some((self.dst?, self.from))
+    }
+}
+
+/// The words of `route get`: addresses, of the family `-4`/`-6` says, the source of the
+/// destination's.
+pub(super) fn resolve_get(get: &RouteGet, text: Text) -> Result<GetRequest> {
+    let dst = addr(text, &Some(get.dst.clone()))?;
+    let from = addr(text, &get.from)?;
+    let wanted = match get.family {
+        Some(IpFamily::V4) => Some(Family::V4),
+        Some(IpFamily::V6) => Some(Family::V6),
+        None => dst.map(|a| Family::of(&a)),
+    };
+    let said = match wanted {
+        Some(Family::V6) => "`-6` says",
+        _ => "`-4` says",
+    };
+    let checks = [
+        ("the destination", dst, &get.dst, said),
+        (
+            "the source",
+            from,
+            get.from.as_ref().unwrap_or(&get.dst),
+            "the destination is",
+        ),
+    ];
+    for (what, a, w, rest) in checks {
+        if let (Some(a), Some(f)) = (a, wanted) {
+            if Family::of(&a) != f {
+                return Err(RunError::MixedFamily {
+                    what,
+                    version: version(f),
+                    rest,
+                    span: w.span,
+                });
+            }
+        }
+    }
+    Ok(GetRequest { dst, from })
 }
