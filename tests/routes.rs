@@ -229,6 +229,10 @@ fn route_and_addr_selectors_are_checked_by_the_resolver_the_run_uses() {
         ("ip route flush exact 10.1.1.1/33", "10.1.1.1/33"),
         ("ip addr show scope galaxy", "a scope"),
         ("ip -4 addr flush to 10.1.1.1/33", "10.1.1.1/33"),
+        (
+            "ip -4 addr add 2001:db8::1/64 dev lo",
+            "the address must be an IPv4 address, as `-4` says",
+        ),
         ("ip route get 10.1.1.300", "an IP address"),
         (
             "ip -6 route get 10.1.1.1",

@@ -23,18 +23,7 @@ impl Evaluator {
                 let word = prefix;
                 let prefix = self.prefix(prefix)?;
                 if let AddrCmd::Add { opts, .. } = cmd {
-                    // `ip -4 addr add 2001:db8::1/64 ...`: iproute2 refuses it too.
-                    if let Some(f) = opts.family {
-                        if prefix.addr.is_ipv6() != (f == IpFamily::V6) {
-                            let v6 = f == IpFamily::V6;
-                            return Err(RunError::MixedFamily {
-                                what: "the address",
-                                version: if v6 { 6 } else { 4 },
-                                rest: if v6 { "`-6` says" } else { "`-4` says" },
-                                span: word.span,
-                            });
-                        }
-                    }
+                    addr_filter::same_family(opts.family, &prefix, word.span)?;
                 }
                 let (index, name) = self.device(dev)?;
                 let options = match cmd {

@@ -79,6 +79,26 @@ fn glob(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == '*')
 }
 
+/// `ip -4 addr add 2001:db8::1/64 ...`: refused, as iproute2 refuses it.
+pub(super) fn same_family(
+    family: Option<IpFamily>,
+    prefix: &Prefix,
+    span: crate::syntax::Span,
+) -> Result<()> {
+    match family {
+        Some(f) if prefix.addr.is_ipv6() != (f == IpFamily::V6) => {
+            let v6 = f == IpFamily::V6;
+            Err(RunError::MixedFamily {
+                what: "the address",
+                version: if v6 { 6 } else { 4 },
+                rest: if v6 { "`-6` says" } else { "`-4` says" },
+                span,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The selectors' words as a filter.
 pub(super) fn resolve(f: &AddrFilter, text: Text) -> Result<AddrSelect> {
     let mut s = AddrSelect {

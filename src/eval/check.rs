@@ -139,6 +139,10 @@ impl Checker {
                                 span: prefix.span,
                             });
                         }
+                        if let (Ok(p), AddrCmd::Add { opts, .. }) = (&parsed, cmd) {
+                            let r = super::addr_filter::same_family(opts.family, p, prefix.span);
+                            self.report(r);
+                        }
                         self.report(parsed.map(drop));
                     }
                     self.ifname(dev);
