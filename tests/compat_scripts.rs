@@ -2,7 +2,7 @@
 //! kernel's net selftests and of container-networking tutorials: vsh's own lines and lines
 //! that run the real `ip`, mixed, each run by vsh and by bash with the real `ip`.
 
-use crate::compat::{compare, native, row, show, Row};
+use crate::compat::{compare, native, native_show, row, show, Row};
 
 /// Whole scripts in the style of the kernel's net selftests and of container-networking
 /// tutorials: vsh's own lines and lines that run the real `ip`, mixed.
@@ -177,4 +177,64 @@ ip r",
 fn whole_scripts_build_what_iproute2_builds() {
     needs_root!();
     compare(SCRIPTS);
+}
+
+/// Whole scripts of route verbs, multipath and selectors, all vsh's own.
+const ROUTE_SCRIPTS: &[Row] = &[
+    // Two uplinks: a default route through each, then both at once, a table per uplink.
+    native_show(
+        "",
+        "ip link add up1 type ifb
+ip link add up2 type ifb
+ip link set up1 up
+ip link set up2 up
+ip addr add 192.0.2.2/24 dev up1
+ip addr add 198.51.100.2/24 dev up2
+ip route add default via 192.0.2.1 metric 100
+ip route append default via 198.51.100.1 metric 200
+ip route add 10.0.0.0/8 via 192.0.2.1 table 100
+ip route add table 200 10.0.0.0/8 via 198.51.100.1
+ip route replace default metric 100 nexthop via 192.0.2.1 dev up1 nexthop via 198.51.100.1 dev up2 weight 2
+ip route flush table 200
+ip route change default via 198.51.100.1 dev up2 metric 200
+ip -4 route show table all
+ip route get 198.51.100.7
+ip route show match 10.1.2.3 table 100",
+    ),
+    // IPv6 renumbering: a second prefix, its route moved over, the old prefix flushed.
+    native_show(
+        "",
+        "ip link add v6a type ifb
+ip link set v6a up
+ip -6 addr add 2001:db8:a::1/64 dev v6a nodad
+ip -6 addr add 2001:db8:b::1/64 dev v6a nodad
+ip -6 route add 2001:db8:100::/48 via 2001:db8:a::fe
+ip -6 route replace 2001:db8:100::/48 via 2001:db8:b::fe mtu 1400
+ip -6 addr flush dev v6a to 2001:db8:a::/64
+ip -6 addr show dev v6a
+ip -6 route show dev v6a
+ip -6 route get 2001:db8:100::1",
+    ),
+    // A lab torn down by selectors: one label's addresses, a protocol's routes, a device's.
+    native(
+        "",
+        "ip link add lan0 type ifb
+ip link set lan0 up
+ip addr add 172.16.0.1/24 dev lan0
+ip addr add 172.16.0.2/24 dev lan0 label lan0:vip
+ip addr add 172.16.1.1/24 dev lan0 label lan0:vip2
+ip route add 172.17.0.0/16 via 172.16.0.254 proto static
+ip route add 172.18.0.0/16 via 172.16.0.254 proto 99
+ip route add blackhole 172.19.0.0/16
+ip addr flush label 'lan0:vip*'
+ip route flush proto static
+ip route flush type blackhole
+ip addr flush dev lan0 scope global",
+    ),
+];
+
+#[test]
+fn whole_scripts_of_route_verbs_and_selectors() {
+    needs_root!();
+    compare(ROUTE_SCRIPTS);
 }

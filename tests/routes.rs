@@ -1,7 +1,8 @@
 //! Routes: add, delete, default, via, dev, src, metric, IPv4 and IPv6, in a namespace too,
 //! against `ip -j route` and `ip route`'s own text.
 
-use crate::lab::Lab;
+use crate::lab::{Lab, VSH};
+use std::process::Command;
 
 /// The route to `dst` in an `ip -j route` answer.
 fn route<'a>(routes: &'a serde_json::Value, dst: &str) -> &'a serde_json::Value {
@@ -205,5 +206,68 @@ fn other_route_lines_still_run_programs() {
     Lab::new("route add 10.0.0.0/8 vai 10.1.1.1\n")
         .run()
         .failure(2)
-        .stderr_has("expected `dev`, `metric`, `onlink`, `proto`, `scope`, `src`, `table`, `via` or end of line");
+        .stderr_has("expected `dev`, `metric`, `mtu`, `nexthop`, `onlink`, `proto`, `scope`, `src`, `table`, `via` or end of line");
+}
+
+#[test]
+fn route_and_addr_selectors_are_checked_by_the_resolver_the_run_uses() {
+    // `--check` runs the evaluator's own resolver on the words it can know: each bad value is
+    // named at its word, before and during the run alike.
+    for (line, said) in [
+        ("ip route add 10.0.0.0/8 dev lo mtu big", "\"big\""),
+        (
+            "ip route add 10.0.0.0/8 nexthop via 10.1.1.1 weight 0",
+            "a weight (1 to 256)",
+        ),
+        ("ip route add table nowhere 10.0.0.0/8 dev lo", "a table"),
+        (
+            "ip route replace 10.0.0.0/8 nexthop via 2001:db8::1 nexthop via 10.1.1.1",
+            "nexthop's gateway",
+        ),
+        ("ip route show table nope", "a table"),
+        ("ip route flush proto nope", "a protocol"),
+        ("ip route flush exact 10.1.1.1/33", "10.1.1.1/33"),
+        ("ip addr show scope galaxy", "a scope"),
+        ("ip -4 addr flush to 10.1.1.1/33", "10.1.1.1/33"),
+        (
+            "ip -4 addr add 2001:db8::1/64 dev lo",
+            "the address must be an IPv4 address, as `-4` says",
+        ),
+        ("ip route get 10.1.1.300", "an IP address"),
+        (
+            "ip -6 route get 10.1.1.1",
+            "the destination must be an IPv6 address, as `-6` says",
+        ),
+        (
+            "ip route get 10.1.1.1 from 2001:db8::1",
+            "the source must be an IPv4 address",
+        ),
+    ] {
+        let checked = Command::new(VSH)
+            .args(["--check", "-c", line])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&checked.stderr);
+        assert_eq!(checked.status.code(), Some(1), "{line}: {stderr}");
+        assert!(stderr.contains(said), "{line}: {stderr}");
+        assert!(!stderr.contains("runs the real"), "{line}: {stderr}");
+        let ran = Command::new(VSH)
+            .args(["--isolated", "-c", line])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let run_stderr = String::from_utf8_lossy(&ran.stderr);
+        assert!(run_stderr.contains(said), "{line} when run: {run_stderr}");
+    }
+    // A value in a variable is the run's to judge.
+    let fine = Command::new(VSH)
+        .args([
+            "--check",
+            "-c",
+            "let m = 1400; ip route add 10.0.0.0/8 dev lo mtu $m table $m",
+        ])
+        .output()
+        .unwrap();
+    assert!(fine.status.success(), "{fine:?}");
 }

@@ -217,12 +217,20 @@ fn addr_and_veth_forms() {
         one("ip addr show up"),
         StmtKind::Addr(AddrCmd::Show {
             dev: None,
-            up: true
+            up: true,
+            ..
         })
     ));
+    match one("ip -4 addr show scope global") {
+        StmtKind::Addr(AddrCmd::Show { filter, .. }) => {
+            assert_eq!(filter.family, Some(IpFamily::V4));
+            assert_eq!(filter.scope.map(|w| lit(&w)).as_deref(), Some("global"));
+        }
+        other => panic!("{other:?}"),
+    }
     // Selectors vsh does not implement run the real `ip`.
     assert!(matches!(
-        one("ip addr show scope global"),
+        one("ip addr show tentative"),
         StmtKind::Iproute { .. }
     ));
     assert!(matches!(
@@ -706,7 +714,7 @@ fn iproute2_prefixes_match_in_its_own_order() {
         "ip -j link",
         "ip -br -c a",
         "ip -d link show d0",
-        "ip -4 addr show",
+        "ip -4 addr show tentative",
         "ip nexthop add id 1 blackhole",
         "ip tuntap add dev tap0 mode tap one_queue",
         "ip -all netns exec ip link",

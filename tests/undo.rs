@@ -333,3 +333,76 @@ fn sigkill_then_down_puts_back_link_set_attributes_too() {
         .stdout_has("down 0");
     run.same_state();
 }
+
+/// Routes and addresses a person set up before the run: in several tables, of several
+/// protocols, with an MTU, multipath, a secondary address with its label, IPv6.
+const ROUTES_BEFORE: &str = "ip link add d0 type ifb && ip link set d0 up \
+    && ip addr add 10.1.1.1/24 dev d0 && ip addr add 2001:db8::1/64 dev d0 nodad \
+    && ip link add d1 type ifb && ip link set d1 up \
+    && ip addr add 10.2.1.1/24 dev d1 && ip addr add 10.2.1.2/24 dev d1 label d1:x \
+    && ip route add 10.10.0.0/16 via 10.1.1.3 \
+    && ip route add 10.12.0.0/16 via 10.1.1.3 mtu 1400 \
+    && ip route add 10.4.0.0/16 via 10.1.1.2 table 10 \
+    && ip route add 10.5.0.0/16 dev d1 proto static \
+    && ip route add 10.17.0.0/16 nexthop via 10.1.1.2 dev d0 nexthop via 10.2.1.2 dev d1 weight 3 \
+    && ip route add blackhole 10.7.0.0/16 \
+    && ip -6 route add 2001:db8:5::/48 via 2001:db8::2 \
+    && { ip -4 route show table all; ip -6 route show table all; } >routes_before";
+
+/// Every route verb and flush, on those objects, then a failure.
+const ROUTE_CHANGES: &str = "ip route replace 10.2.1.0/24 dev d1 src 10.2.1.1
+ip route replace 10.10.0.0/16 via 10.1.1.4 mtu 1300
+ip route change 10.12.0.0/16 via 10.1.1.5
+ip route append 10.13.0.0/16 via 10.1.1.3
+ip route prepend 10.14.0.0/16 via 10.2.1.9
+ip route replace 10.17.0.0/16 nexthop via 10.1.1.9 dev d0
+ip route add table 20 default via 10.1.1.254
+ip route flush table 10
+ip route flush proto static
+ip route flush dev d1
+ip -6 route flush root 2001:db8::/32
+ip addr flush dev d1 secondary
+ip -4 addr flush scope global dev d0
+false
+";
+
+/// The routes as iproute2 prints them, MTUs and hops included, against those before.
+const ROUTES_AFTER: &str = "{ ip -4 route show table all; ip -6 route show table all; } \
+    >routes_after && diff routes_before routes_after";
+
+#[test]
+fn a_failed_run_puts_back_routes_it_replaced_and_flushed() {
+    needs_root!();
+    let run = Lab::new(ROUTE_CHANGES)
+        .before(ROUTES_BEFORE)
+        .snapshot()
+        .oracle(ROUTES_AFTER)
+        .run()
+        .failure(1)
+        .stderr_has("put back route 10.17.0.0/16")
+        .stderr_has("put back address 10.2.1.2/24 on d1");
+    run.same_state();
+    assert_eq!(run.oracle(0), "", "routes differ after undo");
+}
+
+#[test]
+fn sigkill_then_down_puts_back_replaced_and_flushed_routes() {
+    needs_root!();
+    let script = ROUTE_CHANGES.replace("false\n", "sleep 30\n");
+    let run = Lab::new(&script)
+        .before(ROUTES_BEFORE)
+        .snapshot()
+        .oracle(ROUTES_AFTER)
+        .shell(
+            "\"$VSH\" script.vnet & pid=$!
+             for i in $(seq 200); do child=$(pgrep -P $pid sleep) && break; sleep 0.05; done
+             kill -KILL $pid; wait $pid; echo \"status $?\"; kill $child 2>/dev/null
+             \"$VSH\" down script.vnet; echo \"down $?\"",
+        )
+        .run()
+        .success()
+        .stdout_has("status 137")
+        .stdout_has("down 0");
+    run.same_state();
+    assert_eq!(run.oracle(0), "", "routes differ after down");
+}

@@ -131,6 +131,38 @@ pub(super) const ROUTE: &[Opt] = &[
     },
     opt("scope", Choice(&["global", "link", "host"])),
     flag("onlink"),
+    opt("mtu", Number),
+    opt("nexthop", Word),
+    opt("weight", Number),
+    opt("oif", Device),
+];
+
+/// `addr show|flush`: the selectors.
+pub(super) const ADDR_SELECT: &[Opt] = &[
+    flag("up"),
+    opt("scope", Choice(&["global", "site", "link", "host"])),
+    opt("label", Word),
+    opt("to", Prefix),
+    flag("permanent"),
+    flag("dynamic"),
+    flag("primary"),
+    flag("secondary"),
+];
+
+/// `route show|flush`: the selectors.
+pub(super) const ROUTE_SELECT: &[Opt] = &[
+    opt("dev", Device),
+    opt("table", Word),
+    Opt {
+        word: "proto",
+        aliases: &["protocol"],
+        takes: Some(Word),
+    },
+    opt("scope", Choice(&["global", "link", "host"])),
+    opt("type", Word),
+    opt("root", Prefix),
+    opt("match", Prefix),
+    opt("exact", Prefix),
 ];
 
 /// `-n NS`: the namespace to act in.

@@ -2,7 +2,9 @@
 //! `Form` in its builtin's `forms`; a new option one `flag(..)` or `opt(.., Kind)` in its
 //! form's `options` (and its word in the grammar: tests.rs holds the two together).
 
-use super::options::{ADDR_ADD, LINK_ADD, LINK_SET, NETNS_FLAG, PING, ROUTE};
+use super::options::{
+    ADDR_ADD, ADDR_SELECT, LINK_ADD, LINK_SET, NETNS_FLAG, PING, ROUTE, ROUTE_SELECT,
+};
 use super::Kind::*;
 use super::{after, arg, flag, keyed, many, opt, Builtin, Form, Kind, Opt, BUILTIN, FORM};
 
@@ -175,14 +177,15 @@ const ADDR: Builtin = Builtin {
             sub: "show",
             aliases: SHOW,
             operands: &[keyed(&["dev"], Device)],
-            options: &[flag("up")],
-            usage: &["[up] [dev DEV]"],
+            options: ADDR_SELECT,
+            usage: &["[up] [dev DEV] [scope S] [label PATTERN] [to PREFIX] [permanent|dynamic] [primary|secondary]"],
             ..FORM
         },
         Form {
             sub: "flush",
-            operands: &[after(&["dev"], Device)],
-            usage: &["dev DEV"],
+            operands: &[keyed(&["dev"], Device)],
+            options: ADDR_SELECT,
+            usage: &["[dev DEV] [scope S] [label PATTERN] [to PREFIX] [permanent|dynamic] ..."],
             ..FORM
         },
     ],
@@ -347,12 +350,18 @@ const TUNTAP: Builtin = Builtin {
 
 const ROUTE_BUILTIN: Builtin = Builtin {
     name: "route",
-    summary: "routes of the main table, IPv4 and IPv6, as `ip route`",
+    summary: "routes of every table, IPv4 and IPv6, as `ip route`",
     options: &[flag("-4"), flag("-6")],
     under_ip: true,
     forms: &[
         Form { usage: &["[-4|-6] # as `route show`; `-6` (before or after `route`): IPv6"], ..FORM },
-        Form { sub: "show", aliases: &["list", "ls"], options: &[opt("dev", Device)], usage: &["[dev DEV]"], ..FORM },
+        Form {
+            sub: "show",
+            aliases: &["list", "ls"],
+            options: ROUTE_SELECT,
+            usage: &["[dev DEV] [table T] [proto P] [scope S] [type T] [root|match|exact PREFIX]"],
+            ..FORM
+        },
         Form {
             sub: "add",
             operands: &[arg(Destination)],
@@ -368,9 +377,54 @@ const ROUTE_BUILTIN: Builtin = Builtin {
             usage: &["PREFIX|default [via ADDR] [dev DEV] [src ADDR] [metric N] ..."],
             ..FORM
         },
+        Form {
+            sub: "replace",
+            operands: &[arg(Destination)],
+            options: ROUTE,
+            usage: &["PREFIX|default ... # made or overwritten"],
+            ..FORM
+        },
+        Form {
+            sub: "change",
+            aliases: &["chg"],
+            operands: &[arg(Destination)],
+            options: ROUTE,
+            usage: &["PREFIX|default ... # overwritten only"],
+            ..FORM
+        },
+        Form {
+            sub: "append",
+            operands: &[arg(Destination)],
+            options: ROUTE,
+            usage: &["PREFIX|default ... # after the routes to PREFIX"],
+            ..FORM
+        },
+        Form {
+            sub: "prepend",
+            operands: &[arg(Destination)],
+            options: ROUTE,
+            usage: &["PREFIX|default ... # before the routes to PREFIX"],
+            ..FORM
+        },
+        Form {
+            sub: "flush",
+            options: ROUTE_SELECT,
+            usage: &["[dev DEV] [table T] [proto P] [scope S] [type T] [root|match|exact] PREFIX"],
+            ..FORM
+        },
+        Form {
+            sub: "get",
+            operands: &[arg(Ip)],
+            options: &[opt("from", Ip), opt("iif", Device), opt("oif", Device), opt("to", Ip)],
+            usage: &["ADDR [from ADDR] [iif DEV] [oif DEV]"],
+            ..FORM
+        },
     ],
     examples: &[
         "route add default via 10.1.1.1",
+        "ip route replace default via 10.1.1.254",
+        "ip route add 10.9.0.0/16 nexthop via 10.1.1.2 dev v0 nexthop via 10.2.1.2 dev v1",
+        "ip route get 10.9.0.1",
         "ip -n netns1 route add 10.2.0.0/16 via 10.1.1.2 dev veth1 metric 10",
         "ip -6 route",
     ],

@@ -117,7 +117,7 @@ fn help_lists_what_usage_lines_leave_out() {
         route[del + 1..del + 3],
         [
             "    also: unicast, blackhole, unreachable, prohibit, local, throw, table WORD, proto WORD,",
-            "          scope global|link|host, onlink"
+            "          scope global|link|host, onlink, mtu N, nexthop WORD, weight N, oif DEV"
         ]
     );
     assert!(help_lines(find("link").unwrap())
@@ -188,6 +188,11 @@ const NOT_THE_TABLES: &[&str] = &[
     "set_o",
     "tuntap_other",
     "tuntap_tap",
+    // iproute2's `-family` option by its prefixes, and the families and route types: values.
+    "ip_family_key",
+    "ip_family_name",
+    "route_family",
+    "route_type_name",
     // Kinds: values of `link add ... type`, a choice of the table's.
     "kind_vxlan",
     "kind_macvlan",

@@ -1,16 +1,20 @@
 //! `addr ...`: IPv4 and IPv6 addresses in the current namespace.
 
+use super::addr_filter::AddrSelect;
 use super::error::Result;
 use super::journal::Entry;
 use super::netns::{fail, where_};
+use super::resolve::{self, known, AddrOptsReq, AddrReq, Broadcast, Val};
 use super::{show, Evaluator};
 use crate::net::addr;
+use crate::net::link::Link;
+use crate::net::names::IfName;
+use crate::syntax::ast::{AddrCmd, AddrFilter, IpFamily};
+use crate::syntax::Span;
+use show::AddrHeader;
 
 /// IFF_UP: `addr show up` lists the links that are up.
 const IFF_UP: u32 = 0x1;
-use super::resolve::{self, known, AddrOptsReq, AddrReq, Broadcast};
-use crate::syntax::ast::AddrCmd;
-use crate::syntax::Span;
 
 impl Evaluator {
     pub(super) fn addr_cmd(&mut self, cmd: &AddrCmd, span: Span) -> Result<()> {
@@ -63,59 +67,133 @@ impl Evaluator {
                     })
                 }
             }
-            AddrReq::Flush { dev } => {
-                let (index, name) = self.device_of(&dev)?;
-                let link = self.link_at(&ns, index, &name, span)?;
-                // What undo gives back: the addresses (not the link-local ones, which the
-                // kernel makes again) and the routes that go with them.
-                let mut saved = vec![];
-                if !self.made_here(&ns, Some(index), span)? {
-                    saved = self.routes_of(&link.at, span)?;
-                    // Undo goes newest first: the first address (the primary) must come
-                    // back first, so it is journaled last.
-                    saved.extend(self.addresses_of(&link, None, span)?.into_iter().rev());
-                }
-                self.journaled(saved, |ev| {
-                    let sock = ev.net.route(&ns).map_err(fail("netlink", span))?;
-                    let all = addr::list(sock).map_err(fail("cannot list addresses", span))?;
-                    for a in all.iter().filter(|a| a.index == index) {
-                        // Deleting a primary IPv4 address takes its secondaries with it.
-                        match addr::del(sock, index, &a.prefix) {
-                            Err(e) if e.errno() == Some(nix::errno::Errno::EADDRNOTAVAIL) => {}
-                            r => r.map_err(fail(
-                                format!(
-                                    "cannot flush {} from \"{name}\" {}",
-                                    a.prefix,
-                                    where_(&ns)
-                                ),
-                                span,
-                            ))?,
-                        }
-                    }
-                    Ok(())
-                })
-            }
-            AddrReq::Show { dev, up } => {
-                let wanted = match dev {
-                    Some(d) => Some(self.device_of(&d)?.0),
-                    None => None,
+            AddrReq::Flush { dev, up, select } => self.addr_flush(dev.as_ref(), up, &select, span),
+            AddrReq::Show { dev, up, select } => {
+                let AddrCmd::Show { filter, .. } = cmd else {
+                    unreachable!("a show request comes from a show command")
                 };
-                let links = self.links(span)?;
-                let sock = self.socket(&ns, span)?;
-                let addrs = addr::list(sock)
-                    .map_err(fail(format!("cannot list addresses {}", where_(&ns)), span))?;
-                let names = show::NsNames::resolve(&mut self.net, &ns, &links);
-                let running = |l: &&crate::net::link::Link| !up || l.flags & IFF_UP != 0;
-                for l in links
-                    .iter()
-                    .filter(|l| wanted.is_none_or(|i| l.index == i))
-                    .filter(running)
-                {
-                    self.out.print(&show::addr(l, &links, &addrs, &names));
+                let (links, addrs) = self.selected_addrs(dev.as_ref(), up, &select, span)?;
+                let names = show::NsNames::resolve(&mut self.net, &ns, &links.1);
+                let header = header_of(filter, dev.is_some());
+                for l in &links.0 {
+                    let text = match header {
+                        AddrHeader::Full => show::addr(l, &links.1, &addrs, &names),
+                        h => show::addr_of_family(l, &links.1, &addrs, &names, h),
+                    };
+                    self.out.print(&text);
                 }
                 Ok(())
             }
         }
+    }
+
+    /// The links and addresses `addr show|flush` selects, as iproute2 picks them: a link
+    /// with a selected address, or (without a family) with none at all; and the links of the
+    /// namespace, for names.
+    #[allow(clippy::type_complexity)]
+    fn selected_addrs(
+        &mut self,
+        dev: Option<&Val<IfName>>,
+        up: bool,
+        select: &AddrSelect,
+        span: Span,
+    ) -> Result<((Vec<Link>, Vec<Link>), Vec<addr::Address>)> {
+        let ns = self.ns.clone();
+        let wanted = match dev {
+            Some(d) => Some(self.device_of(d)?.0),
+            None => None,
+        };
+        let links = self.links(span)?;
+        let sock = self.socket(&ns, span)?;
+        let all = addr::list(sock)
+            .map_err(fail(format!("cannot list addresses {}", where_(&ns)), span))?;
+        let name = |i: u32| {
+            links
+                .iter()
+                .find(|l| l.index == i)
+                .map_or(String::new(), |l| l.name.clone())
+        };
+        let addrs: Vec<_> = all
+            .iter()
+            .filter(|a| select.selects(a, &name(a.index)))
+            .cloned()
+            .collect();
+        let chosen = links
+            .iter()
+            .filter(|l| wanted.is_none_or(|i| l.index == i))
+            .filter(|l| !up || l.flags & IFF_UP != 0)
+            .filter(|l| {
+                addrs.iter().any(|a| a.index == l.index)
+                    || (select.v6.is_none() && !all.iter().any(|a| a.index == l.index))
+            })
+            .cloned()
+            .collect();
+        Ok(((chosen, links), addrs))
+    }
+
+    /// `addr flush SELECTORS`: undo gets back what goes (not the link-local addresses, which
+    /// the kernel makes again) and the routes that go with it.
+    fn addr_flush(
+        &mut self,
+        dev: Option<&Val<IfName>>,
+        up: bool,
+        select: &AddrSelect,
+        span: Span,
+    ) -> Result<()> {
+        let ns = self.ns.clone();
+        let ((chosen, _), addrs) = self.selected_addrs(dev, up, select, span)?;
+        let doomed: Vec<addr::Address> = addrs
+            .into_iter()
+            .filter(|a| chosen.iter().any(|l| l.index == a.index))
+            .collect();
+        let mut saved = vec![];
+        if !self.made_here(&ns, None, span)? && !doomed.is_empty() {
+            let at = self.at(&ns, span)?;
+            saved = self.routes_of(&at, span)?;
+            // Undo goes newest first: a link's first address (its primary) must come back
+            // first, so it is journaled last.
+            for a in doomed.iter().rev() {
+                let link_local = matches!(a.prefix.addr, std::net::IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80);
+                let Some(l) = chosen.iter().find(|l| l.index == a.index) else {
+                    continue;
+                };
+                if link_local || self.made_here(&ns, Some(l.index), span)? {
+                    continue;
+                }
+                saved.push(Entry::AddrSaved {
+                    link: self.link_at(&ns, l.index, &l.name, span)?,
+                    addr: a.clone(),
+                });
+            }
+        }
+        self.journaled(saved, |ev| {
+            let sock = ev.socket(&ns, span)?;
+            for a in &doomed {
+                // Deleting a primary IPv4 address takes its secondaries with it.
+                match addr::del(sock, a.index, &a.prefix) {
+                    Err(e) if e.errno() == Some(nix::errno::Errno::EADDRNOTAVAIL) => {}
+                    r => r.map_err(fail(
+                        format!("cannot flush {} {}", a.prefix, where_(&ns)),
+                        span,
+                    ))?,
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+/// As iproute2: a label prints addresses alone; a family or `to` no link layer; `-6` dumps
+/// links as IPv6 sees them, unless one device is asked for.
+fn header_of(filter: &AddrFilter, one_dev: bool) -> AddrHeader {
+    if filter.label.is_some() {
+        AddrHeader::Bare
+    } else if filter.family == Some(IpFamily::V6) && !one_dev {
+        AddrHeader::Inet6
+    } else if filter.family.is_some() || filter.to.is_some() {
+        AddrHeader::Family
+    } else {
+        AddrHeader::Full
     }
 }
 
@@ -135,4 +213,16 @@ fn addr_options(prefix: &addr::Prefix, opts: &AddrOptsReq) -> Result<addr::AddOp
     out.preferred_lft = known(&opts.preferred_lft)?;
     out.flags = opts.flags;
     Ok(out)
+}
+
+/// iproute2's scope names, or a number.
+pub(super) fn scope_number(text: &str) -> Option<u8> {
+    match text {
+        "global" | "universe" => Some(0),
+        "site" => Some(200),
+        "link" => Some(253),
+        "host" => Some(254),
+        "nowhere" => Some(255),
+        n => n.parse().ok(),
+    }
 }

@@ -261,7 +261,7 @@ fn resolve_stmt(x: &dyn Expand, kind: &StmtKind, span: Span) -> Result<()> {
             known(resolve::pids(x, pids))?;
         }
         StmtKind::Wait { pids } => known(resolve::pids(x, pids))?,
-        StmtKind::Route(cmd) => known(resolve::route(x, cmd))?,
+        StmtKind::Route(cmd) => resolve_route(x, cmd)?,
         StmtKind::Bridge(cmd) => known(resolve::bridge(x, cmd))?,
         StmtKind::Peer(dev) | StmtKind::Stats(dev) => known(resolve::ifname(x, dev))?,
         StmtKind::Graph(cmd) => known(resolve::graph(x, cmd))?,
@@ -287,6 +287,34 @@ fn resolve_stmt(x: &dyn Expand, kind: &StmtKind, span: Span) -> Result<()> {
         | StmtKind::AndOr { .. } => {}
     }
     Ok(())
+}
+
+/// Routes, through the resolvers a run uses (route_words.rs).
+fn resolve_route(x: &dyn Expand, cmd: &RouteCmd) -> Result<()> {
+    use super::route_words::{resolve_get, resolve_sel, resolve_spec};
+    let text = &mut |w: &Word| x.text(w);
+    match cmd {
+        RouteCmd::Show { family, dev, sel } | RouteCmd::Flush { family, dev, sel } => {
+            known(resolve::opt(x, dev.as_ref(), resolve::ifname))?;
+            known(resolve_sel(sel, *family, text))
+        }
+        RouteCmd::Add(spec) | RouteCmd::Del(spec) => {
+            let devs = spec
+                .dev
+                .iter()
+                .chain(spec.nexthops.iter().flat_map(|h| &h.dev));
+            for w in devs {
+                known(resolve::ifname(x, w))?;
+            }
+            known(resolve_spec(spec, text))
+        }
+        RouteCmd::Get(get) => {
+            for w in get.iif.iter().chain(&get.oif) {
+                known(resolve::ifname(x, w))?;
+            }
+            known(resolve_get(get, text))
+        }
+    }
 }
 
 /// A resolver's answer, for its error only.

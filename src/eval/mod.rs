@@ -2,6 +2,7 @@
 //! and calls the net layer. The only layer that knows both the language and the kernel.
 
 mod addr;
+mod addr_filter;
 mod bridge;
 mod build;
 mod capture;
@@ -28,6 +29,8 @@ mod process;
 pub mod reach;
 mod resolve;
 mod route;
+mod route_show;
+mod route_words;
 mod shell;
 mod show;
 mod subst;

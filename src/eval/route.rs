@@ -1,72 +1,74 @@
-//! `route ...` and `ip route ...`: the main routing table of the current namespace.
+//! `route ...` and `ip route ...`: the routing tables of the current namespace.
 
 use super::error::{Result, RunError};
-use super::journal::Entry;
+use super::journal::{At, Entry};
 use super::netns::{fail, where_};
-use super::resolve::{self, known, known_at, RouteReq, RouteSpecReq};
+use super::route_show::{self, Omit};
+use super::route_words::{self, RouteFilter};
 use super::Evaluator;
-use crate::net::link::Link;
-use crate::net::route::{self, Family, Route};
-use crate::syntax::ast::{IpFamily, RouteCmd};
+use crate::net::nexthop;
+use crate::net::route::{self, Mode, NextHop, Route};
+use crate::net::route_get;
+use crate::syntax::ast::{IpFamily, RouteCmd, RouteGet, RouteMode, RouteSel, RouteSpec, Word};
 use crate::syntax::Span;
 use nix::errno::Errno;
-use std::fmt::Write;
 
 impl Evaluator {
     pub(super) fn route_cmd(&mut self, cmd: &RouteCmd, span: Span) -> Result<()> {
-        let ns = self.ns.clone();
-        match resolve::route(self, cmd)? {
-            RouteReq::Show { family, dev } => {
-                let wanted = match dev {
-                    Some(d) => Some(self.device_of(&d)?.0),
-                    None => None,
-                };
-                let family = match family {
-                    Some(IpFamily::V6) => Family::V6,
-                    _ => Family::V4,
-                };
+        match cmd {
+            RouteCmd::Show { family, dev, sel } => {
+                let (filter, oif) = self.route_filter(*family, dev, sel)?;
+                let routes = self.selected_routes(&filter, oif, span)?;
                 let links = self.links(span)?;
-                let sock = self.socket(&ns, span)?;
-                let routes = route::list(sock, family)
-                    .map_err(fail(format!("cannot list routes {}", where_(&ns)), span))?;
-                for r in routes.iter().filter(|r| {
-                    r.table == route::TABLE_MAIN
-                        && !r.is_cloned()
-                        && wanted.is_none_or(|i| r.oif == Some(i))
-                }) {
-                    self.out.print(&line(r, &links, wanted.is_none()));
+                let omit = Omit::for_filter(&filter, oif.is_some());
+                for r in &routes {
+                    self.out.print(&route_show::line(r, &links, omit));
                 }
                 Ok(())
             }
-            RouteReq::Add(spec) => self.route_change(&spec, true, span),
-            RouteReq::Del(spec) => self.route_change(&spec, false, span),
+            RouteCmd::Add(spec) => self.route_set(spec, span),
+            RouteCmd::Del(spec) => self.route_del(spec, span),
+            RouteCmd::Flush { family, dev, sel } => {
+                let (filter, oif) = self.route_filter(*family, dev, sel)?;
+                self.route_flush(&filter, oif, span)
+            }
+            RouteCmd::Get(get) => self.route_get(get, span),
         }
     }
 
-    /// `route add` (`add`) or `route del`, journaled.
-    fn route_change(&mut self, spec: &RouteSpecReq, add: bool, span: Span) -> Result<()> {
+    /// `route add|replace|change|append|prepend`: journaled as the route it adds and, for
+    /// replace and change, every configured route as it was, for undo to put back.
+    fn route_set(&mut self, spec: &RouteSpec, span: Span) -> Result<()> {
         let ns = self.ns.clone();
-        let (spec, dst) = self.route_spec(spec)?;
-        let verb = if add { "add" } else { "delete" };
+        let (req, dst) = self.route_spec(spec)?;
+        let mode = match spec.mode {
+            RouteMode::Add => Mode::Add,
+            RouteMode::Replace => Mode::Replace,
+            RouteMode::Change => Mode::Change,
+            RouteMode::Append => Mode::Append,
+            RouteMode::Prepend => Mode::Prepend,
+        };
         let at = self.at(&ns, span)?;
-        let entries = if self.made_here(&ns, spec.oif, span)? {
-            vec![]
-        } else if add {
-            vec![Entry::Route {
+        let mut entries = vec![];
+        if matches!(mode, Mode::Replace | Mode::Change) && !self.made_here(&ns, None, span)? {
+            entries = self.routes_to(&at, &req, span)?;
+        }
+        if !self.made_here(&ns, req.oif, span)? {
+            entries.push(Entry::Route {
                 at,
-                spec: spec.clone(),
-            }]
-        } else {
-            self.routes_of(&at, span)?
+                spec: req.clone(),
+            });
+        }
+        let verb = match mode {
+            Mode::Add => "add",
+            Mode::Replace => "replace",
+            Mode::Change => "change",
+            Mode::Append => "append",
+            Mode::Prepend => "prepend",
         };
         self.journaled(entries, |ev| {
             let sock = ev.socket(&ns, span)?;
-            let result = if add {
-                route::add(sock, &spec)
-            } else {
-                route::del(sock, &spec)
-            };
-            result
+            route::set(sock, &req, mode)
                 .map_err(fail(
                     format!("cannot {verb} route {dst} {}", where_(&ns)),
                     span,
@@ -75,66 +77,177 @@ impl Evaluator {
         })
     }
 
-    /// The words of `route add|del` as a request, and the destination as text for messages.
-    fn route_spec(&mut self, spec: &RouteSpecReq) -> Result<(route::RouteSpec, String)> {
-        let dst = known_at(&spec.dst)?;
-        let via = known_at(&spec.via)?;
-        let src = known_at(&spec.src)?;
-        // The family: as given, else the destination's, else the gateway's, else IPv4.
-        let family = match spec.family {
-            Some(IpFamily::V4) => Family::V4,
-            Some(IpFamily::V6) => Family::V6,
-            None => dst
-                .map(|(p, _)| Family::of(&p.addr))
-                .or(via.map(|(a, _)| Family::of(&a)))
-                .or(src.map(|(a, _)| Family::of(&a)))
-                .unwrap_or(Family::V4),
+    fn route_del(&mut self, spec: &RouteSpec, span: Span) -> Result<()> {
+        let ns = self.ns.clone();
+        let (req, dst) = self.route_spec(spec)?;
+        let at = self.at(&ns, span)?;
+        let entries = if self.made_here(&ns, req.oif, span)? {
+            vec![]
+        } else {
+            self.routes_of(&at, span)?
         };
-        let version = match family {
-            Family::V4 => 4,
-            Family::V6 => 6,
+        self.journaled(entries, |ev| {
+            let sock = ev.socket(&ns, span)?;
+            route::del(sock, &req)
+                .map_err(fail(
+                    format!("cannot delete route {dst} {}", where_(&ns)),
+                    span,
+                ))
+                .map_err(route_hint)
+        })
+    }
+
+    /// The routes `replace` or `change` may overwrite, saved: those of the same destination
+    /// in the same table, whoever made them (the kernel's own too).
+    fn routes_to(&mut self, at: &At, req: &route::RouteSpec, span: Span) -> Result<Vec<Entry>> {
+        let table = req.extra.table.unwrap_or(route::TABLE_MAIN);
+        let (dst, len) = req.dst.map_or((None, 0), |p| (Some(p.addr), p.len));
+        let sock = self.socket(&at.ns, span)?;
+        let routes = route::list(sock, req.family).map_err(fail("cannot list routes", span))?;
+        Ok(routes
+            .into_iter()
+            .filter(|r| !r.is_cloned() && r.table == table && r.dst_len == len && r.dst == dst)
+            .map(|route| Entry::RouteSaved {
+                at: at.clone(),
+                route,
+            })
+            .collect())
+    }
+
+    /// `route flush SELECTORS`: each route removed is saved first, those through a gateway
+    /// first, so that undo (newest first) puts back the routes of the link before them.
+    fn route_flush(&mut self, filter: &RouteFilter, oif: Option<u32>, span: Span) -> Result<()> {
+        let ns = self.ns.clone();
+        let mut routes = self.selected_routes(filter, oif, span)?;
+        routes.sort_by_key(|r| r.gateway.is_none() && r.nexthops.is_empty());
+        let at = self.at(&ns, span)?;
+        let saved = if self.made_here(&ns, None, span)? {
+            vec![]
+        } else {
+            routes
+                .iter()
+                .map(|r| Entry::RouteSaved {
+                    at: at.clone(),
+                    route: r.clone(),
+                })
+                .collect()
         };
-        let addresses = [
-            ("the destination", dst.map(|(p, s)| (p.addr, s))),
-            ("the gateway", via),
-            ("the source", src),
-        ];
-        for (what, given) in addresses {
-            if let Some((a, span)) = given {
-                if Family::of(&a) != family {
-                    return Err(RunError::MixedFamily {
-                        what,
-                        version,
-                        rest: "the rest of the route",
-                        span,
-                    });
+        self.journaled(saved, |ev| {
+            let sock = ev.socket(&ns, span)?;
+            for r in &routes {
+                match route::remove(sock, r) {
+                    // Gone with another (a route of an address flushed before it).
+                    Err(e) if e.errno() == Some(Errno::ESRCH) => {}
+                    other => other
+                        .map_err(fail(format!("cannot flush a route {}", where_(&ns)), span))?,
                 }
             }
-        }
-        let oif = match &spec.dev {
-            Some(d) => Some(self.device_of(d)?.0),
+            Ok(())
+        })
+    }
+
+    /// `route get`: the kernel's route for one packet, printed as iproute2 prints it.
+    fn route_get(&mut self, get: &RouteGet, span: Span) -> Result<()> {
+        let ns = self.ns.clone();
+        let (dst, from) = route_words::resolve_get(get, &mut |w| self.word(w).map(Some))?
+            .into_known()
+            .ok_or(RunError::BadValue {
+                text: String::new(),
+                expected: "an IP address",
+                span: get.dst.span,
+            })?;
+        let iif = match &get.iif {
+            Some(w) => Some(self.device(w)?.0),
             None => None,
         };
-        let metric = known(&spec.metric)?;
-        let extra = route::RouteExtra {
-            table: known(&spec.table)?,
-            protocol: known(&spec.proto)?,
-            scope: known(&spec.scope)?,
-            kind: spec.kind,
-            onlink: spec.onlink,
+        let oif = match &get.oif {
+            Some(w) => Some(self.device(w)?.0),
+            None => None,
         };
-        let text = dst.map_or_else(|| "default".to_string(), |(p, _)| p.to_string());
+        let links = self.links(span)?;
+        let sock = self.socket(&ns, span)?;
+        let q = route_get::Query {
+            dst,
+            from,
+            iif,
+            oif,
+        };
+        let found = route_get::get(sock, &q).map_err(fail(
+            format!("cannot find a route to {dst} {}", where_(&ns)),
+            span,
+        ))?;
+        self.out.print(&route_show::lookup(&found, &links));
+        Ok(())
+    }
+
+    /// The selectors of `route show|flush`, and the device's ifindex.
+    fn route_filter(
+        &mut self,
+        family: Option<IpFamily>,
+        dev: &Option<Word>,
+        sel: &RouteSel,
+    ) -> Result<(RouteFilter, Option<u32>)> {
+        let filter = route_words::resolve_sel(sel, family, &mut |w| self.word(w).map(Some))?;
+        let oif = match dev {
+            Some(w) => Some(self.device(w)?.0),
+            None => None,
+        };
+        Ok((filter, oif))
+    }
+
+    /// The routes of the current namespace the filter selects, in the kernel's order.
+    fn selected_routes(
+        &mut self,
+        filter: &RouteFilter,
+        oif: Option<u32>,
+        span: Span,
+    ) -> Result<Vec<Route>> {
+        let ns = self.ns.clone();
+        let sock = self.socket(&ns, span)?;
+        let mut out = Vec::new();
+        for family in &filter.families {
+            let routes = route::list(sock, *family)
+                .map_err(fail(format!("cannot list routes {}", where_(&ns)), span))?;
+            out.extend(
+                routes
+                    .into_iter()
+                    .filter(|r| route_show::selects(filter, r, oif)),
+            );
+        }
+        Ok(out)
+    }
+
+    /// The words of `route add|del` as a request, and the destination as text for messages.
+    fn route_spec(&mut self, spec: &RouteSpec) -> Result<(route::RouteSpec, String)> {
+        let req = route_words::resolve_spec(spec, &mut |w| self.word(w).map(Some))?;
+        let oif = match req.dev {
+            Some(w) => Some(self.device(w)?.0),
+            None => None,
+        };
+        let mut nexthops = Vec::new();
+        for h in &req.hops {
+            nexthops.push(NextHop {
+                gateway: h.via,
+                oif: match h.dev {
+                    Some(w) => self.device(w)?.0,
+                    None => 0,
+                },
+                weight: h.weight,
+                flags: if h.onlink { nexthop::RTNH_F_ONLINK } else { 0 },
+            });
+        }
         Ok((
             route::RouteSpec {
-                family,
-                dst: dst.map(|(p, _)| p),
-                gateway: via.map(|(a, _)| a),
+                family: req.family,
+                dst: req.dst,
+                gateway: req.via,
                 oif,
-                prefsrc: src.map(|(a, _)| a),
-                metric,
-                extra,
+                prefsrc: req.src,
+                metric: req.metric,
+                extra: req.extra,
+                nexthops,
             },
-            text,
+            req.text,
         ))
     }
 }
@@ -156,64 +269,4 @@ fn route_hint(mut e: RunError) -> RunError {
         };
     }
     e
-}
-
-/// One route as `ip route show` prints it, trailing space included; `show_dev` false when
-/// the listing is filtered by device (ip leaves `dev` out then).
-fn line(r: &Route, links: &[Link], show_dev: bool) -> String {
-    let mut out = String::new();
-    // RTN_UNICAST is the one type ip leaves unsaid.
-    if r.kind != 1 {
-        let _ = write!(out, "{} ", route::type_name(r.kind));
-    }
-    match r.dst {
-        Some(d) if r.dst_len == r.family.host_len() => {
-            let _ = write!(out, "{d} ");
-        }
-        Some(d) => {
-            let _ = write!(out, "{d}/{} ", r.dst_len);
-        }
-        None if r.dst_len != 0 => {
-            let _ = write!(out, "0/{} ", r.dst_len);
-        }
-        None => out.push_str("default "),
-    }
-    if let Some(gw) = r.gateway {
-        let _ = write!(out, "via {gw} ");
-    }
-    if let (Some(oif), true) = (r.oif, show_dev) {
-        match links.iter().find(|l| l.index == oif) {
-            Some(l) => {
-                let _ = write!(out, "dev {} ", l.name);
-            }
-            None => {
-                let _ = write!(out, "dev if{oif} ");
-            }
-        }
-    }
-    if !r.is_cloned() {
-        // RTPROT_BOOT and RT_SCOPE_UNIVERSE are the defaults ip does not print.
-        if r.protocol != 3 {
-            let _ = write!(out, "proto {} ", route::protocol_name(r.protocol));
-        }
-        if r.scope != 0 {
-            let _ = write!(out, "scope {} ", route::scope_name(r.scope));
-        }
-    }
-    if let Some(src) = r.prefsrc {
-        let _ = write!(out, "src {src} ");
-    }
-    if let Some(m) = r.metric {
-        let _ = write!(out, "metric {m} ");
-    }
-    for (bit, name) in route::FLAG_NAMES {
-        if r.flags & bit != 0 {
-            let _ = write!(out, "{name} ");
-        }
-    }
-    if let Some(p) = r.pref {
-        let _ = write!(out, "pref {}", route::pref_name(p));
-    }
-    out.push('\n');
-    out
 }

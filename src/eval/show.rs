@@ -221,7 +221,44 @@ fn addr_flags(a: &Address) -> String {
 }
 
 pub fn addr(l: &Link, links: &[Link], addrs: &[Address], names: &NsNames) -> String {
-    let mut out = common(l, links, false) + &link_layer(l, names) + &names_lines(l, false);
+    addr_of_family(l, links, addrs, names, AddrHeader::Full)
+}
+
+/// What `addr show` prints above a link's addresses, as iproute2 chooses by its selectors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddrHeader {
+    /// The link line and the link-layer line: no selector of addresses.
+    Full,
+    /// The link line only: a family, or `to PREFIX`.
+    Family,
+    /// The link line of an IPv6 link dump (`ip -6 addr`): no qdisc, master or group.
+    Inet6,
+    /// Nothing: `label PATTERN`.
+    Bare,
+}
+
+/// As [`addr`], under the header iproute2's selectors leave.
+pub fn addr_of_family(
+    l: &Link,
+    links: &[Link],
+    addrs: &[Address],
+    names: &NsNames,
+    header: AddrHeader,
+) -> String {
+    let mut out = match header {
+        AddrHeader::Full => {
+            common(l, links, false) + &link_layer(l, names) + &names_lines(l, false)
+        }
+        AddrHeader::Family => common(l, links, false),
+        AddrHeader::Inet6 => format!(
+            "{} mtu {} state {} qlen {}\n",
+            title(l, links),
+            l.mtu,
+            l.operstate,
+            l.txqlen
+        ),
+        AddrHeader::Bare => String::new(),
+    };
     for a in addrs.iter().filter(|a| a.index == l.index) {
         let family = match a.prefix.addr {
             IpAddr::V4(_) => "inet",

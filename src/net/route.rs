@@ -1,17 +1,18 @@
-//! Routes of the main table over RTM_*ROUTE: list, add and delete, IPv4 and IPv6.
+//! Routes over RTM_*ROUTE: list, add (and replace, change, append), delete, IPv4 and IPv6.
 
 use std::net::IpAddr;
 
-use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
+use netlink_packet_core::{NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 use netlink_packet_route::route::{
-    RouteAddress, RouteAttribute, RouteFlags, RouteHeader, RouteMessage, RoutePreference,
-    RouteProtocol, RouteScope, RouteType,
+    RouteAddress, RouteAttribute, RouteFlags, RouteHeader, RouteMessage, RouteMetric,
+    RoutePreference, RouteProtocol, RouteScope, RouteType,
 };
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use super::addr::Prefix;
 use super::error::Result;
 use super::netlink::RouteSocket;
+pub use super::nexthop::NextHop;
 
 /// RT_TABLE_MAIN: the table `ip route` shows and changes.
 pub const TABLE_MAIN: u32 = 254;
@@ -29,6 +30,8 @@ const RTN_LOCAL: u8 = 2;
 const RT_SCOPE_HOST: u8 = 254;
 /// RTM_F_CLONED: a cache entry, not a route of the table.
 const RTM_F_CLONED: u32 = 0x200;
+/// RTNH_F_ONLINK in a route's flags.
+const RTNH_F_ONLINK: u32 = 0x4;
 
 /// The address family of a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -93,10 +96,14 @@ pub struct Route {
     pub flags: u32,
     /// The IPv6 router preference (RTA_PREF): 0 medium, 1 high, 3 low.
     pub pref: Option<u8>,
+    /// The path MTU of the route (RTAX_MTU).
+    pub mtu: Option<u32>,
+    /// The hops of a multipath route (RTA_MULTIPATH).
+    pub nexthops: Vec<NextHop>,
 }
 
 impl Route {
-    fn from_message(msg: RouteMessage) -> Option<Route> {
+    pub(super) fn from_message(msg: RouteMessage) -> Option<Route> {
         let family = match msg.header.address_family {
             AddressFamily::Inet => Family::V4,
             AddressFamily::Inet6 => Family::V6,
@@ -116,6 +123,8 @@ impl Route {
             kind: msg.header.kind.into(),
             flags: msg.header.flags.bits(),
             pref: None,
+            mtu: None,
+            nexthops: vec![],
         };
         for attr in msg.attributes {
             match attr {
@@ -126,6 +135,15 @@ impl Route {
                 RouteAttribute::Priority(m) => route.metric = Some(m),
                 RouteAttribute::Table(t) => route.table = t,
                 RouteAttribute::Preference(p) => route.pref = Some(p.into()),
+                RouteAttribute::Metrics(m) => {
+                    route.mtu = m.iter().find_map(|m| match m {
+                        RouteMetric::Mtu(v) => Some(*v),
+                        _ => None,
+                    })
+                }
+                RouteAttribute::MultiPath(hops) => {
+                    route.nexthops = hops.iter().map(NextHop::from_netlink).collect()
+                }
                 _ => {}
             }
         }
@@ -138,7 +156,7 @@ impl Route {
     }
 }
 
-fn ip(a: RouteAddress) -> Option<IpAddr> {
+pub(super) fn ip(a: RouteAddress) -> Option<IpAddr> {
     match a {
         RouteAddress::Inet(v4) => Some(IpAddr::V4(v4)),
         RouteAddress::Inet6(v6) => Some(IpAddr::V6(v6)),
@@ -146,7 +164,7 @@ fn ip(a: RouteAddress) -> Option<IpAddr> {
     }
 }
 
-fn address(a: IpAddr) -> RouteAddress {
+pub(super) fn address(a: IpAddr) -> RouteAddress {
     match a {
         IpAddr::V4(v4) => RouteAddress::Inet(v4),
         IpAddr::V6(v6) => RouteAddress::Inet6(v6),
@@ -168,8 +186,10 @@ pub struct RouteSpec {
     pub prefsrc: Option<IpAddr>,
     /// `metric N`.
     pub metric: Option<u32>,
-    /// `table`, `proto`, `scope`, the route type and `onlink`.
+    /// `table`, `proto`, `scope`, the route type, `onlink` and `mtu`.
     pub extra: RouteExtra,
+    /// `nexthop ...`: the hops of a multipath route, in place of a gateway and device.
+    pub nexthops: Vec<NextHop>,
 }
 
 /// The less common fields of `ip route add|del`; each unset one is iproute2's default.
@@ -185,6 +205,42 @@ pub struct RouteExtra {
     pub kind: Option<u8>,
     /// RTNH_F_ONLINK: the gateway is on the link even if no address says so.
     pub onlink: bool,
+    /// `mtu N`: the path MTU (RTAX_MTU).
+    pub mtu: Option<u32>,
+}
+
+/// What `ip route add` and its kin do with a route already there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// `add`: refuse it (EEXIST).
+    #[default]
+    Add,
+    /// `replace`: replace it, or add one.
+    Replace,
+    /// `change`: replace it; ENOENT-like refusal if there is none.
+    Change,
+    /// `append`: add another after it.
+    Append,
+    /// `prepend`: add another before it.
+    Prepend,
+}
+
+impl Mode {
+    /// The NLM_F_* flags iproute2 sends for the verb.
+    fn flags(self) -> u16 {
+        match self {
+            // Create, never touch one that is there.
+            Mode::Add => NLM_F_CREATE | NLM_F_EXCL,
+            // Create, or replace the first that matches.
+            Mode::Replace => NLM_F_CREATE | NLM_F_REPLACE,
+            // Replace only: the route must exist.
+            Mode::Change => NLM_F_REPLACE,
+            // Create after the others of the same destination.
+            Mode::Append => NLM_F_CREATE | NLM_F_APPEND,
+            // Create before them.
+            Mode::Prepend => NLM_F_CREATE,
+        }
+    }
 }
 
 /// The request iproute2 builds for `ip route add` (`add` true) or `ip route del`.
@@ -206,7 +262,11 @@ fn message(spec: &RouteSpec, add: bool) -> RouteMessage {
         // without a gateway, universe otherwise.
         msg.header.scope = RouteScope::from(x.scope.unwrap_or(match kind {
             RTN_LOCAL => RT_SCOPE_HOST,
-            RTN_UNICAST if spec.gateway.is_none() => RT_SCOPE_LINK,
+            RTN_UNICAST
+                if spec.gateway.is_none() && spec.nexthops.iter().all(|h| h.gateway.is_none()) =>
+            {
+                RT_SCOPE_LINK
+            }
             _ => 0,
         }));
     } else {
@@ -240,6 +300,15 @@ fn message(spec: &RouteSpec, add: bool) -> RouteMessage {
     if let Some(metric) = spec.metric {
         msg.attributes.push(RouteAttribute::Priority(metric));
     }
+    if let Some(mtu) = x.mtu {
+        msg.attributes
+            .push(RouteAttribute::Metrics(vec![RouteMetric::Mtu(mtu)]));
+    }
+    if !spec.nexthops.is_empty() {
+        msg.attributes.push(RouteAttribute::MultiPath(
+            spec.nexthops.iter().map(|h| h.to_netlink()).collect(),
+        ));
+    }
     msg
 }
 
@@ -260,22 +329,42 @@ pub fn list(sock: &mut RouteSocket, family: Family) -> Result<Vec<Route>> {
 /// Add a route to the main table; an existing one is a [`super::NetError::Kernel`] with
 /// EEXIST, an unreachable gateway one with ENETUNREACH and the kernel's explanation.
 pub fn add(sock: &mut RouteSocket, spec: &RouteSpec) -> Result<()> {
-    // NLM_F_CREATE|NLM_F_EXCL: add, never replace a route that is already there.
+    set(sock, spec, Mode::Add)
+}
+
+/// `ip route add|replace|change|append|prepend`: the route, and what to do with one there.
+pub fn set(sock: &mut RouteSocket, spec: &RouteSpec, mode: Mode) -> Result<()> {
     sock.request(
         RouteNetlinkMessage::NewRoute(message(spec, true)),
-        NLM_F_CREATE | NLM_F_EXCL,
+        mode.flags(),
     )
 }
 
 /// Add `r` back as it was listed (table, protocol, scope, type, gateway, device, source,
 /// metric, preference). For undo: a route a run deleted, or lost with an address or a move.
 pub fn restore(sock: &mut RouteSocket, r: &Route) -> Result<()> {
+    // NLM_F_CREATE|NLM_F_EXCL: a route already there (EEXIST) is not replaced.
+    sock.request(
+        RouteNetlinkMessage::NewRoute(listed(r)),
+        NLM_F_CREATE | NLM_F_EXCL,
+    )
+}
+
+/// Delete `r` as it was listed, as `ip route flush` sends a dumped route back.
+pub fn remove(sock: &mut RouteSocket, r: &Route) -> Result<()> {
+    sock.request(RouteNetlinkMessage::DelRoute(listed(r)), 0)
+}
+
+/// The message of a listed route, every field as the kernel gave it.
+fn listed(r: &Route) -> RouteMessage {
     let mut msg = RouteMessage::default();
     msg.header.address_family = r.family.netlink();
     msg.header.destination_prefix_length = r.dst_len;
     msg.header.protocol = RouteProtocol::from(r.protocol);
     msg.header.scope = RouteScope::from(r.scope);
     msg.header.kind = RouteType::from(r.kind);
+    // Only the flags one asks for (onlink); the kernel's own (linkdown, offload) it refuses.
+    msg.header.flags = RouteFlags::from_bits_retain(r.flags & RTNH_F_ONLINK);
     // Tables past 255 only fit the attribute.
     msg.header.table = u8::try_from(r.table).unwrap_or(RouteHeader::RT_TABLE_UNSPEC);
     msg.attributes.push(RouteAttribute::Table(r.table));
@@ -300,11 +389,26 @@ pub fn restore(sock: &mut RouteSocket, r: &Route) -> Result<()> {
         msg.attributes
             .push(RouteAttribute::Preference(RoutePreference::from(p)));
     }
-    // NLM_F_CREATE|NLM_F_EXCL: a route already there (EEXIST) is not replaced.
-    sock.request(
-        RouteNetlinkMessage::NewRoute(msg),
-        NLM_F_CREATE | NLM_F_EXCL,
-    )
+    if let Some(mtu) = r.mtu {
+        msg.attributes
+            .push(RouteAttribute::Metrics(vec![RouteMetric::Mtu(mtu)]));
+    }
+    if !r.nexthops.is_empty() {
+        msg.attributes.push(RouteAttribute::MultiPath(
+            r.nexthops
+                .iter()
+                .map(|h| {
+                    NextHop {
+                        // The kernel's own hop flags (linkdown, dead) are not asked for.
+                        flags: h.flags & super::nexthop::RTNH_F_ONLINK,
+                        ..*h
+                    }
+                    .to_netlink()
+                })
+                .collect(),
+        ));
+    }
+    msg
 }
 
 /// Whether `r` is one a person or a program put there, which undo must give back if a run
@@ -418,6 +522,7 @@ mod tests {
             prefsrc: None,
             metric: Some(7),
             extra: RouteExtra::default(),
+            nexthops: vec![],
         };
         let add = message(&spec, true);
         assert_eq!(u8::from(add.header.scope), RT_SCOPE_LINK);

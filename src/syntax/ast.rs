@@ -537,15 +537,33 @@ pub enum AddrCmd {
         prefix: Word,
         dev: Word,
     },
-    /// `addr flush dev DEV`: every address of DEV.
+    /// `addr flush SELECTORS`: every address they select.
     Flush {
-        dev: Word,
+        dev: Option<Word>,
+        filter: Box<AddrFilter>,
     },
-    /// `addr show [up] [[dev] DEV]`: `up` lists running interfaces only.
+    /// `addr show [up] [[dev] DEV] [SELECTORS]`: `up` lists running interfaces only.
     Show {
         dev: Option<Word>,
         up: bool,
+        filter: Box<AddrFilter>,
     },
+}
+
+/// The selectors of `addr show|flush` other than the device and `up`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AddrFilter {
+    /// `-4`, `-6`, `-f inet|inet6` before `addr`.
+    pub family: Option<IpFamily>,
+    pub scope: Option<Word>,
+    /// `label PATTERN`, a glob as iproute2 takes it.
+    pub label: Option<Word>,
+    /// `to PREFIX`.
+    pub to: Option<Word>,
+    /// `permanent`, `dynamic`, `primary`, `secondary`, as written.
+    pub flags: Vec<(String, Span)>,
+    /// `up`, for flush.
+    pub up: bool,
 }
 
 /// The options of `addr add`, iproute2's: `brd +|-|ADDR`, `label`, `scope`, lifetimes, flags.
@@ -558,6 +576,8 @@ pub struct AddrOpts {
     pub preferred_lft: Option<Word>,
     /// `nodad`, `noprefixroute`, ... in the order written.
     pub flags: Vec<(AddrFlag, Span)>,
+    /// `-4`, `-6` before `addr`: the address must be of that family.
+    pub family: Option<IpFamily>,
 }
 
 /// A flag of `addr add` (iproute2's names; the kernel's `IFA_F_*` bits are eval's business).
@@ -679,21 +699,47 @@ pub enum IpFamily {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum RouteCmd {
-    /// `route [-6] [show [dev DEV]]`
+    /// `route [-6] [show [dev DEV] [SELECTORS]]`
     Show {
         family: Option<IpFamily>,
         dev: Option<Word>,
+        sel: Box<RouteSel>,
     },
-    /// `route add DST [via ADDR] [dev DEV] [src ADDR] [metric N]`
+    /// `route add|replace|change|append|prepend DST [OPTIONS]`
     Add(Box<RouteSpec>),
     /// `route del DST ...`, with the same options as add.
     Del(Box<RouteSpec>),
+    /// `route flush SELECTORS`: every route they select.
+    Flush {
+        family: Option<IpFamily>,
+        dev: Option<Word>,
+        sel: Box<RouteSel>,
+    },
+    /// `route get ADDR [from A] [iif DEV] [oif DEV]`
+    Get(Box<RouteGet>),
+}
+
+/// How `route add` and its kin treat a route already there, as iproute2's verbs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RouteMode {
+    /// `add`: refuse it.
+    #[default]
+    Add,
+    /// `replace`: replace it, or add.
+    Replace,
+    /// `change`: replace it; there must be one.
+    Change,
+    /// `append`: add one more after it.
+    Append,
+    /// `prepend`: add one more before it.
+    Prepend,
 }
 
 /// The destination and options of `route add|del`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RouteSpec {
     pub family: Option<IpFamily>,
+    pub mode: RouteMode,
     /// `None` is `default`.
     pub dst: Option<Word>,
     pub dst_span: Span,
@@ -708,6 +754,54 @@ pub struct RouteSpec {
     /// `blackhole`, `unreachable`, `prohibit`, `local`, `throw`, `unicast` before the prefix.
     pub kind: Option<(String, Span)>,
     pub onlink: bool,
+    /// `mtu N`.
+    pub mtu: Option<Word>,
+    /// `nexthop via A dev D weight W ...`: the hops of a multipath route.
+    pub nexthops: Vec<NextHopSpec>,
+}
+
+/// One `nexthop` of a multipath route.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NextHopSpec {
+    pub via: Option<Word>,
+    pub dev: Option<Word>,
+    pub weight: Option<Word>,
+    pub onlink: bool,
+    pub span: Span,
+}
+
+/// The selectors of `route show|flush` other than `dev`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RouteSel {
+    /// `table N|main|local|all`.
+    pub table: Option<Word>,
+    pub proto: Option<Word>,
+    pub scope: Option<Word>,
+    /// `type TYPE`.
+    pub kind: Option<(String, Span)>,
+    /// `root|match|exact PREFIX`, or a bare PREFIX (exact).
+    pub prefix: Option<(PrefixMatch, Word)>,
+}
+
+/// How a selector's prefix selects routes, as iproute2's `root`, `match` and `exact`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrefixMatch {
+    /// Routes inside the prefix.
+    Root,
+    /// Routes that hold the prefix.
+    Match,
+    /// The route of that prefix.
+    Exact,
+}
+
+/// `route get ADDR [from A] [iif DEV] [oif DEV]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteGet {
+    pub family: Option<IpFamily>,
+    pub dst: Word,
+    pub from: Option<Word>,
+    pub iif: Option<Word>,
+    pub oif: Option<Word>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -57,18 +57,32 @@ pub fn own_words(kind: &StmtKind) -> Vec<&Word> {
         }
         StmtKind::Kill { pids, .. } | StmtKind::Wait { pids } => words.extend(pids),
         StmtKind::Route(cmd) => match cmd {
-            RouteCmd::Show { dev, .. } => words.extend(dev),
-            RouteCmd::Add(spec) | RouteCmd::Del(spec) => words.extend(
-                spec.dst
-                    .iter()
-                    .chain(&spec.via)
-                    .chain(&spec.dev)
-                    .chain(&spec.src)
-                    .chain(&spec.metric)
-                    .chain(&spec.table)
-                    .chain(&spec.proto)
-                    .chain(&spec.scope),
-            ),
+            RouteCmd::Show { dev, sel, .. } | RouteCmd::Flush { dev, sel, .. } => {
+                words.extend(dev);
+                words.extend(sel.table.iter().chain(&sel.proto).chain(&sel.scope));
+                words.extend(sel.prefix.as_ref().map(|p| &p.1));
+            }
+            RouteCmd::Add(spec) | RouteCmd::Del(spec) => {
+                words.extend(
+                    spec.dst
+                        .iter()
+                        .chain(&spec.via)
+                        .chain(&spec.dev)
+                        .chain(&spec.src)
+                        .chain(&spec.metric)
+                        .chain(&spec.table)
+                        .chain(&spec.proto)
+                        .chain(&spec.scope)
+                        .chain(&spec.mtu),
+                );
+                for h in &spec.nexthops {
+                    words.extend(h.via.iter().chain(&h.dev).chain(&h.weight));
+                }
+            }
+            RouteCmd::Get(get) => {
+                words.push(&get.dst);
+                words.extend(get.from.iter().chain(&get.iif).chain(&get.oif));
+            }
         },
         StmtKind::Bridge(cmd) => match cmd {
             BridgeCmd::Link { dev } => words.extend(dev),
@@ -172,8 +186,10 @@ fn addr_words<'a>(cmd: &'a AddrCmd, words: &mut Vec<&'a Word>) {
             );
         }
         AddrCmd::Del { prefix, dev } => words.extend([prefix, dev]),
-        AddrCmd::Flush { dev } => words.push(dev),
-        AddrCmd::Show { dev, .. } => words.extend(dev),
+        AddrCmd::Show { dev, filter, .. } | AddrCmd::Flush { dev, filter } => {
+            words.extend(dev);
+            words.extend(filter.scope.iter().chain(&filter.label).chain(&filter.to));
+        }
     }
 }
 

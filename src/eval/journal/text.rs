@@ -5,6 +5,7 @@
 use super::{At, Attrs, Entry, LinkAt};
 use crate::net::addr::Address;
 use crate::net::neighbours::Neighbour;
+use crate::net::nexthop::NextHops;
 use crate::net::route::{Family, Route, RouteExtra, RouteSpec};
 use crate::net::tuntap::TunDevice;
 use crate::net::Ns;
@@ -196,6 +197,11 @@ pub(super) fn encode(e: &Entry) -> String {
             line.opt("scope", spec.extra.scope);
             line.opt("type", spec.extra.kind);
             line.opt("onlink", spec.extra.onlink.then_some(1));
+            line.opt("mtu", spec.extra.mtu);
+            line.opt(
+                "nh",
+                (!spec.nexthops.is_empty()).then(|| NextHops(spec.nexthops.clone())),
+            );
         }
         Entry::RouteSaved { at, route: r } => {
             line = Line::new("route-saved");
@@ -213,6 +219,11 @@ pub(super) fn encode(e: &Entry) -> String {
             line.num("type", r.kind);
             line.num("flags", r.flags);
             line.opt("pref", r.pref);
+            line.opt("mtu", r.mtu);
+            line.opt(
+                "nh",
+                (!r.nexthops.is_empty()).then(|| NextHops(r.nexthops.clone())),
+            );
         }
         Entry::Attrs { link, before } => {
             line = Line::new("attrs");
@@ -323,7 +334,9 @@ fn decode(text: &str) -> Option<Entry> {
                     scope: f.opt("scope")?,
                     kind: f.opt("type")?,
                     onlink: f.opt::<u8>("onlink")?.is_some(),
+                    mtu: f.opt("mtu")?,
                 },
+                nexthops: f.opt::<NextHops>("nh")?.unwrap_or_default().0,
             },
         },
         "route-saved" => Entry::RouteSaved {
@@ -342,6 +355,8 @@ fn decode(text: &str) -> Option<Entry> {
                 kind: f.get("type")?,
                 flags: f.get("flags")?,
                 pref: f.opt("pref")?,
+                mtu: f.opt("mtu")?,
+                nexthops: f.opt::<NextHops>("nh")?.unwrap_or_default().0,
             },
         },
         "attrs" => Entry::Attrs {
@@ -555,8 +570,10 @@ mod tests {
                         table: Some(100),
                         kind: Some(6),
                         onlink: true,
+                        mtu: Some(1400),
                         ..RouteExtra::default()
                     },
+                    nexthops: vec![],
                 },
             },
             Entry::RouteSaved {
@@ -575,6 +592,21 @@ mod tests {
                     kind: 1,
                     flags: 0,
                     pref: Some(0),
+                    mtu: None,
+                    nexthops: vec![
+                        crate::net::route::NextHop {
+                            gateway: Some("2001:db8::2".parse().unwrap()),
+                            oif: 3,
+                            weight: 2,
+                            flags: 0,
+                        },
+                        crate::net::route::NextHop {
+                            gateway: None,
+                            oif: 4,
+                            weight: 1,
+                            flags: 4,
+                        },
+                    ],
                 },
             },
             Entry::Attrs {

@@ -80,13 +80,6 @@ pub(super) fn known<T: Clone>(v: &Option<Val<T>>) -> Result<Option<T>> {
     v.as_ref().map(|v| v.get().cloned()).transpose()
 }
 
-/// The value of an optional word and where it was written.
-pub(super) fn known_at<T: Clone>(v: &Option<Val<T>>) -> Result<Option<(T, Span)>> {
-    v.as_ref()
-        .map(|v| Ok((v.get()?.clone(), v.span)))
-        .transpose()
-}
-
 /// A word read by `read` when its text is known.
 fn val<T>(x: &dyn Expand, w: &Word, read: impl FnOnce(String) -> Result<T>) -> Result<Val<T>> {
     let value = match x.text(w)? {

@@ -1,14 +1,12 @@
 //! `netns ...`, `addr ...` and `route ...` as requests.
 
-use super::{ifname, ip, named, netns, number, opt, prefix, text, Expand, Val};
+use super::{ifname, named, netns, number, opt, prefix, text, Expand, Val};
+use crate::eval::addr_filter::AddrSelect;
 use crate::eval::error::{Result, RunError};
 use crate::net::addr::Prefix;
 use crate::net::names::{IfName, NetnsName};
-use crate::syntax::ast::{
-    AddrCmd, AddrFlag, AddrOpts, IpFamily, NetnsCmd, RouteCmd, RouteSpec, Word,
-};
+use crate::syntax::ast::{AddrCmd, AddrFlag, AddrOpts, NetnsCmd, Word};
 use crate::syntax::Span;
-use std::net::IpAddr;
 
 const PID: &str = "a process id";
 
@@ -61,12 +59,16 @@ pub(in crate::eval) enum AddrReq {
         prefix: Val<Prefix>,
         dev: Val<IfName>,
     },
+    /// `addr flush` and `addr show`: the addresses the selectors pick.
     Flush {
-        dev: Val<IfName>,
+        dev: Option<Val<IfName>>,
+        up: bool,
+        select: AddrSelect,
     },
     Show {
         dev: Option<Val<IfName>>,
         up: bool,
+        select: AddrSelect,
     },
 }
 
@@ -110,6 +112,9 @@ pub(in crate::eval) fn addr(x: &dyn Expand, cmd: &AddrCmd) -> Result<AddrReq> {
             opts,
         } => {
             let prefix = prefix(x, p)?;
+            if let Some(known) = &prefix.value {
+                crate::eval::addr_filter::same_family(opts.family, known, p.span)?;
+            }
             AddrReq::Add {
                 prefix,
                 dev: ifname(x, dev)?,
@@ -120,12 +125,15 @@ pub(in crate::eval) fn addr(x: &dyn Expand, cmd: &AddrCmd) -> Result<AddrReq> {
             prefix: prefix(x, p)?,
             dev: ifname(x, dev)?,
         },
-        AddrCmd::Flush { dev } => AddrReq::Flush {
-            dev: ifname(x, dev)?,
+        AddrCmd::Flush { dev, filter } => AddrReq::Flush {
+            dev: opt(x, dev.as_ref(), ifname)?,
+            up: filter.up,
+            select: crate::eval::addr_filter::resolve(filter, &mut |w| x.text(w))?,
         },
-        AddrCmd::Show { dev, up } => AddrReq::Show {
+        AddrCmd::Show { dev, up, filter } => AddrReq::Show {
             dev: opt(x, dev.as_ref(), ifname)?,
             up: *up,
+            select: crate::eval::addr_filter::resolve(filter, &mut |w| x.text(w))?,
         },
     })
 }
@@ -192,94 +200,4 @@ fn addr_opts(x: &dyn Expand, opts: &AddrOpts) -> Result<AddrOptsReq> {
         }
     }
     Ok(out)
-}
-
-#[derive(Debug, PartialEq)]
-pub(in crate::eval) enum RouteReq {
-    Show {
-        family: Option<IpFamily>,
-        dev: Option<Val<IfName>>,
-    },
-    Add(RouteSpecReq),
-    Del(RouteSpecReq),
-}
-
-/// `route add|del`'s destination and options; the family is settled when run.
-#[derive(Debug, PartialEq)]
-pub(in crate::eval) struct RouteSpecReq {
-    pub family: Option<IpFamily>,
-    /// `None`: `default`.
-    pub dst: Option<Val<Prefix>>,
-    pub via: Option<Val<IpAddr>>,
-    pub dev: Option<Val<IfName>>,
-    pub src: Option<Val<IpAddr>>,
-    pub metric: Option<Val<u32>>,
-    pub table: Option<Val<u32>>,
-    pub proto: Option<Val<u8>>,
-    pub scope: Option<Val<u8>>,
-    /// RTN_* type.
-    pub kind: Option<u8>,
-    pub onlink: bool,
-}
-
-pub(in crate::eval) fn route(x: &dyn Expand, cmd: &RouteCmd) -> Result<RouteReq> {
-    Ok(match cmd {
-        RouteCmd::Show { family, dev } => RouteReq::Show {
-            family: *family,
-            dev: opt(x, dev.as_ref(), ifname)?,
-        },
-        RouteCmd::Add(spec) => RouteReq::Add(route_spec(x, spec)?),
-        RouteCmd::Del(spec) => RouteReq::Del(route_spec(x, spec)?),
-    })
-}
-
-fn route_spec(x: &dyn Expand, spec: &RouteSpec) -> Result<RouteSpecReq> {
-    let addr = |x: &dyn Expand, w: &Word| ip(x, w, "an IP address");
-    Ok(RouteSpecReq {
-        family: spec.family,
-        dst: opt(x, spec.dst.as_ref(), prefix)?,
-        via: opt(x, spec.via.as_ref(), addr)?,
-        dev: opt(x, spec.dev.as_ref(), ifname)?,
-        src: opt(x, spec.src.as_ref(), addr)?,
-        metric: opt(x, spec.metric.as_ref(), |x, w| {
-            number(x, w, "a metric (0 to 4294967295)")
-        })?,
-        table: opt(x, spec.table.as_ref(), |x, w| {
-            named(
-                x,
-                w,
-                &[("main", 254), ("local", 255), ("default", 253)],
-                true,
-                "a table (main, local, default or a number)",
-            )
-        })?,
-        proto: opt(x, spec.proto.as_ref(), |x, w| {
-            named(
-                x,
-                w,
-                &[
-                    ("redirect", 1),
-                    ("kernel", 2),
-                    ("boot", 3),
-                    ("static", 4),
-                    ("ra", 9),
-                    ("dhcp", 16),
-                ],
-                true,
-                "a protocol (boot, static, kernel, dhcp, ... or 0-255)",
-            )
-        })?,
-        scope: opt(x, spec.scope.as_ref(), |x, w| {
-            named(x, w, SCOPES, true, SCOPE)
-        })?,
-        kind: spec.kind.as_ref().map(|(k, _)| match k.as_str() {
-            "local" => 2,
-            "blackhole" => 6,
-            "unreachable" => 7,
-            "prohibit" => 8,
-            "throw" => 9,
-            _ => 1,
-        }),
-        onlink: spec.onlink,
-    })
 }

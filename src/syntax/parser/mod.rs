@@ -200,13 +200,7 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
             None => LinkCmd::Show { dev: None },
             Some(p) => parse_link(p),
         }),
-        Rule::addr_cmd | Rule::ip_addr => StmtKind::Addr(match inner.next() {
-            None => AddrCmd::Show {
-                dev: None,
-                up: false,
-            },
-            Some(p) => parse_addr(p),
-        }),
+        Rule::addr_cmd | Rule::ip_addr => StmtKind::Addr(parse_addr_cmd(inner)),
         Rule::veth_cmd => StmtKind::Veth {
             name: parse_word(next(&mut inner)),
             peer: parse_word(next(&mut inner)),

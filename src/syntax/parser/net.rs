@@ -3,7 +3,8 @@
 use super::*;
 
 pub(super) fn parse_family(pair: &Pair<Rule>) -> IpFamily {
-    if pair.as_str() == "-6" {
+    // `-6`, `-f inet6`, `-family inet6`.
+    if pair.as_str().ends_with('6') {
         IpFamily::V6
     } else {
         IpFamily::V4
@@ -17,12 +18,14 @@ pub(super) fn parse_route<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> Ro
     for p in inner {
         match p.as_rule() {
             Rule::ip_family => family = Some(parse_family(&p)),
-            Rule::route_show => {
-                let dev = p
-                    .into_inner()
-                    .find(|p| p.as_rule() == Rule::word)
-                    .map(parse_word);
-                cmd = Some(RouteCmd::Show { family, dev });
+            Rule::route_show | Rule::route_flush => {
+                let show = p.as_rule() == Rule::route_show;
+                let (dev, sel) = parse_route_sel(p);
+                cmd = Some(if show {
+                    RouteCmd::Show { family, dev, sel }
+                } else {
+                    RouteCmd::Flush { family, dev, sel }
+                });
             }
             Rule::route_add | Rule::route_del => {
                 let add = p.as_rule() == Rule::route_add;
@@ -33,15 +36,99 @@ pub(super) fn parse_route<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> Ro
                     RouteCmd::Del(Box::new(spec))
                 });
             }
+            Rule::route_get => cmd = Some(RouteCmd::Get(Box::new(parse_route_get(p, family)))),
             r => unreachable_rule(r),
         }
     }
-    cmd.unwrap_or(RouteCmd::Show { family, dev: None })
+    cmd.unwrap_or(RouteCmd::Show {
+        family,
+        dev: None,
+        sel: Box::default(),
+    })
+}
+
+/// The selectors of `route show|flush`: the device apart, the rest together.
+fn parse_route_sel(pair: Pair<Rule>) -> (Option<Word>, Box<RouteSel>) {
+    let mut dev = None;
+    let mut sel = RouteSel::default();
+    for p in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
+        match p.as_rule() {
+            Rule::route_sel_type => {
+                let name = last_pair(p);
+                sel.kind = Some((name.as_str().to_string(), span(&name)));
+            }
+            Rule::route_sel_prefix => {
+                let sp = span(&p);
+                let mut how = PrefixMatch::Exact;
+                let mut word = None;
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::route_prefix_key => {
+                            how = match q.as_str() {
+                                "root" => PrefixMatch::Root,
+                                "match" => PrefixMatch::Match,
+                                _ => PrefixMatch::Exact,
+                            }
+                        }
+                        Rule::word => word = Some(parse_word(q)),
+                        // `default`: the word itself.
+                        _ => {
+                            word = Some(Word {
+                                parts: vec![WordPart::Lit("default".into())],
+                                span: sp,
+                            })
+                        }
+                    }
+                }
+                sel.prefix = word.map(|w| (how, w));
+            }
+            rule => {
+                let value = Some(parse_word(last_word(p)));
+                match rule {
+                    Rule::route_dev => dev = value,
+                    Rule::route_table => sel.table = value,
+                    Rule::route_proto => sel.proto = value,
+                    Rule::route_scope => sel.scope = value,
+                    r => unreachable_rule(r),
+                }
+            }
+        }
+    }
+    (dev, Box::new(sel))
+}
+
+/// The last child of a pair: the value after its key.
+fn last_pair(pair: Pair<Rule>) -> Pair<Rule> {
+    let rule = pair.as_rule();
+    pair.into_inner()
+        .last()
+        .unwrap_or_else(|| unreachable_rule(rule))
+}
+
+fn parse_route_get(pair: Pair<Rule>, family: Option<IpFamily>) -> RouteGet {
+    let (mut dst, mut from, mut iif, mut oif) = (None, None, None, None);
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::word => dst = Some(parse_word(p)),
+            Rule::route_from => from = Some(parse_word(last_word(p))),
+            Rule::route_iif => iif = Some(parse_word(last_word(p))),
+            Rule::route_dev => oif = Some(parse_word(last_word(p))),
+            _ => {}
+        }
+    }
+    RouteGet {
+        family,
+        dst: dst.unwrap_or_else(|| unreachable_rule(Rule::route_get)),
+        from,
+        iif,
+        oif,
+    }
 }
 
 pub(super) fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> RouteSpec {
     let mut spec = RouteSpec {
         family,
+        mode: RouteMode::Add,
         dst: None,
         dst_span: span(&pair),
         via: None,
@@ -53,16 +140,31 @@ pub(super) fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> Ro
         scope: None,
         kind: None,
         onlink: false,
+        mtu: None,
+        nexthops: vec![],
     };
     for p in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
         let rule = p.as_rule();
         match rule {
+            Rule::route_mode => {
+                spec.mode = match p.as_str().as_bytes()[0] {
+                    b'c' => RouteMode::Change,
+                    b'r' => RouteMode::Replace,
+                    b'p' => RouteMode::Prepend,
+                    _ => RouteMode::Append,
+                };
+                continue;
+            }
             Rule::route_type => {
                 spec.kind = Some((p.as_str().to_string(), span(&p)));
                 continue;
             }
             Rule::route_onlink => {
                 spec.onlink = true;
+                continue;
+            }
+            Rule::route_nexthop => {
+                spec.nexthops.push(parse_nexthop(p));
                 continue;
             }
             _ => {}
@@ -84,10 +186,29 @@ pub(super) fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> Ro
             Rule::route_table => spec.table = value,
             Rule::route_proto => spec.proto = value,
             Rule::route_scope => spec.scope = value,
+            Rule::route_mtu => spec.mtu = value,
             r => unreachable_rule(r),
         }
     }
     spec
+}
+
+/// `nexthop via A dev D weight W [onlink]`.
+fn parse_nexthop(pair: Pair<Rule>) -> NextHopSpec {
+    let mut hop = NextHopSpec {
+        span: span(&pair),
+        ..NextHopSpec::default()
+    };
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::route_onlink => hop.onlink = true,
+            Rule::route_via => hop.via = Some(parse_word(last_word(p))),
+            Rule::route_dev => hop.dev = Some(parse_word(last_word(p))),
+            Rule::route_weight => hop.weight = Some(parse_word(last_word(p))),
+            _ => {}
+        }
+    }
+    hop
 }
 
 /// `bridge NAME { ... }`'s children, keywords left out.
@@ -271,23 +392,38 @@ fn parse_link_property(pair: Pair<Rule>) -> LinkCmd {
     }
 }
 
+/// `addr_cmd`'s children: `-4`/`-6` (a filter of show and flush), then the command.
+pub(super) fn parse_addr_cmd<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> AddrCmd {
+    let mut family = None;
+    let mut cmd = AddrCmd::Show {
+        dev: None,
+        up: false,
+        filter: Box::default(),
+    };
+    for p in inner {
+        match p.as_rule() {
+            Rule::ip_family => family = Some(parse_family(&p)),
+            _ => cmd = parse_addr(p),
+        }
+    }
+    match &mut cmd {
+        AddrCmd::Show { filter, .. } | AddrCmd::Flush { filter, .. } => filter.family = family,
+        AddrCmd::Add { opts, .. } => opts.family = family,
+        AddrCmd::Del { .. } => {}
+    }
+    cmd
+}
+
 pub(super) fn parse_addr(pair: Pair<Rule>) -> AddrCmd {
     let rule = pair.as_rule();
     match rule {
         Rule::addr_add => return parse_addr_add(pair),
-        Rule::addr_flush => {
-            return AddrCmd::Flush {
-                dev: parse_word(last_word(pair)),
-            }
-        }
-        Rule::addr_show => {
-            let inner: Vec<_> = pair.into_inner().collect();
-            return AddrCmd::Show {
-                up: inner.iter().any(|p| p.as_rule() == Rule::addr_up),
-                dev: inner
-                    .into_iter()
-                    .find(|p| p.as_rule() == Rule::word)
-                    .map(parse_word),
+        Rule::addr_flush | Rule::addr_show => {
+            let (dev, up, filter) = parse_addr_sel(pair);
+            return if rule == Rule::addr_show {
+                AddrCmd::Show { dev, up, filter }
+            } else {
+                AddrCmd::Flush { dev, filter }
             };
         }
         _ => {}
@@ -303,6 +439,32 @@ pub(super) fn parse_addr(pair: Pair<Rule>) -> AddrCmd {
         },
         r => unreachable_rule(r),
     }
+}
+
+/// The selectors of `addr show|flush`: the device, `up`, and the rest.
+fn parse_addr_sel(pair: Pair<Rule>) -> (Option<Word>, bool, Box<AddrFilter>) {
+    let (mut dev, mut up) = (None, false);
+    let mut filter = AddrFilter::default();
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::addr_up => up = true,
+            Rule::addr_sel_dev => dev = Some(parse_word(last_word(p))),
+            Rule::addr_sel_flag => filter.flags.push((p.as_str().to_string(), span(&p))),
+            Rule::addr_sel_kv => {
+                let mut kv = p.into_inner();
+                let key = next(&mut kv).as_str().to_string();
+                let value = Some(parse_word(next(&mut kv)));
+                match key.as_str() {
+                    "to" => filter.to = value,
+                    "scope" => filter.scope = value,
+                    _ => filter.label = value,
+                }
+            }
+            _ => {}
+        }
+    }
+    filter.up = up;
+    (dev, up, Box::new(filter))
 }
 
 /// `addr add`: the address, `dev` and options in the order written.

@@ -18,8 +18,8 @@ pub(super) fn parse_neigh(pair: Option<Pair<Rule>>) -> NeighCmd {
         Rule::neigh_get => NeighVerb::Get,
         Rule::neigh_modify => match next(&mut inner).as_rule() {
             Rule::kp_add => NeighVerb::Add,
-            Rule::kp_neigh_change => NeighVerb::Change,
-            Rule::kp_neigh_replace => NeighVerb::Replace,
+            Rule::kp_change => NeighVerb::Change,
+            Rule::kp_replace => NeighVerb::Replace,
             _ => NeighVerb::Del,
         },
         r => unreachable_rule(r),
