@@ -97,13 +97,16 @@ impl Evaluator {
                     .map_err(fail(format!("cannot list addresses {}", where_(&ns)), span))?;
                 let names = show::NsNames::resolve(&mut self.net, &ns, &links);
                 let running = |l: &&crate::net::link::Link| !up || l.flags & IFF_UP != 0;
-                for l in links
+                let shown: Vec<_> = links
                     .iter()
                     .filter(|l| wanted.is_none_or(|i| l.index == i))
                     .filter(running)
-                {
-                    print!("{}", show::addr(l, &links, &addrs, &names));
-                }
+                    .collect();
+                let opts = self.output_opts();
+                print!(
+                    "{}",
+                    show::addrs(&shown, &links, &addrs, &names, &opts, wanted.is_none())
+                );
                 Ok(())
             }
         }

@@ -269,6 +269,7 @@ impl Checker {
                 rest.iter().for_each(|(_, s)| self.stmt(s));
             }
             StmtKind::Set(opts) => opts.iter().for_each(|o| self.word(&o.name)),
+            StmtKind::IpShow { cmd, .. } => self.stmt(cmd),
         }
     }
 

@@ -20,9 +20,15 @@ impl Evaluator {
                     None => None,
                 };
                 let names = show::NsNames::resolve(&mut self.net, &self.ns, &links);
-                for l in links.iter().filter(|l| wanted.is_none_or(|i| l.index == i)) {
-                    print!("{}", show::link(l, &links, &names));
+                let shown: Vec<&Link> = links
+                    .iter()
+                    .filter(|l| wanted.is_none_or(|i| l.index == i))
+                    .collect();
+                let opts = self.output_opts();
+                if opts.details && !show::details_printable(&shown) {
+                    return self.real_program(span);
                 }
+                print!("{}", show::links(&shown, &links, &names, &opts));
                 Ok(())
             }
             LinkCmd::Add { name, kind, ops } => {

@@ -18,6 +18,7 @@ pub mod journal;
 mod kinds;
 mod link;
 mod netns;
+mod output;
 mod ping;
 mod process;
 pub mod reach;
@@ -78,6 +79,8 @@ pub struct Evaluator {
     pub checks_log: Option<Vec<reach::CheckResult>>,
     /// Why the last run failed, if it did (not counting a ping block's checks).
     pub failure: Option<String>,
+    /// The output options of the `ip` line being run (`ip -j link`), and the line (show/).
+    pub(crate) shown: Option<show::Shown>,
 }
 
 impl Evaluator {
@@ -110,6 +113,7 @@ impl Evaluator {
             deferred: None,
             checks_log: None,
             failure: None,
+            shown: None,
         })
     }
 
@@ -268,6 +272,7 @@ impl Evaluator {
             StmtKind::Redirected { stmt, redirects } => self.redirected(stmt, redirects),
             StmtKind::AndOr { first, rest } => self.and_or(first, rest),
             StmtKind::Set(opts) => self.set_options(opts),
+            StmtKind::IpShow { opts, argv, cmd } => self.ip_show(*opts, argv, cmd),
         }
     }
 

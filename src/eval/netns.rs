@@ -38,12 +38,9 @@ impl Evaluator {
                     .net
                     .list()
                     .map_err(fail("cannot list namespaces", span))?;
-                for e in entries {
-                    match e.id {
-                        Some(id) => println!("{} (id: {id})", e.name),
-                        None => println!("{}", e.name),
-                    }
-                }
+                let dir = std::path::Path::new(crate::net::netns::NETNS_DIR).is_dir();
+                let opts = self.output_opts();
+                print!("{}", super::show::netns(&entries, dir, &opts));
                 Ok(())
             }
             NetnsCmd::Exec { ns, argv } => {

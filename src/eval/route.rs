@@ -29,12 +29,22 @@ impl Evaluator {
                 let sock = self.socket(&ns, span)?;
                 let routes = route::list(sock, family)
                     .map_err(fail(format!("cannot list routes {}", where_(&ns)), span))?;
-                for r in routes.iter().filter(|r| {
-                    r.table == route::TABLE_MAIN
-                        && !r.is_cloned()
-                        && wanted.is_none_or(|i| r.oif == Some(i))
-                }) {
-                    print!("{}", line(r, &links, wanted.is_none()));
+                let shown: Vec<&Route> = routes
+                    .iter()
+                    .filter(|r| {
+                        r.table == route::TABLE_MAIN
+                            && !r.is_cloned()
+                            && wanted.is_none_or(|i| r.oif == Some(i))
+                    })
+                    .collect();
+                let opts = self.output_opts();
+                if opts.json {
+                    let text = super::show::routes_json(&shown, &links, wanted.is_some(), &opts);
+                    print!("{text}");
+                } else {
+                    for r in shown {
+                        print!("{}", line(r, &links, wanted.is_none()));
+                    }
                 }
                 Ok(())
             }

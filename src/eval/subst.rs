@@ -230,6 +230,8 @@ fn own_substs<'a>(kind: &'a StmtKind, out: &mut Vec<&'a Subst>) {
         StmtKind::Graph(cmd) => words.extend(cmd.format.iter().chain(&cmd.out)),
         StmtKind::Trace { file, devs, .. } => words.extend(file.iter().chain(devs)),
         StmtKind::Set(opts) => words.extend(opts.iter().map(|o| &o.name)),
+        // The show form inside runs its own.
+        StmtKind::IpShow { .. } => {}
         StmtKind::Redirected { redirects, .. } => {
             for r in redirects {
                 if let RedirectTo::Read(w) | RedirectTo::Write(w) | RedirectTo::Append(w) = &r.to {

@@ -57,6 +57,8 @@ pub struct Link {
     pub group: u32,
     /// The interface counters, when the kernel sent them.
     pub stats: Option<LinkStats>,
+    /// Everything else `ip -s -d link` shows.
+    pub detail: Box<super::link_detail::LinkDetail>,
 }
 
 /// The counters `ip -s link` shows.
@@ -130,6 +132,7 @@ impl Link {
             txqlen: 0,
             group: 0,
             stats: None,
+            detail: Box::new(super::link_detail::LinkDetail::from_attrs(&msg.attributes)),
         };
         for attr in msg.attributes {
             match attr {

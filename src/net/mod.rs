@@ -15,6 +15,7 @@ pub mod icmp;
 pub mod interrupt;
 pub mod kinds;
 pub mod link;
+pub mod link_detail;
 pub mod names;
 pub mod neigh;
 pub mod netlink;
