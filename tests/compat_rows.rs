@@ -546,6 +546,18 @@ const KINDS: &str = "ip link add d0 type ifb\nip link set d0 up\n\
                      ip link add mv0 link d0 type macvlan mode bridge\n\
                      ip link add mt0 link d0 type macvtap mode private\n\
                      ip link add vx0 type vxlan id 7 dstport 4789";
+/// VXLANs with iproute2's options: unicast and multicast, IPv4 and IPv6, inherited TOS and
+/// TTL, no learning, external.
+const VXLANS: &str = "ip link add d0 type ifb\nip link set d0 up\nip addr add 10.1.1.1/24 dev d0\n\
+                      ip link add vx0 type vxlan id 7 dstport 4789\n\
+                      ip link add vx1 type vxlan id 8 dstport 4789 local 10.1.1.1 remote 10.1.1.2 \
+                      ttl 10 nolearning dev d0\n\
+                      ip link add vx2 type vxlan id 9 dstport 0 group 239.1.1.1 dev d0 proxy \
+                      noudpcsum tos inherit ttl inherit\n\
+                      ip link add vx3 type vxlan id 10 dstport 4789 local 2001:db8::1 \
+                      remote 2001:db8::2 ttl auto\n\
+                      ip link add vx4 type vxlan dstport 4789 external\n\
+                      ip link add vx5 type vxlan id 12 dstport 4789 ageing 0 udp6zerocsumtx";
 /// Addresses with flags: a secondary with a label and a broadcast, IPv6 without DAD.
 const FLAGS: &str = "ip link add d0 type ifb\nip link set d0 up\n\
                      ip addr add 10.1.1.1/24 dev d0\nip addr add 10.1.1.2/24 brd + dev d0 label d0:1\n\
@@ -595,6 +607,16 @@ const OUTPUT_OPTIONS: &[Row] = &[
     native_show(KINDS, "ip -d -o link show v1"),
     native_show(KINDS, "ip -s -d link show v1"),
     native_show(KINDS, "ip -d link show br0"),
+    native_show(KINDS, "ip -d link show vx0"),
+    native_show(VXLANS, "ip -d link"),
+    native_show(VXLANS, "ip -j -d link"),
+    native_show(VXLANS, "ip -d -o link show vx2"),
+    native_show(VXLANS, "ip -d -j -p link show vx3"),
+    native_show(FLAGS, "ip -s addr"),
+    native_show(FLAGS, "ip -s -s -j addr show dev d1"),
+    native_show(KINDS, "ip -d addr show v1"),
+    native_show(KINDS, "ip -4 -d addr"),
+    native_show(KINDS, "ip -d -j addr show mv0"),
     native_show(KINDS, "ip -d link"),
     native_show(KINDS, "ip -j -d link"),
     native_show(FLAGS, "ip -j addr"),

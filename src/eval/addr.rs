@@ -103,6 +103,9 @@ impl Evaluator {
                     .filter(running)
                     .collect();
                 let opts = self.output_opts();
+                if opts.details && !show::details_printable(&shown) {
+                    return self.real_program(span);
+                }
                 print!(
                     "{}",
                     show::addrs(&shown, &links, &addrs, &names, &opts, wanted.is_none())

@@ -10,6 +10,7 @@ mod ports;
 mod printer;
 mod routes;
 mod stats;
+mod vxlan;
 
 use crate::net::addr::Address;
 use crate::net::link::{BridgePort, Link};

@@ -3,7 +3,8 @@
 //! parameters, as `ip -s -d link` reads them.
 
 use netlink_packet_route::link::{
-    AfSpecInet6, AfSpecUnspec, InfoData, InfoMacVlan, InfoMacVtap, LinkAttribute, LinkInfo, Prop,
+    AfSpecInet6, AfSpecUnspec, InfoData, InfoMacVlan, InfoMacVtap, InfoVxlan, LinkAttribute,
+    LinkInfo, Prop,
 };
 
 /// The 64-bit interface counters (IFLA_STATS64), all of them.
@@ -78,8 +79,51 @@ pub enum KindData {
         /// Source-mode MAC lists, and anything else not read here.
         more: bool,
     },
+    /// A VXLAN's.
+    Vxlan(Box<VxlanData>),
     /// Parameters of a kind this module does not read.
     Unread,
+}
+
+/// A VXLAN's parameters as the kernel reports them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VxlanData {
+    /// The VNI.
+    pub id: Option<u32>,
+    /// The remote or multicast group (IFLA_VXLAN_GROUP or GROUP6).
+    pub group: Option<std::net::IpAddr>,
+    /// The source address.
+    pub local: Option<std::net::IpAddr>,
+    /// The underlay device's ifindex.
+    pub link: Option<u32>,
+    /// The UDP source port range.
+    pub port_range: Option<(u16, u16)>,
+    /// The UDP destination port.
+    pub port: Option<u16>,
+    /// Whether the FDB learns from traffic.
+    pub learning: Option<bool>,
+    /// ARP/ND proxying.
+    pub proxy: bool,
+    /// The TOS (1: inherit).
+    pub tos: Option<u8>,
+    /// The TTL (0: auto).
+    pub ttl: Option<u8>,
+    /// `ttl inherit`.
+    pub ttl_inherit: bool,
+    /// VXLAN_DF_*: 0 unset, 1 set, 2 inherit.
+    pub df: Option<u8>,
+    /// The FDB ageing time in seconds.
+    pub ageing: Option<u32>,
+    /// UDP checksums over IPv4.
+    pub udp_csum: Option<bool>,
+    /// Zero UDP checksums over IPv6, sent.
+    pub udp_zero_csum6_tx: Option<bool>,
+    /// Zero UDP checksums over IPv6, accepted.
+    pub udp_zero_csum6_rx: Option<bool>,
+    /// `external`: metadata from the packet (collect_metadata).
+    pub external: bool,
+    /// Options not read here are on (`gbp`, a flow label, `maxaddr`, ...).
+    pub more: bool,
 }
 
 /// The details of one link. `None` where the kernel did not send the attribute.
@@ -217,9 +261,50 @@ impl LinkDetail {
     }
 }
 
+fn vxlan_data(items: &[InfoVxlan]) -> VxlanData {
+    use std::net::IpAddr;
+    let mut v = VxlanData::default();
+    for item in items {
+        match item {
+            InfoVxlan::Id(n) => v.id = Some(*n),
+            InfoVxlan::Group(a) => v.group = Some(IpAddr::V4(*a)),
+            InfoVxlan::Group6(a) => v.group = Some(IpAddr::V6(*a)),
+            InfoVxlan::Local(a) => v.local = Some(IpAddr::V4(*a)),
+            InfoVxlan::Local6(a) => v.local = Some(IpAddr::V6(*a)),
+            InfoVxlan::Link(n) => v.link = Some(*n),
+            InfoVxlan::PortRange(r) => v.port_range = Some(*r),
+            InfoVxlan::Port(n) => v.port = Some(*n),
+            InfoVxlan::Learning(on) => v.learning = Some(*on),
+            InfoVxlan::Proxy(on) => v.proxy = *on,
+            InfoVxlan::CollectMetadata(on) => v.external = *on,
+            InfoVxlan::Tos(n) => v.tos = Some(*n),
+            InfoVxlan::Ttl(n) => v.ttl = Some(*n),
+            InfoVxlan::TtlInherit(n) => v.ttl_inherit = *n != 0,
+            InfoVxlan::TtlInheritFlag => v.ttl_inherit = true,
+            InfoVxlan::Df(df) => v.df = Some(u8::from(*df)),
+            InfoVxlan::Ageing(n) => v.ageing = Some(*n),
+            InfoVxlan::UDPCsum(on) => v.udp_csum = Some(*on),
+            InfoVxlan::UDPZeroCsumTX(on) => v.udp_zero_csum6_tx = Some(*on),
+            InfoVxlan::UDPZeroCsumRX(on) => v.udp_zero_csum6_rx = Some(*on),
+            InfoVxlan::Label(n) | InfoVxlan::Limit(n) => v.more |= *n != 0,
+            InfoVxlan::Rsc(on)
+            | InfoVxlan::L2Miss(on)
+            | InfoVxlan::L3Miss(on)
+            | InfoVxlan::RemCsumTX(on)
+            | InfoVxlan::RemCsumRX(on)
+            | InfoVxlan::Vnifilter(on) => v.more |= *on,
+            InfoVxlan::Gbp | InfoVxlan::Gpe => v.more = true,
+            // Newer than iproute2 6.1, which does not print them.
+            _ => {}
+        }
+    }
+    v
+}
+
 fn kind_data(data: &InfoData) -> KindData {
     let mut m = MacvlanData::default();
     match data {
+        InfoData::Vxlan(items) => return KindData::Vxlan(Box::new(vxlan_data(items))),
         InfoData::MacVlan(items) => {
             for item in items {
                 match item {

@@ -4,6 +4,7 @@
 use super::links::{self, Record};
 use super::printer::{Color, Printer};
 use super::NsNames;
+use super::{details, stats};
 use crate::net::addr::Address;
 use crate::net::link::Link;
 use crate::syntax::ast::{IpFamily, OutputOpts};
@@ -151,11 +152,15 @@ pub(super) fn link_addrs(
         links,
         names,
         Record::Addr {
-            link_layer: family.is_none(),
+            link_layer: family.is_none() || opts.details,
             inet6,
         },
     );
-    // IPv6's own link dump has no alternative names.
+    if opts.details {
+        details::details(p, l, links, false);
+        links::alias(p, l);
+    }
+    // IPv6's own link dump has no alternative names, nor counters.
     if !inet6 {
         links::altnames(p, l, opts);
     }
@@ -167,6 +172,10 @@ pub(super) fn link_addrs(
         p.close_obj();
     }
     p.close_arr();
+    if let (true, false, Some(c)) = (opts.stats > 0, inet6, &l.detail.counters) {
+        stats::stats(p, c, l.detail.carrier_changes, opts.stats);
+        p.nl();
+    }
     p.close_obj();
 }
 

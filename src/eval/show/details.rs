@@ -2,6 +2,7 @@
 //! link layer. Only for kinds whose parameters vsh prints as iproute2 does (`printable`).
 
 use super::printer::Printer;
+use super::vxlan;
 use crate::net::link::Link;
 use crate::net::link_detail::KindData;
 
@@ -18,15 +19,17 @@ pub(super) fn printable(l: &Link) -> bool {
         Some("macvlan" | "macvtap") => match &d.kind_data {
             KindData::Absent => true,
             KindData::Macvlan { more, .. } => !more,
-            KindData::Unread => false,
+            KindData::Unread | KindData::Vxlan(_) => false,
         },
+        Some("vxlan") => matches!(&d.kind_data, KindData::Vxlan(v) if !v.more),
         Some(_) => false,
     };
     kind_ok && d.port_kind.is_none() && !d.unread
 }
 
-/// The details on the link-layer line and the kind's line after it.
-pub(super) fn details(p: &mut Printer, l: &Link) {
+/// The details on the link-layer line and the kind's line after it. `ip addr` leaves out
+/// the IPv6 address generation mode (`do_link`).
+pub(super) fn details(p: &mut Printer, l: &Link, links: &[Link], do_link: bool) {
     let d = &l.detail;
     if let Some(n) = d.promiscuity {
         p.num("promiscuity", n, &format!(" promiscuity {n} "));
@@ -44,16 +47,24 @@ pub(super) fn details(p: &mut Printer, l: &Link) {
         p.open_obj(Some("linkinfo"));
         p.nl();
         p.str("info_kind", kind, &format!("    {kind} "));
-        if let KindData::Macvlan { .. } | KindData::Absent = d.kind_data {
-            if matches!(kind.as_str(), "macvlan" | "macvtap") {
+        match &d.kind_data {
+            KindData::Macvlan { .. } | KindData::Absent
+                if matches!(kind.as_str(), "macvlan" | "macvtap") =>
+            {
                 p.open_obj(Some("info_data"));
                 macvlan(p, &d.kind_data);
                 p.close_obj();
             }
+            KindData::Vxlan(v) => {
+                p.open_obj(Some("info_data"));
+                vxlan::vxlan(p, v, links);
+                p.close_obj();
+            }
+            _ => {}
         }
         p.close_obj();
     }
-    if let Some(m) = d.addr_gen_mode {
+    if let Some(m) = d.addr_gen_mode.filter(|_| do_link) {
         let mode = match m {
             0 => "eui64".to_string(),
             1 => "none".to_string(),

@@ -233,12 +233,9 @@ pub(super) fn link(p: &mut Printer, l: &Link, links: &[Link], names: &NsNames, o
     p.open_obj(None);
     head(p, l, links, names, Record::Link);
     if opts.details {
-        details::details(p, l);
+        details::details(p, l, links, true);
     }
-    if let Some(alias) = &l.detail.alias {
-        p.nl();
-        p.str("ifalias", alias, &format!("    alias {alias}"));
-    }
+    alias(p, l);
     if let (true, Some(c)) = (opts.stats > 0, &l.detail.counters) {
         p.nl();
         stats::stats(p, c, l.detail.carrier_changes, opts.stats);
@@ -246,6 +243,14 @@ pub(super) fn link(p: &mut Printer, l: &Link, links: &[Link], names: &NsNames, o
     altnames(p, l, opts);
     p.fp("\n");
     p.close_obj();
+}
+
+/// `    alias TEXT`, on a line of its own.
+pub(super) fn alias(p: &mut Printer, l: &Link) {
+    if let Some(alias) = &l.detail.alias {
+        p.nl();
+        p.str("ifalias", alias, &format!("    alias {alias}"));
+    }
 }
 
 /// `    altname NAME`, a line each: the end of every full record.

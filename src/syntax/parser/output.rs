@@ -178,7 +178,14 @@ fn native(rule: Rule, kind: &StmtKind, o: &OutputOpts) -> bool {
                 && one_layout
                 && !(o.brief && (o.stats > 0 || o.details))
         }
-        Rule::ip_show_addr => text_only && one_layout && o.stats == 0 && !o.details,
+        // `-6` reads IPv6's own link dump, without details or counters.
+        Rule::ip_show_addr => {
+            text_only
+                && one_layout
+                && !(o.brief && (o.stats > 0 || o.details))
+                && !(o.oneline && o.details)
+                && !(o.family == Some(IpFamily::V6) && (o.stats > 0 || o.details))
+        }
         Rule::ip_show_route => {
             matches!(kind, StmtKind::Route(RouteCmd::Show { .. }))
                 && !o.brief
