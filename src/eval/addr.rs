@@ -6,8 +6,6 @@ use super::netns::{fail, where_};
 use super::{show, Evaluator};
 use crate::net::addr;
 
-/// IFF_UP: `addr show up` lists the links that are up.
-const IFF_UP: u32 = 0x1;
 use super::error::RunError;
 use crate::syntax::ast::{AddrCmd, AddrOpts, Word};
 use crate::syntax::Span;
@@ -96,11 +94,9 @@ impl Evaluator {
                 let addrs = addr::list(sock)
                     .map_err(fail(format!("cannot list addresses {}", where_(&ns)), span))?;
                 let names = show::NsNames::resolve(&mut self.net, &ns, &links);
-                let running = |l: &&crate::net::link::Link| !up || l.flags & IFF_UP != 0;
                 let shown: Vec<_> = links
                     .iter()
                     .filter(|l| wanted.is_none_or(|i| l.index == i))
-                    .filter(running)
                     .collect();
                 let opts = self.output_opts();
                 if opts.details && !show::details_printable(&shown) {
@@ -108,7 +104,7 @@ impl Evaluator {
                 }
                 print!(
                     "{}",
-                    show::addrs(&shown, &links, &addrs, &names, &opts, wanted.is_none())
+                    show::addrs(&shown, &links, &addrs, &names, &opts, wanted.is_none(), *up)
                 );
                 Ok(())
             }

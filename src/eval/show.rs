@@ -72,7 +72,8 @@ pub fn links(shown: &[&Link], links: &[Link], names: &NsNames, opts: &OutputOpts
 /// `ip [OPTIONS] addr show`: `shown` of all the namespace's `links`, each with its addresses
 /// of the family asked for. With a family, a link with no such address is left out. `dump`:
 /// the listing was of every device (iproute2 then reads `-6`'s links from IPv6's own dump,
-/// which says less than the one device it asks for with `dev`).
+/// which says less than the one device it asks for with `dev`). `up`: running devices only;
+/// as iproute2, JSON still has an empty object for each other one.
 pub fn addrs(
     shown: &[&Link],
     links: &[Link],
@@ -80,6 +81,7 @@ pub fn addrs(
     names: &NsNames,
     opts: &OutputOpts,
     dump: bool,
+    up: bool,
 ) -> String {
     let mut p = Printer::new(opts);
     p.begin_list();
@@ -89,6 +91,11 @@ pub fn addrs(
             .filter(|a| a.index == l.index && addrs::of_family(a, opts.family))
             .collect();
         if opts.family.is_some() && mine.is_empty() {
+            continue;
+        }
+        if up && !l.is_up() {
+            p.open_obj(None);
+            p.close_obj();
             continue;
         }
         if opts.brief {
