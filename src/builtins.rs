@@ -130,11 +130,13 @@ pub const BUILTINS: &[Builtin] = &[
         summary: "iproute2's spelling of the same builtins; other ip lines run the real ip, not undone on failure",
         usage: &[
             "ip [-n NS] netns|link|addr|route ...   (any prefix: ip a, ip l s, ip r)",
-            "ip OPTIONS OBJECT ...   (ip rule, ip -j link, ...): runs the real ip program; vsh does not undo it",
+            "ip [-j [-p]] [-br] [-o] [-s] [-d] [-c] [-4|-6] link|addr|route|netns [show] ...   (printed as iproute2 6.1 prints them)",
+            "ip OPTIONS OBJECT ...   (ip rule, ip nexthop, ...): runs the real ip program; vsh does not undo it",
         ],
         examples: &[
             "ip -n netns1 addr add 10.1.1.1/24 dev veth1",
             "ip a s dev veth1",
+            "ip -br -c addr",
             "ip rule add from 10.1.1.0/24 table 100",
         ],
     },
