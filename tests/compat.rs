@@ -174,6 +174,9 @@ fn normalize_text(text: &str) -> String {
         "fe80::LL/64 scope link tentative ",
         "fe80::LL/64 scope link ",
     );
+    // Bridge timers (`gc_timer    9.96`, `"gc_timer":9.96`) run on either side.
+    let timers = Regex::new(r#"(_timer"?:? *)[0-9]+\.[0-9]{2}"#).unwrap();
+    let text = timers.replace_all(&text, "${1}T");
     // Seconds left of a lifetime, as printed a moment apart on either side.
     let secs = Regex::new(r"(\d+)sec").unwrap();
     secs.replace_all(&text, |c: &regex::Captures| {

@@ -558,6 +558,12 @@ const VXLANS: &str = "ip link add d0 type ifb\nip link set d0 up\nip addr add 10
                       remote 2001:db8::2 ttl auto\n\
                       ip link add vx4 type vxlan dstport 4789 external\n\
                       ip link add vx5 type vxlan id 12 dstport 4789 ageing 0 udp6zerocsumtx";
+/// A bridge and a port with options of their own (no STP: its timers would run).
+const BRIDGE_OPTS: &str = "ip link add br0 type bridge mcast_snooping 0 ageing_time 1000 \
+                           priority 7 forward_delay 400\n\
+                           ip link add v0 type veth peer name v1\nip link set v0 master br0\n\
+                           ip link set v0 type bridge_slave cost 7 priority 9 hairpin on \
+                           learning off group_fwd_mask 0x4008";
 /// Addresses with flags: a secondary with a label and a broadcast, IPv6 without DAD.
 const FLAGS: &str = "ip link add d0 type ifb\nip link set d0 up\n\
                      ip addr add 10.1.1.1/24 dev d0\nip addr add 10.1.1.2/24 brd + dev d0 label d0:1\n\
@@ -608,6 +614,11 @@ const OUTPUT_OPTIONS: &[Row] = &[
     native_show(KINDS, "ip -s -d link show v1"),
     native_show(KINDS, "ip -d link show br0"),
     native_show(KINDS, "ip -d link show vx0"),
+    native_show(KINDS, "ip -d link show v0"),
+    native_show(KINDS, "ip -j -d -p link show v0"),
+    native_show(BRIDGE_OPTS, "ip -d link"),
+    native_show(BRIDGE_OPTS, "ip -d -j link"),
+    native_show(BRIDGE_OPTS, "ip -d -o link show v0"),
     native_show(VXLANS, "ip -d link"),
     native_show(VXLANS, "ip -j -d link"),
     native_show(VXLANS, "ip -d -o link show vx2"),

@@ -4,6 +4,8 @@
 //! evaluator dumps, these format, and the caller prints.
 
 mod addrs;
+mod bridge;
+mod bridge_port;
 mod details;
 mod links;
 mod ports;

@@ -2,7 +2,7 @@
 //! link layer. Only for kinds whose parameters vsh prints as iproute2 does (`printable`).
 
 use super::printer::Printer;
-use super::vxlan;
+use super::{bridge, bridge_port, vxlan};
 use crate::net::link::Link;
 use crate::net::link_detail::KindData;
 
@@ -19,12 +19,18 @@ pub(super) fn printable(l: &Link) -> bool {
         Some("macvlan" | "macvtap") => match &d.kind_data {
             KindData::Absent => true,
             KindData::Macvlan { more, .. } => !more,
-            KindData::Unread | KindData::Vxlan(_) => false,
+            KindData::Unread | KindData::Vxlan(_) | KindData::Bridge(_) => false,
         },
         Some("vxlan") => matches!(&d.kind_data, KindData::Vxlan(v) if !v.more),
+        Some("bridge") => matches!(&d.kind_data, KindData::Bridge(b) if !b.more),
         Some(_) => false,
     };
-    kind_ok && d.port_kind.is_none() && !d.unread
+    let port_ok = match (d.port_kind.as_deref(), &d.bridge_port) {
+        (None, _) => true,
+        (Some("bridge"), Some(b)) => !b.more && l.kind.is_some(),
+        _ => false,
+    };
+    kind_ok && port_ok && !d.unread
 }
 
 /// The details on the link-layer line and the kind's line after it. `ip addr` leaves out
@@ -55,12 +61,28 @@ pub(super) fn details(p: &mut Printer, l: &Link, links: &[Link], do_link: bool) 
                 macvlan(p, &d.kind_data);
                 p.close_obj();
             }
+            KindData::Bridge(b) => {
+                p.open_obj(Some("info_data"));
+                bridge::bridge(p, b);
+                p.close_obj();
+            }
             KindData::Vxlan(v) => {
                 p.open_obj(Some("info_data"));
                 vxlan::vxlan(p, v, links);
                 p.close_obj();
             }
             _ => {}
+        }
+        if let (Some(port_kind), Some(b)) = (&d.port_kind, &d.bridge_port) {
+            p.nl();
+            p.str(
+                "info_slave_kind",
+                port_kind,
+                &format!("    {port_kind}_slave "),
+            );
+            p.open_obj(Some("info_slave_data"));
+            bridge_port::port(p, b);
+            p.close_obj();
         }
         p.close_obj();
     }
