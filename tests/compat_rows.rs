@@ -558,6 +558,10 @@ const VXLANS: &str = "ip link add d0 type ifb\nip link set d0 up\nip addr add 10
                       remote 2001:db8::2 ttl auto\n\
                       ip link add vx4 type vxlan dstport 4789 external\n\
                       ip link add vx5 type vxlan id 12 dstport 4789 ageing 0 udp6zerocsumtx";
+/// Tun and tap devices: multiqueue, owned by a known user and group, and by an unknown uid.
+const TUNTAP: &str = "ip tuntap add dev tap0 mode tap vnet_hdr pi\n\
+                      ip tuntap add dev tun0 mode tun multi_queue user 0 group 0\n\
+                      ip tuntap add dev tun1 mode tun user 4242";
 /// A bridge and a port with options of their own (no STP: its timers would run).
 const BRIDGE_OPTS: &str = "ip link add br0 type bridge mcast_snooping 0 ageing_time 1000 \
                            priority 7 forward_delay 400\n\
@@ -617,6 +621,8 @@ const OUTPUT_OPTIONS: &[Row] = &[
     native_show(KINDS, "ip -d link show v0"),
     native_show(KINDS, "ip -j -d -p link show v0"),
     native_show(BRIDGE_OPTS, "ip -d link"),
+    native_show(TUNTAP, "ip -d link"),
+    native_show(TUNTAP, "ip -j -d -p link"),
     native_show(BRIDGE_OPTS, "ip -d -j link"),
     native_show(BRIDGE_OPTS, "ip -d -o link show v0"),
     native_show(VXLANS, "ip -d link"),

@@ -2,9 +2,10 @@
 //! counter, the device's limits and queues, its alias and alternative names, and its kind's
 //! parameters, as `ip -s -d link` reads them.
 
+use netlink_packet_core::Nla;
 use netlink_packet_route::link::{
     AfSpecInet6, AfSpecUnspec, BridgeId, InfoBridge, InfoBridgePort, InfoData, InfoMacVlan,
-    InfoMacVtap, InfoPortData, InfoVxlan, LinkAttribute, LinkInfo, Prop,
+    InfoMacVtap, InfoPortData, InfoTun, InfoVxlan, LinkAttribute, LinkInfo, Prop,
 };
 
 /// The 64-bit interface counters (IFLA_STATS64), all of them.
@@ -83,8 +84,37 @@ pub enum KindData {
     Vxlan(Box<VxlanData>),
     /// A bridge's.
     Bridge(Box<BridgeData>),
+    /// A tun or tap device's.
+    Tun(TunData),
     /// Parameters of a kind this module does not read.
     Unread,
+}
+
+/// A tun or tap device's parameters (IFLA_TUN_*).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TunData {
+    /// The owner's user name, when the passwd database has one.
+    pub owner_name: Option<String>,
+    /// The group's name, when the group database has one.
+    pub group_name: Option<String>,
+    /// The owner's uid, if one is set.
+    pub owner: Option<u32>,
+    /// The group's gid, if one is set.
+    pub group: Option<u32>,
+    /// IFF_TUN (1) or IFF_TAP (2).
+    pub kind: Option<u8>,
+    /// Packet information header.
+    pub pi: Option<bool>,
+    /// Virtio net header.
+    pub vnet_hdr: Option<bool>,
+    /// Persistent.
+    pub persist: Option<bool>,
+    /// Several queues.
+    pub multi_queue: Option<bool>,
+    /// The queues attached.
+    pub num_queues: Option<u32>,
+    /// The queues disabled.
+    pub num_disabled_queues: Option<u32>,
 }
 
 /// A bridge's parameters as the kernel reports them: numbers and timers (in hundredths of a
@@ -369,6 +399,43 @@ impl LinkDetail {
     }
 }
 
+/// IFLA_TUN_*, which netlink-packet-route leaves raw.
+fn tun_data(items: &[InfoTun]) -> TunData {
+    let mut t = TunData::default();
+    for item in items {
+        let InfoTun::Other(nla) = item else { continue };
+        let mut value = vec![0u8; nla.value_len()];
+        nla.emit_value(&mut value);
+        let byte = value.first().map(|b| *b != 0);
+        let word = <[u8; 4]>::try_from(value.as_slice())
+            .ok()
+            .map(u32::from_ne_bytes);
+        match nla.kind() {
+            // An unset owner or group is (uid_t)-1: not sent at all.
+            1 => t.owner = word.filter(|&u| u != u32::MAX),
+            2 => t.group = word.filter(|&g| g != u32::MAX),
+            3 => t.kind = value.first().copied(),
+            4 => t.pi = byte,
+            5 => t.vnet_hdr = byte,
+            6 => t.persist = byte,
+            7 => t.multi_queue = byte,
+            8 => t.num_queues = word,
+            9 => t.num_disabled_queues = word,
+            _ => {}
+        }
+    }
+    // Named as `ip` names them, from the passwd and group databases.
+    t.owner_name = t
+        .owner
+        .and_then(|u| nix::unistd::User::from_uid(u.into()).ok().flatten())
+        .map(|u| u.name);
+    t.group_name = t
+        .group
+        .and_then(|g| nix::unistd::Group::from_gid(g.into()).ok().flatten())
+        .map(|g| g.name);
+    t
+}
+
 fn bridge_data(items: &[InfoBridge]) -> BridgeData {
     let mut b = BridgeData::default();
     for item in items {
@@ -546,6 +613,7 @@ fn kind_data(data: &InfoData) -> KindData {
     match data {
         InfoData::Vxlan(items) => return KindData::Vxlan(Box::new(vxlan_data(items))),
         InfoData::Bridge(items) => return KindData::Bridge(Box::new(bridge_data(items))),
+        InfoData::Tun(items) => return KindData::Tun(tun_data(items)),
         InfoData::MacVlan(items) => {
             for item in items {
                 match item {

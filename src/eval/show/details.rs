@@ -4,7 +4,7 @@
 use super::printer::Printer;
 use super::{bridge, bridge_port, vxlan};
 use crate::net::link::Link;
-use crate::net::link_detail::KindData;
+use crate::net::link_detail::{KindData, TunData};
 
 /// Kinds iproute2 prints no parameters for.
 const PLAIN_KINDS: &[&str] = &["veth", "ifb", "dummy", "nlmon", "vcan"];
@@ -19,10 +19,11 @@ pub(super) fn printable(l: &Link) -> bool {
         Some("macvlan" | "macvtap") => match &d.kind_data {
             KindData::Absent => true,
             KindData::Macvlan { more, .. } => !more,
-            KindData::Unread | KindData::Vxlan(_) | KindData::Bridge(_) => false,
+            KindData::Unread | KindData::Vxlan(_) | KindData::Bridge(_) | KindData::Tun(_) => false,
         },
         Some("vxlan") => matches!(&d.kind_data, KindData::Vxlan(v) if !v.more),
         Some("bridge") => matches!(&d.kind_data, KindData::Bridge(b) if !b.more),
+        Some("tun") => matches!(&d.kind_data, KindData::Tun(_)),
         Some(_) => false,
     };
     let port_ok = match (d.port_kind.as_deref(), &d.bridge_port) {
@@ -59,6 +60,11 @@ pub(super) fn details(p: &mut Printer, l: &Link, links: &[Link], do_link: bool) 
             {
                 p.open_obj(Some("info_data"));
                 macvlan(p, &d.kind_data);
+                p.close_obj();
+            }
+            KindData::Tun(t) => {
+                p.open_obj(Some("info_data"));
+                tun(p, t);
                 p.close_obj();
             }
             KindData::Bridge(b) => {
@@ -149,5 +155,51 @@ fn macvlan(p: &mut Printer, data: &KindData) {
     }
     if let Some(n) = bc_queue_len_used {
         p.num("usedbcqueuelen", n, &format!("usedbcqueuelen {n} "));
+    }
+}
+
+/// iplink_tuntap.c's `tun_print_opt`.
+fn tun(p: &mut Printer, t: &TunData) {
+    if let Some(kind) = t.kind {
+        let name = match kind {
+            1 => "tun".to_string(),
+            2 => "tap".to_string(),
+            n => format!("UNKNOWN:{n}"),
+        };
+        p.str("type", &name, &format!("type {name} "));
+    }
+    let on_off = |p: &mut Printer, key: &str, value: Option<bool>| {
+        if let Some(on) = value {
+            p.num(
+                key,
+                on,
+                &format!("{key} {} ", if on { "on" } else { "off" }),
+            );
+        }
+    };
+    on_off(p, "pi", t.pi);
+    on_off(p, "vnet_hdr", t.vnet_hdr);
+    if let Some(mq) = t.multi_queue {
+        p.jnum("multi_queue", mq);
+        if mq {
+            p.fp("multi_queue ");
+            if let Some(n) = t.num_queues {
+                p.num("numqueues", n, &format!("numqueues {n} "));
+            }
+            if let Some(n) = t.num_disabled_queues {
+                p.num("numdisabled", n, &format!("numdisabled {n} "));
+            }
+        }
+    }
+    on_off(p, "persist", t.persist);
+    for (key, id, name) in [
+        ("user", t.owner, &t.owner_name),
+        ("group", t.group, &t.group_name),
+    ] {
+        match (id, name) {
+            (Some(_), Some(name)) => p.str(key, name, &format!("{key} {name} ")),
+            (Some(id), None) => p.num(key, id, &format!("{key} {id} ")),
+            _ => {}
+        }
     }
 }
