@@ -154,9 +154,12 @@ fn parse(out: &str) -> Side {
 /// Printed output with random MAC addresses and the link-local addresses made from them
 /// written alike.
 fn normalize_text(text: &str) -> String {
+    // Bridge ids write a MAC address without leading zeros: `8000.7a:73:60:2:89:d4`.
+    let bridge_id = Regex::new(r"([0-9a-f]{4}\.)[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}").unwrap();
+    let text = bridge_id.replace_all(text, "${1}MAC");
     let mac = Regex::new(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}").unwrap();
     let fe80 = Regex::new(r"fe80::[0-9a-f]+:[0-9a-f:]+").unwrap();
-    let text = mac.replace_all(text, |c: &regex::Captures| {
+    let text = mac.replace_all(&text, |c: &regex::Captures| {
         let m = &c[0];
         if m.starts_with("02:00:00") || m == "ff:ff:ff:ff:ff:ff" || m == "00:00:00:00:00:00" {
             m.to_string()
@@ -171,6 +174,9 @@ fn normalize_text(text: &str) -> String {
         "fe80::LL/64 scope link tentative ",
         "fe80::LL/64 scope link ",
     );
+    // Bridge timers (`gc_timer    9.96`, `"gc_timer":9.96`) run on either side.
+    let timers = Regex::new(r#"(_timer"?:? *)[0-9]+\.[0-9]{2}"#).unwrap();
+    let text = timers.replace_all(&text, "${1}T");
     // Seconds left of a lifetime, as printed a moment apart on either side.
     let secs = Regex::new(r"(\d+)sec").unwrap();
     secs.replace_all(&text, |c: &regex::Captures| {

@@ -51,21 +51,25 @@ const ABBREVIATIONS: &[Row] = &[
     native(ADDRS, "ip r add default via 10.1.1.254\nip r d default"),
     row("", "ip net a blue"),
     row("", "ip netns add blue\nip netn del blue"),
-    show("", "ip netns add green\nip net"),
+    native_show("", "ip netns add green\nip net"),
     native_show(NX1, "ip -net nx1 link"),
     native_show(NX2, "ip -n nx2 l"),
     native_show(NX3, "ip --netns nx3 link show d0"),
     native(NX4, "ip -n nx4 addr add 10.1.1.1/24 dev d0"),
-    show(ADDRS, "ip -br a"),
-    show(ADDRS, "ip -br l"),
-    show(ADDRS, "ip -br -c=never addr"),
-    show(ADDRS, "ip -d l show d0"),
-    show(ADDRS, "ip -j a"),
-    show(ADDRS, "ip -j -p link show d0"),
-    show(ADDRS, "ip -o a"),
-    show(ADDRS, "ip -s l show d0"),
-    show(ADDRS, "ip -4 -o addr show"),
-    show(DUMMY, "ip -c l show d0"),
+    native_show(ADDRS, "ip -br a"),
+    native_show(ADDRS, "ip -br l"),
+    native_show(ADDRS, "ip -br -c=never addr"),
+    native_show(ADDRS, "ip -d l show d0"),
+    native_show(ADDRS, "ip -j a"),
+    native_show(ADDRS, "ip -j -p link show d0"),
+    native_show(ADDRS, "ip -o a"),
+    native_show(ADDRS, "ip -s l show d0"),
+    native_show(ADDRS, "ip -4 a"),
+    native_show(ADDRS, "ip -6 addr show dev d0"),
+    native_show(ADDRS, "ip -4 -o addr show"),
+    native_show(ADDRS, "ip -f inet a"),
+    native_show(ADDRS, "ip -fam inet6 r"),
+    native_show(DUMMY, "ip -c l show d0"),
 ];
 
 /// Lines of objects and options vsh does not implement: the real `ip` runs them.
@@ -155,6 +159,14 @@ const ADDR_OPTIONS: &[Row] = &[
     native_show(
         DUMMY_UP,
         "ip addr add 10.1.1.2/24 brd + dev d0\nip addr show d0",
+    ),
+    native_show(
+        DUMMY_UP,
+        "ip addr add 2001:db8::9/64 dev d0 nodad\nip -6 addr show dev d0",
+    ),
+    native_show(
+        DUMMY_UP,
+        "ip addr add 10.1.1.2/24 dev d0 valid_lft 100 preferred_lft 50\nip -4 addr show d0",
     ),
     native_show(ADDRS, "ip addr show up"),
     native_show(ADDRS, "ip a s up"),
@@ -1167,4 +1179,164 @@ const ADDR_SELECTORS: &[Row] = &[
 fn addr_show_selectors_and_flush() {
     needs_root!();
     compare(ADDR_SELECTORS);
+}
+
+/// Links of the kinds vsh makes: up, down, a veth with an alias and a bridge port, a macvlan
+/// and a macvtap on an ifb, a vxlan.
+const KINDS: &str = "ip link add d0 type ifb\nip link set d0 up\n\
+                     ip link add v0 type veth peer name v1\nip link set v1 alias uplink\n\
+                     ip link add br0 type bridge\nip link set v0 master br0\n\
+                     ip link add mv0 link d0 type macvlan mode bridge\n\
+                     ip link add mt0 link d0 type macvtap mode private\n\
+                     ip link add vx0 type vxlan id 7 dstport 4789";
+/// VXLANs with iproute2's options: unicast and multicast, IPv4 and IPv6, inherited TOS and
+/// TTL, no learning, external.
+const VXLANS: &str = "ip link add d0 type ifb\nip link set d0 up\nip addr add 10.1.1.1/24 dev d0\n\
+                      ip link add vx0 type vxlan id 7 dstport 4789\n\
+                      ip link add vx1 type vxlan id 8 dstport 4789 local 10.1.1.1 remote 10.1.1.2 \
+                      ttl 10 nolearning dev d0\n\
+                      ip link add vx2 type vxlan id 9 dstport 0 group 239.1.1.1 dev d0 proxy \
+                      noudpcsum tos inherit ttl inherit\n\
+                      ip link add vx3 type vxlan id 10 dstport 4789 local 2001:db8::1 \
+                      remote 2001:db8::2 ttl auto\n\
+                      ip link add vx4 type vxlan dstport 4789 external\n\
+                      ip link add vx5 type vxlan id 12 dstport 4789 ageing 0 udp6zerocsumtx";
+/// Tun and tap devices: multiqueue, owned by a known user and group, and by an unknown uid.
+const TUNTAP: &str = "ip tuntap add dev tap0 mode tap vnet_hdr pi\n\
+                      ip tuntap add dev tun0 mode tun multi_queue user 0 group 0\n\
+                      ip tuntap add dev tun1 mode tun user 4242";
+/// A bridge and a port with options of their own (no STP: its timers would run).
+const BRIDGE_OPTS: &str = "ip link add br0 type bridge mcast_snooping 0 ageing_time 1000 \
+                           priority 7 forward_delay 400\n\
+                           ip link add v0 type veth peer name v1\nip link set v0 master br0\n\
+                           ip link set v0 type bridge_slave cost 7 priority 9 hairpin on \
+                           learning off group_fwd_mask 0x4008";
+/// Addresses with flags: a secondary with a label and a broadcast, IPv6 without DAD.
+const FLAGS: &str = "ip link add d0 type ifb\nip link set d0 up\n\
+                     ip addr add 10.1.1.1/24 dev d0\nip addr add 10.1.1.2/24 brd + dev d0 label d0:1\n\
+                     ip addr add 2001:db8::1/64 dev d0 nodad\n\
+                     ip addr add 2001:db8::2/64 dev d0 nodad noprefixroute\n\
+                     ip link add d1 type ifb";
+/// Routes of several types and both families.
+const ROUTED_KINDS: &str = "ip link add d0 type ifb\nip link set d0 up\n\
+                      ip addr add 10.1.1.1/24 dev d0\nip addr add 2001:db8::1/64 dev d0 nodad\n\
+                      ip route add 10.5.0.0/16 via 10.1.1.254 metric 5\n\
+                      ip route add blackhole 10.6.0.0/16\n\
+                      ip route add 10.7.0.0/16 dev d0 proto static scope link\n\
+                      ip -6 route add 2001:db8:5::/48 via 2001:db8::2";
+/// A bridge with two ports, one up.
+const BRIDGED: &str = "ip link add br0 type bridge\nip link set br0 up\n\
+                       ip link add v0 type veth peer name v1\nip link set v0 master br0\n\
+                       ip link add v2 type veth peer name v3\nip link set v2 master br0\n\
+                       ip link set v2 up\nip link set v3 up";
+
+/// iproute2's output options on the show forms: vsh prints them itself, byte for byte.
+const OUTPUT_OPTIONS: &[Row] = &[
+    native_show(KINDS, "ip -j link"),
+    native_show(KINDS, "ip -j -p link"),
+    native_show(KINDS, "ip -json -pretty link show dev v1"),
+    native_show(KINDS, "ip -br link"),
+    native_show(KINDS, "ip -brief -c=never link"),
+    native_show(KINDS, "ip -o link"),
+    native_show(KINDS, "ip -oneline link show v1"),
+    native_show(KINDS, "ip -c link"),
+    native_show(KINDS, "ip -color=always -br link"),
+    native_show(KINDS, "ip -c=auto link"),
+    native_show(KINDS, "ip -j -br link"),
+    native_show(DUMMY, "ip -s link show d0"),
+    native_show(DUMMY, "ip -s -s link show d0"),
+    native_show(
+        "ip link add v0 type veth peer name v1",
+        "ip -s -j link show v0",
+    ),
+    native_show(DUMMY, "ip -stats -stats -j -p link"),
+    native_show(DUMMY, "ip -o -s link show d0"),
+    native_show(KINDS, "ip -d link show d0"),
+    native_show(KINDS, "ip -d link show v1"),
+    native_show(KINDS, "ip -d link show mv0"),
+    native_show(KINDS, "ip -details link show mt0"),
+    native_show(KINDS, "ip -d -j link show mv0"),
+    native_show(KINDS, "ip -j -d -p link show lo"),
+    native_show(KINDS, "ip -d -o link show v1"),
+    native_show(KINDS, "ip -s -d link show v1"),
+    native_show(KINDS, "ip -d link show br0"),
+    native_show(KINDS, "ip -d link show vx0"),
+    native_show(KINDS, "ip -d link show v0"),
+    native_show(KINDS, "ip -j -d -p link show v0"),
+    native_show(BRIDGE_OPTS, "ip -d link"),
+    native_show(TUNTAP, "ip -d link"),
+    native_show(TUNTAP, "ip -j -d -p link"),
+    native_show(BRIDGE_OPTS, "ip -d -j link"),
+    native_show(BRIDGE_OPTS, "ip -d -o link show v0"),
+    native_show(VXLANS, "ip -d link"),
+    native_show(VXLANS, "ip -j -d link"),
+    native_show(VXLANS, "ip -d -o link show vx2"),
+    native_show(VXLANS, "ip -d -j -p link show vx3"),
+    native_show(FLAGS, "ip -s addr"),
+    native_show(FLAGS, "ip -j addr show up"),
+    native_show(FLAGS, "ip -4 -j -br addr show up"),
+    native_show(FLAGS, "ip -o addr show up"),
+    native_show(FLAGS, "ip -s -s -j addr show dev d1"),
+    native_show(KINDS, "ip -d addr show v1"),
+    native_show(KINDS, "ip -4 -d addr"),
+    native_show(KINDS, "ip -d -j addr show mv0"),
+    native_show(KINDS, "ip -d link"),
+    native_show(KINDS, "ip -j -d link"),
+    native_show(FLAGS, "ip -j addr"),
+    native_show(FLAGS, "ip -j -p addr show dev d0"),
+    native_show(FLAGS, "ip -br addr"),
+    native_show(FLAGS, "ip -br -c=never addr"),
+    native_show(FLAGS, "ip -j -br addr"),
+    native_show(FLAGS, "ip -o addr"),
+    native_show(FLAGS, "ip -4 -o addr show"),
+    native_show(FLAGS, "ip -6 -o addr"),
+    native_show(FLAGS, "ip -4 addr"),
+    native_show(FLAGS, "ip -6 addr"),
+    native_show(FLAGS, "ip -6 -j addr"),
+    native_show(FLAGS, "ip -f inet6 -br addr"),
+    native_show(FLAGS, "ip -c addr"),
+    native_show(FLAGS, "ip -c -br addr"),
+    native_show(FLAGS, "ip -c -o addr"),
+    native_show(
+        FLAGS,
+        "ip addr add 10.1.1.9/24 dev d0 valid_lft 100 preferred_lft 0\nip -o addr show dev d0",
+    ),
+    native_show(
+        "ip netns add ox1\nip -n ox1 link add d0 type ifb\nip -n ox1 addr add 10.9.0.1/24 dev d0",
+        "ip -n ox1 -j addr",
+    ),
+    native_show(
+        "ip netns add ox2\nip -n ox2 link add d0 type ifb",
+        "ip -br -n ox2 link",
+    ),
+    native_show(ROUTED_KINDS, "ip -j route"),
+    native_show(ROUTED_KINDS, "ip -j -p route show"),
+    native_show(ROUTED_KINDS, "ip -6 -j route"),
+    native_show(ROUTED_KINDS, "ip -j route show dev d0"),
+    native_show(ROUTED_KINDS, "ip -fam inet6 -j -p r"),
+    native_show("ip netns add ox3", "ip -j netns"),
+    native_show("ip netns add ox4\nip netns add ox5", "ip -j -p netns list"),
+    native_show("", "ip netns"),
+    native_show("", "ip netn"),
+    native_show(BRIDGED, "bridge -j link"),
+    native_show(BRIDGED, "bridge -j -p link"),
+    native_show(BRIDGED, "bridge link show dev v0"),
+    native_show(BRIDGED, "bridge -j link show dev v2"),
+    native_show(
+        "ip netns add ox6\nip -n ox6 link add br0 type bridge\n\
+         ip -n ox6 link add v0 type veth peer name v1\nip -n ox6 link set v0 master br0",
+        "bridge -n ox6 link",
+    ),
+    native_show(
+        "ip netns add ox7\nip -n ox7 link add br0 type bridge\n\
+         ip -n ox7 link add v0 type veth peer name v1\nip -n ox7 link set v0 master br0",
+        "bridge -n ox7 -j -p link",
+    ),
+    native_show("", "bridge -j link"),
+];
+
+#[test]
+fn output_options_print_as_iproute2() {
+    needs_root!();
+    compare(OUTPUT_OPTIONS);
 }

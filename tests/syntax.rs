@@ -711,14 +711,15 @@ fn iproute2_prefixes_match_in_its_own_order() {
     for src in [
         "ip n add 10.0.0.1 lladdr 02:00:00:00:00:01 dev d0 extern_learn",
         "ip ru add from 10.0.0.0/8 table 5",
-        "ip -j link",
-        "ip -br -c a",
-        "ip -d link show d0",
+        "ip -j -o a",
+        "ip -br -s link",
+        "ip -4 link",
+        "ip -c route",
+        "ip -f link addr",
         "ip -4 addr show tentative",
         "ip nexthop add id 1 blackhole",
         "ip tuntap add dev tap0 mode tap one_queue",
         "ip -all netns exec ip link",
-        "ip netns",
         "ip link set d0 xdp off",
         "ip link set br0 type bridge forw 400",
         "ip link property delete dev d0 altname x",
@@ -732,6 +733,35 @@ fn iproute2_prefixes_match_in_its_own_order() {
             }
             other => panic!("{src}: {other:?}"),
         }
+    }
+}
+
+/// Show forms with iproute2's output options are vsh's own, and keep the line as written.
+#[test]
+fn output_options_make_show_forms() {
+    for src in [
+        "ip -j link",
+        "ip -br -c a",
+        "ip -d link show d0",
+        "ip -4 -j addr show",
+        "ip -json -pretty route",
+        "ip -n red -s -s l",
+        "ip -o -4 a s dev d0",
+        "bridge -j link",
+        "bridge -n red -j -p link show dev v0",
+        "ip -c=never -br addr show up",
+    ] {
+        match one(src) {
+            StmtKind::IpShow { argv, .. } => {
+                assert_eq!(argv.len(), src.split_whitespace().count(), "{src}");
+                let words: Vec<String> = argv.iter().map(lit).collect();
+                assert_eq!(words.join(" "), src);
+            }
+            other => panic!("{src}: {other:?}"),
+        }
+    }
+    for src in ["ip netns", "ip net", "ip netn"] {
+        assert!(matches!(one(src), StmtKind::Netns(NetnsCmd::List)), "{src}");
     }
 }
 

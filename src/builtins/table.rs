@@ -528,7 +528,8 @@ pub const BUILTINS: &[Builtin] = &[
             &[],
             &[
                 "[-n NS] netns|link|addr|route|neigh|tuntap ... # any prefix: ip a, ip l s, ip r, ip n",
-                "OPTIONS OBJECT ... # ip rule, ip -j link, ...: runs the real ip program; vsh does not undo it",
+                "OPTIONS link|addr|route|netns ... # -j -p -br -o -s -d -c -4 -6 before a show: printed as iproute2 6.1 prints them",
+                "OPTIONS OBJECT ... # ip rule, ip nexthop, ...: runs the real ip program; vsh does not undo it",
             ],
         )],
         examples: &[

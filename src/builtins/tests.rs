@@ -188,6 +188,10 @@ const NOT_THE_TABLES: &[&str] = &[
     "set_o",
     "tuntap_other",
     "tuntap_tap",
+    // iproute2's output options (`-json`, `-brief`, ...) and `netns` by their prefixes.
+    "ip_out_opt",
+    "bridge_out_opt",
+    "ip_netns_obj",
     // iproute2's `-family` option by its prefixes, and the families and route types: values.
     "ip_family_key",
     "ip_family_name",

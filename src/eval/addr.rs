@@ -9,9 +9,8 @@ use super::{show, Evaluator};
 use crate::net::addr;
 use crate::net::link::Link;
 use crate::net::names::IfName;
-use crate::syntax::ast::{AddrCmd, AddrFilter, IpFamily};
+use crate::syntax::ast::{AddrCmd, IpFamily};
 use crate::syntax::Span;
-use show::AddrHeader;
 
 /// IFF_UP: `addr show up` lists the links that are up.
 const IFF_UP: u32 = 0x1;
@@ -72,16 +71,29 @@ impl Evaluator {
                 let AddrCmd::Show { filter, .. } = cmd else {
                     unreachable!("a show request comes from a show command")
                 };
-                let (links, addrs) = self.selected_addrs(dev.as_ref(), up, &select, span)?;
-                let names = show::NsNames::resolve(&mut self.net, &ns, &links.1);
-                let header = header_of(filter, dev.is_some());
-                for l in &links.0 {
-                    let text = match header {
-                        AddrHeader::Full => show::addr(l, &links.1, &addrs, &names),
-                        h => show::addr_of_family(l, &links.1, &addrs, &names, h),
-                    };
-                    self.out.print(&text);
+                // Every device, as iproute2: with `up`, JSON keeps an empty record for one down.
+                let ((chosen, links), addrs) =
+                    self.selected_addrs(dev.as_ref(), false, &select, span)?;
+                let names = show::NsNames::resolve(&mut self.net, &ns, &links);
+                let shown: Vec<&Link> = chosen.iter().collect();
+                let mut opts = self.output_opts();
+                // A family or `to PREFIX` leaves the link layer out, as `-4`/`-6` do; only `-6`
+                // over every device reads IPv6's own link dump.
+                let v6 = select
+                    .v6
+                    .map(|v6| if v6 { IpFamily::V6 } else { IpFamily::V4 });
+                let said = opts.family.or(filter.family);
+                opts.family = said.or(v6);
+                let dump = dev.is_none() && said.is_some();
+                if opts.details && !show::details_printable(&shown) {
+                    return self.real_program(span);
                 }
+                let text = match filter.label {
+                    // A label prints the addresses alone.
+                    Some(_) => show::addr_lines(&shown, &addrs, &opts),
+                    None => show::addrs(&shown, &links, &addrs, &names, &opts, dump, up),
+                };
+                self.out.print(&text);
                 Ok(())
             }
         }
@@ -180,20 +192,6 @@ impl Evaluator {
             }
             Ok(())
         })
-    }
-}
-
-/// As iproute2: a label prints addresses alone; a family or `to` no link layer; `-6` dumps
-/// links as IPv6 sees them, unless one device is asked for.
-fn header_of(filter: &AddrFilter, one_dev: bool) -> AddrHeader {
-    if filter.label.is_some() {
-        AddrHeader::Bare
-    } else if filter.family == Some(IpFamily::V6) && !one_dev {
-        AddrHeader::Inet6
-    } else if filter.family.is_some() || filter.to.is_some() {
-        AddrHeader::Family
-    } else {
-        AddrHeader::Full
     }
 }
 

@@ -6,7 +6,7 @@ use super::netns::{fail, where_};
 use super::resolve::{self, BridgeReq, Val};
 use super::{show, Evaluator};
 use crate::net::addr::{self, Prefix};
-use crate::net::bridge::{self, BridgePort};
+use crate::net::bridge;
 use crate::net::link::{self, Link, LinkChange, LinkKind};
 use crate::net::names::IfName;
 use crate::syntax::ast::BridgeCmd;
@@ -35,12 +35,14 @@ impl Evaluator {
             format!("cannot list bridge ports {}", where_(&ns)),
             span,
         ))?;
-        for p in ports.iter().filter(|p| wanted.is_none_or(|i| p.index == i)) {
-            // A port that vanished between the two dumps is not shown.
-            if let Some(l) = links.iter().find(|l| l.index == p.index) {
-                self.out.print(&port_line(p, l, &links));
-            }
-        }
+        // A port that vanished between the two dumps is not shown.
+        let shown: Vec<_> = ports
+            .iter()
+            .filter(|p| wanted.is_none_or(|i| p.index == i))
+            .filter_map(|p| Some((p, links.iter().find(|l| l.index == p.index)?)))
+            .collect();
+        let opts = self.output_opts();
+        self.out.print(&show::bridge_ports(&shown, &links, &opts));
         Ok(())
     }
 
@@ -155,37 +157,4 @@ pub(super) fn kind_phrase(l: &Link) -> String {
         Some(k) => format!("a {k}"),
         None => "a device without a kind".into(),
     }
-}
-
-/// The names `bridge` gives BR_STATE_* values.
-fn port_state(state: u8) -> String {
-    match state {
-        0 => "disabled".into(),
-        1 => "listening".into(),
-        2 => "learning".into(),
-        3 => "forwarding".into(),
-        4 => "blocking".into(),
-        n => format!("({n})"),
-    }
-}
-
-/// One port as `bridge link` prints it, trailing space included:
-/// `4: veth0@veth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master br0 state forwarding priority 32 cost 2 `.
-///
-/// Unlike iproute2, a port whose veth peer lives in another namespace is shown `veth0@ifN`
-/// (the kernel's bridge dump leaves out the peer's namespace, and `bridge` then names
-/// whatever local device has that ifindex).
-fn port_line(p: &BridgePort, l: &Link, links: &[Link]) -> String {
-    let master = links
-        .iter()
-        .find(|m| m.index == p.master)
-        .map_or_else(|| format!("if{}", p.master), |m| m.name.clone());
-    format!(
-        "{} mtu {} master {master} state {} priority {} cost {} \n",
-        show::title(l, links),
-        p.mtu,
-        port_state(p.state),
-        p.priority,
-        p.cost
-    )
 }

@@ -89,7 +89,7 @@ impl Checker {
                 }
             }
             StmtKind::Not(inner) => self.stmt(inner),
-            StmtKind::InNetns { cmd, .. } => self.stmt(cmd),
+            StmtKind::InNetns { cmd, .. } | StmtKind::IpShow { cmd, .. } => self.stmt(cmd),
             StmtKind::NetnsBlock { body, .. }
             | StmtKind::RootBlock(body)
             | StmtKind::Build(body)
@@ -277,6 +277,7 @@ fn resolve_stmt(x: &dyn Expand, kind: &StmtKind, span: Span) -> Result<()> {
         // Words as they are, or statements of their own.
         StmtKind::Let { .. }
         | StmtKind::Tuntap(TuntapCmd::Show)
+        | StmtKind::IpShow { .. }
         | StmtKind::Not(_)
         | StmtKind::RootBlock(_)
         | StmtKind::Build(_)

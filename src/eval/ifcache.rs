@@ -52,6 +52,7 @@ impl IfCache {
             | StmtKind::Help(_)
             | StmtKind::RootBlock(_)
             | StmtKind::InNetns { .. }
+            | StmtKind::IpShow { .. }
             | StmtKind::Addr(_)
             | StmtKind::Veth { .. }
             // Each statement inside passes here itself.

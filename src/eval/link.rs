@@ -23,9 +23,15 @@ impl Evaluator {
                     None => None,
                 };
                 let names = show::NsNames::resolve(&mut self.net, &self.ns, &links);
-                for l in links.iter().filter(|l| wanted.is_none_or(|i| l.index == i)) {
-                    self.out.print(&show::link(l, &links, &names));
+                let shown: Vec<&Link> = links
+                    .iter()
+                    .filter(|l| wanted.is_none_or(|i| l.index == i))
+                    .collect();
+                let opts = self.output_opts();
+                if opts.details && !show::details_printable(&shown) {
+                    return self.real_program(span);
                 }
+                self.out.print(&show::links(&shown, &links, &names, &opts));
                 Ok(())
             }
             LinkReq::Add { name, kind, ops } => {

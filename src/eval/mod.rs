@@ -24,6 +24,7 @@ mod neigh_request;
 mod neighbours;
 mod netns;
 mod out;
+mod output;
 mod ping;
 mod process;
 pub mod reach;
@@ -91,6 +92,8 @@ pub struct Evaluator {
     pub failure: Option<String>,
     /// Where builtins print (out.rs): standard output unless a test or front door sets another.
     pub out: Out,
+    /// The output options of the `ip` line being run (`ip -j link`), and the line (show/).
+    pub(crate) shown: Option<show::Shown>,
 }
 
 impl Evaluator {
@@ -124,6 +127,7 @@ impl Evaluator {
             checks_log: None,
             failure: None,
             out: Out::stdout(),
+            shown: None,
         })
     }
 
@@ -285,6 +289,7 @@ impl Evaluator {
             StmtKind::Set(opts) => self.set_options(opts),
             StmtKind::Neigh(cmd) => self.neigh_cmd(cmd, s.span),
             StmtKind::Tuntap(cmd) => self.tuntap_cmd(cmd, s.span),
+            StmtKind::IpShow { opts, argv, cmd } => self.ip_show(*opts, argv, cmd),
         }
     }
 

@@ -37,12 +37,9 @@ impl Evaluator {
                     .net
                     .list()
                     .map_err(fail("cannot list namespaces", span))?;
-                for e in entries {
-                    match e.id {
-                        Some(id) => self.out.line(&format!("{} (id: {id})", e.name)),
-                        None => self.out.line(&e.name),
-                    }
-                }
+                let dir = std::path::Path::new(crate::net::netns::NETNS_DIR).is_dir();
+                let opts = self.output_opts();
+                self.out.print(&super::show::netns(&entries, dir, &opts));
                 Ok(())
             }
             NetnsReq::Exec { ns, argv } => {

@@ -20,6 +20,13 @@ impl Evaluator {
                 let (filter, oif) = self.route_filter(*family, dev, sel)?;
                 let routes = self.selected_routes(&filter, oif, span)?;
                 let links = self.links(span)?;
+                let opts = self.output_opts();
+                if opts.json {
+                    let shown: Vec<&Route> = routes.iter().collect();
+                    let text = super::show::routes_json(&shown, &links, oif.is_some(), &opts);
+                    self.out.print(&text);
+                    return Ok(());
+                }
                 let omit = Omit::for_filter(&filter, oif.is_some());
                 for r in &routes {
                     self.out.print(&route_show::line(r, &links, omit));

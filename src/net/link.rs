@@ -55,6 +55,8 @@ pub struct Link {
     pub alias: Option<String>,
     /// Alternative names (`ip link property add ... altname NAME`), in the kernel's order.
     pub altnames: Vec<String>,
+    /// Everything else `ip -s -d link` shows.
+    pub detail: Box<super::link_detail::LinkDetail>,
 }
 
 /// The counters `ip -s link` shows.
@@ -130,6 +132,7 @@ impl Link {
             stats: None,
             alias: None,
             altnames: Vec::new(),
+            detail: Box::new(super::link_detail::LinkDetail::from_attrs(&msg.attributes)),
         };
         for attr in msg.attributes {
             match attr {

@@ -16,6 +16,7 @@ pub mod icmp;
 pub mod interrupt;
 pub mod kinds;
 pub mod link;
+pub mod link_detail;
 pub mod link_more;
 pub mod names;
 pub mod neigh;

@@ -108,6 +108,14 @@ pub enum StmtKind {
     Iproute {
         argv: Vec<Word>,
     },
+    /// `ip -j link`, `ip -br -c addr`, `bridge -j link`, bare `ip netns`: a show form with
+    /// iproute2's output options. `cmd` is the show form (maybe inside `-n NS`); `argv` the
+    /// line as written, for what vsh cannot print as iproute2 does (show/mod.rs).
+    IpShow {
+        opts: OutputOpts,
+        argv: Vec<Word>,
+        cmd: Box<Stmt>,
+    },
     /// Any other command line: a program run in the current namespace.
     External {
         argv: Vec<Word>,
@@ -818,4 +826,34 @@ pub enum BridgeItem {
     Port(Vec<Word>),
     /// `addr CIDR`: an address on the bridge.
     Addr(Word),
+}
+
+/// iproute2's global output options, as `ip` and `bridge` take them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutputOpts {
+    /// `-j`: JSON.
+    pub json: bool,
+    /// `-p`: JSON indented.
+    pub pretty: bool,
+    /// `-br`: one line a device, in columns.
+    pub brief: bool,
+    /// `-o`: each record on one line, `\\` where a line would break.
+    pub oneline: bool,
+    /// `-s`, counted: `-s -s` adds the error counters.
+    pub stats: u8,
+    /// `-d`: the kind's details.
+    pub details: bool,
+    /// `-c[=never|auto|always]`.
+    pub color: ColorOpt,
+    /// `-4`, `-6`, `-f inet|inet6`.
+    pub family: Option<IpFamily>,
+}
+
+/// When to colour: iproute2's `-c` alone is `always`, even into a pipe.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ColorOpt {
+    #[default]
+    Never,
+    Auto,
+    Always,
 }

@@ -19,6 +19,8 @@ pub fn own_words(kind: &StmtKind) -> Vec<&Word> {
         | StmtKind::Stats(ns) => words.push(ns),
         StmtKind::Help(topic) => words.extend(topic),
         StmtKind::Neigh(cmd) => words.extend(cmd.words()),
+        // The show statement it holds has its own words.
+        StmtKind::IpShow { .. } => {}
         StmtKind::Tuntap(cmd) => words.extend(cmd.words()),
         StmtKind::Netns(cmd) => netns_words(cmd, &mut words),
         StmtKind::Link(cmd) => link_words(cmd, &mut words),

@@ -10,6 +10,7 @@ use pest::Parser as _;
 mod errors;
 mod net;
 mod objects;
+mod output;
 mod words;
 
 use errors::*;
@@ -168,6 +169,8 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
         Rule::help_cmd => StmtKind::Help(inner.next().map(parse_word)),
         Rule::root_block => StmtKind::RootBlock(parse_block(next(&mut inner))),
         Rule::ip_cmd => parse_ip_cmd(inner),
+        Rule::ip_show => output::parse_ip_show(inner, sp),
+        Rule::bridge_show => output::parse_bridge_show(inner, sp),
         Rule::netns_cmd => parse_stmt(next(&mut inner)).kind,
         Rule::netns_add => StmtKind::Netns(NetnsCmd::Add(parse_word(next(&mut inner)))),
         Rule::netns_del => StmtKind::Netns(NetnsCmd::Del(parse_word(next(&mut inner)))),
