@@ -554,7 +554,7 @@ fn a_failed_run_undoes_only_vsh_own_lines() {
     needs_root!();
     let run = Lab::new(
         "ip link add v0 type veth peer name v1\n\
-         ip link add br9 txqueuelen 500 type bridge\n\
+         ip link add br9 numtxqueues 2 type bridge\n\
          false\n",
     )
     .oracle("ip -j link")
@@ -1339,4 +1339,30 @@ const OUTPUT_OPTIONS: &[Row] = &[
 fn output_options_print_as_iproute2() {
     needs_root!();
     compare(OUTPUT_OPTIONS);
+}
+
+#[test]
+fn device_options_of_link_add_as_iproute2_takes_them() {
+    needs_root!();
+    compare(&[
+        native("", "ip link add d1 txqueuelen 100 type ifb"),
+        native("", "ip link add name d1 txqlen 200 mtu 1400 type ifb"),
+        native("", "ip link add d1 group 5 type ifb"),
+        native("", "ip link add dev d1 arp off multicast on type ifb"),
+        row(
+            "",
+            "ip link add v0 address 02:00:00:00:00:10 type veth peer name v1",
+        ),
+        row(
+            "",
+            "ip link add br1 address 02:00:00:00:00:20 type bridge stp_state 1",
+        ),
+        row("", "ip link add d1 broadcast 02:ff:ff:ff:ff:ff type ifb"),
+        native("", "ip link add d1 promisc on type ifb\nip link set d1 up"),
+        // Options vsh does not set stay iproute2's.
+        row("", "ip link add d1 numtxqueues 2 type ifb"),
+        row("", "ip link add d1 index 77 type ifb"),
+        row("", "ip link add d1 address 02:00:00:00:00:01 type ifb"),
+        row("", "ip link add d1 alias \"an uplink\" type ifb"),
+    ]);
 }

@@ -45,6 +45,15 @@ pub(super) const LINK_ADD: &[Opt] = &[
     opt("mtu", Number),
     opt("netns", Netns),
     flag("up"),
+    Opt {
+        word: "txqueuelen",
+        aliases: &["txqlen", "qlen"],
+        takes: Some(Number),
+    },
+    opt("arp", ON_OFF),
+    opt("multicast", ON_OFF),
+    opt("allmulticast", ON_OFF),
+    opt("promisc", ON_OFF),
     opt("master", Bridge),
     opt("link", Device),
     opt(
