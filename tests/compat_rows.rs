@@ -415,7 +415,7 @@ fn veth_pairs_and_kinds() {
             "",
             "ip link add v0 mtu 1400 type veth peer name v1 mtu 1400",
         ),
-        native(VETH, "ip link set v0 down"),
+        native(VETH_SETTLED, "ip link set v0 down"),
         native("", "ip link add br0 type bridge"),
         native(
             "",
@@ -464,7 +464,8 @@ const LINKS: &[Row] = &[
     native("", "ip link add vx0 type vxlan id 16 dstport 4789 remote 2001:db8::9 ttl auto"),
     native("", "ip link add vx0 type vxlan id 17 dstport 4789 local 10.0.0.1 remote 10.0.0.2"),
     native(VETH, "ip link set v0 mtu 1400 up"),
-    native(VETH, "ip link set dev v0 down"),
+    // Settled: the link-local addresses are there before the down, on both sides.
+    native(VETH_SETTLED, "ip link set dev v0 down"),
     native(VETH, "ip link set v0 name wan0"),
     native(
         "ip link add br0 type bridge\nip link add v0 type veth peer name v1",

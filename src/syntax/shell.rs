@@ -4,7 +4,7 @@
 //! so that a plain statement costs no extra pair); this turns the run into statements.
 
 use super::ast::*;
-use super::parser::{next, parse_stmt, parse_word, span, Rule};
+use super::parser::{next, parse_stmt, parse_word, Cx, Rule};
 use pest::iterators::Pair;
 
 /// One element of the flat run the grammar produces.
@@ -128,19 +128,19 @@ impl Grouper {
 // From pest pairs: the operators, redirections and `set` options the grammar hands over.
 
 /// Statements, redirections and operators in a flat run, grouped as sh groups them.
-pub(super) fn group_stmts<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> Vec<Stmt> {
+pub(super) fn group_stmts<'a>(cx: Cx, pairs: impl Iterator<Item = Pair<'a, Rule>>) -> Vec<Stmt> {
     group(pairs.map(|p| match (p.as_rule(), p.as_str()) {
         (Rule::chain_op, "&&") => Item::AndOr(AndOr::And),
         (Rule::chain_op, "||") => Item::AndOr(AndOr::Or),
         (Rule::chain_op | Rule::pipe_op, _) => Item::Pipe,
-        (Rule::redirect, _) => Item::Redirect(parse_redirect(p)),
-        _ => Item::Stmt(parse_stmt(p)),
+        (Rule::redirect, _) => Item::Redirect(parse_redirect(cx, p)),
+        _ => Item::Stmt(parse_stmt(cx, p)),
     }))
 }
 
 /// `> FILE`, `2>> FILE`, `< FILE`, `2>&1`; `&> FILE` is `> FILE 2>&1`.
-fn parse_redirect(pair: Pair<Rule>) -> Vec<Redirect> {
-    let sp = span(&pair);
+fn parse_redirect(cx: Cx, pair: Pair<Rule>) -> Vec<Redirect> {
+    let sp = cx.span(&pair);
     let fd_of = |t: &str, default| {
         t.chars()
             .next()
@@ -153,7 +153,7 @@ fn parse_redirect(pair: Pair<Rule>) -> Vec<Redirect> {
     let (fd, to) = if target.as_rule() == Rule::redir_fd {
         (fd_of(&op, 1), RedirectTo::Dup(fd_of(target.as_str(), 1)))
     } else {
-        let file = parse_word(target);
+        let file = parse_word(cx, target);
         if op.ends_with(">>") {
             (fd_of(&op, 1), RedirectTo::Append(file))
         } else if op.ends_with('>') {
@@ -174,13 +174,13 @@ fn parse_redirect(pair: Pair<Rule>) -> Vec<Redirect> {
 }
 
 /// `-eu` (one option a letter), `-o pipefail`, or both: `-euo pipefail`.
-pub(super) fn parse_set_opt(pair: Pair<Rule>) -> Vec<SetOpt> {
-    let sp = span(&pair);
+pub(super) fn parse_set_opt(cx: Cx, pair: Pair<Rule>) -> Vec<SetOpt> {
+    let sp = cx.span(&pair);
     let mut inner = pair.into_inner();
     let flags = next(&mut inner);
     let text = flags.as_str();
     let on = text.starts_with('-');
-    let named = inner.next().map(parse_word);
+    let named = inner.next().map(|p| parse_word(cx, p));
     let letters = match named {
         Some(_) => &text[1..text.len() - 1],
         None => &text[1..],

@@ -95,9 +95,8 @@ fn parse_chunks(text: &str, chunks: &[(usize, usize)]) -> Option<Vec<Stmt>> {
     let mut stmts = Vec::new();
     for &(start, end) in chunks {
         let mut pairs = VshParser::parse(Rule::program, &text[start..end]).ok()?;
-        OFFSET.set(start);
-        stmts.extend(pairs.next().map(parse_stmts).unwrap_or_default());
-        OFFSET.set(0);
+        let cx = Cx { offset: start };
+        stmts.extend(pairs.next().map(|p| parse_stmts(cx, p)).unwrap_or_default());
     }
     Some(stmts)
 }
@@ -111,112 +110,120 @@ fn parse_whole(text: &str, open: Option<Span>) -> Result<Program, SyntaxError> {
         }
         e
     })?;
-    let stmts = pairs.next().map(parse_stmts).unwrap_or_default();
+    let cx = Cx { offset: 0 };
+    let stmts = pairs.next().map(|p| parse_stmts(cx, p)).unwrap_or_default();
     Ok(Program {
         stmts,
         span: Span::new(0, text.len()),
     })
 }
 
-thread_local! {
-    /// Where the chunk being built starts in the whole text: `span` adds it to pest's offsets.
-    static OFFSET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+/// What building the AST of one piece of text needs besides its pairs: where the piece starts
+/// in the whole text (pest's offsets are the piece's own). Passed to every function that
+/// builds a node with a span.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Cx {
+    pub offset: usize,
 }
 
-pub(super) fn span(pair: &Pair<Rule>) -> Span {
-    let s = pair.as_span();
-    let offset = OFFSET.get();
-    Span::new(offset + s.start(), offset + s.end())
+impl Cx {
+    /// A pair's place in the whole text.
+    pub(super) fn span(self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.offset + s.start(), self.offset + s.end())
+    }
 }
 
-fn parse_stmts(pair: Pair<Rule>) -> Vec<Stmt> {
-    group_stmts(pair.into_inner())
+fn parse_stmts(cx: Cx, pair: Pair<Rule>) -> Vec<Stmt> {
+    group_stmts(cx, pair.into_inner())
 }
 
-fn parse_block(pair: Pair<Rule>) -> Block {
-    let sp = span(&pair);
+fn parse_block(cx: Cx, pair: Pair<Rule>) -> Block {
+    let sp = cx.span(&pair);
     let stmts = pair
         .into_inner()
         .next()
-        .map(parse_stmts)
+        .map(|p| parse_stmts(cx, p))
         .unwrap_or_default();
     Block { stmts, span: sp }
 }
 
-pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
-    let sp = span(&pair);
+pub(super) fn parse_stmt(cx: Cx, pair: Pair<Rule>) -> Stmt {
+    let sp = cx.span(&pair);
     let rule = pair.as_rule();
     let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
     let kind = match rule {
-        Rule::not_stmt => StmtKind::Not(Box::new(next(&mut group_stmts(inner).into_iter()))),
+        Rule::not_stmt => StmtKind::Not(Box::new(next(&mut group_stmts(cx, inner).into_iter()))),
         Rule::let_stmt => {
-            let name = parse_ident(next(&mut inner));
+            let name = parse_ident(cx, next(&mut inner));
             StmtKind::Let {
                 name,
-                value: parse_word(next(&mut inner)),
+                value: parse_word(cx, next(&mut inner)),
             }
         }
-        Rule::for_stmt => parse_for(inner, sp),
-        Rule::if_stmt => parse_if(inner),
+        Rule::for_stmt => parse_for(cx, inner, sp),
+        Rule::if_stmt => parse_if(cx, inner),
         Rule::netns_block => StmtKind::NetnsBlock {
-            ns: parse_word(next(&mut inner)),
-            body: parse_block(next(&mut inner)),
+            ns: parse_word(cx, next(&mut inner)),
+            body: parse_block(cx, next(&mut inner)),
         },
-        Rule::build_block => StmtKind::Build(parse_block(next(&mut inner))),
-        Rule::netns_enter => StmtKind::NetnsEnter(parse_word(next(&mut inner))),
-        Rule::deny_stmt => StmtKind::Deny(parse_word(next(&mut inner))),
-        Rule::set_stmt => StmtKind::Set(inner.flat_map(parse_set_opt).collect()),
-        Rule::help_cmd => StmtKind::Help(inner.next().map(parse_word)),
-        Rule::root_block => StmtKind::RootBlock(parse_block(next(&mut inner))),
-        Rule::ip_cmd => parse_ip_cmd(inner),
-        Rule::ip_show => output::parse_ip_show(inner, sp),
-        Rule::bridge_show => output::parse_bridge_show(inner, sp),
-        Rule::netns_cmd => parse_stmt(next(&mut inner)).kind,
-        Rule::netns_add => StmtKind::Netns(NetnsCmd::Add(parse_word(next(&mut inner)))),
-        Rule::netns_del => StmtKind::Netns(NetnsCmd::Del(parse_word(next(&mut inner)))),
+        Rule::build_block => StmtKind::Build(parse_block(cx, next(&mut inner))),
+        Rule::netns_enter => StmtKind::NetnsEnter(parse_word(cx, next(&mut inner))),
+        Rule::deny_stmt => StmtKind::Deny(parse_word(cx, next(&mut inner))),
+        Rule::set_stmt => StmtKind::Set(inner.flat_map(|p| parse_set_opt(cx, p)).collect()),
+        Rule::help_cmd => StmtKind::Help(inner.next().map(|p| parse_word(cx, p))),
+        Rule::root_block => StmtKind::RootBlock(parse_block(cx, next(&mut inner))),
+        Rule::ip_cmd => parse_ip_cmd(cx, inner),
+        Rule::ip_show => output::parse_ip_show(cx, inner, sp),
+        Rule::bridge_show => output::parse_bridge_show(cx, inner, sp),
+        Rule::netns_cmd => parse_stmt(cx, next(&mut inner)).kind,
+        Rule::netns_add => StmtKind::Netns(NetnsCmd::Add(parse_word(cx, next(&mut inner)))),
+        Rule::netns_del => StmtKind::Netns(NetnsCmd::Del(parse_word(cx, next(&mut inner)))),
         Rule::netns_list => StmtKind::Netns(NetnsCmd::List),
         Rule::netns_exec => {
-            let ns = parse_word(next(&mut inner));
+            let ns = parse_word(cx, next(&mut inner));
             StmtKind::Netns(NetnsCmd::Exec {
                 ns,
-                argv: inner.map(parse_word).collect(),
+                argv: inner.map(|p| parse_word(cx, p)).collect(),
             })
         }
         Rule::netns_attach => StmtKind::Netns(NetnsCmd::Attach {
-            name: parse_word(next(&mut inner)),
-            pid: parse_word(next(&mut inner)),
+            name: parse_word(cx, next(&mut inner)),
+            pid: parse_word(cx, next(&mut inner)),
         }),
-        Rule::netns_identify => StmtKind::Netns(NetnsCmd::Identify(inner.next().map(parse_word))),
-        Rule::netns_pids => StmtKind::Netns(NetnsCmd::Pids(parse_word(next(&mut inner)))),
-        Rule::ping_cmd => parse_ping_cmd(inner),
-        Rule::ping_block => parse_ping_block(inner),
-        Rule::capture_cmd => parse_capture(inner),
+        Rule::netns_identify => {
+            StmtKind::Netns(NetnsCmd::Identify(inner.next().map(|p| parse_word(cx, p))))
+        }
+        Rule::netns_pids => StmtKind::Netns(NetnsCmd::Pids(parse_word(cx, next(&mut inner)))),
+        Rule::ping_cmd => parse_ping_cmd(cx, inner),
+        Rule::ping_block => parse_ping_block(cx, inner),
+        Rule::capture_cmd => parse_capture(cx, inner),
         Rule::spawn_cmd => {
-            let (ns, argv) = parse_program(inner);
+            let (ns, argv) = parse_program(cx, inner);
             StmtKind::Spawn { ns, argv }
         }
-        Rule::kill_cmd => parse_kill(inner),
+        Rule::kill_cmd => parse_kill(cx, inner),
         Rule::wait_cmd => StmtKind::Wait {
-            pids: inner.map(parse_word).collect(),
+            pids: inner.map(|p| parse_word(cx, p)).collect(),
         },
         Rule::link_cmd | Rule::ip_link => StmtKind::Link(match inner.next() {
             None => LinkCmd::Show { dev: None },
-            Some(p) => parse_link(p),
+            Some(p) => parse_link(cx, p),
         }),
-        Rule::addr_cmd | Rule::ip_addr => StmtKind::Addr(parse_addr_cmd(inner)),
+        Rule::addr_cmd | Rule::ip_addr => StmtKind::Addr(parse_addr_cmd(cx, inner)),
         Rule::veth_cmd => StmtKind::Veth {
-            name: parse_word(next(&mut inner)),
-            peer: parse_word(next(&mut inner)),
-            netns: inner.next().map(parse_word),
+            name: parse_word(cx, next(&mut inner)),
+            peer: parse_word(cx, next(&mut inner)),
+            netns: inner.next().map(|p| parse_word(cx, p)),
         },
         Rule::exec_stmt => {
-            let (ns, argv) = parse_program(inner);
+            let (ns, argv) = parse_program(cx, inner);
             StmtKind::Exec { ns, argv }
         }
         Rule::external => StmtKind::External {
-            argv: inner.map(parse_word).collect(),
+            argv: inner.map(|p| parse_word(cx, p)).collect(),
         },
-        Rule::route_cmd | Rule::ip_route => StmtKind::Route(parse_route(inner)),
+        Rule::route_cmd | Rule::ip_route => StmtKind::Route(parse_route(cx, inner)),
         Rule::ip_program => {
             // `ip` itself is a keyword of the grammar: the program's name, where it was written.
             let ip = Word {
@@ -224,7 +231,9 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
                 span: Span::new(sp.start, sp.start + 2),
             };
             StmtKind::Iproute {
-                argv: std::iter::once(ip).chain(inner.map(parse_word)).collect(),
+                argv: std::iter::once(ip)
+                    .chain(inner.map(|p| parse_word(cx, p)))
+                    .collect(),
             }
         }
         Rule::bridge_cmd => {
@@ -233,23 +242,23 @@ pub(super) fn parse_stmt(pair: Pair<Rule>) -> Stmt {
                 dev: link
                     .into_inner()
                     .find(|p| p.as_rule() == Rule::word)
-                    .map(parse_word),
+                    .map(|p| parse_word(cx, p)),
             })
         }
-        Rule::bridge_block => StmtKind::Bridge(parse_bridge_block(inner)),
-        Rule::peer_cmd => StmtKind::Peer(parse_word(next(&mut inner))),
-        Rule::stats_cmd => StmtKind::Stats(parse_word(next(&mut inner))),
-        Rule::graph_cmd => StmtKind::Graph(parse_graph(inner)),
-        Rule::trace_cmd => parse_trace(inner),
-        Rule::neigh_cmd | Rule::ip_neigh => StmtKind::Neigh(parse_neigh(inner.next())),
-        Rule::tuntap_cmd | Rule::ip_tuntap => StmtKind::Tuntap(parse_tuntap(inner.next())),
+        Rule::bridge_block => StmtKind::Bridge(parse_bridge_block(cx, inner)),
+        Rule::peer_cmd => StmtKind::Peer(parse_word(cx, next(&mut inner))),
+        Rule::stats_cmd => StmtKind::Stats(parse_word(cx, next(&mut inner))),
+        Rule::graph_cmd => StmtKind::Graph(parse_graph(cx, inner)),
+        Rule::trace_cmd => parse_trace(cx, inner),
+        Rule::neigh_cmd | Rule::ip_neigh => StmtKind::Neigh(parse_neigh(cx, inner.next())),
+        Rule::tuntap_cmd | Rule::ip_tuntap => StmtKind::Tuntap(parse_tuntap(cx, inner.next())),
         r => unreachable_rule(r),
     };
     Stmt { kind, span: sp }
 }
 
 /// The options of `graph`, in any order (a repeated one: the last counts).
-fn parse_graph<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> GraphCmd {
+fn parse_graph<'a>(cx: Cx, pairs: impl Iterator<Item = Pair<'a, Rule>>) -> GraphCmd {
     let mut cmd = GraphCmd {
         all: false,
         format: None,
@@ -261,7 +270,7 @@ fn parse_graph<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> GraphCmd {
             Rule::graph_flag => {
                 let mut kv = p.into_inner();
                 let key = next(&mut kv).as_str().to_string();
-                let value = Some(parse_word(next(&mut kv)));
+                let value = Some(parse_word(cx, next(&mut kv)));
                 if key == "-o" {
                     cmd.out = value;
                 } else {
@@ -275,28 +284,31 @@ fn parse_graph<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> GraphCmd {
 }
 
 /// `[-n NS] PROGRAM ARGS...` of `exec` and `spawn`.
-fn parse_program<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> (Option<Word>, Vec<Word>) {
+fn parse_program<'a>(
+    cx: Cx,
+    pairs: impl Iterator<Item = Pair<'a, Rule>>,
+) -> (Option<Word>, Vec<Word>) {
     let mut ns = None;
     let mut argv = Vec::new();
     for p in pairs {
         match p.as_rule() {
-            Rule::ip_netns => ns = Some(parse_word(last_word(p))),
-            _ => argv.push(parse_word(p)),
+            Rule::ip_netns => ns = Some(parse_word(cx, last_word(p))),
+            _ => argv.push(parse_word(cx, p)),
         }
     }
     (ns, argv)
 }
 
-fn parse_cond(pair: Pair<Rule>) -> Cond {
-    let sp = span(&pair);
+fn parse_cond(cx: Cx, pair: Pair<Rule>) -> Cond {
+    let sp = cx.span(&pair);
     match pair.as_rule() {
-        Rule::cond_not => Cond::Not(Box::new(parse_cond(next(&mut pair.into_inner()))), sp),
-        Rule::netns_exists => Cond::NetnsExists(parse_word(last_word(pair))),
-        Rule::link_exists => Cond::LinkExists(parse_word(last_word(pair))),
+        Rule::cond_not => Cond::Not(Box::new(parse_cond(cx, next(&mut pair.into_inner()))), sp),
+        Rule::netns_exists => Cond::NetnsExists(parse_word(cx, last_word(pair))),
+        Rule::link_exists => Cond::LinkExists(parse_word(cx, last_word(pair))),
         Rule::cond_shell => Cond::Stmt(Box::new(next(
-            &mut group_stmts(pair.into_inner()).into_iter(),
+            &mut group_stmts(cx, pair.into_inner()).into_iter(),
         ))),
-        _ => Cond::Stmt(Box::new(parse_stmt(pair))),
+        _ => Cond::Stmt(Box::new(parse_stmt(cx, pair))),
     }
 }
 
@@ -316,23 +328,23 @@ fn unreachable_rule(rule: Rule) -> ! {
 }
 
 /// `FROM..TO` of a `for`, in a statement or a ping block.
-pub(super) fn parse_range(pair: Pair<Rule>) -> ForItems {
+pub(super) fn parse_range(cx: Cx, pair: Pair<Rule>) -> ForItems {
     let mut parts = pair.into_inner();
-    let from = parse_word_parts(next(&mut parts));
-    let to = parse_word_parts(next(&mut parts));
+    let from = parse_word_parts(cx, next(&mut parts));
+    let to = parse_word_parts(cx, next(&mut parts));
     ForItems::Range { from, to }
 }
 
-fn parse_for<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>, sp: Span) -> StmtKind {
-    let var = parse_ident(next(&mut inner));
+fn parse_for<'a>(cx: Cx, mut inner: impl Iterator<Item = Pair<'a, Rule>>, sp: Span) -> StmtKind {
+    let var = parse_ident(cx, next(&mut inner));
     let mut words = Vec::new();
     let mut range = None;
     let mut body = None;
     for p in inner {
         match p.as_rule() {
-            Rule::range => range = Some(parse_range(p)),
-            Rule::word => words.push(parse_word(p)),
-            Rule::block => body = Some(parse_block(p)),
+            Rule::range => range = Some(parse_range(cx, p)),
+            Rule::word => words.push(parse_word(cx, p)),
+            Rule::block => body = Some(parse_block(cx, p)),
             r => unreachable_rule(r),
         }
     }
@@ -346,14 +358,14 @@ fn parse_for<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>, sp: Span) -> S
     }
 }
 
-fn parse_if<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
-    let cond = parse_cond(next(&mut inner));
-    let then = parse_block(next(&mut inner));
+fn parse_if<'a>(cx: Cx, mut inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+    let cond = parse_cond(cx, next(&mut inner));
+    let then = parse_block(cx, next(&mut inner));
     let otherwise = inner.next().map(|p| match p.as_rule() {
-        Rule::block => parse_block(p),
+        Rule::block => parse_block(cx, p),
         // `else if` is an else block holding one if statement.
         _ => {
-            let s = parse_stmt(p);
+            let s = parse_stmt(cx, p);
             Block {
                 span: s.span,
                 stmts: vec![s],
@@ -367,27 +379,27 @@ fn parse_if<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
     }
 }
 
-fn parse_ip_cmd<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+fn parse_ip_cmd<'a>(cx: Cx, mut inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
     let first = next(&mut inner);
     if first.as_rule() == Rule::ip_netns {
-        let ns = parse_word(last_word(first));
-        let cmd = parse_stmt(next(&mut inner));
+        let ns = parse_word(cx, last_word(first));
+        let cmd = parse_stmt(cx, next(&mut inner));
         StmtKind::InNetns {
             ns,
             cmd: Box::new(cmd),
         }
     } else {
-        parse_stmt(first).kind
+        parse_stmt(cx, first).kind
     }
 }
 
-fn parse_ping_cmd<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+fn parse_ping_cmd<'a>(cx: Cx, inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
     let mut opts = Vec::new();
     let mut dest = None;
     for p in inner {
         match p.as_rule() {
-            Rule::word => dest = Some(parse_word(p)),
-            _ => opts.push(parse_ping_opt(p)),
+            Rule::word => dest = Some(parse_word(cx, p)),
+            _ => opts.push(parse_ping_opt(cx, p)),
         }
     }
     StmtKind::Ping {
@@ -396,33 +408,33 @@ fn parse_ping_cmd<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
     }
 }
 
-fn parse_ping_block<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+fn parse_ping_block<'a>(cx: Cx, inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
     let (mut opts, mut items) = (Vec::new(), Vec::new());
     for p in inner {
         match p.as_rule() {
-            Rule::ping_body => items = parse_ping_body(p),
-            _ => opts.push(parse_ping_opt(p)),
+            Rule::ping_body => items = parse_ping_body(cx, p),
+            _ => opts.push(parse_ping_opt(cx, p)),
         }
     }
     StmtKind::PingBlock { opts, items }
 }
 
-fn parse_capture<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+fn parse_capture<'a>(cx: Cx, inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
     let (mut count, mut file, mut dev, mut body) = (None, None, None, None);
     for p in inner {
         match p.as_rule() {
             Rule::capture_flag => {
                 let mut kv = p.into_inner();
                 let key = next(&mut kv).as_str().to_string();
-                let value = parse_word(next(&mut kv));
+                let value = parse_word(cx, next(&mut kv));
                 if key == "-c" {
                     count = Some(value);
                 } else {
                     file = Some(value);
                 }
             }
-            Rule::word => dev = Some(parse_word(p)),
-            Rule::block => body = Some(parse_block(p)),
+            Rule::word => dev = Some(parse_word(cx, p)),
+            Rule::block => body = Some(parse_block(cx, p)),
             r => unreachable_rule(r),
         }
     }
@@ -434,25 +446,25 @@ fn parse_capture<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
     }
 }
 
-fn parse_kill<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+fn parse_kill<'a>(cx: Cx, inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
     let mut signal = None;
     let mut pids = Vec::new();
     for p in inner {
         match p.as_rule() {
-            Rule::kill_signal => signal = Some((p.as_str()[1..].to_string(), span(&p))),
-            _ => pids.push(parse_word(p)),
+            Rule::kill_signal => signal = Some((p.as_str()[1..].to_string(), cx.span(&p))),
+            _ => pids.push(parse_word(cx, p)),
         }
     }
     StmtKind::Kill { signal, pids }
 }
 
-fn parse_trace<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
+fn parse_trace<'a>(cx: Cx, inner: impl Iterator<Item = Pair<'a, Rule>>) -> StmtKind {
     let (mut file, mut devs, mut body) = (None, Vec::new(), None);
     for p in inner {
         match p.as_rule() {
-            Rule::trace_flag => file = p.into_inner().nth(1).map(parse_word),
-            Rule::word => devs.push(parse_word(p)),
-            Rule::block => body = Some(parse_block(p)),
+            Rule::trace_flag => file = p.into_inner().nth(1).map(|p| parse_word(cx, p)),
+            Rule::word => devs.push(parse_word(cx, p)),
+            Rule::block => body = Some(parse_block(cx, p)),
             r => unreachable_rule(r),
         }
     }

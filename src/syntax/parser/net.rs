@@ -12,7 +12,7 @@ pub(super) fn parse_family(pair: &Pair<Rule>) -> IpFamily {
 }
 
 /// `route_cmd`'s children, keywords left out.
-pub(super) fn parse_route<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> RouteCmd {
+pub(super) fn parse_route<'a>(cx: Cx, inner: impl Iterator<Item = Pair<'a, Rule>>) -> RouteCmd {
     let mut family = None;
     let mut cmd = None;
     for p in inner {
@@ -20,7 +20,7 @@ pub(super) fn parse_route<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> Ro
             Rule::ip_family => family = Some(parse_family(&p)),
             Rule::route_show | Rule::route_flush => {
                 let show = p.as_rule() == Rule::route_show;
-                let (dev, sel) = parse_route_sel(p);
+                let (dev, sel) = parse_route_sel(cx, p);
                 cmd = Some(if show {
                     RouteCmd::Show { family, dev, sel }
                 } else {
@@ -29,14 +29,14 @@ pub(super) fn parse_route<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> Ro
             }
             Rule::route_add | Rule::route_del => {
                 let add = p.as_rule() == Rule::route_add;
-                let spec = parse_route_spec(p, family);
+                let spec = parse_route_spec(cx, p, family);
                 cmd = Some(if add {
                     RouteCmd::Add(Box::new(spec))
                 } else {
                     RouteCmd::Del(Box::new(spec))
                 });
             }
-            Rule::route_get => cmd = Some(RouteCmd::Get(Box::new(parse_route_get(p, family)))),
+            Rule::route_get => cmd = Some(RouteCmd::Get(Box::new(parse_route_get(cx, p, family)))),
             r => unreachable_rule(r),
         }
     }
@@ -48,17 +48,17 @@ pub(super) fn parse_route<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> Ro
 }
 
 /// The selectors of `route show|flush`: the device apart, the rest together.
-fn parse_route_sel(pair: Pair<Rule>) -> (Option<Word>, Box<RouteSel>) {
+fn parse_route_sel(cx: Cx, pair: Pair<Rule>) -> (Option<Word>, Box<RouteSel>) {
     let mut dev = None;
     let mut sel = RouteSel::default();
     for p in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
         match p.as_rule() {
             Rule::route_sel_type => {
                 let name = last_pair(p);
-                sel.kind = Some((name.as_str().to_string(), span(&name)));
+                sel.kind = Some((name.as_str().to_string(), cx.span(&name)));
             }
             Rule::route_sel_prefix => {
-                let sp = span(&p);
+                let sp = cx.span(&p);
                 let mut how = PrefixMatch::Exact;
                 let mut word = None;
                 for q in p.into_inner() {
@@ -70,7 +70,7 @@ fn parse_route_sel(pair: Pair<Rule>) -> (Option<Word>, Box<RouteSel>) {
                                 _ => PrefixMatch::Exact,
                             }
                         }
-                        Rule::word => word = Some(parse_word(q)),
+                        Rule::word => word = Some(parse_word(cx, q)),
                         // `default`: the word itself.
                         _ => {
                             word = Some(Word {
@@ -83,7 +83,7 @@ fn parse_route_sel(pair: Pair<Rule>) -> (Option<Word>, Box<RouteSel>) {
                 sel.prefix = word.map(|w| (how, w));
             }
             rule => {
-                let value = Some(parse_word(last_word(p)));
+                let value = Some(parse_word(cx, last_word(p)));
                 match rule {
                     Rule::route_dev => dev = value,
                     Rule::route_table => sel.table = value,
@@ -105,14 +105,14 @@ fn last_pair(pair: Pair<Rule>) -> Pair<Rule> {
         .unwrap_or_else(|| unreachable_rule(rule))
 }
 
-fn parse_route_get(pair: Pair<Rule>, family: Option<IpFamily>) -> RouteGet {
+fn parse_route_get(cx: Cx, pair: Pair<Rule>, family: Option<IpFamily>) -> RouteGet {
     let (mut dst, mut from, mut iif, mut oif) = (None, None, None, None);
     for p in pair.into_inner() {
         match p.as_rule() {
-            Rule::word => dst = Some(parse_word(p)),
-            Rule::route_from => from = Some(parse_word(last_word(p))),
-            Rule::route_iif => iif = Some(parse_word(last_word(p))),
-            Rule::route_dev => oif = Some(parse_word(last_word(p))),
+            Rule::word => dst = Some(parse_word(cx, p)),
+            Rule::route_from => from = Some(parse_word(cx, last_word(p))),
+            Rule::route_iif => iif = Some(parse_word(cx, last_word(p))),
+            Rule::route_dev => oif = Some(parse_word(cx, last_word(p))),
             _ => {}
         }
     }
@@ -125,12 +125,12 @@ fn parse_route_get(pair: Pair<Rule>, family: Option<IpFamily>) -> RouteGet {
     }
 }
 
-pub(super) fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> RouteSpec {
+pub(super) fn parse_route_spec(cx: Cx, pair: Pair<Rule>, family: Option<IpFamily>) -> RouteSpec {
     let mut spec = RouteSpec {
         family,
         mode: RouteMode::Add,
         dst: None,
-        dst_span: span(&pair),
+        dst_span: cx.span(&pair),
         via: None,
         dev: None,
         src: None,
@@ -156,7 +156,7 @@ pub(super) fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> Ro
                 continue;
             }
             Rule::route_type => {
-                spec.kind = Some((p.as_str().to_string(), span(&p)));
+                spec.kind = Some((p.as_str().to_string(), cx.span(&p)));
                 continue;
             }
             Rule::route_onlink => {
@@ -164,20 +164,20 @@ pub(super) fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> Ro
                 continue;
             }
             Rule::route_nexthop => {
-                spec.nexthops.push(parse_nexthop(p));
+                spec.nexthops.push(parse_nexthop(cx, p));
                 continue;
             }
             _ => {}
         }
         if rule == Rule::route_dst {
-            spec.dst_span = span(&p);
+            spec.dst_span = cx.span(&p);
             spec.dst = p
                 .into_inner()
                 .find(|p| p.as_rule() == Rule::word)
-                .map(parse_word);
+                .map(|p| parse_word(cx, p));
             continue;
         }
-        let value = Some(parse_word(last_word(p)));
+        let value = Some(parse_word(cx, last_word(p)));
         match rule {
             Rule::route_via => spec.via = value,
             Rule::route_dev => spec.dev = value,
@@ -194,17 +194,17 @@ pub(super) fn parse_route_spec(pair: Pair<Rule>, family: Option<IpFamily>) -> Ro
 }
 
 /// `nexthop via A dev D weight W [onlink]`.
-fn parse_nexthop(pair: Pair<Rule>) -> NextHopSpec {
+fn parse_nexthop(cx: Cx, pair: Pair<Rule>) -> NextHopSpec {
     let mut hop = NextHopSpec {
-        span: span(&pair),
+        span: cx.span(&pair),
         ..NextHopSpec::default()
     };
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::route_onlink => hop.onlink = true,
-            Rule::route_via => hop.via = Some(parse_word(last_word(p))),
-            Rule::route_dev => hop.dev = Some(parse_word(last_word(p))),
-            Rule::route_weight => hop.weight = Some(parse_word(last_word(p))),
+            Rule::route_via => hop.via = Some(parse_word(cx, last_word(p))),
+            Rule::route_dev => hop.dev = Some(parse_word(cx, last_word(p))),
+            Rule::route_weight => hop.weight = Some(parse_word(cx, last_word(p))),
             _ => {}
         }
     }
@@ -212,15 +212,18 @@ fn parse_nexthop(pair: Pair<Rule>) -> NextHopSpec {
 }
 
 /// `bridge NAME { ... }`'s children, keywords left out.
-pub(super) fn parse_bridge_block<'a>(mut inner: impl Iterator<Item = Pair<'a, Rule>>) -> BridgeCmd {
-    let name = parse_word(next(&mut inner));
+pub(super) fn parse_bridge_block<'a>(
+    cx: Cx,
+    mut inner: impl Iterator<Item = Pair<'a, Rule>>,
+) -> BridgeCmd {
+    let name = parse_word(cx, next(&mut inner));
     let items = inner
         .map(|item| {
             let rule = item.as_rule();
             let words: Vec<Word> = item
                 .into_inner()
                 .filter(|p| p.as_rule() == Rule::word)
-                .map(parse_word)
+                .map(|p| parse_word(cx, p))
                 .collect();
             match rule {
                 Rule::bridge_port => BridgeItem::Port(words),
@@ -232,18 +235,18 @@ pub(super) fn parse_bridge_block<'a>(mut inner: impl Iterator<Item = Pair<'a, Ru
     BridgeCmd::Block { name, items }
 }
 
-pub(super) fn parse_link(pair: Pair<Rule>) -> LinkCmd {
+pub(super) fn parse_link(cx: Cx, pair: Pair<Rule>) -> LinkCmd {
     let rule = pair.as_rule();
     if rule == Rule::link_property {
-        return parse_link_property(pair);
+        return parse_link_property(cx, pair);
     }
     let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
     match rule {
         Rule::link_show => LinkCmd::Show {
-            dev: inner.next().map(parse_word),
+            dev: inner.next().map(|p| parse_word(cx, p)),
         },
         Rule::link_del => LinkCmd::Del {
-            dev: parse_word(next(&mut inner)),
+            dev: parse_word(cx, next(&mut inner)),
         },
         Rule::link_add => {
             let mut parent = None;
@@ -252,22 +255,22 @@ pub(super) fn parse_link(pair: Pair<Rule>) -> LinkCmd {
             let ty = loop {
                 let p = next(&mut inner);
                 match p.as_rule() {
-                    Rule::link_parent => parent = Some(parse_link_parent(p)),
-                    Rule::word => name = Some(parse_word(p)),
+                    Rule::link_parent => parent = Some(parse_link_parent(cx, p)),
+                    Rule::word => name = Some(parse_word(cx, p)),
                     Rule::veth_type | Rule::other_type => break p,
-                    _ => ops.push(parse_link_op(p)),
+                    _ => ops.push(parse_link_op(cx, p)),
                 }
             };
             let name = name.unwrap_or_else(|| unreachable_rule(Rule::link_add));
-            let ty_span = span(&ty);
+            let ty_span = cx.span(&ty);
             let kind = match ty.as_rule() {
                 Rule::veth_type => {
                     let (mut words, mut peer_ops) = (Vec::new(), Vec::new());
                     for p in ty.into_inner() {
                         match p.as_rule() {
-                            Rule::word => words.push(parse_word(p)),
+                            Rule::word => words.push(parse_word(cx, p)),
                             Rule::peer_op => {
-                                peer_ops.push(parse_link_op(next(&mut p.into_inner())))
+                                peer_ops.push(parse_link_op(cx, next(&mut p.into_inner())))
                             }
                             _ => {}
                         }
@@ -282,7 +285,7 @@ pub(super) fn parse_link(pair: Pair<Rule>) -> LinkCmd {
                 }
                 _ => {
                     let mut parts = ty.into_inner();
-                    let kind = parse_word(next(&mut parts));
+                    let kind = parse_word(cx, next(&mut parts));
                     let opts = parent
                         .into_iter()
                         .chain(parts.map(|opt| {
@@ -290,12 +293,12 @@ pub(super) fn parse_link(pair: Pair<Rule>) -> LinkCmd {
                                 // A flag's value is the flag itself: `nolearning`.
                                 let flag = Word {
                                     parts: vec![WordPart::Lit(opt.as_str().to_string())],
-                                    span: span(&opt),
+                                    span: cx.span(&opt),
                                 };
                                 return (flag.clone(), flag);
                             }
                             let mut kv = opt.into_inner();
-                            (parse_word(next(&mut kv)), parse_word(next(&mut kv)))
+                            (parse_word(cx, next(&mut kv)), parse_word(cx, next(&mut kv)))
                         }))
                         .collect();
                     LinkType::Other { kind, opts }
@@ -308,8 +311,8 @@ pub(super) fn parse_link(pair: Pair<Rule>) -> LinkCmd {
             let (mut dev, mut ops) = (None, Vec::new());
             for p in inner {
                 match p.as_rule() {
-                    Rule::word => dev = Some(parse_word(p)),
-                    _ => ops.push(parse_link_op(p)),
+                    Rule::word => dev = Some(parse_word(cx, p)),
+                    _ => ops.push(parse_link_op(cx, p)),
                 }
             }
             let dev = dev.unwrap_or_else(|| unreachable_rule(Rule::link_set));
@@ -320,31 +323,31 @@ pub(super) fn parse_link(pair: Pair<Rule>) -> LinkCmd {
 }
 
 /// `link PARENT`: the same option as `link PARENT` after the kind.
-pub(super) fn parse_link_parent(pair: Pair<Rule>) -> (Word, Word) {
+pub(super) fn parse_link_parent(cx: Cx, pair: Pair<Rule>) -> (Word, Word) {
     let mut inner = pair.into_inner();
     let key = next(&mut inner);
     let link = Word {
         parts: vec![WordPart::Lit("link".into())],
-        span: span(&key),
+        span: cx.span(&key),
     };
-    (link, parse_word(next(&mut inner)))
+    (link, parse_word(cx, next(&mut inner)))
 }
 
-pub(super) fn parse_link_op(pair: Pair<Rule>) -> LinkOp {
-    let sp = span(&pair);
+pub(super) fn parse_link_op(cx: Cx, pair: Pair<Rule>) -> LinkOp {
+    let sp = cx.span(&pair);
     match pair.as_rule() {
         Rule::set_up => LinkOp::Up(sp),
         Rule::set_down => LinkOp::Down(sp),
         Rule::set_nomaster => LinkOp::NoMaster(sp),
-        Rule::set_netns => LinkOp::Netns(parse_word(last_word(pair))),
-        Rule::set_master => LinkOp::Master(parse_word(last_word(pair))),
-        Rule::set_mtu => LinkOp::Mtu(parse_word(last_word(pair))),
-        Rule::set_name => LinkOp::Name(parse_word(last_word(pair))),
-        Rule::set_address => LinkOp::Address(parse_word(last_word(pair))),
-        Rule::set_broadcast => LinkOp::Broadcast(parse_word(last_word(pair))),
-        Rule::set_alias => LinkOp::Alias(parse_word(last_word(pair))),
-        Rule::set_txqlen => LinkOp::TxQueueLen(parse_word(last_word(pair))),
-        Rule::set_group => LinkOp::Group(parse_word(last_word(pair))),
+        Rule::set_netns => LinkOp::Netns(parse_word(cx, last_word(pair))),
+        Rule::set_master => LinkOp::Master(parse_word(cx, last_word(pair))),
+        Rule::set_mtu => LinkOp::Mtu(parse_word(cx, last_word(pair))),
+        Rule::set_name => LinkOp::Name(parse_word(cx, last_word(pair))),
+        Rule::set_address => LinkOp::Address(parse_word(cx, last_word(pair))),
+        Rule::set_broadcast => LinkOp::Broadcast(parse_word(cx, last_word(pair))),
+        Rule::set_alias => LinkOp::Alias(parse_word(cx, last_word(pair))),
+        Rule::set_txqlen => LinkOp::TxQueueLen(parse_word(cx, last_word(pair))),
+        Rule::set_group => LinkOp::Group(parse_word(cx, last_word(pair))),
         Rule::set_arp | Rule::set_multicast | Rule::set_allmulticast | Rule::set_promisc => {
             let which = match pair.as_rule() {
                 Rule::set_arp => LinkSwitch::Arp,
@@ -352,19 +355,19 @@ pub(super) fn parse_link_op(pair: Pair<Rule>) -> LinkOp {
                 Rule::set_allmulticast => LinkSwitch::AllMulticast,
                 _ => LinkSwitch::Promisc,
             };
-            LinkOp::Switch(which, parse_word(last_word(pair)))
+            LinkOp::Switch(which, parse_word(cx, last_word(pair)))
         }
         Rule::set_type => {
             let mut inner = pair.into_inner().filter(|p| p.as_rule() != Rule::kp_type);
             let kind = next(&mut inner);
             let kind = Word {
                 parts: vec![WordPart::Lit(kind.as_str().to_string())],
-                span: span(&kind),
+                span: cx.span(&kind),
             };
             let opts = inner
                 .map(|opt| {
                     let mut kv = opt.into_inner();
-                    (parse_word(next(&mut kv)), parse_word(next(&mut kv)))
+                    (parse_word(cx, next(&mut kv)), parse_word(cx, next(&mut kv)))
                 })
                 .collect();
             LinkOp::Type { kind, opts }
@@ -374,14 +377,14 @@ pub(super) fn parse_link_op(pair: Pair<Rule>) -> LinkOp {
 }
 
 /// `link property add|del [dev] DEV altname NAME...`: the device and names in any order.
-fn parse_link_property(pair: Pair<Rule>) -> LinkCmd {
+fn parse_link_property(cx: Cx, pair: Pair<Rule>) -> LinkCmd {
     let mut add = false;
     let (mut dev, mut altnames) = (None, Vec::new());
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::kp_padd => add = true,
-            Rule::prop_dev => dev = Some(parse_word(last_word(p))),
-            Rule::prop_altname => altnames.push(parse_word(last_word(p))),
+            Rule::prop_dev => dev = Some(parse_word(cx, last_word(p))),
+            Rule::prop_altname => altnames.push(parse_word(cx, last_word(p))),
             _ => {}
         }
     }
@@ -393,7 +396,7 @@ fn parse_link_property(pair: Pair<Rule>) -> LinkCmd {
 }
 
 /// `addr_cmd`'s children: `-4`/`-6` (a filter of show and flush), then the command.
-pub(super) fn parse_addr_cmd<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) -> AddrCmd {
+pub(super) fn parse_addr_cmd<'a>(cx: Cx, inner: impl Iterator<Item = Pair<'a, Rule>>) -> AddrCmd {
     let mut family = None;
     let mut cmd = AddrCmd::Show {
         dev: None,
@@ -403,7 +406,7 @@ pub(super) fn parse_addr_cmd<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) ->
     for p in inner {
         match p.as_rule() {
             Rule::ip_family => family = Some(parse_family(&p)),
-            _ => cmd = parse_addr(p),
+            _ => cmd = parse_addr(cx, p),
         }
     }
     match &mut cmd {
@@ -414,12 +417,12 @@ pub(super) fn parse_addr_cmd<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>) ->
     cmd
 }
 
-pub(super) fn parse_addr(pair: Pair<Rule>) -> AddrCmd {
+pub(super) fn parse_addr(cx: Cx, pair: Pair<Rule>) -> AddrCmd {
     let rule = pair.as_rule();
     match rule {
-        Rule::addr_add => return parse_addr_add(pair),
+        Rule::addr_add => return parse_addr_add(cx, pair),
         Rule::addr_flush | Rule::addr_show => {
-            let (dev, up, filter) = parse_addr_sel(pair);
+            let (dev, up, filter) = parse_addr_sel(cx, pair);
             return if rule == Rule::addr_show {
                 AddrCmd::Show { dev, up, filter }
             } else {
@@ -431,7 +434,7 @@ pub(super) fn parse_addr(pair: Pair<Rule>) -> AddrCmd {
     let mut words = pair
         .into_inner()
         .filter(|p| p.as_rule() == Rule::word)
-        .map(parse_word);
+        .map(|p| parse_word(cx, p));
     match rule {
         Rule::addr_del => AddrCmd::Del {
             prefix: next(&mut words),
@@ -442,18 +445,18 @@ pub(super) fn parse_addr(pair: Pair<Rule>) -> AddrCmd {
 }
 
 /// The selectors of `addr show|flush`: the device, `up`, and the rest.
-fn parse_addr_sel(pair: Pair<Rule>) -> (Option<Word>, bool, Box<AddrFilter>) {
+fn parse_addr_sel(cx: Cx, pair: Pair<Rule>) -> (Option<Word>, bool, Box<AddrFilter>) {
     let (mut dev, mut up) = (None, false);
     let mut filter = AddrFilter::default();
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::addr_up => up = true,
-            Rule::addr_sel_dev => dev = Some(parse_word(last_word(p))),
-            Rule::addr_sel_flag => filter.flags.push((p.as_str().to_string(), span(&p))),
+            Rule::addr_sel_dev => dev = Some(parse_word(cx, last_word(p))),
+            Rule::addr_sel_flag => filter.flags.push((p.as_str().to_string(), cx.span(&p))),
             Rule::addr_sel_kv => {
                 let mut kv = p.into_inner();
                 let key = next(&mut kv).as_str().to_string();
-                let value = Some(parse_word(next(&mut kv)));
+                let value = Some(parse_word(cx, next(&mut kv)));
                 match key.as_str() {
                     "to" => filter.to = value,
                     "scope" => filter.scope = value,
@@ -468,23 +471,23 @@ fn parse_addr_sel(pair: Pair<Rule>) -> (Option<Word>, bool, Box<AddrFilter>) {
 }
 
 /// `addr add`: the address, `dev` and options in the order written.
-pub(super) fn parse_addr_add(pair: Pair<Rule>) -> AddrCmd {
+pub(super) fn parse_addr_add(cx: Cx, pair: Pair<Rule>) -> AddrCmd {
     let (mut prefix, mut dev) = (None, None);
     let mut opts = AddrOpts::default();
     for p in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
         match p.as_rule() {
-            Rule::addr_local => prefix = Some(parse_word(last_word(p))),
-            Rule::addr_dev => dev = Some(parse_word(last_word(p))),
+            Rule::addr_local => prefix = Some(parse_word(cx, last_word(p))),
+            Rule::addr_dev => dev = Some(parse_word(cx, last_word(p))),
             Rule::addr_opt => {
                 let mut kv = p.into_inner();
                 let key = next(&mut kv);
                 if key.as_rule() == Rule::addr_flag {
                     let flag = AddrFlag::from_text(key.as_str())
                         .unwrap_or_else(|| unreachable_rule(key.as_rule()));
-                    opts.flags.push((flag, span(&key)));
+                    opts.flags.push((flag, cx.span(&key)));
                     continue;
                 }
-                let value = Some(parse_word(next(&mut kv)));
+                let value = Some(parse_word(cx, next(&mut kv)));
                 match key.as_str() {
                     "broadcast" | "brd" => opts.broadcast = value,
                     "label" => opts.label = value,
@@ -504,8 +507,8 @@ pub(super) fn parse_addr_add(pair: Pair<Rule>) -> AddrCmd {
 }
 
 /// `-c 3`, `-q`: a ping option and its argument.
-pub(super) fn parse_ping_opt(pair: Pair<Rule>) -> PingOpt {
-    let sp = span(&pair);
+pub(super) fn parse_ping_opt(cx: Cx, pair: Pair<Rule>) -> PingOpt {
+    let sp = cx.span(&pair);
     match pair.as_rule() {
         Rule::ping_quiet | Rule::ping_verbose => PingOpt {
             flag: ping_flag(&pair),
@@ -521,7 +524,7 @@ pub(super) fn parse_ping_opt(pair: Pair<Rule>) -> PingOpt {
             let flag = ping_flag(&next(&mut kv));
             PingOpt {
                 flag,
-                value: kv.next().map(parse_word),
+                value: kv.next().map(|p| parse_word(cx, p)),
                 span: sp,
             }
         }
@@ -535,37 +538,37 @@ fn ping_flag(pair: &Pair<Rule>) -> PingFlag {
 }
 
 /// `{ ... }` of a ping block: its lines and the loops, lets and ifs around them.
-pub(super) fn parse_ping_body(pair: Pair<Rule>) -> Vec<PingItem> {
-    pair.into_inner().map(parse_ping_item).collect()
+pub(super) fn parse_ping_body(cx: Cx, pair: Pair<Rule>) -> Vec<PingItem> {
+    pair.into_inner().map(|p| parse_ping_item(cx, p)).collect()
 }
 
-pub(super) fn parse_ping_item(pair: Pair<Rule>) -> PingItem {
-    let sp = span(&pair);
+pub(super) fn parse_ping_item(cx: Cx, pair: Pair<Rule>) -> PingItem {
+    let sp = cx.span(&pair);
     let rule = pair.as_rule();
     let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
     match rule {
         Rule::ping_line => {
-            let src = parse_word(next(&mut inner));
+            let src = parse_word(cx, next(&mut inner));
             let arrow = next(&mut inner);
             PingItem::Line(PingLine {
                 src,
                 reachable: arrow.as_rule() == Rule::ping_reachable,
-                dest: parse_word(next(&mut inner)),
+                dest: parse_word(cx, next(&mut inner)),
                 span: sp,
             })
         }
         Rule::ping_let => PingItem::Let {
-            name: parse_ident(next(&mut inner)),
-            value: parse_word(next(&mut inner)),
+            name: parse_ident(cx, next(&mut inner)),
+            value: parse_word(cx, next(&mut inner)),
         },
         Rule::ping_for => {
-            let var = parse_ident(next(&mut inner));
+            let var = parse_ident(cx, next(&mut inner));
             let (mut words, mut range, mut body) = (Vec::new(), None, Vec::new());
             for p in inner {
                 match p.as_rule() {
-                    Rule::range => range = Some(parse_range(p)),
-                    Rule::word => words.push(parse_word(p)),
-                    Rule::ping_body => body = parse_ping_body(p),
+                    Rule::range => range = Some(parse_range(cx, p)),
+                    Rule::word => words.push(parse_word(cx, p)),
+                    Rule::ping_body => body = parse_ping_body(cx, p),
                     r => unreachable_rule(r),
                 }
             }
@@ -576,12 +579,12 @@ pub(super) fn parse_ping_item(pair: Pair<Rule>) -> PingItem {
             }
         }
         Rule::ping_if => {
-            let cond = parse_cond(next(&mut inner));
-            let then = parse_ping_body(next(&mut inner));
+            let cond = parse_cond(cx, next(&mut inner));
+            let then = parse_ping_body(cx, next(&mut inner));
             let otherwise = inner.next().map(|p| match p.as_rule() {
-                Rule::ping_body => parse_ping_body(p),
+                Rule::ping_body => parse_ping_body(cx, p),
                 // `else if` is an else body holding one if.
-                _ => vec![parse_ping_item(p)],
+                _ => vec![parse_ping_item(cx, p)],
             });
             PingItem::If {
                 cond,

@@ -3,7 +3,7 @@
 use super::*;
 
 /// `neigh_modify`, `neigh_get`, `neigh_flush` or `neigh_show`; none is `show`.
-pub(super) fn parse_neigh(pair: Option<Pair<Rule>>) -> NeighCmd {
+pub(super) fn parse_neigh(cx: Cx, pair: Option<Pair<Rule>>) -> NeighCmd {
     let Some(pair) = pair else {
         return NeighCmd {
             verb: NeighVerb::Show,
@@ -26,13 +26,13 @@ pub(super) fn parse_neigh(pair: Option<Pair<Rule>>) -> NeighCmd {
     };
     let opts = inner
         .filter(|p| !is_keyword(p.as_rule()))
-        .map(parse_neigh_opt)
+        .map(|p| parse_neigh_opt(cx, p))
         .collect();
     NeighCmd { verb, opts }
 }
 
-fn parse_neigh_opt(pair: Pair<Rule>) -> NeighOpt {
-    let sp = span(&pair);
+fn parse_neigh_opt(cx: Cx, pair: Pair<Rule>) -> NeighOpt {
+    let sp = cx.span(&pair);
     let rule = pair.as_rule();
     match rule {
         Rule::neigh_router => return NeighOpt::Router(sp),
@@ -41,7 +41,7 @@ fn parse_neigh_opt(pair: Pair<Rule>) -> NeighOpt {
         Rule::neigh_all => return NeighOpt::All(sp),
         _ => {}
     }
-    let value = parse_word(last_word(pair));
+    let value = parse_word(cx, last_word(pair));
     match rule {
         Rule::neigh_to => NeighOpt::To(value),
         Rule::neigh_dev => NeighOpt::Dev(value),
@@ -53,7 +53,7 @@ fn parse_neigh_opt(pair: Pair<Rule>) -> NeighOpt {
 }
 
 /// `tuntap_change` or `tuntap_show`; none is `show`.
-pub(super) fn parse_tuntap(pair: Option<Pair<Rule>>) -> TuntapCmd {
+pub(super) fn parse_tuntap(cx: Cx, pair: Option<Pair<Rule>>) -> TuntapCmd {
     let Some(pair) = pair.filter(|p| p.as_rule() == Rule::tuntap_change) else {
         return TuntapCmd::Show;
     };
@@ -61,15 +61,15 @@ pub(super) fn parse_tuntap(pair: Option<Pair<Rule>>) -> TuntapCmd {
     let add = next(&mut inner).as_rule() == Rule::kp_add;
     let opts = inner
         .map(|p| {
-            let sp = span(&p);
+            let sp = cx.span(&p);
             match p.as_rule() {
                 Rule::kp_tuntap_flag => TuntapOpt::Flag(p.as_str().to_string(), sp),
-                Rule::tuntap_name => TuntapOpt::Name(parse_word(last_word(p))),
-                Rule::tuntap_mode => TuntapOpt::Mode(parse_word(last_word(p))),
+                Rule::tuntap_name => TuntapOpt::Name(parse_word(cx, last_word(p))),
+                Rule::tuntap_mode => TuntapOpt::Mode(parse_word(cx, last_word(p))),
                 Rule::tuntap_owner => {
                     let mut kv = p.into_inner();
                     let user = next(&mut kv).as_str().starts_with('u');
-                    let value = parse_word(next(&mut kv));
+                    let value = parse_word(cx, next(&mut kv));
                     if user {
                         TuntapOpt::User(value)
                     } else {

@@ -3,12 +3,16 @@
 //! real program's (`StmtKind::Iproute`, or an external `bridge`).
 
 use super::net::{parse_addr, parse_link, parse_route};
-use super::{is_keyword, parse_word, span, Rule};
+use super::{is_keyword, parse_word, Cx, Rule};
 use crate::syntax::ast::*;
 use pest::iterators::Pair;
 
 /// `ip [-n NS] [OPTIONS] link|address|route|netns ...`
-pub(super) fn parse_ip_show<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>, sp: Span) -> StmtKind {
+pub(super) fn parse_ip_show<'a>(
+    cx: Cx,
+    inner: impl Iterator<Item = Pair<'a, Rule>>,
+    sp: Span,
+) -> StmtKind {
     let program = Word {
         parts: vec![WordPart::Lit("ip".into())],
         span: Span::new(sp.start, sp.start + 2),
@@ -24,23 +28,23 @@ pub(super) fn parse_ip_show<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>, sp:
             Rule::ip_netns => {
                 argv.push(lit(
                     p.as_str().split_whitespace().next().unwrap_or("-n"),
-                    span(&p),
+                    cx.span(&p),
                 ));
-                ns = words.last().map(parse_word);
+                ns = words.last().map(|p| parse_word(cx, p));
                 argv.extend(ns.clone());
             }
             Rule::ip_out_opt => {
-                argv.push(lit(p.as_str(), span(&p)));
+                argv.push(lit(p.as_str(), cx.span(&p)));
                 out_opt(&mut opts, p.as_str());
             }
             Rule::ip_out_family => {
                 let value = words.last();
                 argv.push(lit(
                     p.as_str().split_whitespace().next().unwrap_or("-f"),
-                    span(&p),
+                    cx.span(&p),
                 ));
                 if let Some(v) = &value {
-                    argv.push(parse_word(v.clone()));
+                    argv.push(parse_word(cx, v.clone()));
                 }
                 match value.map(|v| v.as_str().to_string()).as_deref() {
                     Some("inet") => opts.family = Some(IpFamily::V4),
@@ -50,8 +54,8 @@ pub(super) fn parse_ip_show<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>, sp:
                 }
             }
             Rule::ip_show_link | Rule::ip_show_addr | Rule::ip_show_route | Rule::ip_show_netns => {
-                argv.extend(object_words(&p));
-                cmd = Some((p.as_rule(), object(p)));
+                argv.extend(object_words(cx, &p));
+                cmd = Some((p.as_rule(), object(cx, p)));
             }
             r => unreachable!("the grammar does not produce {r:?} in ip_show"),
         }
@@ -78,6 +82,7 @@ pub(super) fn parse_ip_show<'a>(inner: impl Iterator<Item = Pair<'a, Rule>>, sp:
 
 /// `bridge [-j] [-p] [-n NS] link [show [dev] DEV]`
 pub(super) fn parse_bridge_show<'a>(
+    cx: Cx,
     inner: impl Iterator<Item = Pair<'a, Rule>>,
     sp: Span,
 ) -> StmtKind {
@@ -94,25 +99,25 @@ pub(super) fn parse_bridge_show<'a>(
             Rule::ip_netns => {
                 argv.push(lit(
                     p.as_str().split_whitespace().next().unwrap_or("-n"),
-                    span(&p),
+                    cx.span(&p),
                 ));
                 ns = p
                     .into_inner()
                     .filter(|w| w.as_rule() == Rule::word)
                     .last()
-                    .map(parse_word);
+                    .map(|p| parse_word(cx, p));
                 argv.extend(ns.clone());
             }
             Rule::bridge_out_opt => {
-                argv.push(lit(p.as_str(), span(&p)));
+                argv.push(lit(p.as_str(), cx.span(&p)));
                 out_opt(&mut opts, p.as_str());
             }
             Rule::bridge_link => {
-                argv.extend(object_words(&p));
+                argv.extend(object_words(cx, &p));
                 dev = p
                     .into_inner()
                     .find(|w| w.as_rule() == Rule::word)
-                    .map(parse_word);
+                    .map(|p| parse_word(cx, p));
             }
             r => unreachable!("the grammar does not produce {r:?} in bridge_show"),
         }
@@ -151,13 +156,13 @@ fn out_opt(opts: &mut OutputOpts, text: &str) {
 }
 
 /// The show form the object's rule holds.
-fn object(p: Pair<Rule>) -> StmtKind {
+fn object(cx: Cx, p: Pair<Rule>) -> StmtKind {
     let rule = p.as_rule();
     let mut inner = p.into_inner().filter(|p| !is_keyword(p.as_rule()));
     match rule {
         Rule::ip_show_link => StmtKind::Link(match inner.next() {
             None => LinkCmd::Show { dev: None },
-            Some(p) => parse_link(p),
+            Some(p) => parse_link(cx, p),
         }),
         Rule::ip_show_addr => StmtKind::Addr(match inner.next() {
             None => AddrCmd::Show {
@@ -165,9 +170,9 @@ fn object(p: Pair<Rule>) -> StmtKind {
                 up: false,
                 filter: Box::default(),
             },
-            Some(p) => parse_addr(p),
+            Some(p) => parse_addr(cx, p),
         }),
-        Rule::ip_show_route => StmtKind::Route(parse_route(inner)),
+        Rule::ip_show_route => StmtKind::Route(parse_route(cx, inner)),
         _ => StmtKind::Netns(NetnsCmd::List),
     }
 }
@@ -234,13 +239,13 @@ fn wrap(opts: OutputOpts, argv: Vec<Word>, ns: Option<Word>, kind: StmtKind, sp:
 }
 
 /// The object's words as written, for the real program.
-fn object_words(p: &Pair<Rule>) -> Vec<Word> {
+fn object_words(cx: Cx, p: &Pair<Rule>) -> Vec<Word> {
     let mut out = Vec::new();
     for t in p.clone().into_inner() {
         match t.as_rule() {
-            Rule::word => out.push(parse_word(t)),
-            r if is_keyword(r) || r == Rule::ip_netns_obj => out.push(lit(t.as_str(), span(&t))),
-            _ => out.extend(object_words(&t)),
+            Rule::word => out.push(parse_word(cx, t)),
+            r if is_keyword(r) || r == Rule::ip_netns_obj => out.push(lit(t.as_str(), cx.span(&t))),
+            _ => out.extend(object_words(cx, &t)),
         }
     }
     out

@@ -4,41 +4,41 @@ use super::*;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::sync::OnceLock;
 
-pub(super) fn parse_ident(pair: Pair<Rule>) -> Ident {
+pub(super) fn parse_ident(cx: Cx, pair: Pair<Rule>) -> Ident {
     Ident {
-        span: span(&pair),
+        span: cx.span(&pair),
         name: pair.as_str().to_string(),
     }
 }
 
-pub(in crate::syntax) fn parse_word(pair: Pair<Rule>) -> Word {
-    parse_word_parts(pair)
+pub(in crate::syntax) fn parse_word(cx: Cx, pair: Pair<Rule>) -> Word {
+    parse_word_parts(cx, pair)
 }
 
 /// A word, or a range end: the children are literals, variables, `${ }` and strings.
-pub(super) fn parse_word_parts(pair: Pair<Rule>) -> Word {
-    let sp = span(&pair);
+pub(super) fn parse_word_parts(cx: Cx, pair: Pair<Rule>) -> Word {
+    let sp = cx.span(&pair);
     let mut parts = Vec::new();
-    push_parts(pair, &mut parts);
+    push_parts(cx, pair, &mut parts);
     Word { parts, span: sp }
 }
 
-pub(super) fn push_parts(pair: Pair<Rule>, parts: &mut Vec<WordPart>) {
+pub(super) fn push_parts(cx: Cx, pair: Pair<Rule>, parts: &mut Vec<WordPart>) {
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::lit => push_lit(parts, &unescape(p.as_str())),
             Rule::number | Rule::dq_text | Rule::sq_text => push_lit(parts, p.as_str()),
             Rule::dq_escape => push_lit(parts, &unescape(p.as_str())),
-            Rule::var => parts.push(WordPart::Var(parse_var(p))),
-            Rule::interp => parts.push(WordPart::Expr(parse_expr(next(&mut p.into_inner())))),
+            Rule::var => parts.push(WordPart::Var(parse_var(cx, p))),
+            Rule::interp => parts.push(WordPart::Expr(parse_expr(cx, next(&mut p.into_inner())))),
             Rule::subst => parts.push(WordPart::Subst(Subst {
-                span: span(&p),
-                stmts: parse_stmts(next(&mut p.into_inner())),
+                span: cx.span(&p),
+                stmts: parse_stmts(cx, next(&mut p.into_inner())),
             })),
             Rule::dq_string | Rule::sq_string => {
                 // An empty string is still a word: `""`.
                 push_lit(parts, "");
-                push_parts(p, parts);
+                push_parts(cx, p, parts);
             }
             r => unreachable_rule(r),
         }
@@ -72,8 +72,8 @@ pub(super) fn unescape(text: &str) -> String {
     out
 }
 
-pub(super) fn parse_var(pair: Pair<Rule>) -> Var {
-    let sp = span(&pair);
+pub(super) fn parse_var(cx: Cx, pair: Pair<Rule>) -> Var {
+    let sp = cx.span(&pair);
     Var {
         name: pair.as_str().trim_start_matches('$').to_string(),
         span: sp,
@@ -92,10 +92,10 @@ pub(super) fn pratt() -> &'static PrattParser<Rule> {
     })
 }
 
-pub(super) fn parse_expr(pair: Pair<Rule>) -> Expr {
+pub(super) fn parse_expr(cx: Cx, pair: Pair<Rule>) -> Expr {
     pratt()
         .map_primary(|p| {
-            let sp = span(&p);
+            let sp = cx.span(&p);
             match p.as_rule() {
                 // Digits only, so the one failure is a number too large for i64.
                 Rule::number => p
@@ -103,17 +103,17 @@ pub(super) fn parse_expr(pair: Pair<Rule>) -> Expr {
                     .parse()
                     .map(|n| Expr::Num(n, sp))
                     .unwrap_or(Expr::Num(i64::MAX, sp)),
-                Rule::var => Expr::Var(parse_var(p)),
+                Rule::var => Expr::Var(parse_var(cx, p)),
                 Rule::ident => Expr::Var(Var {
                     name: p.as_str().to_string(),
                     span: sp,
                 }),
-                Rule::expr => parse_expr(p),
+                Rule::expr => parse_expr(cx, p),
                 r => unreachable_rule(r),
             }
         })
         .map_prefix(|op, rhs| {
-            let sp = span(&op).to(rhs.span());
+            let sp = cx.span(&op).to(rhs.span());
             Expr::Neg(Box::new(rhs), sp)
         })
         .map_infix(|lhs, op, rhs| {
