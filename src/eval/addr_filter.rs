@@ -5,7 +5,7 @@ use super::error::{Result, RunError};
 use super::route_words::Text;
 use super::words::parse_prefix;
 use crate::net::addr::{Address, Prefix};
-use crate::syntax::ast::{AddrFilter, IpFamily};
+use crate::syntax::ast::{AddrFilter, AddrSelFlag, IpFamily};
 use std::net::IpAddr;
 
 /// IFA_F_SECONDARY.
@@ -126,11 +126,11 @@ pub(super) fn resolve(f: &AddrFilter, text: Text) -> Result<AddrSelect> {
         }
     }
     for (flag, _) in &f.flags {
-        let (bit, on) = match flag.as_str() {
-            "permanent" => (PERMANENT, true),
-            "dynamic" => (PERMANENT, false),
-            "secondary" => (SECONDARY, true),
-            _ => (SECONDARY, false), // primary
+        let (bit, on) = match flag {
+            AddrSelFlag::Permanent => (PERMANENT, true),
+            AddrSelFlag::Dynamic => (PERMANENT, false),
+            AddrSelFlag::Secondary => (SECONDARY, true),
+            AddrSelFlag::Primary => (SECONDARY, false),
         };
         s.flagmask |= bit;
         if on {

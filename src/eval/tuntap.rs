@@ -7,7 +7,7 @@ use super::netns::{fail, where_};
 use super::Evaluator;
 use crate::net::link;
 use crate::net::tuntap::{self, flags, TunDevice};
-use crate::syntax::ast::{TuntapCmd, TuntapOpt, Word};
+use crate::syntax::ast::{TuntapCmd, TuntapFlag, TuntapOpt, Word};
 use crate::syntax::Span;
 
 /// What `tuntap add|del` asks for.
@@ -104,10 +104,10 @@ pub(super) fn resolve(
                 }
             }
             TuntapOpt::Flag(f, _) => {
-                r.flags = match f.as_bytes()[0] {
-                    b'p' => r.flags & !flags::NO_PI,
-                    b'v' => r.flags | flags::VNET_HDR,
-                    _ => r.flags | flags::MULTI_QUEUE,
+                r.flags = match f {
+                    TuntapFlag::Pi => r.flags & !flags::NO_PI,
+                    TuntapFlag::VnetHdr => r.flags | flags::VNET_HDR,
+                    TuntapFlag::MultiQueue => r.flags | flags::MULTI_QUEUE,
                 }
             }
         }

@@ -275,8 +275,32 @@ pub enum TuntapOpt {
     Mode(Word),
     User(Word),
     Group(Word),
-    /// `pi`, `vnet_hdr`, `multi_queue` (or a prefix of one), as written.
-    Flag(String, Span),
+    /// `pi`, `vnet_hdr`, `multi_queue` (or a prefix of one).
+    Flag(TuntapFlag, Span),
+}
+
+/// A flag of `tuntap add`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TuntapFlag {
+    /// `pi`: packet information in front of each frame.
+    Pi,
+    /// `vnet_hdr`
+    VnetHdr,
+    /// `multi_queue`
+    MultiQueue,
+}
+
+impl TuntapFlag {
+    /// The flag from any prefix iproute2 takes for it (`p` is `pi`, `v` `vnet_hdr`, `mu`
+    /// `multi_queue`).
+    pub fn from_text(text: &str) -> Option<TuntapFlag> {
+        match text.as_bytes().first()? {
+            b'p' => Some(TuntapFlag::Pi),
+            b'v' => Some(TuntapFlag::VnetHdr),
+            b'm' => Some(TuntapFlag::MultiQueue),
+            _ => None,
+        }
+    }
 }
 
 /// One option of `set`: `-e` is errexit, `-u` nounset, `-o NAME` any by name.
@@ -558,6 +582,28 @@ pub enum AddrCmd {
     },
 }
 
+/// A flag selector of `addr show|flush`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddrSelFlag {
+    Permanent,
+    Dynamic,
+    Primary,
+    Secondary,
+}
+
+impl AddrSelFlag {
+    /// The flag from its word, as the grammar takes it.
+    pub fn from_text(text: &str) -> Option<AddrSelFlag> {
+        Some(match text {
+            "permanent" => AddrSelFlag::Permanent,
+            "dynamic" => AddrSelFlag::Dynamic,
+            "primary" => AddrSelFlag::Primary,
+            "secondary" => AddrSelFlag::Secondary,
+            _ => return None,
+        })
+    }
+}
+
 /// The selectors of `addr show|flush` other than the device and `up`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddrFilter {
@@ -568,8 +614,8 @@ pub struct AddrFilter {
     pub label: Option<Word>,
     /// `to PREFIX`.
     pub to: Option<Word>,
-    /// `permanent`, `dynamic`, `primary`, `secondary`, as written.
-    pub flags: Vec<(String, Span)>,
+    /// `permanent`, `dynamic`, `primary`, `secondary`, in the order written.
+    pub flags: Vec<(AddrSelFlag, Span)>,
     /// `up`, for flush.
     pub up: bool,
 }

@@ -452,7 +452,11 @@ fn parse_addr_sel(cx: Cx, pair: Pair<Rule>) -> (Option<Word>, bool, Box<AddrFilt
         match p.as_rule() {
             Rule::addr_up => up = true,
             Rule::addr_sel_dev => dev = Some(parse_word(cx, last_word(p))),
-            Rule::addr_sel_flag => filter.flags.push((p.as_str().to_string(), cx.span(&p))),
+            Rule::addr_sel_flag => {
+                let flag = AddrSelFlag::from_text(p.as_str())
+                    .unwrap_or_else(|| unreachable_rule(Rule::addr_sel_flag));
+                filter.flags.push((flag, cx.span(&p)))
+            }
             Rule::addr_sel_kv => {
                 let mut kv = p.into_inner();
                 let key = next(&mut kv).as_str().to_string();

@@ -63,7 +63,11 @@ pub(super) fn parse_tuntap(cx: Cx, pair: Option<Pair<Rule>>) -> TuntapCmd {
         .map(|p| {
             let sp = cx.span(&p);
             match p.as_rule() {
-                Rule::kp_tuntap_flag => TuntapOpt::Flag(p.as_str().to_string(), sp),
+                Rule::kp_tuntap_flag => TuntapOpt::Flag(
+                    TuntapFlag::from_text(p.as_str())
+                        .unwrap_or_else(|| unreachable_rule(Rule::kp_tuntap_flag)),
+                    sp,
+                ),
                 Rule::tuntap_name => TuntapOpt::Name(parse_word(cx, last_word(p))),
                 Rule::tuntap_mode => TuntapOpt::Mode(parse_word(cx, last_word(p))),
                 Rule::tuntap_owner => {
