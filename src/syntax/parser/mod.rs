@@ -177,24 +177,13 @@ pub(super) fn parse_stmt(cx: Cx, pair: Pair<Rule>) -> Stmt {
         Rule::ip_show => output::parse_ip_show(cx, inner, sp),
         Rule::bridge_show => output::parse_bridge_show(cx, inner, sp),
         Rule::netns_cmd => parse_stmt(cx, next(&mut inner)).kind,
-        Rule::netns_add => StmtKind::Netns(NetnsCmd::Add(parse_word(cx, next(&mut inner)))),
-        Rule::netns_del => StmtKind::Netns(NetnsCmd::Del(parse_word(cx, next(&mut inner)))),
-        Rule::netns_list => StmtKind::Netns(NetnsCmd::List),
-        Rule::netns_exec => {
-            let ns = parse_word(cx, next(&mut inner));
-            StmtKind::Netns(NetnsCmd::Exec {
-                ns,
-                argv: inner.map(|p| parse_word(cx, p)).collect(),
-            })
-        }
-        Rule::netns_attach => StmtKind::Netns(NetnsCmd::Attach {
-            name: parse_word(cx, next(&mut inner)),
-            pid: parse_word(cx, next(&mut inner)),
-        }),
-        Rule::netns_identify => {
-            StmtKind::Netns(NetnsCmd::Identify(inner.next().map(|p| parse_word(cx, p))))
-        }
-        Rule::netns_pids => StmtKind::Netns(NetnsCmd::Pids(parse_word(cx, next(&mut inner)))),
+        Rule::netns_add
+        | Rule::netns_del
+        | Rule::netns_list
+        | Rule::netns_exec
+        | Rule::netns_attach
+        | Rule::netns_identify
+        | Rule::netns_pids => StmtKind::Netns(parse_netns(cx, rule, inner)),
         Rule::ping_cmd => parse_ping_cmd(cx, inner),
         Rule::ping_block => parse_ping_block(cx, inner),
         Rule::capture_cmd => parse_capture(cx, inner),
@@ -224,27 +213,13 @@ pub(super) fn parse_stmt(cx: Cx, pair: Pair<Rule>) -> Stmt {
             argv: inner.map(|p| parse_word(cx, p)).collect(),
         },
         Rule::route_cmd | Rule::ip_route => StmtKind::Route(parse_route(cx, inner)),
-        Rule::ip_program => {
-            // `ip` itself is a keyword of the grammar: the program's name, where it was written.
-            let ip = Word {
-                parts: vec![WordPart::Lit("ip".into())],
-                span: Span::new(sp.start, sp.start + 2),
-            };
-            StmtKind::Iproute {
-                argv: std::iter::once(ip)
-                    .chain(inner.map(|p| parse_word(cx, p)))
-                    .collect(),
-            }
-        }
-        Rule::bridge_cmd => {
-            let link = next(&mut inner);
-            StmtKind::Bridge(BridgeCmd::Link {
-                dev: link
-                    .into_inner()
-                    .find(|p| p.as_rule() == Rule::word)
-                    .map(|p| parse_word(cx, p)),
-            })
-        }
+        Rule::ip_program => parse_ip_program(cx, inner, sp),
+        Rule::bridge_cmd => StmtKind::Bridge(BridgeCmd::Link {
+            dev: next(&mut inner)
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::word)
+                .map(|p| parse_word(cx, p)),
+        }),
         Rule::bridge_block => StmtKind::Bridge(parse_bridge_block(cx, inner)),
         Rule::peer_cmd => StmtKind::Peer(parse_word(cx, next(&mut inner))),
         Rule::stats_cmd => StmtKind::Stats(parse_word(cx, next(&mut inner))),
@@ -255,6 +230,45 @@ pub(super) fn parse_stmt(cx: Cx, pair: Pair<Rule>) -> Stmt {
         r => unreachable_rule(r),
     };
     Stmt { kind, span: sp }
+}
+
+/// `netns add|del|list|exec|attach|identify|pids ...`
+fn parse_netns<'a>(
+    cx: Cx,
+    rule: Rule,
+    mut inner: impl Iterator<Item = Pair<'a, Rule>>,
+) -> NetnsCmd {
+    let mut word = || parse_word(cx, next(&mut inner));
+    match rule {
+        Rule::netns_add => NetnsCmd::Add(word()),
+        Rule::netns_del => NetnsCmd::Del(word()),
+        Rule::netns_list => NetnsCmd::List,
+        Rule::netns_exec => NetnsCmd::Exec {
+            ns: word(),
+            argv: inner.map(|p| parse_word(cx, p)).collect(),
+        },
+        Rule::netns_attach => NetnsCmd::Attach {
+            name: word(),
+            pid: word(),
+        },
+        Rule::netns_identify => NetnsCmd::Identify(inner.next().map(|p| parse_word(cx, p))),
+        Rule::netns_pids => NetnsCmd::Pids(word()),
+        r => unreachable_rule(r),
+    }
+}
+
+/// An `ip` line vsh leaves to the real `ip`: its words as written.
+fn parse_ip_program<'a>(cx: Cx, inner: impl Iterator<Item = Pair<'a, Rule>>, sp: Span) -> StmtKind {
+    // `ip` itself is a keyword of the grammar: the program's name, where it was written.
+    let ip = Word {
+        parts: vec![WordPart::Lit("ip".into())],
+        span: Span::new(sp.start, sp.start + 2),
+    };
+    StmtKind::Iproute {
+        argv: std::iter::once(ip)
+            .chain(inner.map(|p| parse_word(cx, p)))
+            .collect(),
+    }
 }
 
 /// The options of `graph`, in any order (a repeated one: the last counts).
