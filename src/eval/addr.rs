@@ -67,36 +67,47 @@ impl Evaluator {
                 }
             }
             AddrReq::Flush { dev, up, select } => self.addr_flush(dev.as_ref(), up, &select, span),
-            AddrReq::Show { dev, up, select } => {
-                let AddrCmd::Show { filter, .. } = cmd else {
-                    unreachable!("a show request comes from a show command")
-                };
-                // Every device, as iproute2: with `up`, JSON keeps an empty record for one down.
-                let ((chosen, links), addrs) =
-                    self.selected_addrs(dev.as_ref(), false, &select, span)?;
-                let names = show::NsNames::resolve(&mut self.net, &ns, &links);
-                let shown: Vec<&Link> = chosen.iter().collect();
-                let mut opts = self.output_opts();
-                // A family or `to PREFIX` leaves the link layer out, as `-4`/`-6` do; only `-6`
-                // over every device reads IPv6's own link dump.
-                let v6 = select
-                    .v6
-                    .map(|v6| if v6 { IpFamily::V6 } else { IpFamily::V4 });
-                let said = opts.family.or(filter.family);
-                opts.family = said.or(v6);
-                let dump = dev.is_none() && said.is_some();
-                if opts.details && !show::details_printable(&shown) {
-                    return self.real_program(span);
-                }
-                let text = match filter.label {
-                    // A label prints the addresses alone.
-                    Some(_) => show::addr_lines(&shown, &addrs, &opts),
-                    None => show::addrs(&shown, &links, &addrs, &names, &opts, dump, up),
-                };
-                self.out.print(&text);
-                Ok(())
-            }
+            AddrReq::Show { dev, up, select } => self.addr_show(cmd, dev, up, &select, span),
         }
+    }
+
+    /// `addr show [dev DEV] [up] [SELECTORS]`; with `-d` and a link whose details vsh cannot
+    /// print as iproute2 does, the real `ip`.
+    fn addr_show(
+        &mut self,
+        cmd: &AddrCmd,
+        dev: Option<Val<IfName>>,
+        up: bool,
+        select: &AddrSelect,
+        span: Span,
+    ) -> Result<()> {
+        let ns = self.ns.clone();
+        let AddrCmd::Show { filter, .. } = cmd else {
+            unreachable!("a show request comes from a show command")
+        };
+        // Every device, as iproute2: with `up`, JSON keeps an empty record for one down.
+        let ((chosen, links), addrs) = self.selected_addrs(dev.as_ref(), false, select, span)?;
+        let names = show::NsNames::resolve(&mut self.net, &ns, &links);
+        let shown: Vec<&Link> = chosen.iter().collect();
+        let mut opts = self.output_opts();
+        // A family or `to PREFIX` leaves the link layer out, as `-4`/`-6` do; only `-6`
+        // over every device reads IPv6's own link dump.
+        let v6 = select
+            .v6
+            .map(|v6| if v6 { IpFamily::V6 } else { IpFamily::V4 });
+        let said = opts.family.or(filter.family);
+        opts.family = said.or(v6);
+        let dump = dev.is_none() && said.is_some();
+        if opts.details && !show::details_printable(&shown) {
+            return self.real_program(span);
+        }
+        let text = match filter.label {
+            // A label prints the addresses alone.
+            Some(_) => show::addr_lines(&shown, &addrs, &opts),
+            None => show::addrs(&shown, &links, &addrs, &names, &opts, dump, up),
+        };
+        self.out.print(&text);
+        Ok(())
     }
 
     /// The links and addresses `addr show|flush` selects, as iproute2 picks them: a link

@@ -16,64 +16,8 @@ use std::os::fd::{AsFd, OwnedFd};
 impl Evaluator {
     pub(super) fn link_cmd(&mut self, cmd: &LinkCmd, span: Span) -> Result<()> {
         match resolve::link(self, cmd)? {
-            LinkReq::Show { dev } => {
-                let links = self.links(span)?;
-                let wanted = match dev {
-                    Some(d) => Some(self.device_of(&d)?.0),
-                    None => None,
-                };
-                let names = show::NsNames::resolve(&mut self.net, &self.ns, &links);
-                let shown: Vec<&Link> = links
-                    .iter()
-                    .filter(|l| wanted.is_none_or(|i| l.index == i))
-                    .collect();
-                let opts = self.output_opts();
-                if opts.details && !show::details_printable(&shown) {
-                    return self.real_program(span);
-                }
-                self.out.print(&show::links(&shown, &links, &names, &opts));
-                Ok(())
-            }
-            LinkReq::Add { name, kind, ops } => {
-                let name = name.take()?.into_string();
-                match kind {
-                    KindReq::Veth {
-                        peer,
-                        peer_netns,
-                        peer_ops,
-                        span: ty_span,
-                    } => {
-                        let peer_name = match &peer {
-                            Some(p) => p.get()?.to_string(),
-                            // As iproute2: an unnamed peer gets the kernel's vethN name.
-                            None => String::new(),
-                        };
-                        self.add_veth(&name, &peer_name, peer_netns.as_ref(), ty_span, span)?;
-                        if !peer_ops.is_empty() && peer.is_some() {
-                            // The peer's options where the peer is.
-                            let at = match &peer_netns {
-                                Some(ns) => self.ns_of(ns, false)?,
-                                None => self.ns.clone(),
-                            };
-                            self.within(at, |ev| {
-                                let index = ev.device_index(&peer_name, span)?;
-                                ev.link_ops(index, &peer_name, &peer_ops, span)
-                            })?;
-                        }
-                    }
-                    KindReq::Other { kind, opts } => {
-                        let kind_name = kind.get()?;
-                        self.add_other(&name, kind_name, opts, kind.span, span)?;
-                    }
-                }
-                // Device options before `type`: the new link is set as `link set` would.
-                if ops.is_empty() {
-                    return Ok(());
-                }
-                let index = self.device_index(&name, span)?;
-                let here = self.ns.clone();
-                self.within(here, |ev| ev.link_ops(index, &name, &ops, span))
-            }
+            LinkReq::Show { dev } => self.link_show(dev, span),
+            LinkReq::Add { name, kind, ops } => self.link_add(name, kind, ops, span),
             LinkReq::Set { dev, ops } => {
                 let (index, name) = self.device_of(&dev)?;
                 let here = self.ns.clone();
@@ -95,6 +39,75 @@ impl Evaluator {
                 })
             }
         }
+    }
+
+    /// `link show [dev DEV]`; with `-d` and a link whose details vsh cannot print as
+    /// iproute2 does, the real `ip`.
+    fn link_show(&mut self, dev: Option<Val<IfName>>, span: Span) -> Result<()> {
+        let links = self.links(span)?;
+        let wanted = match dev {
+            Some(d) => Some(self.device_of(&d)?.0),
+            None => None,
+        };
+        let names = show::NsNames::resolve(&mut self.net, &self.ns, &links);
+        let shown: Vec<&Link> = links
+            .iter()
+            .filter(|l| wanted.is_none_or(|i| l.index == i))
+            .collect();
+        let opts = self.output_opts();
+        if opts.details && !show::details_printable(&shown) {
+            return self.real_program(span);
+        }
+        self.out.print(&show::links(&shown, &links, &names, &opts));
+        Ok(())
+    }
+
+    /// `link add NAME [OPTIONS] type KIND ...`: the link, then the options before `type`.
+    fn link_add(
+        &mut self,
+        name: Val<IfName>,
+        kind: KindReq,
+        ops: Vec<OpReq>,
+        span: Span,
+    ) -> Result<()> {
+        let name = name.take()?.into_string();
+        match kind {
+            KindReq::Veth {
+                peer,
+                peer_netns,
+                peer_ops,
+                span: ty_span,
+            } => {
+                let peer_name = match &peer {
+                    Some(p) => p.get()?.to_string(),
+                    // As iproute2: an unnamed peer gets the kernel's vethN name.
+                    None => String::new(),
+                };
+                self.add_veth(&name, &peer_name, peer_netns.as_ref(), ty_span, span)?;
+                if !peer_ops.is_empty() && peer.is_some() {
+                    // The peer's options where the peer is.
+                    let at = match &peer_netns {
+                        Some(ns) => self.ns_of(ns, false)?,
+                        None => self.ns.clone(),
+                    };
+                    self.within(at, |ev| {
+                        let index = ev.device_index(&peer_name, span)?;
+                        ev.link_ops(index, &peer_name, &peer_ops, span)
+                    })?;
+                }
+            }
+            KindReq::Other { kind, opts } => {
+                let kind_name = kind.get()?;
+                self.add_other(&name, kind_name, opts, kind.span, span)?;
+            }
+        }
+        // Device options before `type`: the new link is set as `link set` would.
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let index = self.device_index(&name, span)?;
+        let here = self.ns.clone();
+        self.within(here, |ev| ev.link_ops(index, &name, &ops, span))
     }
 
     /// `veth A peer B [netns NS]`

@@ -7,7 +7,7 @@ use super::journal::{Attrs, Entry};
 use super::netns::{fail, where_};
 use super::resolve::Val;
 use super::Evaluator;
-use crate::net::link::{self, LinkChange};
+use crate::net::link::{self, BridgeOpt, LinkChange};
 use crate::net::link_more::{self, LinkMore};
 use crate::net::names::IfName;
 use crate::net::Ns;
@@ -56,49 +56,11 @@ pub(super) fn resolve_more(ops: &[&LinkOp], text: &mut Text) -> Result<LinkMore>
             }
             LinkOp::Switch(which, w) => {
                 let Some(t) = text(w)? else { continue };
-                let on = match t.as_str() {
-                    "on" => true,
-                    "off" => false,
-                    _ => {
-                        return Err(RunError::BadValue {
-                            text: t,
-                            expected: "on or off",
-                            span: w.span,
-                        })
-                    }
-                };
-                let (bit, set) = match which {
-                    // `arp on` clears NOARP.
-                    LinkSwitch::Arp => (link_more::IFF_NOARP, !on),
-                    LinkSwitch::Multicast => (link_more::IFF_MULTICAST, on),
-                    LinkSwitch::AllMulticast => (link_more::IFF_ALLMULTI, on),
-                    LinkSwitch::Promisc => (link_more::IFF_PROMISC, on),
-                };
-                more.mask |= bit;
-                more.flags = if set {
-                    more.flags | bit
-                } else {
-                    more.flags & !bit
-                };
+                switch(&mut more, *which, t, w.span)?;
             }
             LinkOp::Type { kind, opts } => {
-                let kind_name = text(kind)?.unwrap_or_default();
                 let bridge = more.bridge.get_or_insert_with(Vec::new);
-                for (key, value) in opts {
-                    let Some(k) = text(key)? else { continue };
-                    let unknown = || RunError::BadOption {
-                        kind: kind_name.clone(),
-                        key: k.clone(),
-                        accepted: super::kinds::kind_options(&kind_name),
-                        span: key.span,
-                    };
-                    if !super::kinds::kind_takes("bridge", &k) {
-                        return Err(unknown());
-                    }
-                    let Some(v) = text(value)? else { continue };
-                    let opt = super::kinds::bridge_opt_text(&k, &v, value.span)?;
-                    bridge.push(opt.ok_or_else(unknown)?);
-                }
+                bridge_opts(bridge, kind, opts, text)?;
             }
             LinkOp::Up(_)
             | LinkOp::Down(_)
@@ -110,6 +72,61 @@ pub(super) fn resolve_more(ops: &[&LinkOp], text: &mut Text) -> Result<LinkMore>
         }
     }
     Ok(more)
+}
+
+/// `arp|multicast|allmulticast|promisc on|off`: a bit of the flags and of their mask.
+fn switch(more: &mut LinkMore, which: LinkSwitch, t: String, span: Span) -> Result<()> {
+    let on = match t.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => {
+            return Err(RunError::BadValue {
+                text: t,
+                expected: "on or off",
+                span,
+            })
+        }
+    };
+    let (bit, set) = match which {
+        // `arp on` clears NOARP.
+        LinkSwitch::Arp => (link_more::IFF_NOARP, !on),
+        LinkSwitch::Multicast => (link_more::IFF_MULTICAST, on),
+        LinkSwitch::AllMulticast => (link_more::IFF_ALLMULTI, on),
+        LinkSwitch::Promisc => (link_more::IFF_PROMISC, on),
+    };
+    more.mask |= bit;
+    more.flags = if set {
+        more.flags | bit
+    } else {
+        more.flags & !bit
+    };
+    Ok(())
+}
+
+/// `type KIND OPTION VALUE...`: a bridge's options, into `bridge`.
+fn bridge_opts(
+    bridge: &mut Vec<BridgeOpt>,
+    kind: &Word,
+    opts: &[(Word, Word)],
+    text: &mut Text,
+) -> Result<()> {
+    let kind_name = text(kind)?.unwrap_or_default();
+    for (key, value) in opts {
+        let Some(k) = text(key)? else { continue };
+        let unknown = || RunError::BadOption {
+            kind: kind_name.clone(),
+            key: k.clone(),
+            accepted: super::kinds::kind_options(&kind_name),
+            span: key.span,
+        };
+        if !super::kinds::kind_takes("bridge", &k) {
+            return Err(unknown());
+        }
+        let Some(v) = text(value)? else { continue };
+        let opt = super::kinds::bridge_opt_text(&k, &v, value.span)?;
+        bridge.push(opt.ok_or_else(unknown)?);
+    }
+    Ok(())
 }
 
 /// The words of `link set` for an error message: `address 02:00:00:00:00:01`, `arp off`.

@@ -8,6 +8,7 @@ mod build;
 mod capture;
 mod changes;
 pub mod check;
+mod control;
 pub mod error;
 mod exec;
 mod fuse;
@@ -207,39 +208,14 @@ impl Evaluator {
 
     fn stmt_inner(&mut self, s: &Stmt) -> Result<()> {
         match &s.kind {
-            StmtKind::Let { name, value } => {
-                let value = self.word(value)?;
-                self.vars.insert(name.name.clone(), value);
-                Ok(())
-            }
-            StmtKind::For { var, items, body } => {
-                for value in self.for_values(items)? {
-                    self.vars.insert(var.name.clone(), value);
-                    self.block(body)?;
-                }
-                Ok(())
-            }
+            StmtKind::Let { name, value } => self.let_var(name, value),
+            StmtKind::For { var, items, body } => self.for_loop(var, items, body),
             StmtKind::If {
                 cond,
                 then,
                 otherwise,
-            } => {
-                if self.cond(cond)? {
-                    self.block(then)
-                } else if let Some(b) = otherwise {
-                    self.block(b)
-                } else {
-                    Ok(())
-                }
-            }
-            StmtKind::Not(inner) => match self.stmt(inner).and_then(|()| self.settle()) {
-                Err(e @ RunError::Interrupted { .. }) => Err(e),
-                Ok(()) => Err(RunError::NotFailed { span: inner.span }),
-                Err(e) => {
-                    self.negated_failure(inner, &e);
-                    Ok(())
-                }
-            },
+            } => self.if_stmt(cond, then, otherwise.as_ref()),
+            StmtKind::Not(inner) => self.not_stmt(inner),
             StmtKind::NetnsBlock { ns, body } => {
                 let ns = self.ns_ref(ns, true)?;
                 self.within(ns, |ev| ev.block(body))

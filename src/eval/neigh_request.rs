@@ -135,11 +135,25 @@ fn modify(
         None => None,
     };
     let dst = known_addr(dst, text, &mut known)?;
-    let lladdr = match lladdr {
+    let lladdr = known_lladdr(lladdr, text, &mut known)?;
+    let (Some(dst), true) = (dst, known) else {
+        return Ok(None);
+    };
+    let dev = dev.flatten();
+    Ok(Some(request(cmd.verb, dev, dst, lladdr, state, flags)))
+}
+
+/// The `lladdr` word's address: `null` is none; not known yet clears `known`.
+fn known_lladdr(
+    w: Option<&Word>,
+    text: &mut dyn FnMut(&Word) -> Result<Option<String>>,
+    known: &mut bool,
+) -> Result<Option<Vec<u8>>> {
+    Ok(match w {
         None => None,
         Some(w) => match text(w)? {
             None => {
-                known = false;
+                *known = false;
                 None
             }
             // `null`: no link-layer address.
@@ -150,12 +164,19 @@ fn modify(
                 span: w.span,
             })?),
         },
-    };
-    let (Some(dst), true) = (dst, known) else {
-        return Ok(None);
-    };
-    let dev = dev.flatten();
-    Ok(Some(match cmd.verb {
+    })
+}
+
+/// The request of `verb` (add, replace, change or del) once every word is known.
+fn request(
+    verb: NeighVerb,
+    dev: Option<(String, Span)>,
+    dst: IpAddr,
+    lladdr: Option<Vec<u8>>,
+    state: u16,
+    flags: u8,
+) -> NeighRequest {
+    match verb {
         NeighVerb::Del => NeighRequest::Del {
             dev,
             dst,
@@ -173,7 +194,7 @@ fn modify(
             state,
             flags,
         },
-    }))
+    }
 }
 
 fn filter(

@@ -25,35 +25,10 @@ impl Evaluator {
                 span,
                 help: None,
             })?;
-        let ns = self.ns.clone();
         match request {
-            NeighRequest::Show(f) => {
-                let index = self.filter_index(&f)?;
-                let sock = self.socket(&ns, span)?;
-                let all = neighbours::list(sock, f.proxy).map_err(fail(
-                    format!("cannot list neighbours {}", where_(&ns)),
-                    span,
-                ))?;
-                let names = self.names_by_index(span)?;
-                let mut out = String::new();
-                for n in all.iter().filter(|n| keep(n, &f, index)) {
-                    out.push_str(&line(n, index.is_none(), &names));
-                }
-                self.out.print(&out);
-                Ok(())
-            }
+            NeighRequest::Show(f) => self.neigh_show(&f, span),
             NeighRequest::Flush(f) => self.neigh_flush(&f, span),
-            NeighRequest::Get { dev, dst } => {
-                let index = self.device_named(&dev)?;
-                let sock = self.socket(&ns, span)?;
-                let found = neighbours::get(sock, index, dst)
-                    .map_err(fail(format!("cannot get neighbour {dst}"), span))?;
-                let names = self.names_by_index(span)?;
-                if let Some(n) = found {
-                    self.out.print(&line(&n, true, &names));
-                }
-                Ok(())
-            }
+            NeighRequest::Get { dev, dst } => self.neigh_get(&dev, dst, span),
             NeighRequest::Set {
                 mode,
                 dev,
@@ -73,39 +48,97 @@ impl Evaluator {
                     state,
                     flags,
                 };
-                let proxy = flags & NTF_PROXY != 0;
-                let saved = match mode {
-                    Mode::Add => self.neigh_added(index, &name, dst, proxy, span)?,
-                    _ => self.neigh_before(index, &name, dst, proxy, span)?,
-                };
-                let verb = match mode {
-                    Mode::Add => "add",
-                    Mode::Replace => "replace",
-                    Mode::Change => "change",
-                };
-                self.journaled(saved, |ev| {
-                    let sock = ev.socket(&ns, span)?;
-                    neighbours::set(sock, &entry, mode).map_err(fail(
-                        format!("cannot {verb} neighbour {dst} {}", where_(&ns)),
-                        span,
-                    ))
-                })
+                self.neigh_set(&entry, &name, mode, span)
             }
             NeighRequest::Del { dev, dst, proxy } => {
                 let (index, name) = match &dev {
                     Some(d) => (self.device_named(d)?, d.0.clone()),
                     None => (0, String::new()),
                 };
-                let saved = self.neigh_before(index, &name, dst, proxy, span)?;
-                self.journaled(saved, |ev| {
-                    let sock = ev.socket(&ns, span)?;
-                    neighbours::del(sock, index, dst, proxy).map_err(fail(
-                        format!("cannot delete neighbour {dst} {}", where_(&ns)),
-                        span,
-                    ))
-                })
+                self.neigh_del(index, &name, dst, proxy, span)
             }
         }
+    }
+
+    /// `neigh show`: the entries the filter takes, one a line.
+    fn neigh_show(&mut self, f: &Filter, span: Span) -> Result<()> {
+        let ns = self.ns.clone();
+        let index = self.filter_index(f)?;
+        let sock = self.socket(&ns, span)?;
+        let all = neighbours::list(sock, f.proxy).map_err(fail(
+            format!("cannot list neighbours {}", where_(&ns)),
+            span,
+        ))?;
+        let names = self.names_by_index(span)?;
+        let mut out = String::new();
+        for n in all.iter().filter(|n| keep(n, f, index)) {
+            out.push_str(&line(n, index.is_none(), &names));
+        }
+        self.out.print(&out);
+        Ok(())
+    }
+
+    /// `neigh get`: the entry, if there is one.
+    fn neigh_get(&mut self, dev: &(String, Span), dst: IpAddr, span: Span) -> Result<()> {
+        let ns = self.ns.clone();
+        let index = self.device_named(dev)?;
+        let sock = self.socket(&ns, span)?;
+        let found = neighbours::get(sock, index, dst)
+            .map_err(fail(format!("cannot get neighbour {dst}"), span))?;
+        let names = self.names_by_index(span)?;
+        if let Some(n) = found {
+            self.out.print(&line(&n, true, &names));
+        }
+        Ok(())
+    }
+
+    /// `neigh add|replace|change`, journaled first.
+    fn neigh_set(
+        &mut self,
+        entry: &neighbours::Entry,
+        name: &str,
+        mode: Mode,
+        span: Span,
+    ) -> Result<()> {
+        let ns = self.ns.clone();
+        let (index, dst) = (entry.index, entry.dst);
+        let proxy = entry.flags & NTF_PROXY != 0;
+        let saved = match mode {
+            Mode::Add => self.neigh_added(index, name, dst, proxy, span)?,
+            _ => self.neigh_before(index, name, dst, proxy, span)?,
+        };
+        let verb = match mode {
+            Mode::Add => "add",
+            Mode::Replace => "replace",
+            Mode::Change => "change",
+        };
+        self.journaled(saved, |ev| {
+            let sock = ev.socket(&ns, span)?;
+            neighbours::set(sock, entry, mode).map_err(fail(
+                format!("cannot {verb} neighbour {dst} {}", where_(&ns)),
+                span,
+            ))
+        })
+    }
+
+    /// `neigh del`, journaled first.
+    fn neigh_del(
+        &mut self,
+        index: u32,
+        name: &str,
+        dst: IpAddr,
+        proxy: bool,
+        span: Span,
+    ) -> Result<()> {
+        let ns = self.ns.clone();
+        let saved = self.neigh_before(index, name, dst, proxy, span)?;
+        self.journaled(saved, |ev| {
+            let sock = ev.socket(&ns, span)?;
+            neighbours::del(sock, index, dst, proxy).map_err(fail(
+                format!("cannot delete neighbour {dst} {}", where_(&ns)),
+                span,
+            ))
+        })
     }
 
     /// As iproute2: dump, delete what the filter takes, again until nothing is left (at most

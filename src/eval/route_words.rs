@@ -6,7 +6,7 @@ use super::error::{Result, RunError};
 use super::words::parse_prefix;
 use crate::net::addr::Prefix;
 use crate::net::route::{Family, RouteExtra};
-use crate::syntax::ast::{IpFamily, PrefixMatch, RouteGet, RouteSel, RouteSpec, Word};
+use crate::syntax::ast::{IpFamily, PrefixMatch, RouteGet, RouteSel, RouteSpec, Span, Word};
 use std::net::IpAddr;
 
 /// A word's text, or `None` when it is not known yet (a variable, for `--check`).
@@ -149,6 +149,36 @@ pub(super) fn resolve_spec<'w>(spec: &'w RouteSpec, text: Text) -> Result<RouteR
     };
     let via = addr(text, &spec.via)?;
     let src = addr(text, &spec.src)?;
+    let hops = resolve_hops(spec, text)?;
+    // The family: as given, else the destination's, else a gateway's, else IPv4.
+    let family = match spec.family {
+        Some(IpFamily::V4) => Family::V4,
+        Some(IpFamily::V6) => Family::V6,
+        None => dst
+            .map(|(p, _)| Family::of(&p.addr))
+            .or(via.map(|a| Family::of(&a)))
+            .or(hops.iter().find_map(|h| h.via).map(|a| Family::of(&a)))
+            .or(src.map(|a| Family::of(&a)))
+            .unwrap_or(Family::V4),
+    };
+    check_family(spec, family, dst, via, src, &hops)?;
+    let (metric, extra) = resolve_extra(spec, text)?;
+    let text = dst.map_or_else(|| "default".to_string(), |(p, _)| p.to_string());
+    Ok(RouteRequest {
+        family,
+        dst: dst.map(|(p, _)| p),
+        via,
+        dev: spec.dev.as_ref(),
+        src,
+        metric,
+        extra,
+        hops,
+        text,
+    })
+}
+
+/// The `nexthop` words of a multipath route.
+fn resolve_hops<'w>(spec: &'w RouteSpec, text: Text) -> Result<Vec<HopRequest<'w>>> {
     let mut hops = Vec::new();
     for h in &spec.nexthops {
         let weight = match &h.weight {
@@ -168,17 +198,18 @@ pub(super) fn resolve_spec<'w>(spec: &'w RouteSpec, text: Text) -> Result<RouteR
             onlink: h.onlink,
         });
     }
-    // The family: as given, else the destination's, else a gateway's, else IPv4.
-    let family = match spec.family {
-        Some(IpFamily::V4) => Family::V4,
-        Some(IpFamily::V6) => Family::V6,
-        None => dst
-            .map(|(p, _)| Family::of(&p.addr))
-            .or(via.map(|a| Family::of(&a)))
-            .or(hops.iter().find_map(|h| h.via).map(|a| Family::of(&a)))
-            .or(src.map(|a| Family::of(&a)))
-            .unwrap_or(Family::V4),
-    };
+    Ok(hops)
+}
+
+/// Every address given (destination, gateways, source) is of the route's `family`.
+fn check_family(
+    spec: &RouteSpec,
+    family: Family,
+    dst: Option<(Prefix, Span)>,
+    via: Option<IpAddr>,
+    src: Option<IpAddr>,
+    hops: &[HopRequest],
+) -> Result<()> {
     let mut addresses = vec![
         ("the destination", dst.map(|(p, s)| (p.addr, s))),
         ("the gateway", via.zip(spec.via.as_ref().map(|w| w.span))),
@@ -202,6 +233,11 @@ pub(super) fn resolve_spec<'w>(spec: &'w RouteSpec, text: Text) -> Result<RouteR
             }
         }
     }
+    Ok(())
+}
+
+/// The metric, and the table, protocol, scope, type, `onlink` and MTU.
+fn resolve_extra(spec: &RouteSpec, text: Text) -> Result<(Option<u32>, RouteExtra)> {
     let mut extra = RouteExtra {
         onlink: spec.onlink,
         kind: spec.kind.as_ref().map(|(k, _)| kind_number(k)),
@@ -223,18 +259,7 @@ pub(super) fn resolve_spec<'w>(spec: &'w RouteSpec, text: Text) -> Result<RouteR
     if let Some((t, w)) = known(text, &spec.mtu)? {
         extra.mtu = Some(number(t, "an MTU (a number of bytes)", w)?);
     }
-    let text = dst.map_or_else(|| "default".to_string(), |(p, _)| p.to_string());
-    Ok(RouteRequest {
-        family,
-        dst: dst.map(|(p, _)| p),
-        via,
-        dev: spec.dev.as_ref(),
-        src,
-        metric,
-        extra,
-        hops,
-        text,
-    })
+    Ok((metric, extra))
 }
 
 /// The selectors of `route show|flush` as a filter: the main table and IPv4 unless they say

@@ -52,31 +52,13 @@ pub(super) fn resolve(
                 }
             }
             TuntapOpt::Mode(w) => {
-                let Some(t) = text(w)? else {
-                    known = false;
-                    mode_given = true;
-                    continue;
-                };
-                // Any prefix, `tun` first, as iproute2.
-                let mode = match t.as_str() {
-                    m if !m.is_empty() && "tun".starts_with(m) => flags::TUN,
-                    m if !m.is_empty() && "tap".starts_with(m) => flags::TAP,
-                    _ => {
-                        return Err(RunError::BadValue {
-                            text: t,
-                            expected: "a mode: tun or tap",
-                            span: w.span,
-                        })
-                    }
-                };
-                if r.flags & (flags::TUN | flags::TAP) & !mode != 0 {
-                    return Err(usage("a second mode", w.span, "a device is tun or tap"));
-                }
-                r.flags |= mode;
                 mode_given = true;
+                match text(w)? {
+                    Some(t) => set_mode(&mut r, t, w.span)?,
+                    None => known = false,
+                }
             }
             TuntapOpt::User(w) | TuntapOpt::Group(w) => {
-                let user = matches!(opt, TuntapOpt::User(_));
                 if !add {
                     return Err(usage(
                         "an owner in del",
@@ -84,23 +66,9 @@ pub(super) fn resolve(
                         "tuntap del takes the name, the mode and the flags",
                     ));
                 }
-                let Some(t) = text(w)? else {
-                    known = false;
-                    continue;
-                };
-                let id = owner_id(&t, user).ok_or(RunError::BadValue {
-                    text: t,
-                    expected: if user {
-                        "a user name or uid"
-                    } else {
-                        "a group name or gid"
-                    },
-                    span: w.span,
-                })?;
-                if user {
-                    r.owner = Some(id);
-                } else {
-                    r.group = Some(id);
+                match text(w)? {
+                    Some(t) => set_owner(&mut r, t, w.span, matches!(opt, TuntapOpt::User(_)))?,
+                    None => known = false,
                 }
             }
             TuntapOpt::Flag(f, _) => {
@@ -120,6 +88,45 @@ pub(super) fn resolve(
         ));
     }
     Ok(known.then_some(TuntapRequest { add, request: r }))
+}
+
+/// `mode tun|tap`: any prefix, `tun` first, as iproute2; a second, other mode is refused.
+fn set_mode(r: &mut tuntap::Request, t: String, span: Span) -> Result<()> {
+    let mode = match t.as_str() {
+        m if !m.is_empty() && "tun".starts_with(m) => flags::TUN,
+        m if !m.is_empty() && "tap".starts_with(m) => flags::TAP,
+        _ => {
+            return Err(RunError::BadValue {
+                text: t,
+                expected: "a mode: tun or tap",
+                span,
+            })
+        }
+    };
+    if r.flags & (flags::TUN | flags::TAP) & !mode != 0 {
+        return Err(usage("a second mode", span, "a device is tun or tap"));
+    }
+    r.flags |= mode;
+    Ok(())
+}
+
+/// `user U` (`user` true) or `group G`: by name or number.
+fn set_owner(r: &mut tuntap::Request, t: String, span: Span, user: bool) -> Result<()> {
+    let id = owner_id(&t, user).ok_or(RunError::BadValue {
+        text: t,
+        expected: if user {
+            "a user name or uid"
+        } else {
+            "a group name or gid"
+        },
+        span,
+    })?;
+    if user {
+        r.owner = Some(id);
+    } else {
+        r.group = Some(id);
+    }
+    Ok(())
 }
 
 /// A uid or gid as iproute2 takes it: a number, or a name looked up in passwd or group.

@@ -17,6 +17,7 @@ pub mod interrupt;
 pub mod kinds;
 pub mod link;
 pub mod link_detail;
+mod link_kind;
 pub mod link_more;
 pub mod names;
 pub mod neigh;

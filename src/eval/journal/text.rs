@@ -2,12 +2,9 @@
 //! `%`-escaped so that names with spaces (namespace names may hold them) keep a line one
 //! entry of words; `forget` lines cancel the entry before them.
 
-use super::{At, Attrs, Entry, LinkAt};
-use crate::net::addr::Address;
-use crate::net::neighbours::Neighbour;
-use crate::net::nexthop::NextHops;
-use crate::net::route::{Family, Route, RouteExtra, RouteSpec};
-use crate::net::tuntap::TunDevice;
+mod objects;
+
+use super::{At, Entry, LinkAt};
 use crate::net::Ns;
 use crate::net::NsId;
 use std::collections::HashMap;
@@ -149,6 +146,13 @@ fn put_link(line: &mut Line, l: &LinkAt) {
     line.text("name", &l.name);
 }
 
+/// A new line of `kind` about link `l`.
+fn link_line(kind: &str, l: &LinkAt) -> Line {
+    let mut line = Line::new(kind);
+    put_link(&mut line, l);
+    line
+}
+
 pub(super) fn encode(e: &Entry) -> String {
     let mut line;
     match e {
@@ -161,109 +165,58 @@ pub(super) fn encode(e: &Entry) -> String {
             line.num("id", id.0);
         }
         Entry::Link(l) | Entry::Peer(l) | Entry::LinkDeleted(l) => {
-            line = Line::new(match e {
-                Entry::Link(_) => "link",
-                Entry::Peer(_) => "peer",
-                _ => "link-deleted",
-            });
-            put_link(&mut line, l);
+            line = link_line(
+                match e {
+                    Entry::Link(_) => "link",
+                    Entry::Peer(_) => "peer",
+                    _ => "link-deleted",
+                },
+                l,
+            );
         }
         Entry::Addr { link, prefix } => {
-            line = Line::new("addr");
-            put_link(&mut line, link);
+            line = link_line("addr", link);
             line.opt("prefix", Some(prefix));
         }
         Entry::AddrSaved { link, addr } => {
-            line = Line::new("addr-saved");
-            put_link(&mut line, link);
-            line.opt("prefix", Some(addr.prefix));
-            line.opt("peer", addr.peer);
-            line.opt("brd", addr.broadcast);
-            line.num("scope", addr.scope);
-            line.opt("label", addr.label.as_ref());
-            line.num("flags", addr.flags);
+            line = link_line("addr-saved", link);
+            objects::put_addr(&mut line, addr);
         }
         Entry::Route { at, spec } => {
             line = Line::new("route");
             put_at(&mut line, "", at);
-            line.num("family", family_number(spec.family));
-            line.opt("dst", spec.dst);
-            line.opt("via", spec.gateway);
-            line.opt("oif", spec.oif);
-            line.opt("src", spec.prefsrc);
-            line.opt("metric", spec.metric);
-            line.opt("table", spec.extra.table);
-            line.opt("proto", spec.extra.protocol);
-            line.opt("scope", spec.extra.scope);
-            line.opt("type", spec.extra.kind);
-            line.opt("onlink", spec.extra.onlink.then_some(1));
-            line.opt("mtu", spec.extra.mtu);
-            line.opt(
-                "nh",
-                (!spec.nexthops.is_empty()).then(|| NextHops(spec.nexthops.clone())),
-            );
+            objects::put_route_spec(&mut line, spec);
         }
-        Entry::RouteSaved { at, route: r } => {
+        Entry::RouteSaved { at, route } => {
             line = Line::new("route-saved");
             put_at(&mut line, "", at);
-            line.num("family", family_number(r.family));
-            line.opt("dst", r.dst);
-            line.num("dst_len", r.dst_len);
-            line.opt("via", r.gateway);
-            line.opt("oif", r.oif);
-            line.opt("src", r.prefsrc);
-            line.opt("metric", r.metric);
-            line.num("table", r.table);
-            line.num("proto", r.protocol);
-            line.num("scope", r.scope);
-            line.num("type", r.kind);
-            line.num("flags", r.flags);
-            line.opt("pref", r.pref);
-            line.opt("mtu", r.mtu);
-            line.opt(
-                "nh",
-                (!r.nexthops.is_empty()).then(|| NextHops(r.nexthops.clone())),
-            );
+            objects::put_route(&mut line, route);
         }
         Entry::Attrs { link, before } => {
-            line = Line::new("attrs");
-            put_link(&mut line, link);
-            line.opt("up", before.up.map(u8::from));
-            line.opt("mtu", before.mtu);
-            line.opt("master", before.master);
-            put_attrs_more(&mut line, before);
+            line = link_line("attrs", link);
+            objects::put_attrs(&mut line, before);
         }
         Entry::Move { link, to, to_index } => {
-            line = Line::new("move");
-            put_link(&mut line, link);
+            line = link_line("move", link);
             put_at(&mut line, "to_", to);
             line.num("to_index", *to_index);
         }
         Entry::Rename { link, to } => {
-            line = Line::new("rename");
-            put_link(&mut line, link);
+            line = link_line("rename", link);
             line.text("to", to);
         }
         Entry::Neigh { link, dst, proxy } => {
-            line = Line::new("neigh");
-            put_link(&mut line, link);
+            line = link_line("neigh", link);
             line.num("dst", dst);
             line.opt("proxy", proxy.then_some(1));
         }
         Entry::NeighSaved { link, neigh } => {
-            line = Line::new("neigh-saved");
-            put_link(&mut line, link);
-            line.num("dst", neigh.dst);
-            line.opt("lladdr", neigh.lladdr.as_ref().map(|l| hex(l)));
-            line.num("state", neigh.state);
-            line.num("flags", neigh.flags);
+            line = link_line("neigh-saved", link);
+            objects::put_neigh(&mut line, neigh);
         }
         Entry::TunSaved { link, dev } => {
-            line = Line::new("tun-saved");
-            put_link(&mut line, link);
-            line.num("flags", dev.flags);
-            line.opt("owner", dev.owner);
-            line.opt("group", dev.group);
+            line = link_line("tun-saved", link);
+            objects::put_tun(&mut line, dev);
         }
     }
     line.finish()
@@ -305,63 +258,21 @@ fn decode(text: &str) -> Option<Entry> {
         "addr-saved" => {
             let link = get_link(&f)?;
             Entry::AddrSaved {
-                addr: Address {
-                    index: link.index,
-                    prefix: f.get("prefix")?,
-                    peer: f.opt("peer")?,
-                    broadcast: f.opt("brd")?,
-                    scope: f.get("scope")?,
-                    label: f.opt("label")?,
-                    flags: f.get("flags")?,
-                    valid_lft: None,
-                    preferred_lft: None,
-                },
+                addr: objects::get_addr(&f, link.index)?,
                 link,
             }
         }
         "route" => Entry::Route {
             at: get_at(&f, "")?,
-            spec: RouteSpec {
-                family: family_of(f.get("family")?)?,
-                dst: f.opt("dst")?,
-                gateway: f.opt("via")?,
-                oif: f.opt("oif")?,
-                prefsrc: f.opt("src")?,
-                metric: f.opt("metric")?,
-                extra: RouteExtra {
-                    table: f.opt("table")?,
-                    protocol: f.opt("proto")?,
-                    scope: f.opt("scope")?,
-                    kind: f.opt("type")?,
-                    onlink: f.opt::<u8>("onlink")?.is_some(),
-                    mtu: f.opt("mtu")?,
-                },
-                nexthops: f.opt::<NextHops>("nh")?.unwrap_or_default().0,
-            },
+            spec: objects::get_route_spec(&f)?,
         },
         "route-saved" => Entry::RouteSaved {
             at: get_at(&f, "")?,
-            route: Route {
-                family: family_of(f.get("family")?)?,
-                dst: f.opt("dst")?,
-                dst_len: f.get("dst_len")?,
-                gateway: f.opt("via")?,
-                oif: f.opt("oif")?,
-                prefsrc: f.opt("src")?,
-                metric: f.opt("metric")?,
-                table: f.get("table")?,
-                protocol: f.get("proto")?,
-                scope: f.get("scope")?,
-                kind: f.get("type")?,
-                flags: f.get("flags")?,
-                pref: f.opt("pref")?,
-                mtu: f.opt("mtu")?,
-                nexthops: f.opt::<NextHops>("nh")?.unwrap_or_default().0,
-            },
+            route: objects::get_route(&f)?,
         },
         "attrs" => Entry::Attrs {
             link: get_link(&f)?,
-            before: get_attrs(&f)?,
+            before: objects::get_attrs(&f)?,
         },
         "move" => Entry::Move {
             link: get_link(&f)?,
@@ -380,30 +291,14 @@ fn decode(text: &str) -> Option<Entry> {
         "tun-saved" => {
             let link = get_link(&f)?;
             Entry::TunSaved {
-                dev: TunDevice {
-                    index: link.index,
-                    name: link.name.clone(),
-                    flags: f.get("flags")?,
-                    owner: f.opt("owner")?,
-                    group: f.opt("group")?,
-                },
+                dev: objects::get_tun(&f, link.index, &link.name)?,
                 link,
             }
         }
         "neigh-saved" => {
             let link = get_link(&f)?;
             Entry::NeighSaved {
-                neigh: Neighbour {
-                    index: link.index,
-                    dst: f.get("dst")?,
-                    lladdr: match f.text("lladdr") {
-                        Some(h) => Some(unhex(&h)?),
-                        None => None,
-                    },
-                    state: f.get("state")?,
-                    flags: f.get("flags")?,
-                    refcnt: 0,
-                },
+                neigh: objects::get_neigh(&f, link.index)?,
                 link,
             }
         }
@@ -411,111 +306,14 @@ fn decode(text: &str) -> Option<Entry> {
     })
 }
 
-/// A link-layer address as hex digits, two a byte.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-/// The attributes beyond state, MTU and master, those a change touched.
-fn put_attrs_more(line: &mut Line, a: &Attrs) {
-    if let Some(hw) = &a.address {
-        line.text("hw", &hex(hw));
-    }
-    if let Some(brd) = &a.broadcast {
-        line.text("hwbrd", &hex(brd));
-    }
-    if let Some(alias) = &a.alias {
-        line.text("alias", alias);
-    }
-    if let Some((mask, flags)) = a.flags {
-        line.num("flagmask", mask);
-        line.num("flags", flags);
-    }
-    line.opt("txqlen", a.txqlen);
-    line.opt("group", a.group);
-    if !a.bridge.is_empty() {
-        let opts: Vec<String> = a
-            .bridge
-            .iter()
-            .map(|o| {
-                let (name, value) = o.name_value();
-                format!("{name}:{value}")
-            })
-            .collect();
-        line.text("bridge", &opts.join("/"));
-    }
-    if let Some(names) = &a.altnames {
-        // `/` is in no interface name.
-        line.text("altnames", &names.join("/"));
-    }
-}
-
-fn get_attrs(f: &Fields) -> Option<Attrs> {
-    let flags = match (f.opt("flagmask")?, f.opt("flags")?) {
-        (Some(mask), Some(flags)) => Some((mask, flags)),
-        _ => None,
-    };
-    let bridge = match f.text("bridge") {
-        None => vec![],
-        Some(t) => t
-            .split('/')
-            .map(|kv| {
-                let (k, v) = kv.split_once(':')?;
-                crate::net::link::BridgeOpt::from_name_value(k, v.parse().ok()?)
-            })
-            .collect::<Option<Vec<_>>>()?,
-    };
-    Some(Attrs {
-        up: f.opt::<u8>("up")?.map(|u| u != 0),
-        mtu: f.opt("mtu")?,
-        master: f.opt("master")?,
-        address: f
-            .text("hw")
-            .map(|t| unhex(&t))
-            .map_or(Some(None), |b| b.map(Some))?,
-        broadcast: f
-            .text("hwbrd")
-            .map(|t| unhex(&t))
-            .map_or(Some(None), |b| b.map(Some))?,
-        alias: f.text("alias"),
-        flags,
-        txqlen: f.opt("txqlen")?,
-        group: f.opt("group")?,
-        bridge,
-        altnames: f.text("altnames").map(|t| {
-            t.split('/')
-                .filter(|n| !n.is_empty())
-                .map(String::from)
-                .collect()
-        }),
-    })
-}
-
-fn family_number(f: Family) -> u8 {
-    match f {
-        Family::V4 => 4,
-        Family::V6 => 6,
-    }
-}
-
-fn family_of(n: u8) -> Option<Family> {
-    match n {
-        4 => Some(Family::V4),
-        6 => Some(Family::V6),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::journal::Attrs;
+    use crate::net::addr::Address;
+    use crate::net::neighbours::Neighbour;
+    use crate::net::route::{Family, Route, RouteExtra, RouteSpec};
+    use crate::net::tuntap::TunDevice;
 
     fn at(ns: &str, id: u64) -> At {
         At::test(ns, id)

@@ -52,6 +52,36 @@ fn on_off(p: &mut Printer, key: &str, text: &str, value: Option<bool>) {
 }
 
 pub(super) fn port(p: &mut Printer, b: &BridgePortData) {
+    stp_state(p, b);
+    on_off(p, "hairpin", "hairpin", b.hairpin);
+    on_off(p, "guard", "guard", b.guard);
+    on_off(p, "root_block", "root_block", b.root_block);
+    on_off(p, "fastleave", "fastleave", b.fast_leave);
+    on_off(p, "learning", "learning", b.learning);
+    on_off(p, "flood", "flood", b.flood);
+    stp_ids(p, b);
+    stp_timers(p, b);
+    on_off(p, "proxy_arp", "proxy_arp", b.proxy_arp);
+    on_off(p, "proxy_arp_wifi", "proxy_arp_wifi", b.proxy_arp_wifi);
+    multicast(p, b);
+    on_off(p, "neigh_suppress", "neigh_suppress", b.neigh_suppress);
+    if let Some(mask) = b.group_fwd_mask {
+        let h = hex(mask.into());
+        p.str("group_fwd_mask", &h, &format!("group_fwd_mask {h} "));
+        let names = mask_names(mask);
+        p.str(
+            "group_fwd_mask_str",
+            &names,
+            &format!("group_fwd_mask_str {names} "),
+        );
+    }
+    on_off(p, "vlan_tunnel", "vlan_tunnel", b.vlan_tunnel);
+    on_off(p, "isolated", "isolated", b.isolated);
+    on_off(p, "locked", "locked", b.locked);
+}
+
+/// The port's spanning tree state, priority and cost.
+fn stp_state(p: &mut Printer, b: &BridgePortData) {
     if let Some(state) = b.state {
         match [
             "disabled",
@@ -72,12 +102,10 @@ pub(super) fn port(p: &mut Printer, b: &BridgePortData) {
     if let Some(n) = b.cost {
         p.num("cost", n, &format!("cost {n} "));
     }
-    on_off(p, "hairpin", "hairpin", b.hairpin);
-    on_off(p, "guard", "guard", b.guard);
-    on_off(p, "root_block", "root_block", b.root_block);
-    on_off(p, "fastleave", "fastleave", b.fast_leave);
-    on_off(p, "learning", "learning", b.learning);
-    on_off(p, "flood", "flood", b.flood);
+}
+
+/// The port's and its designated bridge's spanning tree identities.
+fn stp_ids(p: &mut Printer, b: &BridgePortData) {
     if let Some(n) = b.port_id {
         let h = hex(n.into());
         p.str("id", &h, &format!("port_id {h} "));
@@ -100,6 +128,10 @@ pub(super) fn port(p: &mut Printer, b: &BridgePortData) {
         let id = bridge_id(id);
         p.str("root_id", &id, &format!("designated_root {id} "));
     }
+}
+
+/// The spanning tree timers and flags of the port.
+fn stp_timers(p: &mut Printer, b: &BridgePortData) {
     if let Some(t) = b.hold_timer {
         timer(p, "hold_timer", "hold_timer", t);
     }
@@ -121,8 +153,10 @@ pub(super) fn port(p: &mut Printer, b: &BridgePortData) {
         let n = u8::from(on);
         p.num("config_pending", n, &format!("config_pending {n} "));
     }
-    on_off(p, "proxy_arp", "proxy_arp", b.proxy_arp);
-    on_off(p, "proxy_arp_wifi", "proxy_arp_wifi", b.proxy_arp_wifi);
+}
+
+/// The multicast router and flooding settings of the port.
+fn multicast(p: &mut Printer, b: &BridgePortData) {
     if let Some(n) = b.multicast_router {
         p.num("multicast_router", n, &format!("mcast_router {n} "));
     }
@@ -141,18 +175,4 @@ pub(super) fn port(p: &mut Printer, b: &BridgePortData) {
         "mcast_to_unicast",
         b.mcast_to_unicast,
     );
-    on_off(p, "neigh_suppress", "neigh_suppress", b.neigh_suppress);
-    if let Some(mask) = b.group_fwd_mask {
-        let h = hex(mask.into());
-        p.str("group_fwd_mask", &h, &format!("group_fwd_mask {h} "));
-        let names = mask_names(mask);
-        p.str(
-            "group_fwd_mask_str",
-            &names,
-            &format!("group_fwd_mask_str {names} "),
-        );
-    }
-    on_off(p, "vlan_tunnel", "vlan_tunnel", b.vlan_tunnel);
-    on_off(p, "isolated", "isolated", b.isolated);
-    on_off(p, "locked", "locked", b.locked);
 }

@@ -51,46 +51,7 @@ pub(super) fn details(p: &mut Printer, l: &Link, links: &[Link], do_link: bool) 
         p.num("max_mtu", n, &format!("maxmtu {n} "));
     }
     if let Some(kind) = &l.kind {
-        p.open_obj(Some("linkinfo"));
-        p.nl();
-        p.str("info_kind", kind, &format!("    {kind} "));
-        match &d.kind_data {
-            KindData::Macvlan { .. } | KindData::Absent
-                if matches!(kind.as_str(), "macvlan" | "macvtap") =>
-            {
-                p.open_obj(Some("info_data"));
-                macvlan(p, &d.kind_data);
-                p.close_obj();
-            }
-            KindData::Tun(t) => {
-                p.open_obj(Some("info_data"));
-                tun(p, t);
-                p.close_obj();
-            }
-            KindData::Bridge(b) => {
-                p.open_obj(Some("info_data"));
-                bridge::bridge(p, b);
-                p.close_obj();
-            }
-            KindData::Vxlan(v) => {
-                p.open_obj(Some("info_data"));
-                vxlan::vxlan(p, v, links);
-                p.close_obj();
-            }
-            _ => {}
-        }
-        if let (Some(port_kind), Some(b)) = (&d.port_kind, &d.bridge_port) {
-            p.nl();
-            p.str(
-                "info_slave_kind",
-                port_kind,
-                &format!("    {port_kind}_slave "),
-            );
-            p.open_obj(Some("info_slave_data"));
-            bridge_port::port(p, b);
-            p.close_obj();
-        }
-        p.close_obj();
+        linkinfo(p, l, kind, links);
     }
     if let Some(m) = d.addr_gen_mode.filter(|_| do_link) {
         let mode = match m {
@@ -120,6 +81,49 @@ pub(super) fn details(p: &mut Printer, l: &Link, links: &[Link], do_link: bool) 
             p.num(key, n, &format!("{name} {n} "));
         }
     }
+}
+
+/// The `linkinfo` object: the kind and its parameters, and the port kind and its own.
+fn linkinfo(p: &mut Printer, l: &Link, kind: &str, links: &[Link]) {
+    let d = &l.detail;
+    p.open_obj(Some("linkinfo"));
+    p.nl();
+    p.str("info_kind", kind, &format!("    {kind} "));
+    match &d.kind_data {
+        KindData::Macvlan { .. } | KindData::Absent if matches!(kind, "macvlan" | "macvtap") => {
+            p.open_obj(Some("info_data"));
+            macvlan(p, &d.kind_data);
+            p.close_obj();
+        }
+        KindData::Tun(t) => {
+            p.open_obj(Some("info_data"));
+            tun(p, t);
+            p.close_obj();
+        }
+        KindData::Bridge(b) => {
+            p.open_obj(Some("info_data"));
+            bridge::bridge(p, b);
+            p.close_obj();
+        }
+        KindData::Vxlan(v) => {
+            p.open_obj(Some("info_data"));
+            vxlan::vxlan(p, v, links);
+            p.close_obj();
+        }
+        _ => {}
+    }
+    if let (Some(port_kind), Some(b)) = (&d.port_kind, &d.bridge_port) {
+        p.nl();
+        p.str(
+            "info_slave_kind",
+            port_kind,
+            &format!("    {port_kind}_slave "),
+        );
+        p.open_obj(Some("info_slave_data"));
+        bridge_port::port(p, b);
+        p.close_obj();
+    }
+    p.close_obj();
 }
 
 /// iplink_macvlan.c's `macvlan_print_opt`.

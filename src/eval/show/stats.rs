@@ -34,97 +34,135 @@ fn nums(p: &mut Printer, cols: &[usize], values: &[u64]) {
 pub(super) fn stats(p: &mut Printer, s: &Counters, carrier_changes: Option<u32>, level: u8) {
     if p.is_json() {
         p.open_obj(Some("stats64"));
-        p.open_obj(Some("rx"));
-        p.jnum("bytes", s.rx_bytes);
-        p.jnum("packets", s.rx_packets);
-        p.jnum("errors", s.rx_errors);
-        p.jnum("dropped", s.rx_dropped);
-        p.jnum("over_errors", s.rx_over_errors);
-        p.jnum("multicast", s.multicast);
-        if s.rx_compressed != 0 {
-            p.jnum("compressed", s.rx_compressed);
-        }
-        if level > 1 {
-            p.jnum("length_errors", s.rx_length_errors);
-            p.jnum("crc_errors", s.rx_crc_errors);
-            p.jnum("frame_errors", s.rx_frame_errors);
-            p.jnum("fifo_errors", s.rx_fifo_errors);
-            p.jnum("missed_errors", s.rx_missed_errors);
-            if s.rx_nohandler != 0 {
-                p.jnum("nohandler", s.rx_nohandler);
-            }
-        }
-        p.close_obj();
-        p.open_obj(Some("tx"));
-        p.jnum("bytes", s.tx_bytes);
-        p.jnum("packets", s.tx_packets);
-        p.jnum("errors", s.tx_errors);
-        p.jnum("dropped", s.tx_dropped);
-        p.jnum("carrier_errors", s.tx_carrier_errors);
-        p.jnum("collisions", s.collisions);
-        if s.tx_compressed != 0 {
-            p.jnum("compressed", s.tx_compressed);
-        }
-        if level > 1 {
-            p.jnum("aborted_errors", s.tx_aborted_errors);
-            p.jnum("fifo_errors", s.tx_fifo_errors);
-            p.jnum("window_errors", s.tx_window_errors);
-            p.jnum("heartbeat_errors", s.tx_heartbeat_errors);
-            if let Some(n) = carrier_changes {
-                p.jnum("carrier_changes", n);
-            }
-        }
-        p.close_obj();
+        json_rx(p, s, level);
+        json_tx(p, s, carrier_changes, level);
         p.close_obj();
         return;
     }
-    // "*X errors:", "packets", "errors", "dropped", "heartbt", "overrun", "compressed".
-    let mut cols = [10, 7, 6, 7, 7, 7, 10];
-    let rx = [
-        s.rx_bytes,
-        s.rx_packets,
-        s.rx_errors,
-        s.rx_dropped,
-        s.rx_missed_errors,
-        s.multicast,
-        s.rx_compressed,
-    ];
-    let rx_err = [
-        0,
-        s.rx_length_errors,
-        s.rx_crc_errors,
-        s.rx_frame_errors,
-        s.rx_fifo_errors,
-        s.rx_over_errors,
-        s.rx_nohandler,
-    ];
-    let tx = [
-        s.tx_bytes,
-        s.tx_packets,
-        s.tx_errors,
-        s.tx_dropped,
-        s.tx_carrier_errors,
-        s.collisions,
-        s.tx_compressed,
-    ];
-    let tx_err = [
-        0,
-        s.tx_aborted_errors,
-        s.tx_fifo_errors,
-        s.tx_window_errors,
-        s.tx_heartbeat_errors,
-        u64::from(carrier_changes.unwrap_or(0)),
-        0,
-    ];
-    widen(&mut cols, rx);
-    if level > 1 {
-        widen(&mut cols, rx_err);
+    let rows = Rows::new(s, carrier_changes);
+    let c = rows.columns(level);
+    rx_lines(p, s, &rows, &c, level);
+    p.nl();
+    tx_lines(p, s, &rows, &c, carrier_changes, level);
+}
+
+/// JSON's `rx` object; `level` 2 adds the error counters.
+fn json_rx(p: &mut Printer, s: &Counters, level: u8) {
+    p.open_obj(Some("rx"));
+    p.jnum("bytes", s.rx_bytes);
+    p.jnum("packets", s.rx_packets);
+    p.jnum("errors", s.rx_errors);
+    p.jnum("dropped", s.rx_dropped);
+    p.jnum("over_errors", s.rx_over_errors);
+    p.jnum("multicast", s.multicast);
+    if s.rx_compressed != 0 {
+        p.jnum("compressed", s.rx_compressed);
     }
-    widen(&mut cols, tx);
     if level > 1 {
-        widen(&mut cols, tx_err);
+        p.jnum("length_errors", s.rx_length_errors);
+        p.jnum("crc_errors", s.rx_crc_errors);
+        p.jnum("frame_errors", s.rx_frame_errors);
+        p.jnum("fifo_errors", s.rx_fifo_errors);
+        p.jnum("missed_errors", s.rx_missed_errors);
+        if s.rx_nohandler != 0 {
+            p.jnum("nohandler", s.rx_nohandler);
+        }
     }
-    let c = cols;
+    p.close_obj();
+}
+
+/// JSON's `tx` object; `level` 2 adds the error counters.
+fn json_tx(p: &mut Printer, s: &Counters, carrier_changes: Option<u32>, level: u8) {
+    p.open_obj(Some("tx"));
+    p.jnum("bytes", s.tx_bytes);
+    p.jnum("packets", s.tx_packets);
+    p.jnum("errors", s.tx_errors);
+    p.jnum("dropped", s.tx_dropped);
+    p.jnum("carrier_errors", s.tx_carrier_errors);
+    p.jnum("collisions", s.collisions);
+    if s.tx_compressed != 0 {
+        p.jnum("compressed", s.tx_compressed);
+    }
+    if level > 1 {
+        p.jnum("aborted_errors", s.tx_aborted_errors);
+        p.jnum("fifo_errors", s.tx_fifo_errors);
+        p.jnum("window_errors", s.tx_window_errors);
+        p.jnum("heartbeat_errors", s.tx_heartbeat_errors);
+        if let Some(n) = carrier_changes {
+            p.jnum("carrier_changes", n);
+        }
+    }
+    p.close_obj();
+}
+
+/// The four rows of numbers of the text form, in column order.
+struct Rows {
+    rx: [u64; 7],
+    rx_err: [u64; 7],
+    tx: [u64; 7],
+    tx_err: [u64; 7],
+}
+
+impl Rows {
+    fn new(s: &Counters, carrier_changes: Option<u32>) -> Rows {
+        Rows {
+            rx: [
+                s.rx_bytes,
+                s.rx_packets,
+                s.rx_errors,
+                s.rx_dropped,
+                s.rx_missed_errors,
+                s.multicast,
+                s.rx_compressed,
+            ],
+            rx_err: [
+                0,
+                s.rx_length_errors,
+                s.rx_crc_errors,
+                s.rx_frame_errors,
+                s.rx_fifo_errors,
+                s.rx_over_errors,
+                s.rx_nohandler,
+            ],
+            tx: [
+                s.tx_bytes,
+                s.tx_packets,
+                s.tx_errors,
+                s.tx_dropped,
+                s.tx_carrier_errors,
+                s.collisions,
+                s.tx_compressed,
+            ],
+            tx_err: [
+                0,
+                s.tx_aborted_errors,
+                s.tx_fifo_errors,
+                s.tx_window_errors,
+                s.tx_heartbeat_errors,
+                u64::from(carrier_changes.unwrap_or(0)),
+                0,
+            ],
+        }
+    }
+
+    /// The column widths: the error rows count only when they are printed.
+    fn columns(&self, level: u8) -> [usize; 7] {
+        // "*X errors:", "packets", "errors", "dropped", "heartbt", "overrun", "compressed".
+        let mut cols = [10, 7, 6, 7, 7, 7, 10];
+        widen(&mut cols, self.rx);
+        if level > 1 {
+            widen(&mut cols, self.rx_err);
+        }
+        widen(&mut cols, self.tx);
+        if level > 1 {
+            widen(&mut cols, self.tx_err);
+        }
+        cols
+    }
+}
+
+/// The "RX:" title and numbers, and with `level` 2 the "RX errors:" ones.
+fn rx_lines(p: &mut Printer, s: &Counters, rows: &Rows, c: &[usize; 7], level: u8) {
     p.fp(&format!(
         "    RX: {:>a$} {:>b$} {:>cc$} {:>d$} {:>e$} {:>f$} {:>g$}",
         "bytes",
@@ -149,7 +187,7 @@ pub(super) fn stats(p: &mut Printer, s: &Counters, carrier_changes: Option<u32>,
     p.nl();
     p.fp("    ");
     let rx_n = if s.rx_compressed != 0 { 7 } else { 6 };
-    nums(p, &c[..rx_n], &rx[..rx_n]);
+    nums(p, &c[..rx_n], &rows.rx[..rx_n]);
     if level > 1 {
         p.nl();
         let mut head = format!(
@@ -172,9 +210,19 @@ pub(super) fn stats(p: &mut Printer, s: &Counters, carrier_changes: Option<u32>,
         p.nl();
         p.fp(&" ".repeat(c[0] + 5));
         let n = if s.rx_nohandler != 0 { 7 } else { 6 };
-        nums(p, &c[1..n], &rx_err[1..n]);
+        nums(p, &c[1..n], &rows.rx_err[1..n]);
     }
-    p.nl();
+}
+
+/// The "TX:" title and numbers, and with `level` 2 the "TX errors:" ones.
+fn tx_lines(
+    p: &mut Printer,
+    s: &Counters,
+    rows: &Rows,
+    c: &[usize; 7],
+    carrier_changes: Option<u32>,
+    level: u8,
+) {
     p.fp(&format!(
         "    TX: {:>a$} {:>b$} {:>cc$} {:>d$} {:>e$} {:>f$} {:>g$}",
         "bytes",
@@ -199,7 +247,7 @@ pub(super) fn stats(p: &mut Printer, s: &Counters, carrier_changes: Option<u32>,
     p.nl();
     p.fp("    ");
     let tx_n = if s.tx_compressed != 0 { 7 } else { 6 };
-    nums(p, &c[..tx_n], &tx[..tx_n]);
+    nums(p, &c[..tx_n], &rows.tx[..tx_n]);
     if level > 1 {
         p.nl();
         let mut head = format!(
@@ -220,6 +268,6 @@ pub(super) fn stats(p: &mut Printer, s: &Counters, carrier_changes: Option<u32>,
         p.nl();
         p.fp(&" ".repeat(c[0] + 5));
         let n = if carrier_changes.is_some() { 6 } else { 5 };
-        nums(p, &c[1..n], &tx_err[1..n]);
+        nums(p, &c[1..n], &rows.tx_err[1..n]);
     }
 }

@@ -6,6 +6,28 @@ use crate::net::link_detail::VxlanData;
 use std::net::IpAddr;
 
 pub(super) fn vxlan(p: &mut Printer, v: &VxlanData, links: &[Link]) {
+    endpoints(p, v, links);
+    if let Some(learning) = v.learning {
+        if p.is_json() {
+            p.jnum("learning", learning);
+        } else if !learning {
+            p.fp("nolearning ");
+        }
+    }
+    if v.proxy {
+        p.flag("proxy", "proxy ");
+    }
+    ip_header(p, v);
+    match v.ageing {
+        Some(0) => p.num("ageing", 0, "ageing none "),
+        Some(age) => p.num("ageing", age, &format!("ageing {age} ")),
+        None => {}
+    }
+    checksums(p, v);
+}
+
+/// Who the tunnel talks to: its id, remote or group, local address, device and ports.
+fn endpoints(p: &mut Printer, v: &VxlanData, links: &[Link]) {
     if v.external {
         p.flag("external", "external ");
     }
@@ -43,16 +65,10 @@ pub(super) fn vxlan(p: &mut Printer, v: &VxlanData, links: &[Link]) {
     if let Some(port) = v.port {
         p.num("port", port, &format!("dstport {port} "));
     }
-    if let Some(learning) = v.learning {
-        if p.is_json() {
-            p.jnum("learning", learning);
-        } else if !learning {
-            p.fp("nolearning ");
-        }
-    }
-    if v.proxy {
-        p.flag("proxy", "proxy ");
-    }
+}
+
+/// The outer IP header's tos, ttl and df.
+fn ip_header(p: &mut Printer, v: &VxlanData) {
     match v.tos.unwrap_or(0) {
         0 => {}
         1 if !p.is_json() => p.fp("tos inherit "),
@@ -73,11 +89,10 @@ pub(super) fn vxlan(p: &mut Printer, v: &VxlanData, links: &[Link]) {
         Some(2) => p.str("df", "inherit", "df inherit "),
         _ => {}
     }
-    match v.ageing {
-        Some(0) => p.num("ageing", 0, "ageing none "),
-        Some(age) => p.num("ageing", age, &format!("ageing {age} ")),
-        None => {}
-    }
+}
+
+/// The UDP checksum settings.
+fn checksums(p: &mut Printer, v: &VxlanData) {
     let csums = [
         ("udp_csum", "udpcsum ", v.udp_csum),
         ("udp_zero_csum6_tx", "udp6zerocsumtx ", v.udp_zero_csum6_tx),

@@ -4,7 +4,7 @@
 
 use netlink_packet_route::link::{
     AfSpecInet6, AfSpecUnspec, InfoData, InfoMacVlan, InfoMacVtap, InfoPortData, LinkAttribute,
-    LinkInfo, Prop,
+    LinkInfo, Prop, Stats64,
 };
 
 mod bridge;
@@ -151,34 +151,7 @@ impl LinkDetail {
         let mut d = LinkDetail::default();
         for attr in attrs {
             match attr {
-                LinkAttribute::Stats64(s) => {
-                    d.counters = Some(Counters {
-                        rx_packets: s.rx_packets,
-                        tx_packets: s.tx_packets,
-                        rx_bytes: s.rx_bytes,
-                        tx_bytes: s.tx_bytes,
-                        rx_errors: s.rx_errors,
-                        tx_errors: s.tx_errors,
-                        rx_dropped: s.rx_dropped,
-                        tx_dropped: s.tx_dropped,
-                        multicast: s.multicast,
-                        collisions: s.collisions,
-                        rx_length_errors: s.rx_length_errors,
-                        rx_over_errors: s.rx_over_errors,
-                        rx_crc_errors: s.rx_crc_errors,
-                        rx_frame_errors: s.rx_frame_errors,
-                        rx_fifo_errors: s.rx_fifo_errors,
-                        rx_missed_errors: s.rx_missed_errors,
-                        tx_aborted_errors: s.tx_aborted_errors,
-                        tx_carrier_errors: s.tx_carrier_errors,
-                        tx_fifo_errors: s.tx_fifo_errors,
-                        tx_heartbeat_errors: s.tx_heartbeat_errors,
-                        tx_window_errors: s.tx_window_errors,
-                        rx_compressed: s.rx_compressed,
-                        tx_compressed: s.tx_compressed,
-                        rx_nohandler: s.rx_nohandler,
-                    })
-                }
+                LinkAttribute::Stats64(s) => d.counters = Some(counters(s)),
                 LinkAttribute::CarrierChanges(n) => d.carrier_changes = Some(*n),
                 LinkAttribute::Mode(m) => d.link_mode = Some(u8::from(*m)),
                 LinkAttribute::Promiscuity(n) => d.promiscuity = Some(*n),
@@ -200,28 +173,11 @@ impl LinkDetail {
                     }))
                 }
                 LinkAttribute::AfSpecUnspec(specs) => {
-                    for spec in specs {
-                        if let AfSpecUnspec::Inet6(inet6) = spec {
-                            for a in inet6 {
-                                if let AfSpecInet6::AddrGenMode(m) = a {
-                                    d.addr_gen_mode = Some(u8::from(m));
-                                }
-                            }
-                        }
+                    if let Some(m) = addr_gen_mode(specs) {
+                        d.addr_gen_mode = Some(m);
                     }
                 }
-                LinkAttribute::LinkInfo(infos) => {
-                    for info in infos {
-                        match info {
-                            LinkInfo::Data(data) => d.kind_data = kind_data(data),
-                            LinkInfo::PortKind(k) => d.port_kind = Some(k.to_string()),
-                            LinkInfo::PortData(InfoPortData::BridgePort(items)) => {
-                                d.bridge_port = Some(Box::new(bridge_port(items)))
-                            }
-                            _ => {}
-                        }
-                    }
-                }
+                LinkAttribute::LinkInfo(infos) => d.link_info(infos),
                 LinkAttribute::PhysPortId(_)
                 | LinkAttribute::PhysSwitchId(_)
                 | LinkAttribute::PhysPortName(_)
@@ -235,6 +191,65 @@ impl LinkDetail {
         }
         d
     }
+
+    /// IFLA_LINKINFO: the kind's parameters, and the port kind and its own.
+    fn link_info(&mut self, infos: &[LinkInfo]) {
+        for info in infos {
+            match info {
+                LinkInfo::Data(data) => self.kind_data = kind_data(data),
+                LinkInfo::PortKind(k) => self.port_kind = Some(k.to_string()),
+                LinkInfo::PortData(InfoPortData::BridgePort(items)) => {
+                    self.bridge_port = Some(Box::new(bridge_port(items)))
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The counters of IFLA_STATS64.
+fn counters(s: &Stats64) -> Counters {
+    Counters {
+        rx_packets: s.rx_packets,
+        tx_packets: s.tx_packets,
+        rx_bytes: s.rx_bytes,
+        tx_bytes: s.tx_bytes,
+        rx_errors: s.rx_errors,
+        tx_errors: s.tx_errors,
+        rx_dropped: s.rx_dropped,
+        tx_dropped: s.tx_dropped,
+        multicast: s.multicast,
+        collisions: s.collisions,
+        rx_length_errors: s.rx_length_errors,
+        rx_over_errors: s.rx_over_errors,
+        rx_crc_errors: s.rx_crc_errors,
+        rx_frame_errors: s.rx_frame_errors,
+        rx_fifo_errors: s.rx_fifo_errors,
+        rx_missed_errors: s.rx_missed_errors,
+        tx_aborted_errors: s.tx_aborted_errors,
+        tx_carrier_errors: s.tx_carrier_errors,
+        tx_fifo_errors: s.tx_fifo_errors,
+        tx_heartbeat_errors: s.tx_heartbeat_errors,
+        tx_window_errors: s.tx_window_errors,
+        rx_compressed: s.rx_compressed,
+        tx_compressed: s.tx_compressed,
+        rx_nohandler: s.rx_nohandler,
+    }
+}
+
+/// The IPv6 address generation mode of IFLA_AF_SPEC, the last one given.
+fn addr_gen_mode(specs: &[AfSpecUnspec]) -> Option<u8> {
+    let mut mode = None;
+    for spec in specs {
+        if let AfSpecUnspec::Inet6(inet6) = spec {
+            for a in inet6 {
+                if let AfSpecInet6::AddrGenMode(m) = a {
+                    mode = Some(u8::from(m));
+                }
+            }
+        }
+    }
+    mode
 }
 
 fn kind_data(data: &InfoData) -> KindData {
