@@ -1350,20 +1350,20 @@ fn device_options_of_link_add_as_iproute2_takes_them() {
         native("", "ip link add name d1 txqlen 200 mtu 1400 type ifb"),
         native("", "ip link add d1 group 5 type ifb"),
         native("", "ip link add dev d1 arp off multicast on type ifb"),
-        row(
+        native(
             "",
             "ip link add v0 address 02:00:00:00:00:10 type veth peer name v1",
         ),
-        row(
+        native(
             "",
             "ip link add br1 address 02:00:00:00:00:20 type bridge stp_state 1",
         ),
-        row("", "ip link add d1 broadcast 02:ff:ff:ff:ff:ff type ifb"),
+        native("", "ip link add d1 broadcast 02:ff:ff:ff:ff:ff type ifb"),
         native("", "ip link add d1 promisc on type ifb\nip link set d1 up"),
         // Options vsh does not set stay iproute2's.
         row("", "ip link add d1 numtxqueues 2 type ifb"),
         row("", "ip link add d1 index 77 type ifb"),
-        row("", "ip link add d1 address 02:00:00:00:00:01 type ifb"),
+        native("", "ip link add d1 address 02:00:00:00:00:01 type ifb"),
         row("", "ip link add d1 alias \"an uplink\" type ifb"),
     ]);
 }

@@ -45,6 +45,12 @@ pub(super) const LINK_ADD: &[Opt] = &[
     opt("mtu", Number),
     opt("netns", Netns),
     flag("up"),
+    opt("address", Mac),
+    Opt {
+        word: "broadcast",
+        aliases: &["brd"],
+        takes: Some(Mac),
+    },
     Opt {
         word: "txqueuelen",
         aliases: &["txqlen", "qlen"],

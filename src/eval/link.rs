@@ -5,7 +5,7 @@ use super::journal::Entry;
 use super::netns::{fail, where_};
 use super::resolve::{self, KindOpts, KindReq, LinkReq, OpReq, Target, Val};
 use super::{show, Evaluator};
-use crate::net::link::{self, Link, LinkChange, LinkKind, MacvlanMode, NsTarget};
+use crate::net::link::{self, Born, Link, LinkChange, LinkKind, MacvlanMode, NsTarget};
 use crate::net::link_more;
 use crate::net::names::{IfName, NetnsName};
 use crate::net::Ns;
@@ -67,7 +67,7 @@ impl Evaluator {
         &mut self,
         name: Val<IfName>,
         kind: KindReq,
-        ops: Vec<OpReq>,
+        mut ops: Vec<OpReq>,
         span: Span,
     ) -> Result<()> {
         let name = name.take()?.into_string();
@@ -98,7 +98,8 @@ impl Evaluator {
             }
             KindReq::Other { kind, opts } => {
                 let kind_name = kind.get()?;
-                self.add_other(&name, kind_name, opts, kind.span, span)?;
+                let born = self.born(&mut ops)?;
+                self.add_other(&name, kind_name, opts, &born, kind.span, span)?;
             }
         }
         // Device options before `type`: the new link is set as `link set` would.
@@ -156,9 +157,21 @@ impl Evaluator {
 
     /// Creates a link in the current namespace; the caller journals it (a veth with its peer).
     fn make_link(&mut self, name: &str, kind: &LinkKind, what: String, span: Span) -> Result<()> {
+        self.make_born_link(name, kind, &Born::default(), what, span)
+    }
+
+    /// [`Self::make_link`], with what the device gets at birth.
+    fn make_born_link(
+        &mut self,
+        name: &str,
+        kind: &LinkKind,
+        born: &Born,
+        what: String,
+        span: Span,
+    ) -> Result<()> {
         let ns = self.ns.clone();
         let sock = self.socket(&ns, span)?;
-        link::add(sock, name, kind)
+        link::add_born(sock, name, kind, born)
             .map_err(fail(what, span))
             .map_err(exists_hint)
     }
@@ -171,9 +184,30 @@ impl Evaluator {
         what: String,
         span: Span,
     ) -> Result<()> {
-        self.make_link(name, kind, what, span)?;
+        self.make_born_link(name, kind, &Born::default(), what, span)?;
         let ns = self.ns.clone();
         self.note_made_link(&ns, name, None, span)
+    }
+
+    /// `address` and `broadcast` before `type`, taken out of `ops`: the kernel reads them only
+    /// in the request that makes the device.
+    fn born(&mut self, ops: &mut Vec<OpReq>) -> Result<Born> {
+        let (at_birth, rest): (Vec<OpReq>, Vec<OpReq>) = std::mem::take(ops)
+            .into_iter()
+            .partition(|op| matches!(op, OpReq::More(LinkOp::Address(_) | LinkOp::Broadcast(_))));
+        *ops = rest;
+        let words: Vec<&LinkOp> = at_birth
+            .iter()
+            .filter_map(|op| match op {
+                OpReq::More(op) => Some(op),
+                _ => None,
+            })
+            .collect();
+        let more = super::linkset::resolve_more(&words, &mut |w| self.word(w).map(Some))?;
+        Ok(Born {
+            address: more.address,
+            broadcast: more.broadcast,
+        })
     }
 
     fn add_other(
@@ -181,6 +215,7 @@ impl Evaluator {
         name: &str,
         kind: &str,
         opts: KindOpts,
+        born: &Born,
         kind_span: Span,
         span: Span,
     ) -> Result<()> {
@@ -224,8 +259,9 @@ impl Evaluator {
             other => LinkKind::Other(other),
         };
         let what = format!("cannot create \"{name}\" {}", where_(&ns));
-        self.make_single_link(name, &kind, what, span)
-            .map_err(|e| unknown_kind(e, kind_span))
+        self.make_born_link(name, &kind, born, what, span)
+            .map_err(|e| unknown_kind(e, kind_span))?;
+        self.note_made_link(&ns, name, None, span)
     }
 
     /// The operations of one `link set`, in order. As in iproute2's single request, those

@@ -262,13 +262,29 @@ pub fn require(sock: &mut RouteSocket, name: &str, ns: &Ns) -> Result<Link> {
 /// kind the kernel lacks one with EOPNOTSUPP and "Unknown device type". A name (or veth peer
 /// name) still held by a device the kernel is destroying is waited for, then tried again.
 pub fn add(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<()> {
-    match add_once(sock, name, kind) {
+    add_born(sock, name, kind, &Born::default())
+}
+
+/// What a new device gets in the request that makes it: the kernel takes a hardware address
+/// there even from kinds that refuse to change it later (ifb), as `ip link add NAME address
+/// MAC type ...` sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Born {
+    /// IFLA_ADDRESS: the hardware address.
+    pub address: Option<Vec<u8>>,
+    /// IFLA_BROADCAST: the hardware broadcast address.
+    pub broadcast: Option<Vec<u8>>,
+}
+
+/// [`add`], with what the device gets at birth.
+pub fn add_born(sock: &mut RouteSocket, name: &str, kind: &LinkKind, born: &Born) -> Result<()> {
+    match add_once(sock, name, kind, born) {
         // A failed look is no reason to hide the kernel's own answer.
         Err(e)
             if e.errno() == Some(Errno::EEXIST)
                 && name_freed(sock, name, kind).unwrap_or(false) =>
         {
-            add_once(sock, name, kind)
+            add_once(sock, name, kind, born)
         }
         done => done,
     }
@@ -296,10 +312,16 @@ fn name_freed(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<boo
     }
 }
 
-fn add_once(sock: &mut RouteSocket, name: &str, kind: &LinkKind) -> Result<()> {
+fn add_once(sock: &mut RouteSocket, name: &str, kind: &LinkKind, born: &Born) -> Result<()> {
     check_ifname(name)?;
     let mut msg = message(0);
     msg.attributes.push(LinkAttribute::IfName(name.to_owned()));
+    if let Some(mac) = &born.address {
+        msg.attributes.push(LinkAttribute::Address(mac.clone()));
+    }
+    if let Some(brd) = &born.broadcast {
+        msg.attributes.push(LinkAttribute::Broadcast(brd.clone()));
+    }
     let info = link_kind::info(&mut msg, kind)?;
     msg.attributes.push(LinkAttribute::LinkInfo(info));
     // NLM_F_CREATE|NLM_F_EXCL: create, and fail with EEXIST rather than change an existing link.
