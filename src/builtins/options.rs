@@ -92,6 +92,8 @@ pub(super) const LINK_ADD: &[Opt] = &[
     flag("proxy"),
     flag("udpcsum"),
     flag("noudpcsum"),
+    flag("external"),
+    flag("noexternal"),
     opt("stp_state", Number),
     opt("forward_delay", Number),
     opt("hello_time", Number),

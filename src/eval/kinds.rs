@@ -27,8 +27,15 @@ const BRIDGE_SWITCHES: &[Named<bool>] = &[
 ];
 
 /// VXLAN options without a value (a flag's value word is the flag itself).
-pub(super) const VXLAN_FLAGS: &[&str] =
-    &["learning", "nolearning", "proxy", "udpcsum", "noudpcsum"];
+pub(super) const VXLAN_FLAGS: &[&str] = &[
+    "learning",
+    "nolearning",
+    "proxy",
+    "udpcsum",
+    "noudpcsum",
+    "external",
+    "noexternal",
+];
 
 /// The options vsh sets itself for a kind, for errors.
 pub(super) fn kind_options(kind: &str) -> &'static str {
@@ -37,7 +44,7 @@ pub(super) fn kind_options(kind: &str) -> &'static str {
         "vlan" => "link DEV, id N, protocol 802.1Q|802.1ad",
         "vxlan" => {
             "id N, dev DEV, dstport PORT, local ADDR, remote ADDR, group ADDR, ttl N|auto|inherit, \
-             tos N|inherit, [no]learning, proxy, [no]udpcsum"
+             tos N|inherit, [no]learning, proxy, [no]udpcsum, [no]external"
         }
         "bridge" => {
             "stp_state, forward_delay, hello_time, max_age, ageing_time, priority, \
@@ -143,6 +150,8 @@ pub(super) fn vxlan_opt(x: &dyn Expand, key: &str, value: &Word) -> Result<Optio
         "proxy" => VxlanOpt::Proxy,
         "udpcsum" => VxlanOpt::UdpCsum(true),
         "noudpcsum" => VxlanOpt::UdpCsum(false),
+        "external" => VxlanOpt::External(true),
+        "noexternal" => VxlanOpt::External(false),
         _ => return Ok(None),
     }))
 }

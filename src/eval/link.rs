@@ -5,7 +5,7 @@ use super::journal::Entry;
 use super::netns::{fail, where_};
 use super::resolve::{self, KindOpts, KindReq, LinkReq, OpReq, Target, Val};
 use super::{show, Evaluator};
-use crate::net::link::{self, Born, Link, LinkChange, LinkKind, MacvlanMode, NsTarget};
+use crate::net::link::{self, Born, Link, LinkChange, LinkKind, MacvlanMode, NsTarget, VxlanOpt};
 use crate::net::link_more;
 use crate::net::names::{IfName, NetnsName};
 use crate::net::Ns;
@@ -251,7 +251,12 @@ impl Evaluator {
                 ad: opts.ad,
             },
             "vxlan" => LinkKind::Vxlan {
-                id: id.ok_or_else(|| missing("id"))?,
+                // Without `id`, `external` (the resolver saw to it): VNI 0, as iproute2 leaves it.
+                id: match id {
+                    Some(id) => id,
+                    None if vxlan.contains(&VxlanOpt::External(true)) => 0,
+                    None => return Err(missing("id")),
+                },
                 parent,
                 port,
                 more: &vxlan,

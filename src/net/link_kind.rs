@@ -124,6 +124,8 @@ pub enum VxlanOpt {
     Proxy,
     /// `udpcsum` / `noudpcsum`.
     UdpCsum(bool),
+    /// `external` / `noexternal`: the tunnel's metadata comes from the packet (collect metadata).
+    External(bool),
 }
 
 impl VxlanOpt {
@@ -141,6 +143,7 @@ impl VxlanOpt {
             VxlanOpt::Learning(on) => InfoVxlan::Learning(on),
             VxlanOpt::Proxy => InfoVxlan::Proxy(true),
             VxlanOpt::UdpCsum(on) => InfoVxlan::UDPCsum(on),
+            VxlanOpt::External(on) => InfoVxlan::CollectMetadata(on),
         }
     }
 }

@@ -267,7 +267,23 @@ fn kind_opts(
     }
     let missing = match kind {
         "macvlan" | "macvtap" if out.parent.is_none() => Some("link"),
-        "vxlan" | "vlan" if out.id.is_none() => Some("id"),
+        // An `external` VXLAN takes its VNI from each packet's metadata, and learns nothing
+        // unless told to, as iproute2 sets it up.
+        "vxlan" if out.vxlan.contains(&VxlanOpt::External(true)) => {
+            if let Some(id) = &out.id {
+                return Err(RunError::BadValue {
+                    text: "id".into(),
+                    expected: "no `id` with `external` (the VNI comes from each packet)",
+                    span: id.span,
+                });
+            }
+            if !out.vxlan.iter().any(|o| matches!(o, VxlanOpt::Learning(_))) {
+                out.vxlan.insert(0, VxlanOpt::Learning(false));
+            }
+            None
+        }
+        "vxlan" if out.id.is_none() => Some("id"),
+        "vlan" if out.id.is_none() => Some("id"),
         "vlan" if out.parent.is_none() => Some("link"),
         _ => None,
     };
