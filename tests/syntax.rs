@@ -939,3 +939,20 @@ fn each_kind_takes_its_own_options() {
     assert_eq!(at, "id");
     assert!(expected.contains("bridge option"), "{expected}");
 }
+
+#[test]
+fn a_link_add_name_is_never_read_as_an_option() {
+    // `link set` takes iproute2's prefixes (`a` is `address`); before `type`, the options of
+    // `link add` are whole words, so short names stay names.
+    for (src, name) in [
+        ("link add a type bridge", "a"),
+        ("link add t type dummy", "t"),
+        ("ip link add b type bridge", "b"),
+        ("ip link add address 02:00:00:00:00:01 d0 type ifb", "d0"),
+    ] {
+        match one(src) {
+            StmtKind::Link(LinkCmd::Add { name: n, .. }) => assert_eq!(lit(&n), name, "{src}"),
+            other => panic!("{src}: {other:?}"),
+        }
+    }
+}

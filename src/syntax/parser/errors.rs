@@ -81,6 +81,7 @@ pub(super) fn describe(rule: &Rule) -> String {
             options("link", "set", true)
         }
         Rule::route_dst => "a destination (PREFIX or `default`)".into(),
+        Rule::add_key => "a device option (`address`, `txqueuelen`, `group`, `arp`, ...)".into(),
         Rule::route_type => "a route type (`blackhole`, `unreachable`, `prohibit`, ...)".into(),
         Rule::ip_family => "`-4`, `-6`".into(),
         Rule::chain_op => "`|`, `&&` or `||`".into(),
