@@ -1,6 +1,6 @@
 //! Errors: each points at its statement, names what failed, and gives the kernel's words.
 
-use crate::lab::{Lab, VSH};
+use crate::lab::{refused_alike, Lab, VSH};
 use std::process::Command;
 
 #[test]
@@ -189,21 +189,7 @@ fn ping_options_are_checked_by_the_same_resolver_before_and_during_the_run() {
         ("ping -W soon 127.0.0.1", "a number of seconds"),
         ("ping -I a/b 127.0.0.1", "a/b"),
     ] {
-        let checked = Command::new(VSH)
-            .args(["--check", "-c", line])
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&checked.stderr);
-        assert_eq!(checked.status.code(), Some(1), "{line}: {stderr}");
-        assert!(stderr.contains(said), "{line}: {stderr}");
-        let ran = Command::new(VSH)
-            .args(["--isolated", "-c", line])
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        let run_stderr = String::from_utf8_lossy(&ran.stderr);
-        assert!(run_stderr.contains(said), "{line} when run: {run_stderr}");
+        refused_alike(line, said);
     }
     let fine = Command::new(VSH)
         .args([
@@ -252,22 +238,7 @@ fn check_refuses_what_the_run_refuses_from_the_same_words() {
         ("ping -W soon { }", "a number of seconds"),
         ("for i in 1..x { }", "a range of integers"),
     ] {
-        let checked = Command::new(VSH)
-            .args(["--check", "-c", line])
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&checked.stderr);
-        assert_eq!(checked.status.code(), Some(1), "{line}: {stderr}");
-        assert!(stderr.contains(said), "{line}: {stderr}");
-        let ran = Command::new(VSH)
-            .args(["--isolated", "-c", line])
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        let run_stderr = String::from_utf8_lossy(&ran.stderr);
-        assert_eq!(ran.status.code(), Some(1), "{line} when run: {run_stderr}");
-        assert!(run_stderr.contains(said), "{line} when run: {run_stderr}");
+        refused_alike(line, said);
     }
 }
 
@@ -304,23 +275,7 @@ fn link_set_values_are_checked_by_the_same_resolver_before_and_during_the_run() 
             "an alternative name",
         ),
     ] {
-        let checked = Command::new(VSH)
-            .args(["--check", "-c", line])
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&checked.stderr);
-        assert_eq!(checked.status.code(), Some(1), "{line}: {stderr}");
-        assert!(stderr.contains(said), "{line}: {stderr}");
-        assert!(!stderr.contains("runs the real"), "{line}: {stderr}");
-        let ran = Command::new(VSH)
-            .args(["--isolated", "-c", line])
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        let run_stderr = String::from_utf8_lossy(&ran.stderr);
-        assert!(!ran.status.success(), "{line} ran: {run_stderr}");
-        assert!(run_stderr.contains(said), "{line} when run: {run_stderr}");
+        refused_alike(line, said);
     }
     let fine = Command::new(VSH)
         .args([

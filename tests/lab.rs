@@ -313,3 +313,26 @@ pub fn flags(link: &serde_json::Value) -> Vec<String> {
         .map(|a| a.iter().map(|f| f.as_str().unwrap().to_string()).collect())
         .unwrap_or_default()
 }
+
+/// `line` is refused alike before and during a run: `vsh --check` exits 1 with vsh's own
+/// diagnostic (not a note that the real `ip` runs it), and a run in a sandbox fails, both
+/// saying `said`. The two share one resolver; this holds them to it.
+pub fn refused_alike(line: &str, said: &str) {
+    let checked = Command::new(VSH)
+        .args(["--check", "-c", line])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert_eq!(checked.status.code(), Some(1), "{line}: {stderr}");
+    assert!(stderr.contains(said), "{line}: {stderr}");
+    assert!(!stderr.contains("runs the real"), "{line}: {stderr}");
+    let ran = Command::new(VSH)
+        .args(["--isolated", "-c", line])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let run_stderr = String::from_utf8_lossy(&ran.stderr);
+    assert!(!ran.status.success(), "{line} ran: {run_stderr}");
+    assert!(run_stderr.contains(said), "{line} when run: {run_stderr}");
+}

@@ -1,7 +1,7 @@
 //! Routes: add, delete, default, via, dev, src, metric, IPv4 and IPv6, in a namespace too,
 //! against `ip -j route` and `ip route`'s own text.
 
-use crate::lab::{Lab, VSH};
+use crate::lab::{refused_alike, Lab, VSH};
 use std::process::Command;
 
 /// The route to `dst` in an `ip -j route` answer.
@@ -243,22 +243,7 @@ fn route_and_addr_selectors_are_checked_by_the_resolver_the_run_uses() {
             "the source must be an IPv4 address",
         ),
     ] {
-        let checked = Command::new(VSH)
-            .args(["--check", "-c", line])
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&checked.stderr);
-        assert_eq!(checked.status.code(), Some(1), "{line}: {stderr}");
-        assert!(stderr.contains(said), "{line}: {stderr}");
-        assert!(!stderr.contains("runs the real"), "{line}: {stderr}");
-        let ran = Command::new(VSH)
-            .args(["--isolated", "-c", line])
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        let run_stderr = String::from_utf8_lossy(&ran.stderr);
-        assert!(run_stderr.contains(said), "{line} when run: {run_stderr}");
+        refused_alike(line, said);
     }
     // A value in a variable is the run's to judge.
     let fine = Command::new(VSH)
