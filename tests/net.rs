@@ -443,7 +443,7 @@ fn links_match_ip_link_show() {
             assert_eq!(l.mac.as_deref().map(mac).as_deref(), t["address"].as_str());
         }
         assert_eq!(ours[0].link_type, 772);
-        assert!(ours.iter().all(|l| l.stats.is_some()));
+        assert!(ours.iter().all(|l| l.detail.counters.is_some()));
 
         // Up and down, seen by ip.
         let lk0 = link::get(sock, "lk0").expect("get").expect("lk0");

@@ -117,7 +117,7 @@ impl Evaluator {
                 let _ = writeln!(out, "     {name}: {value}");
             }
         }
-        if let Some(s) = l.stats {
+        if let Some(s) = &l.detail.counters {
             out.push_str("Link statistics:\n");
             for (name, value) in [
                 ("rx_packets", s.rx_packets),

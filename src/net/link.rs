@@ -48,35 +48,12 @@ pub struct Link {
     pub txqlen: u32,
     /// The device group.
     pub group: u32,
-    /// The interface counters, when the kernel sent them.
-    pub stats: Option<LinkStats>,
     /// The alias (`ip link set DEV alias TEXT`), if it has one.
     pub alias: Option<String>,
     /// Alternative names (`ip link property add ... altname NAME`), in the kernel's order.
     pub altnames: Vec<String>,
     /// Everything else `ip -s -d link` shows.
     pub detail: Box<super::link_detail::LinkDetail>,
-}
-
-/// The counters `ip -s link` shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct LinkStats {
-    /// Packets received.
-    pub rx_packets: u64,
-    /// Packets sent.
-    pub tx_packets: u64,
-    /// Bytes received.
-    pub rx_bytes: u64,
-    /// Bytes sent.
-    pub tx_bytes: u64,
-    /// Receive errors.
-    pub rx_errors: u64,
-    /// Transmit errors.
-    pub tx_errors: u64,
-    /// Received packets dropped.
-    pub rx_dropped: u64,
-    /// Packets dropped on transmit.
-    pub tx_dropped: u64,
 }
 
 /// Where the other end of a veth is, as the veth's own link message says.
@@ -128,7 +105,6 @@ impl Link {
             qdisc: None,
             txqlen: 0,
             group: 0,
-            stats: None,
             alias: None,
             altnames: Vec::new(),
             detail: Box::new(super::link_detail::LinkDetail::from_attrs(&msg.attributes)),
@@ -149,18 +125,6 @@ impl Link {
                 LinkAttribute::IfAlias(alias) if !alias.is_empty() => link.alias = Some(alias),
                 LinkAttribute::PropList(props) => {
                     link.altnames = super::link_more::altnames_of(props);
-                }
-                LinkAttribute::Stats64(s) => {
-                    link.stats = Some(LinkStats {
-                        rx_packets: s.rx_packets,
-                        tx_packets: s.tx_packets,
-                        rx_bytes: s.rx_bytes,
-                        tx_bytes: s.tx_bytes,
-                        rx_errors: s.rx_errors,
-                        tx_errors: s.tx_errors,
-                        rx_dropped: s.rx_dropped,
-                        tx_dropped: s.tx_dropped,
-                    })
                 }
                 LinkAttribute::LinkInfo(infos) => {
                     for info in infos {
