@@ -247,7 +247,7 @@ pub(super) fn link(p: &mut Printer, l: &Link, links: &[Link], names: &NsNames, o
 
 /// `    alias TEXT`, on a line of its own.
 pub(super) fn alias(p: &mut Printer, l: &Link) {
-    if let Some(alias) = &l.detail.alias {
+    if let Some(alias) = &l.alias {
         p.nl();
         p.str("ifalias", alias, &format!("    alias {alias}"));
     }
@@ -255,9 +255,9 @@ pub(super) fn alias(p: &mut Printer, l: &Link) {
 
 /// `    altname NAME`, a line each: the end of every full record.
 pub(super) fn altnames(p: &mut Printer, l: &Link, opts: &OutputOpts) {
-    if !l.detail.altnames.is_empty() {
+    if !l.altnames.is_empty() {
         p.open_arr(Some("altnames"));
-        for name in &l.detail.altnames {
+        for name in &l.altnames {
             let sl = if opts.oneline { "\\" } else { "\n" };
             p.fp(&format!("{sl}    altname "));
             p.elem(name, name);

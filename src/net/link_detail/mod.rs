@@ -4,7 +4,7 @@
 
 use netlink_packet_route::link::{
     AfSpecInet6, AfSpecUnspec, InfoData, InfoMacVlan, InfoMacVtap, InfoPortData, LinkAttribute,
-    LinkInfo, Prop, Stats64,
+    LinkInfo, Stats64,
 };
 
 mod bridge;
@@ -130,10 +130,6 @@ pub struct LinkDetail {
     pub tso_max_segs: Option<u32>,
     /// `gro_max_size`, as the kernel names it.
     pub gro_max_size: Option<u32>,
-    /// IFLA_IFALIAS.
-    pub alias: Option<String>,
-    /// IFLA_PROP_LIST's alternative names.
-    pub altnames: Vec<String>,
     /// The kind's parameters.
     pub kind_data: KindData,
     /// IFLA_INFO_SLAVE_KIND: what the link is a port of ("bridge", "bond").
@@ -165,13 +161,6 @@ impl LinkDetail {
                 LinkAttribute::TsoMaxSize(n) => d.tso_max_size = Some(*n),
                 LinkAttribute::TsoMaxSegs(n) => d.tso_max_segs = Some(*n),
                 LinkAttribute::GroMaxSize(n) => d.gro_max_size = Some(*n),
-                LinkAttribute::IfAlias(a) => d.alias = Some(a.clone()),
-                LinkAttribute::PropList(props) => {
-                    d.altnames.extend(props.iter().filter_map(|p| match p {
-                        Prop::AltIfName(n) => Some(n.clone()),
-                        _ => None,
-                    }))
-                }
                 LinkAttribute::AfSpecUnspec(specs) => {
                     if let Some(m) = addr_gen_mode(specs) {
                         d.addr_gen_mode = Some(m);
