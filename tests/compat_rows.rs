@@ -452,6 +452,8 @@ const LINKS: &[Row] = &[
     native("", "ip link add vx0 type vxlan id 10 group 239.1.1.1 dev lo dstport 4789"),
     native("", "ip link add vx0 type vxlan id 11 dstport 4789 external"),
         native("", "ip link add vx1 type vxlan dstport 4789 external"),
+        native("", "ip link add vx3 type vxlan id 13 dstport 4789 srcport 5000 6000"),
+        native("", "ip link add vx4 type vxlan id 14 port 4000 4100 nolearning"),
         native("", "ip link add vx2 type vxlan id 12 dstport 4789 noexternal"),
     native("", "ip link add vx0 type vxlan id 12 dstport 4789 nolearning proxy"),
     native("", "ip link add br0 type bridge vlan_filtering 1 mcast_snooping 0"),

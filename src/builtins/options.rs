@@ -93,6 +93,11 @@ pub(super) const LINK_ADD: &[Opt] = &[
     flag("udpcsum"),
     flag("noudpcsum"),
     flag("external"),
+    Opt {
+        word: "srcport",
+        aliases: &["port"],
+        takes: Some(Number),
+    },
     flag("noexternal"),
     opt("stp_state", Number),
     opt("forward_delay", Number),

@@ -44,7 +44,7 @@ pub(super) fn kind_options(kind: &str) -> &'static str {
         "vlan" => "link DEV, id N, protocol 802.1Q|802.1ad",
         "vxlan" => {
             "id N, dev DEV, dstport PORT, local ADDR, remote ADDR, group ADDR, ttl N|auto|inherit, \
-             tos N|inherit, [no]learning, proxy, [no]udpcsum, [no]external"
+             tos N|inherit, srcport MIN MAX, [no]learning, proxy, [no]udpcsum, [no]external"
         }
         "bridge" => {
             "stp_state, forward_delay, hello_time, max_age, ageing_time, priority, \
@@ -62,7 +62,15 @@ pub(super) fn kind_takes(kind: &str, key: &str) -> bool {
         "vxlan" => {
             matches!(
                 key,
-                "id" | "dev" | "dstport" | "local" | "remote" | "group" | "ttl" | "tos"
+                "id" | "dev"
+                    | "dstport"
+                    | "srcport"
+                    | "srcport-high"
+                    | "local"
+                    | "remote"
+                    | "group"
+                    | "ttl"
+                    | "tos"
             ) || VXLAN_FLAGS.contains(&key)
         }
         "bridge" => {

@@ -126,6 +126,8 @@ pub enum VxlanOpt {
     UdpCsum(bool),
     /// `external` / `noexternal`: the tunnel's metadata comes from the packet (collect metadata).
     External(bool),
+    /// `srcport MIN MAX`: the UDP source ports.
+    PortRange(u16, u16),
 }
 
 impl VxlanOpt {
@@ -144,6 +146,7 @@ impl VxlanOpt {
             VxlanOpt::Proxy => InfoVxlan::Proxy(true),
             VxlanOpt::UdpCsum(on) => InfoVxlan::UDPCsum(on),
             VxlanOpt::External(on) => InfoVxlan::CollectMetadata(on),
+            VxlanOpt::PortRange(low, high) => InfoVxlan::PortRange((low, high)),
         }
     }
 }

@@ -233,6 +233,8 @@ fn kind_opts(
     };
     // A key given by a variable: which options are missing is known only when run.
     let mut all_known = true;
+    // `srcport`'s first port, until its second.
+    let mut low = None;
     for (key, value) in opts {
         let Some(k) = x.text(key)? else {
             all_known = false;
@@ -249,6 +251,13 @@ fn kind_opts(
             ("vlan", "id") => out.id = Some(vlan_id(x, value)?),
             ("vlan", "protocol" | "proto") => out.ad = vlan_protocol(x, value)?,
             ("vxlan", "dstport") => out.port = Some(number(x, value, "a port number")?),
+            ("vxlan", "srcport") => low = number::<u16>(x, value, "a port number")?.value,
+            ("vxlan", "srcport-high") => {
+                let high = number::<u16>(x, value, "a port number")?.value;
+                if let (Some(low), Some(high)) = (low, high) {
+                    out.vxlan.push(VxlanOpt::PortRange(low, high));
+                }
+            }
             ("vxlan", other) if kinds::kind_takes("vxlan", other) => {
                 out.vxlan.extend(kinds::vxlan_opt(x, other, value)?)
             }

@@ -288,18 +288,7 @@ pub(super) fn parse_link(cx: Cx, pair: Pair<Rule>) -> LinkCmd {
                     let kind = parse_word(cx, next(&mut parts));
                     let opts = parent
                         .into_iter()
-                        .chain(parts.map(|opt| {
-                            if opt.as_rule() == Rule::link_flag {
-                                // A flag's value is the flag itself: `nolearning`.
-                                let flag = Word {
-                                    parts: vec![WordPart::Lit(opt.as_str().to_string())],
-                                    span: cx.span(&opt),
-                                };
-                                return (flag.clone(), flag);
-                            }
-                            let mut kv = opt.into_inner();
-                            (parse_word(cx, next(&mut kv)), parse_word(cx, next(&mut kv)))
-                        }))
+                        .chain(parts.flat_map(|opt| kind_opt(cx, opt)))
                         .collect();
                     LinkType::Other { kind, opts }
                 }
@@ -319,6 +308,34 @@ pub(super) fn parse_link(cx: Cx, pair: Pair<Rule>) -> LinkCmd {
             LinkCmd::Set { dev, ops }
         }
         r => unreachable_rule(r),
+    }
+}
+
+/// One option of a kind as key and value words. A flag's value is the flag itself
+/// (`nolearning`); `srcport MIN MAX` is two: `srcport MIN` and `srcport-high MAX`.
+fn kind_opt(cx: Cx, opt: Pair<Rule>) -> Vec<(Word, Word)> {
+    let named = |text: &str, span| Word {
+        parts: vec![WordPart::Lit(text.to_string())],
+        span,
+    };
+    match opt.as_rule() {
+        Rule::link_flag => {
+            let flag = named(opt.as_str(), cx.span(&opt));
+            vec![(flag.clone(), flag)]
+        }
+        Rule::vxlan_srcport => {
+            let mut kv = opt.into_inner();
+            let key = cx.span(&next(&mut kv));
+            let (low, high) = (parse_word(cx, next(&mut kv)), parse_word(cx, next(&mut kv)));
+            vec![
+                (named("srcport", key), low),
+                (named("srcport-high", key), high),
+            ]
+        }
+        _ => {
+            let mut kv = opt.into_inner();
+            vec![(parse_word(cx, next(&mut kv)), parse_word(cx, next(&mut kv)))]
+        }
     }
 }
 
