@@ -3,6 +3,7 @@
 //! highlights from it, syntax errors name expected words from it, and a test holds it and
 //! grammar/vsh.pest together both ways (tests.rs).
 
+mod objects;
 mod options;
 mod table;
 #[cfg(test)]

@@ -2,16 +2,17 @@
 //! `Form` in its builtin's `forms`; a new option one `flag(..)` or `opt(.., Kind)` in its
 //! form's `options` (and its word in the grammar: tests.rs holds the two together).
 
+use super::objects::{NEIGH, TUNTAP};
 use super::options::{
     ADDR_ADD, ADDR_SELECT, LINK_ADD, LINK_SET, NETNS_FLAG, PING, ROUTE, ROUTE_SELECT,
 };
 use super::Kind::*;
-use super::{after, arg, flag, keyed, many, opt, Builtin, Form, Kind, Opt, BUILTIN, FORM};
+use super::{after, arg, flag, keyed, many, opt, Builtin, Form, Opt, BUILTIN, FORM};
 
 /// Words of the language that are neither builtins nor their subcommands or options.
 pub const CONTROL: &[&str] = &["else", "in"];
 
-const SHOW: &[&str] = &["list", "ls", "lst"];
+pub(super) const SHOW: &[&str] = &["list", "ls", "lst"];
 
 const NETNS: Builtin = Builtin {
     name: "netns",
@@ -194,157 +195,6 @@ const ADDR: Builtin = Builtin {
         "addr add 10.1.1.2/24 brd + dev veth0",
         "addr show dev veth0",
     ],
-    ..BUILTIN
-};
-
-const NUD: Kind = Choice(&[
-    "permanent",
-    "noarp",
-    "reachable",
-    "stale",
-    "none",
-    "incomplete",
-    "delay",
-    "probe",
-    "failed",
-]);
-
-const NEIGH_OPTS: &[Opt] = &[
-    Opt {
-        word: "lladdr",
-        aliases: &[],
-        takes: Some(Mac),
-    },
-    opt("nud", NUD),
-    opt("dev", Device),
-    opt("to", Ip),
-    flag("proxy"),
-    flag("router"),
-];
-
-const NEIGH: Builtin = Builtin {
-    name: "neigh",
-    aliases: &["neighbour", "neighbor"],
-    summary: "neighbour (ARP and NDISC) entries, as `ip neigh`",
-    under_ip: true,
-    forms: &[
-        Form {
-            sub: "show",
-            aliases: SHOW,
-            options: &[
-                opt("dev", Device),
-                opt("to", Prefix),
-                opt("nud", NUD),
-                flag("proxy"),
-                flag("unused"),
-            ],
-            usage: &["[dev DEV] [to PREFIX] [nud STATE] [proxy] [unused]"],
-            ..FORM
-        },
-        Form {
-            sub: "add",
-            operands: &[arg(Ip)],
-            options: NEIGH_OPTS,
-            usage: &[
-                "ADDR lladdr MAC dev DEV [nud permanent|noarp|reachable|stale] [router]",
-                "proxy ADDR [dev DEV]",
-            ],
-            ..FORM
-        },
-        Form {
-            sub: "replace",
-            operands: &[arg(Ip)],
-            options: NEIGH_OPTS,
-            usage: &["ADDR lladdr MAC dev DEV [nud STATE] [router] # made or overwritten"],
-            ..FORM
-        },
-        Form {
-            sub: "change",
-            aliases: &["chg"],
-            operands: &[arg(Ip)],
-            options: NEIGH_OPTS,
-            usage: &["ADDR lladdr MAC dev DEV [nud STATE] [router] # overwritten only"],
-            ..FORM
-        },
-        Form {
-            sub: "del",
-            aliases: &["delete"],
-            operands: &[arg(Ip)],
-            options: NEIGH_OPTS,
-            usage: &["ADDR dev DEV", "proxy ADDR [dev DEV]"],
-            ..FORM
-        },
-        Form {
-            sub: "flush",
-            options: &[
-                opt("dev", Device),
-                opt("to", Prefix),
-                opt("nud", NUD),
-                flag("proxy"),
-                Opt {
-                    word: "all",
-                    aliases: &["any", "default"],
-                    takes: None,
-                },
-            ],
-            usage: &["dev DEV", "all", "to PREFIX [nud STATE]"],
-            ..FORM
-        },
-        Form {
-            sub: "get",
-            operands: &[arg(Ip)],
-            options: &[opt("dev", Device)],
-            usage: &["ADDR dev DEV"],
-            ..FORM
-        },
-    ],
-    examples: &[
-        "neigh add 10.1.1.2 lladdr 02:00:00:00:00:02 dev veth0",
-        "ip n replace 10.1.1.3 lladdr 02:00:00:00:00:03 dev veth0 nud stale",
-        "ip neigh show dev veth0",
-    ],
-    ..BUILTIN
-};
-
-const TUNTAP_OPTS: &[Opt] = &[
-    Opt {
-        word: "dev",
-        aliases: &["name"],
-        takes: Some(NewName),
-    },
-    opt("mode", Choice(&["tun", "tap"])),
-    opt("user", Word),
-    opt("group", Word),
-    flag("pi"),
-    flag("vnet_hdr"),
-    flag("multi_queue"),
-];
-
-const TUNTAP: Builtin = Builtin {
-    name: "tuntap",
-    summary: "persistent tun and tap devices, as `ip tuntap`",
-    under_ip: true,
-    forms: &[
-        Form {
-            sub: "show",
-            aliases: &["list"],
-            ..FORM
-        },
-        Form {
-            sub: "add",
-            options: TUNTAP_OPTS,
-            usage: &["[dev] NAME mode tun|tap [user U] [group G] [pi] [vnet_hdr] [multi_queue]"],
-            ..FORM
-        },
-        Form {
-            sub: "del",
-            aliases: &["delete"],
-            options: TUNTAP_OPTS,
-            usage: &["[dev] NAME mode tun|tap"],
-            ..FORM
-        },
-    ],
-    examples: &["ip tuntap add dev tap0 mode tap", "ip tuntap show"],
     ..BUILTIN
 };
 

@@ -58,46 +58,8 @@ pub fn own_words(kind: &StmtKind) -> Vec<&Word> {
             words.push(dev);
         }
         StmtKind::Kill { pids, .. } | StmtKind::Wait { pids } => words.extend(pids),
-        StmtKind::Route(cmd) => match cmd {
-            RouteCmd::Show { dev, sel, .. } | RouteCmd::Flush { dev, sel, .. } => {
-                words.extend(dev);
-                words.extend(sel.table.iter().chain(&sel.proto).chain(&sel.scope));
-                words.extend(sel.prefix.as_ref().map(|p| &p.1));
-            }
-            RouteCmd::Add(spec) | RouteCmd::Del(spec) => {
-                words.extend(
-                    spec.dst
-                        .iter()
-                        .chain(&spec.via)
-                        .chain(&spec.dev)
-                        .chain(&spec.src)
-                        .chain(&spec.metric)
-                        .chain(&spec.table)
-                        .chain(&spec.proto)
-                        .chain(&spec.scope)
-                        .chain(&spec.mtu),
-                );
-                for h in &spec.nexthops {
-                    words.extend(h.via.iter().chain(&h.dev).chain(&h.weight));
-                }
-            }
-            RouteCmd::Get(get) => {
-                words.push(&get.dst);
-                words.extend(get.from.iter().chain(&get.iif).chain(&get.oif));
-            }
-        },
-        StmtKind::Bridge(cmd) => match cmd {
-            BridgeCmd::Link { dev } => words.extend(dev),
-            BridgeCmd::Block { name, items } => {
-                words.push(name);
-                for item in items {
-                    match item {
-                        BridgeItem::Port(ports) => words.extend(ports),
-                        BridgeItem::Addr(w) => words.push(w),
-                    }
-                }
-            }
-        },
+        StmtKind::Route(cmd) => route_words(cmd, &mut words),
+        StmtKind::Bridge(cmd) => bridge_words(cmd, &mut words),
         StmtKind::Graph(cmd) => words.extend(cmd.format.iter().chain(&cmd.out)),
         StmtKind::Trace { file, devs, .. } => words.extend(file.iter().chain(devs)),
         StmtKind::Set(opts) => words.extend(opts.iter().map(|o| &o.name)),
@@ -170,6 +132,52 @@ fn link_words<'a>(cmd: &'a LinkCmd, words: &mut Vec<&'a Word>) {
         LinkCmd::Property { dev, altnames, .. } => {
             words.push(dev);
             words.extend(altnames);
+        }
+    }
+}
+
+fn route_words<'a>(cmd: &'a RouteCmd, words: &mut Vec<&'a Word>) {
+    match cmd {
+        RouteCmd::Show { dev, sel, .. } | RouteCmd::Flush { dev, sel, .. } => {
+            words.extend(dev);
+            words.extend(sel.table.iter().chain(&sel.proto).chain(&sel.scope));
+            words.extend(sel.prefix.as_ref().map(|p| &p.1));
+        }
+        RouteCmd::Add(spec) | RouteCmd::Del(spec) => {
+            words.extend(
+                spec.dst
+                    .iter()
+                    .chain(&spec.via)
+                    .chain(&spec.dev)
+                    .chain(&spec.src)
+                    .chain(&spec.metric)
+                    .chain(&spec.table)
+                    .chain(&spec.proto)
+                    .chain(&spec.scope)
+                    .chain(&spec.mtu),
+            );
+            for h in &spec.nexthops {
+                words.extend(h.via.iter().chain(&h.dev).chain(&h.weight));
+            }
+        }
+        RouteCmd::Get(get) => {
+            words.push(&get.dst);
+            words.extend(get.from.iter().chain(&get.iif).chain(&get.oif));
+        }
+    }
+}
+
+fn bridge_words<'a>(cmd: &'a BridgeCmd, words: &mut Vec<&'a Word>) {
+    match cmd {
+        BridgeCmd::Link { dev } => words.extend(dev),
+        BridgeCmd::Block { name, items } => {
+            words.push(name);
+            for item in items {
+                match item {
+                    BridgeItem::Port(ports) => words.extend(ports),
+                    BridgeItem::Addr(w) => words.push(w),
+                }
+            }
         }
     }
 }

@@ -11,11 +11,13 @@ mod errors;
 mod net;
 mod objects;
 mod output;
+mod route;
 mod words;
 
 use errors::*;
 use net::*;
 use objects::*;
+use route::*;
 pub(super) use words::parse_word;
 use words::*;
 

@@ -2,7 +2,8 @@
 //! `bridge -j -n NS link`, bare `ip netns`. What vsh cannot print as iproute2 does stays the
 //! real program's (`StmtKind::Iproute`, or an external `bridge`).
 
-use super::net::{parse_addr, parse_link, parse_route};
+use super::net::{parse_addr, parse_link};
+use super::route::parse_route;
 use super::{is_keyword, parse_word, Cx, Rule};
 use crate::syntax::ast::*;
 use pest::iterators::Pair;
