@@ -115,6 +115,22 @@ impl Evaluator {
         Ok(())
     }
 
+    /// Link `index` of `ns` as it is before a change, when undo must give its values back:
+    /// none for a link the run made (undo deletes it) or one already gone.
+    pub(super) fn older_link(
+        &mut self,
+        ns: &Ns,
+        index: u32,
+        name: &str,
+        span: Span,
+    ) -> Result<Option<link::Link>> {
+        if self.made_here(ns, Some(index), span)? {
+            return Ok(None);
+        }
+        let sock = self.socket(ns, span)?;
+        link::get_index(sock, index).map_err(fail(format!("cannot look up \"{name}\""), span))
+    }
+
     /// What undo needs to reverse `change` on link `index` of `ns`: its values before, and,
     /// when the change takes it down, the addresses and routes going down loses.
     pub(super) fn before_change(
@@ -125,13 +141,7 @@ impl Evaluator {
         change: &LinkChange,
         span: Span,
     ) -> Result<Vec<Entry>> {
-        if self.made_here(ns, Some(index), span)? {
-            return Ok(vec![]);
-        }
-        let sock = self.socket(ns, span)?;
-        let Some(old) = link::get_index(sock, index)
-            .map_err(fail(format!("cannot look up \"{name}\""), span))?
-        else {
+        let Some(old) = self.older_link(ns, index, name, span)? else {
             return Ok(vec![]);
         };
         let link = self.link_at(ns, index, name, span)?;
@@ -154,13 +164,7 @@ impl Evaluator {
     /// Everything of an older link that a move to another namespace loses, and the link as
     /// it was: for undo to move it back and make it so again.
     pub(super) fn before_move(&mut self, link: &LinkAt, span: Span) -> Result<Vec<Entry>> {
-        if self.made_here(&link.at.ns, Some(link.index), span)? {
-            return Ok(vec![]);
-        }
-        let sock = self.socket(&link.at.ns, span)?;
-        let Some(old) = link::get_index(sock, link.index)
-            .map_err(fail(format!("cannot look up \"{}\"", link.name), span))?
-        else {
+        let Some(old) = self.older_link(&link.at.ns, link.index, &link.name, span)? else {
             return Ok(vec![]);
         };
         let mut entries = self.routes_of(&link.at, span)?;

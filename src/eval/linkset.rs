@@ -7,7 +7,7 @@ use super::journal::{Attrs, Entry};
 use super::netns::{fail, where_};
 use super::resolve::Val;
 use super::Evaluator;
-use crate::net::link::{self, BridgeOpt, LinkChange};
+use crate::net::link::{BridgeOpt, LinkChange};
 use crate::net::link_more::{self, LinkMore};
 use crate::net::names::IfName;
 use crate::net::Ns;
@@ -244,13 +244,7 @@ impl Evaluator {
         name: &str,
         span: Span,
     ) -> Result<Vec<Entry>> {
-        if self.made_here(ns, Some(index), span)? {
-            return Ok(vec![]);
-        }
-        let sock = self.socket(ns, span)?;
-        let Some(old) = link::get_index(sock, index)
-            .map_err(fail(format!("cannot look up \"{name}\""), span))?
-        else {
+        let Some(old) = self.older_link(ns, index, name, span)? else {
             return Ok(vec![]);
         };
         Ok(vec![Entry::Attrs {
@@ -277,17 +271,17 @@ impl Evaluator {
             true => vec![],
             false => self.before_change(ns, index, name, change, span)?,
         };
-        if more.is_empty() || self.made_here(ns, Some(index), span)? {
+        if more.is_empty() {
             return Ok(entries);
         }
-        let sock = self.socket(ns, span)?;
-        let look = || fail(format!("cannot look up \"{name}\""), span);
-        let Some(old) = link::get_index(sock, index).map_err(look())? else {
+        let Some(old) = self.older_link(ns, index, name, span)? else {
             return Ok(entries);
         };
         let bridge = match &more.bridge {
             Some(opts) if old.kind.as_deref() == Some("bridge") => {
-                let now = link_more::bridge_options(sock, index).map_err(look())?;
+                let sock = self.socket(ns, span)?;
+                let now = link_more::bridge_options(sock, index)
+                    .map_err(fail(format!("cannot look up \"{name}\""), span))?;
                 now.into_iter()
                     .filter(|o| opts.iter().any(|n| n.same_key(*o)))
                     .collect()
